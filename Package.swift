@@ -1,0 +1,46 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "AidLedger",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "LMDBStore", targets: ["LMDBStore"]),
+        .library(name: "AidLedgerCore", targets: ["AidLedgerCore"]),
+        .executable(name: "aidledger", targets: ["aidledger"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // The C boundary: Debian's liblmdb-dev, nothing vendored.
+        .systemLibrary(
+            name: "CLMDB",
+            pkgConfig: "lmdb",
+            providers: [.apt(["liblmdb-dev"])]
+        ),
+        // The storage layer: a thin, safe Swift wrapper over LMDB.
+        .target(name: "LMDBStore", dependencies: ["CLMDB"]),
+        // The ledger domain: events, commands, invariants, projections, the hash chain.
+        .target(
+            name: "AidLedgerCore",
+            dependencies: [
+                "LMDBStore",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // The command line.
+        .executableTarget(
+            name: "aidledger",
+            dependencies: [
+                "AidLedgerCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "LMDBStoreTests", dependencies: ["LMDBStore"]),
+        .testTarget(name: "AidLedgerCoreTests", dependencies: ["AidLedgerCore", "LMDBStore"]),
+        .testTarget(name: "CLITests", dependencies: ["aidledger"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,201 @@
+extension Command {
+    /// Checks every field of `input` and builds the command; nothing touches the ledger yet.
+    /// - Parameter actor: who is recording, when the input does not say (the operator or the API token's name).
+    /// - Throws: `LedgerError` naming the field that is missing or wrong.
+    public static func parse(_ input: CommandInput, actor defaultActor: String) throws(LedgerError) -> Command {
+        guard let allowed = verbs[input.verb] else {
+            throw LedgerError(.unknownCommand, "\"\(Identifier.printable(input.verb))\" is not a command; known: \(verbs.keys.sorted().joined(separator: ", "))")
+        }
+        for key in input.fields.keys.sorted() where !allowed.contains(key) && !commonFields.contains(key) {
+            throw LedgerError(.unknownField, "\(input.verb) does not take a field \"\(Identifier.printable(key))\"; it takes: \(allowed.sorted().joined(separator: ", "))")
+        }
+        let f = FieldReader(input: input)
+        let id = try Identifier.validate(try f.required("command-id"), field: "command id")
+        let actor = try f.text("actor") ?? defaultActor
+        let date = try f.date("date")
+        let expected = try f.optional("expect-version").map { (v: String) throws(LedgerError) -> UInt64 in
+            guard let n = UInt64(v) else { throw LedgerError(.invalidField, "expect-version \"\(Identifier.printable(v))\" is not a version number") }
+            return n
+        }
+        let action: Action
+        switch input.verb {
+        case "donor.add":
+            action = .registerDonor(DonorRegistered(donor: try f.id("id"), name: try f.requiredText("name"), kind: try DonorKind.parse(try f.required("kind"))))
+        case "site.add":
+            action = .registerSite(SiteRegistered(
+                site: try f.id("id"), name: try f.requiredText("name"), kind: try SiteKind.parse(try f.required("kind")),
+                settlement: try f.requiredText("settlement"), area: try Area.parse(try f.required("area"))))
+        case "item.add":
+            action = .registerItem(ItemRegistered(
+                item: try f.id("id"), name: try f.requiredText("name"), category: try ItemCategory.parse(try f.required("category")),
+                unit: try f.requiredText("unit"), valuePerUnit: try f.positiveAmount("value")))
+        case "campaign.add":
+            let starts = try f.requiredDate("from")
+            let ends = try f.requiredDate("to")
+            guard starts <= ends else { throw LedgerError(.invalidDate, "the campaign ends (\(ends)) before it starts (\(starts))") }
+            let rules = try f.list("rule").map { (r: String) throws(LedgerError) in try EntitlementRule.parse(r) }
+            action = .createCampaign(CampaignCreated(
+                campaign: try f.id("id"), name: try f.requiredText("name"), starts: starts, ends: ends,
+                donors: try f.ids("donor"), items: try f.ids("item"), rules: rules))
+        case "recipient.register":
+            let kind = try RecipientKind.parse(try f.required("kind"))
+            let size = try f.optional("size").map { (s: String) throws(LedgerError) in try f.positiveInt(s, field: "size") } ?? 1
+            guard size <= 50 else { throw LedgerError(.invalidQuantity, "a household of \(size) people is not plausible; at most 50") }
+            if kind == .individual && size != 1 { throw LedgerError(.invalidQuantity, "an individual recipient has size 1, not \(size); register a household instead") }
+            let documents = try f.list("document").map { (d: String) throws(LedgerError) -> (DocumentType, String) in
+                let parts = d.split(separator: ":", maxSplits: 1)
+                guard parts.count == 2 else {
+                    throw LedgerError(.invalidField, "a document is written TYPE:NUMBER, like idp_certificate:0312-5551234")
+                }
+                let number = DocumentNumber.normalise(String(parts[1]))
+                guard !number.isEmpty, number.count <= 40 else { throw LedgerError(.invalidField, "the \(parts[0]) number is empty or longer than 40 characters") }
+                return (try DocumentType.parse(String(parts[0])), number)
+            }
+            action = .registerRecipient(RecipientRegistered(
+                recipient: try f.id("id"), kind: kind, householdSize: size, category: try RecipientCategory.parse(try f.required("category")),
+                area: try Area.parse(try f.required("area")), settlement: try f.requiredText("settlement"), documents: []), documents: documents)
+        case "intake.goods":
+            let quantity = try f.positiveInt(try f.required("quantity"), field: "quantity")
+            let value = try f.optional("value").map { (v: String) throws(LedgerError) in try f.positiveAmount(v, field: "value") }
+            action = .receiveGoods(site: try f.id("site"), GoodsReceived(
+                donor: try f.id("donor"), campaign: try f.optionalID("campaign"), item: try f.id("item"), quantity: quantity,
+                valuePerUnit: value ?? 0, expires: try f.date("expires"), document: try f.requiredText("document")), valueGiven: value != nil)
+        case "intake.cash":
+            action = .receiveCash(CashReceived(
+                donor: try f.id("donor"), campaign: try f.id("campaign"), amount: try f.positiveAmount("amount"), document: try f.requiredText("document")))
+        case "issue":
+            var lines: [(item: String, quantity: Int64)] = []
+            let items = try f.list("item")
+            guard !items.isEmpty else { throw LedgerError(.missingField, "say which item to issue (item)") }
+            let quantity = try f.optional("quantity").map { (q: String) throws(LedgerError) in try f.positiveInt(q, field: "quantity") }
+            if quantity != nil && items.count > 1 {
+                throw LedgerError(.invalidField, "with several items write each as ITEM:QUANTITY instead of giving quantity")
+            }
+            for entry in items {
+                let parts = entry.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+                let item = try Identifier.validate(String(parts[0]), field: "item")
+                let q = parts.count == 2 ? try f.positiveInt(String(parts[1]), field: "quantity of \(item)") : (quantity ?? 1)
+                if let i = lines.firstIndex(where: { $0.item == item }) {
+                    lines[i].quantity = try lines[i].quantity.adding(q, describing: "the quantity of \(item)")
+                } else {
+                    lines.append((item, q))
+                }
+            }
+            action = .issue(site: try f.id("site"), recipient: try f.id("recipient"), campaign: try f.id("campaign"), lines: lines, overrideReason: try f.text("override-reason"))
+        case "grant":
+            action = .grant(
+                recipient: try f.id("recipient"), campaign: try f.id("campaign"), amount: try f.positiveAmount("amount"),
+                channel: try GrantChannel.parse(try f.optional("channel") ?? "cash_desk"), reference: try f.text("reference") ?? "")
+        case "transfer":
+            action = .transfer(from: try f.id("from"), to: try f.id("to"), item: try f.id("item"), quantity: try f.positiveInt(try f.required("quantity"), field: "quantity"))
+        case "adjust":
+            let raw = try f.required("delta")
+            guard let delta = Int64(raw), delta != 0, delta != .min else {
+                throw LedgerError(.invalidQuantity, "delta \"\(Identifier.printable(raw))\" must be a whole number of units other than 0, like -3 or 2")
+            }
+            let reason = try AdjustmentReason.parse(try f.required("reason"))
+            switch reason {
+            case .damaged, .expired, .lost where delta > 0:
+                throw LedgerError(.invalidQuantity, "goods \(reason.rawValue) leave the stock: the delta must be negative, like -\(delta)")
+            case .found where delta < 0:
+                throw LedgerError(.invalidQuantity, "found goods add to the stock: the delta must be positive, like \(-delta)")
+            default: break
+            }
+            action = .adjust(site: try f.id("site"), item: try f.id("item"), delta: delta, reason: reason, note: try f.text("note") ?? "", lot: try f.position("lot"))
+        case "void":
+            guard let target = try f.position("position") else { throw LedgerError(.missingField, "say which event to void (position)") }
+            action = .void(target: target, reason: try f.requiredText("reason"))
+        default:
+            throw LedgerError(.unknownCommand, "\"\(input.verb)\" is not a command")
+        }
+        return Command(id: id, actor: actor, date: date, expectedVersion: expected, action: action, input: input)
+    }
+}
+
+/// Reads and checks the fields of a `CommandInput`.
+struct FieldReader {
+    let input: CommandInput
+
+    func optional(_ name: String) throws(LedgerError) -> String? {
+        guard let values = input.fields[name], !values.isEmpty else { return nil }
+        guard values.count == 1 else { throw LedgerError(.invalidField, "\(name) is given \(values.count) times; give it once") }
+        return values[0]
+    }
+
+    func required(_ name: String) throws(LedgerError) -> String {
+        guard let v = try optional(name), !v.isEmpty else { throw LedgerError(.missingField, "\(name) is missing") }
+        return v
+    }
+
+    func list(_ name: String) throws(LedgerError) -> [String] { input.fields[name] ?? [] }
+
+    func id(_ name: String) throws(LedgerError) -> String { try Identifier.validate(try required(name), field: name) }
+
+    func optionalID(_ name: String) throws(LedgerError) -> String? {
+        try optional(name).map { (v: String) throws(LedgerError) in try Identifier.validate(v, field: name) }
+    }
+
+    func ids(_ name: String) throws(LedgerError) -> [String] {
+        try list(name).map { (v: String) throws(LedgerError) in try Identifier.validate(v, field: name) }
+    }
+
+    /// Free text (names, references, reasons): at most 200 characters, no control characters.
+    func text(_ name: String) throws(LedgerError) -> String? {
+        guard let v = try optional(name) else { return nil }
+        guard v.count <= 200 else { throw LedgerError(.invalidField, "\(name) is \(v.count) characters long; at most 200 are allowed") }
+        guard !v.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) else {
+            throw LedgerError(.invalidField, "\(name) contains a control character (a line break or tab, say)")
+        }
+        return v.trimmingSpaces
+    }
+
+    func requiredText(_ name: String) throws(LedgerError) -> String {
+        guard let v = try text(name), !v.isEmpty else { throw LedgerError(.missingField, "\(name) is missing") }
+        return v
+    }
+
+    func date(_ name: String) throws(LedgerError) -> BusinessDate? {
+        try optional(name).map { (v: String) throws(LedgerError) in try BusinessDate.parse(v, field: name) }
+    }
+
+    func requiredDate(_ name: String) throws(LedgerError) -> BusinessDate { try BusinessDate.parse(try required(name), field: name) }
+
+    func positiveInt(_ text: String, field: String) throws(LedgerError) -> Int64 {
+        guard text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), !text.isEmpty else {
+            throw LedgerError(.invalidQuantity, "\(field) \"\(Identifier.printable(text))\" must be a whole number of units above 0")
+        }
+        guard let n = Int64(text), n <= 1_000_000_000 else { throw LedgerError(.invalidQuantity, "\(field) \(Identifier.printable(text)) is more than a billion units") }
+        guard n > 0 else { throw LedgerError(.invalidQuantity, "\(field) must be above 0") }
+        return n
+    }
+
+    func positiveAmount(_ name: String) throws(LedgerError) -> Int64 { try positiveAmount(try required(name), field: name) }
+
+    func positiveAmount(_ text: String, field: String) throws(LedgerError) -> Int64 {
+        let k = try Kopecks.parse(text, field: field)
+        guard k.value > 0 else { throw LedgerError(.invalidAmount, "\(field) must be above 0") }
+        return k.value
+    }
+
+    func position(_ name: String) throws(LedgerError) -> UInt64? {
+        try optional(name).map { (v: String) throws(LedgerError) -> UInt64 in
+            let digits = v.hasPrefix("#") ? String(v.dropFirst()) : v
+            guard let p = UInt64(digits), p > 0 else { throw LedgerError(.invalidField, "\(name) \"\(Identifier.printable(v))\" is not an event position like 42") }
+            return p
+        }
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        String(drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed())
+    }
+}
+
+/// How document numbers are compared: spaces and dashes dropped, letters in upper case,
+/// so "АА 123456" and "аа123456" are the same passport.
+public enum DocumentNumber {
+    public static func normalise(_ number: String) -> String {
+        String(number.uppercased().filter { !$0.isWhitespace && $0 != "-" })
+    }
+}

@@ -1,0 +1,94 @@
+/// What an event changes in the stock, the campaigns' cash and the running totals.
+///
+/// Projecting an event adds its effects; voiding it subtracts the same effects, so a void needs
+/// no rule of its own and a replay needs no policy code.
+struct Effects {
+    var stock: [(site: String, item: String, lot: UInt64, delta: Int64)] = []
+    var cash: [(campaign: String, lot: UInt64, delta: Int64)] = []
+    /// Counter name parts and the amount to add.
+    var totals: [(key: [UInt8], delta: Int64)] = []
+    /// Entities whose version becomes this event's position.
+    var touched: [(LedgerStore.Kind, String)] = []
+
+    /// The effects of `record`. `lot` looks up the lots its draws name (for their donor and value).
+    init(of record: EventRecord, lot: (UInt64) throws -> Lot) throws {
+        let t = { (parts: [String], delta: Int64) in (LedgerStore.key(parts), delta) }
+        func key(_ parts: String...) -> [String] { parts }
+        switch record.event {
+        case .donorRegistered(let p): touched = [(.donor, p.donor)]
+        case .siteRegistered(let p): touched = [(.site, p.site)]
+        case .itemRegistered(let p): touched = [(.item, p.item)]
+        case .campaignCreated(let p): touched = [(.campaign, p.campaign)]
+        case .recipientRegistered(let p): touched = [(.recipient, p.recipient)]
+        case .goodsReceived(let p):
+            stock = [(record.site, p.item, record.position, p.quantity)]
+            let value = try p.quantity.multiplied(by: p.valuePerUnit, describing: "the value of the intake")
+            totals = [
+                t(key("donor", p.donor, "item", p.item, "received_units"), p.quantity),
+                t(key("donor", p.donor, "item", p.item, "received_value"), value),
+            ]
+            touched = [(.site, record.site)]
+        case .cashReceived(let p):
+            cash = [(p.campaign, record.position, p.amount)]
+            totals = [t(key("donor", p.donor, "cash", "received"), p.amount), t(key("campaign", p.campaign, "cash", "received"), p.amount)]
+            touched = [(.campaign, p.campaign)]
+        case .goodsIssued(let p):
+            for line in p.lines {
+                for d in line.draws {
+                    let l = try lot(d.lot)
+                    let value = try d.amount.multiplied(by: l.valuePerUnit, describing: "the value issued")
+                    stock.append((record.site, line.item, d.lot, -d.amount))
+                    totals += [
+                        t(key("donor", l.donor, "item", line.item, "issued_units"), d.amount),
+                        t(key("donor", l.donor, "item", line.item, "issued_value"), value),
+                        t(key("campaign", p.campaign, "item", line.item, "issued_units"), d.amount),
+                        t(key("campaign", p.campaign, "item", line.item, "issued_value"), value),
+                        t(key("recipient", p.recipient, "item", line.item, "units"), d.amount),
+                        t(key("recipient", p.recipient, "item", line.item, "value"), value),
+                    ]
+                }
+            }
+            totals += [t(key("campaign", p.campaign, "issuances"), 1), t(key("recipient", p.recipient, "issuances"), 1)]
+            touched = [(.recipient, p.recipient), (.site, record.site), (.campaign, p.campaign)]
+        case .cashGranted(let p):
+            for d in p.draws {
+                cash.append((p.campaign, d.lot, -d.amount))
+                totals.append(t(key("donor", try lot(d.lot).donor, "cash", "granted"), d.amount))
+            }
+            totals += [
+                t(key("campaign", p.campaign, "cash", "granted"), p.amount), t(key("campaign", p.campaign, "grants"), 1),
+                t(key("recipient", p.recipient, "cash"), p.amount), t(key("recipient", p.recipient, "grants"), 1),
+            ]
+            touched = [(.recipient, p.recipient), (.campaign, p.campaign)]
+        case .stockTransferred(let p):
+            for d in p.draws {
+                stock.append((record.site, p.item, d.lot, -d.amount))
+                stock.append((p.toSite, p.item, d.lot, d.amount))
+                totals.append(t(key("donor", try lot(d.lot).donor, "item", p.item, "transferred_units"), d.amount))
+            }
+            touched = [(.site, record.site), (.site, p.toSite)]
+        case .stockAdjusted(let p):
+            for d in p.draws {
+                let l = try lot(d.lot)
+                stock.append((record.site, p.item, d.lot, d.amount))
+                totals += [
+                    t(key("donor", l.donor, "item", p.item, "adjusted_units", p.reason.rawValue), d.amount),
+                    t(key("donor", l.donor, "item", p.item, "adjusted_value", p.reason.rawValue),
+                      try d.amount.multiplied(by: l.valuePerUnit, describing: "the value adjusted")),
+                ]
+            }
+            touched = [(.site, record.site)]
+        case .eventVoided:
+            break  // a void's effects are its target's, negated: see Ledger.project
+        }
+    }
+
+    /// The same effects with every amount negated (what a void does).
+    var negated: Effects {
+        var e = self
+        e.stock = stock.map { ($0.site, $0.item, $0.lot, -$0.delta) }
+        e.cash = cash.map { ($0.campaign, $0.lot, -$0.delta) }
+        e.totals = totals.map { ($0.key, -$0.delta) }
+        return e
+    }
+}

@@ -1,0 +1,29 @@
+import Foundation
+
+/// A time-ordered 128-bit event id (UUID version 7 layout): ids made later sort later,
+/// so index inserts land at the end of the tree.
+public struct EventID: Sendable, Hashable, CustomStringConvertible {
+    public let bytes: [UInt8]
+
+    public init(bytes: [UInt8]) { self.bytes = bytes }
+
+    /// A new id for a record made at `micros` (microseconds since 1970).
+    public static func make(atMicros micros: Int64) -> EventID {
+        var rng = SystemRandomNumberGenerator()
+        let millis = UInt64(max(micros, 0) / 1000)
+        var b = [UInt8](repeating: 0, count: 16)
+        for i in 0..<6 { b[i] = UInt8(truncatingIfNeeded: millis >> UInt64(40 - 8 * i)) }
+        let random = (rng.next() as UInt64, rng.next() as UInt64)
+        for i in 6..<16 { b[i] = UInt8(truncatingIfNeeded: (i < 14 ? random.0 : random.1) >> UInt64(8 * (i % 8))) }
+        b[6] = 0x70 | (b[6] & 0x0f)
+        b[8] = 0x80 | (b[8] & 0x3f)
+        return EventID(bytes: b)
+    }
+
+    /// `0192f1c4-5d2e-7a3b-8c4d-1e2f3a4b5c6d`
+    public var description: String {
+        let h = bytes.hexString
+        let c = Array(h)
+        return String(c[0..<8]) + "-" + String(c[8..<12]) + "-" + String(c[12..<16]) + "-" + String(c[16..<20]) + "-" + String(c[20..<32])
+    }
+}

@@ -1,0 +1,70 @@
+/// An amount of money in kopecks (1 UAH = 100 kopecks). Never a floating-point number.
+public struct Kopecks: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var value: Int64
+
+    public init(_ value: Int64) { self.value = value }
+
+    public static let zero = Kopecks(0)
+
+    public static func < (a: Kopecks, b: Kopecks) -> Bool { a.value < b.value }
+
+    /// Parses hryvnias as typed by a person: `1250`, `1250.5`, `1250.50`. Digits and at most one dot
+    /// with at most two decimals; no sign, no exponent, no thousands separators.
+    /// - Throws: `LedgerError` `invalid_amount` or `amount_overflow`, naming the field.
+    public static func parse(_ text: String, field: String) throws(LedgerError) -> Kopecks {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        let digits = { (s: Substring) in !s.isEmpty && s.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
+        guard parts.count <= 2, digits(parts[0]), parts.count == 1 || (digits(parts[1]) && parts[1].count <= 2) else {
+            if parts.count == 2, digits(parts[0]), digits(parts[1]) {
+                throw LedgerError(.invalidAmount, "\(field) \"\(text)\" has more than two decimals; amounts are in hryvnias with kopecks, like 1250.50")
+            }
+            throw LedgerError(.invalidAmount, "\(field) \"\(text)\" is not an amount in hryvnias; write it like 1250 or 1250.50")
+        }
+        guard parts[0].count <= 17, let whole = Int64(parts[0]) else {
+            throw LedgerError(.amountOverflow, "\(field) \"\(text)\" is too large")
+        }
+        var kopecks = whole * 100
+        if parts.count == 2 {
+            let frac = parts[1].count == 1 ? parts[1] + "0" : parts[1]
+            kopecks += Int64(frac)!
+        }
+        return Kopecks(kopecks)
+    }
+
+    /// `1,234.56`: hryvnias with thousands separators and two decimals.
+    public var description: String { Kopecks.format(value) }
+
+    public static func format(_ kopecks: Int64) -> String {
+        let negative = kopecks < 0
+        let magnitude = kopecks.magnitude
+        let whole = grouped(magnitude / 100)
+        let frac = magnitude % 100
+        return (negative ? "-" : "") + whole + "." + (frac < 10 ? "0" : "") + String(frac)
+    }
+
+    /// `3,474`: an integer with thousands separators.
+    public static func grouped<T: BinaryInteger>(_ n: T) -> String {
+        let digits = String(n.magnitude)
+        var out = ""
+        for (i, ch) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out += "," }
+            out.append(ch)
+        }
+        return (n < 0 ? "-" : "") + out
+    }
+}
+
+extension Int64 {
+    /// `self × other`, or `amount_overflow` naming what was multiplied.
+    func multiplied(by other: Int64, describing what: @autoclosure () -> String) throws(LedgerError) -> Int64 {
+        let (product, overflow) = multipliedReportingOverflow(by: other)
+        if overflow { throw LedgerError(.amountOverflow, "\(what()) is too large to count") }
+        return product
+    }
+
+    func adding(_ other: Int64, describing what: @autoclosure () -> String) throws(LedgerError) -> Int64 {
+        let (sum, overflow) = addingReportingOverflow(other)
+        if overflow { throw LedgerError(.amountOverflow, "\(what()) is too large to count") }
+        return sum
+    }
+}

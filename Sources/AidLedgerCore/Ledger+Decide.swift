@@ -1,0 +1,176 @@
+import LMDBStore
+
+/// An event decided but not yet appended, with the site it happened at ("" for none).
+typealias PendingEvent = (site: String, event: Event)
+
+extension Ledger {
+    /// Checks a command against the ledger's state and decides the events it appends.
+    /// Reads only; everything it decides (lots drawn, entitlement outcomes) goes into the events.
+    func decide(_ command: Command, date: BusinessDate, in txn: borrowing Transaction) throws -> [PendingEvent] {
+        switch command.action {
+        case .registerDonor(let p):
+            try requireNew(txn, .donor, p.donor, "donor")
+            return [("", .donorRegistered(p))]
+        case .registerSite(let p):
+            try requireNew(txn, .site, p.site, "site")
+            return [(p.site, .siteRegistered(p))]
+        case .registerItem(let p):
+            try requireNew(txn, .item, p.item, "item")
+            return [("", .itemRegistered(p))]
+        case .createCampaign(let p):
+            try requireNew(txn, .campaign, p.campaign, "campaign")
+            for d in p.donors { _ = try self.donor(txn, d) }
+            for i in p.items { _ = try self.item(txn, i) }
+            for rule in p.rules where !p.items.contains(rule.item) {
+                throw LedgerError(.itemNotInCampaign, "the rule for \(rule.item) names an item the campaign does not give; add it with item \(rule.item)")
+            }
+            return [("", .campaignCreated(p))]
+        case .registerRecipient(var p, let documents):
+            try requireNew(txn, .recipient, p.recipient, "recipient")
+            var seen = Set<[UInt8]>()
+            for (type, number) in documents {
+                let hash = secret.documentHash(type, number)
+                if let owner = try txn.get(store.documents, hash) {
+                    throw LedgerError(.duplicateDocument, "this \(type.rawValue.replacingOccurrences(of: "_", with: " ")) is already registered to recipient \(String(decoding: owner, as: UTF8.self)); serve that recipient instead of registering again")
+                }
+                guard seen.insert(hash).inserted else { throw LedgerError(.invalidField, "the same \(type.rawValue) is given twice") }
+                p.documents.append(DocumentHash(type: type, hash: hash))
+            }
+            return [("", .recipientRegistered(p))]
+        case .receiveGoods(let site, var p, let valueGiven):
+            _ = try self.site(txn, site)
+            _ = try donor(txn, p.donor)
+            let item = try item(txn, p.item)
+            if !valueGiven { p.valuePerUnit = item.valuePerUnit }
+            if let c = p.campaign {
+                let campaign = try campaign(txn, c)
+                guard campaign.donors.contains(p.donor) else {
+                    throw LedgerError(.donorNotInCampaign, "donor \(p.donor) does not fund campaign \(c); goods earmarked for it must come from \(campaign.donors.joined(separator: ", "))")
+                }
+                guard campaign.items.contains(p.item) else {
+                    throw LedgerError(.itemNotInCampaign, "campaign \(c) does not give \(item.name) (\(p.item))")
+                }
+            }
+            _ = try p.quantity.multiplied(by: p.valuePerUnit, describing: "the value of \(p.quantity) × \(item.name)")
+            try checkVersion(command, txn, .site, site)
+            return [(site, .goodsReceived(p))]
+        case .receiveCash(let p):
+            _ = try donor(txn, p.donor)
+            let campaign = try campaign(txn, p.campaign)
+            guard campaign.donors.contains(p.donor) else {
+                throw LedgerError(.donorNotInCampaign, "donor \(p.donor) does not fund campaign \(p.campaign); its donors are \(campaign.donors.joined(separator: ", "))")
+            }
+            try checkVersion(command, txn, .campaign, p.campaign)
+            return [("", .cashReceived(p))]
+        case .issue(let site, let recipient, let campaign, let lines, let overrideReason):
+            return [(site, .goodsIssued(try decideIssue(command, site: site, recipient: recipient, campaign: campaign, lines: lines, overrideReason: overrideReason, date: date, in: txn)))]
+        case .grant(let recipient, let campaignID, let amount, let channel, let reference):
+            _ = try self.recipient(txn, recipient)
+            let campaign = try self.campaign(txn, campaignID)
+            try requireDate(date, in: campaign)
+            try checkVersion(command, txn, .recipient, recipient)
+            var draws: [Draw] = []
+            var left = amount
+            for (lot, available) in try store.cash(txn, campaign: campaignID) where left > 0 {
+                let take = min(available, left)
+                draws.append(Draw(lot: lot, amount: take))
+                left -= take
+            }
+            guard left == 0 else {
+                throw LedgerError(.insufficientCash, "campaign \(campaignID) has \(Kopecks.format(amount - left)) UAH left to grant; \(Kopecks.format(amount)) UAH were asked: \(Kopecks.format(left)) UAH short")
+            }
+            return [("", .cashGranted(CashGranted(recipient: recipient, campaign: campaignID, amount: amount, channel: channel, reference: reference, draws: draws)))]
+        case .transfer(let from, let to, let itemID, let quantity):
+            guard from != to else { throw LedgerError(.sameSite, "a transfer needs two different sites; both are \(from)") }
+            _ = try site(txn, from)
+            _ = try site(txn, to)
+            let item = try item(txn, itemID)
+            try checkVersion(command, txn, .site, from)
+            let draws = try allocate(txn, site: from, item: item, quantity: quantity, campaign: nil, on: nil)
+            return [(from, .stockTransferred(StockTransferred(toSite: to, item: itemID, quantity: quantity, draws: draws)))]
+        case .adjust(let site, let itemID, let delta, let reason, let note, let lotID):
+            _ = try self.site(txn, site)
+            let item = try item(txn, itemID)
+            try checkVersion(command, txn, .site, site)
+            var draws: [Draw]
+            if let lotID {
+                guard let lot = try store.lot(txn, lotID), lot.kind == .goods, lot.item == itemID else {
+                    throw LedgerError(.unknownLot, "there is no lot #\(lotID) of \(item.name); a lot is named by the position of its intake")
+                }
+                if delta < 0 {
+                    let held = try store.int64(txn, store.stock, LedgerStore.stockKey(site: site, item: itemID, lot: lot.id))
+                    guard held >= -delta else {
+                        throw LedgerError(.insufficientStock, "lot #\(lotID) at \(site) holds \(held) × \(item.name); \(-delta) cannot be removed: \(-delta - held) short")
+                    }
+                }
+                draws = [Draw(lot: lotID, amount: delta)]
+            } else {
+                guard delta < 0 else {
+                    throw LedgerError(.missingField, "say which lot the \(delta) × \(item.name) belong to (lot: the position of its intake), so its donor stays known")
+                }
+                draws = try allocate(txn, site: site, item: item, quantity: -delta, campaign: nil, on: nil).map { Draw(lot: $0.lot, amount: -$0.amount) }
+            }
+            return [(site, .stockAdjusted(StockAdjusted(item: itemID, delta: delta, reason: reason, note: note, draws: draws)))]
+        case .void(let target, let reason):
+            return [try decideVoid(target: target, reason: reason, in: txn)]
+        }
+    }
+
+    // MARK: Look-ups that name what is missing
+
+    func requireNew(_ txn: borrowing Transaction, _ kind: LedgerStore.Kind, _ id: String, _ noun: String) throws {
+        if try txn.get(store.registry, kind.key(id)) != nil {
+            throw LedgerError(.alreadyExists, "a \(noun) with id \(id) is already registered")
+        }
+    }
+
+    func donor(_ txn: borrowing Transaction, _ id: String) throws -> DonorRegistered {
+        guard let d = try store.registered(txn, .donor, id, as: DonorRegistered.self) else {
+            throw LedgerError(.unknownDonor, "there is no donor \(id); add it first with `aidledger donor add`")
+        }
+        return d
+    }
+
+    func site(_ txn: borrowing Transaction, _ id: String) throws -> SiteRegistered {
+        guard let s = try store.registered(txn, .site, id, as: SiteRegistered.self) else {
+            throw LedgerError(.unknownSite, "there is no site \(id); add it first with `aidledger site add`")
+        }
+        return s
+    }
+
+    func item(_ txn: borrowing Transaction, _ id: String) throws -> ItemRegistered {
+        guard let i = try store.registered(txn, .item, id, as: ItemRegistered.self) else {
+            throw LedgerError(.unknownItem, "there is no item \(id) in the catalogue; add it first with `aidledger item add`")
+        }
+        return i
+    }
+
+    func campaign(_ txn: borrowing Transaction, _ id: String) throws -> CampaignCreated {
+        guard let c = try store.registered(txn, .campaign, id, as: CampaignCreated.self) else {
+            throw LedgerError(.unknownCampaign, "there is no campaign \(id); add it first with `aidledger campaign add`")
+        }
+        return c
+    }
+
+    func recipient(_ txn: borrowing Transaction, _ id: String) throws -> RecipientRegistered {
+        guard let r = try store.registered(txn, .recipient, id, as: RecipientRegistered.self) else {
+            throw LedgerError(.unknownRecipient, "there is no recipient \(id); register them first with `aidledger recipient register`")
+        }
+        return r
+    }
+
+    func requireDate(_ date: BusinessDate, in campaign: CampaignCreated) throws {
+        guard date >= campaign.starts && date <= campaign.ends else {
+            throw LedgerError(.dateOutsideCampaign, "campaign \(campaign.campaign) runs from \(campaign.starts) to \(campaign.ends); \(date) is outside it")
+        }
+    }
+
+    /// Rejects the command when it expected another version of the entity than the current one.
+    func checkVersion(_ command: Command, _ txn: borrowing Transaction, _ kind: LedgerStore.Kind, _ id: String) throws {
+        guard let expected = command.expectedVersion else { return }
+        let current = try store.version(txn, kind, id)
+        guard current == expected else {
+            throw LedgerError(.versionConflict, "\(id) changed since you looked (you expected version \(expected), it is now \(current)); reload and try again")
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import LMDBStore
+
+extension Ledger {
+    /// Brings every projection up to date with `record`, in the transaction that appends it.
+    func project(_ record: EventRecord, in txn: borrowing Transaction) throws {
+        switch record.event {
+        case .donorRegistered(let p): try store.register(txn, .donor, p.donor, p)
+        case .siteRegistered(let p): try store.register(txn, .site, p.site, p)
+        case .itemRegistered(let p): try store.register(txn, .item, p.item, p)
+        case .campaignCreated(let p): try store.register(txn, .campaign, p.campaign, p)
+        case .recipientRegistered(let p):
+            try store.register(txn, .recipient, p.recipient, p)
+            for d in p.documents { try txn.put(store.documents, d.hash, Array(p.recipient.utf8)) }
+        case .goodsReceived(let p):
+            let lot = Lot(
+                id: record.position, kind: .goods, donor: p.donor, campaign: p.campaign, item: p.item, site: record.site,
+                quantity: p.quantity, valuePerUnit: p.valuePerUnit, expires: p.expires, received: record.businessDate)
+            try txn.put(store.lots, LedgerStore.be64(record.position), lot.encoded())
+        case .cashReceived(let p):
+            let lot = Lot(
+                id: record.position, kind: .cash, donor: p.donor, campaign: p.campaign, item: "", site: "",
+                quantity: p.amount, valuePerUnit: 1, expires: nil, received: record.businessDate)
+            try txn.put(store.lots, LedgerStore.be64(record.position), lot.encoded())
+        case .goodsIssued(let p):
+            for line in p.lines {
+                let key = LedgerStore.historyKey(recipient: p.recipient, campaign: p.campaign, item: line.item, day: record.businessDate, position: record.position)
+                try txn.put(store.history, key, LedgerStore.int64Value(line.quantity))
+            }
+        case .eventVoided(let v):
+            guard let target = try store.record(txn, at: v.target) else {
+                throw LedgerError(.corruptRecord, "event #\(v.target), voided by #\(record.position), is missing")
+            }
+            try txn.put(store.voids, LedgerStore.be64(v.target), LedgerStore.be64(record.position))
+            if case .goodsIssued(let p) = target.event {
+                for line in p.lines {
+                    try txn.delete(store.history, LedgerStore.historyKey(recipient: p.recipient, campaign: p.campaign, item: line.item, day: target.businessDate, position: target.position))
+                }
+            }
+            let reversal = try Effects(of: target) { try lot(txn, $0) }.negated
+            try apply(reversal, at: record.position, in: txn)
+            return
+        default: break
+        }
+        try apply(try Effects(of: record) { try lot(txn, $0) }, at: record.position, in: txn)
+    }
+
+    private func apply(_ effects: Effects, at position: UInt64, in txn: borrowing Transaction) throws {
+        for s in effects.stock {
+            let left = try store.add(txn, store.stock, LedgerStore.stockKey(site: s.site, item: s.item, lot: s.lot), s.delta)
+            guard left >= 0 else { throw LedgerError(.corruptRecord, "stock of lot #\(s.lot) at \(s.site) would go below zero at #\(position)") }
+        }
+        for c in effects.cash {
+            let left = try store.add(txn, store.cash, LedgerStore.cashPrefix(campaign: c.campaign) + LedgerStore.be64(c.lot), c.delta)
+            guard left >= 0 else { throw LedgerError(.corruptRecord, "cash of lot #\(c.lot) would go below zero at #\(position)") }
+        }
+        for t in effects.totals { try store.add(txn, store.totals, t.key, t.delta) }
+        for (kind, id) in effects.touched { try store.setVersion(txn, kind, id, position) }
+    }
+}

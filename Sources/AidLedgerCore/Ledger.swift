@@ -1,0 +1,105 @@
+import Foundation
+import LMDBStore
+
+/// The ledger: an append-only, hash-chained event log in LMDB, with the projections its checks need.
+///
+/// All writes go through one writer thread (`SerialWriter`); each batch of commands is one LMDB write
+/// transaction and each command in it a nested transaction, so a rejected command leaves no trace
+/// while the others commit. A command is acknowledged only after its transaction committed to disk.
+public final class Ledger: @unchecked Sendable {  // the environment and writer are thread-safe; the rest is immutable
+    public let directory: String
+    let env: Environment
+    let store: LedgerStore
+    let secret: LedgerSecret
+    let writer: SerialWriter
+    /// Microseconds since 1970; replaceable so tests can set the clock.
+    let clock: @Sendable () -> Int64
+
+    /// The LMDB environment's directory inside the data directory.
+    public static let eventsDirectory = "events"
+
+    /// Whether `directory` holds a ledger.
+    public static func exists(at directory: String) -> Bool {
+        FileManager.default.fileExists(atPath: directory + "/" + eventsDirectory + "/data.mdb")
+    }
+
+    /// Opens the ledger in `directory`.
+    /// - Parameters:
+    ///   - create: make a new ledger when there is none; otherwise a missing ledger is an error.
+    ///   - durability: `.relaxed` only when an operator asked for it (bulk loads): see docs/ARCHITECTURE.md.
+    ///   - mapSize: the initial LMDB map; it grows when full.
+    public init(
+        directory: String, create: Bool = false, durability: Environment.Durability = .synchronous,
+        mapSize: Int = 64 << 20, clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000_000) }
+    ) throws(LedgerError) {
+        guard create || Ledger.exists(at: directory) else {
+            throw LedgerError(.storage, "there is no ledger in \(directory); create one with `aidledger init --data \(directory)`")
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            secret = try LedgerSecret.load(directory: directory, create: create)
+            env = try Environment(path: directory + "/" + Ledger.eventsDirectory, databases: LedgerStore.names, mapSize: mapSize, durability: durability)
+        } catch let e as LedgerError {
+            throw e
+        } catch {
+            throw LedgerError(.storage, "cannot open the ledger in \(directory): \(error)")
+        }
+        self.directory = directory
+        store = LedgerStore(env)
+        writer = SerialWriter()
+        self.clock = clock
+    }
+
+    deinit { writer.stop() }
+
+    /// Commits `commands` as one batch and answers each: its outcome, or the reason it was refused.
+    ///
+    /// Returns only after the batch is on disk. A storage failure aborts the whole batch and is thrown.
+    @available(*, noasync, message: "use the async submit")
+    public func submit(_ commands: [Command]) throws(LedgerError) -> [Result<Outcome, LedgerError>] {
+        do {
+            return try writer.performAndWait { try env.write { txn in try self.execute(batch: commands, in: txn) } }
+        } catch {
+            throw Ledger.storageError(error)
+        }
+    }
+
+    /// Commits one command. - Throws: its rejection, or a storage failure.
+    @available(*, noasync, message: "use the async submit")
+    public func submit(_ command: Command) throws(LedgerError) -> Outcome {
+        try submit([command])[0].get()
+    }
+
+    /// Commits `commands` as one batch on the writer thread.
+    public func submit(_ commands: [Command]) async throws(LedgerError) -> [Result<Outcome, LedgerError>] {
+        do {
+            return try await writer.perform { [self] in try env.write { txn in try self.execute(batch: commands, in: txn) } }
+        } catch {
+            throw Ledger.storageError(error)
+        }
+    }
+
+    static func storageError(_ error: any Error) -> LedgerError {
+        if let e = error as? LedgerError { return e }
+        if LMDBError.noSpace ~= error { return LedgerError(.storage, "the disk is full: nothing of this batch was saved; free space and try again") }
+        return LedgerError(.storage, "the ledger could not save: \(error)")
+    }
+
+    /// Runs `body` on a consistent snapshot of the ledger.
+    func read<R>(_ body: (borrowing Transaction) throws -> R) throws(LedgerError) -> R {
+        do {
+            return try env.read(body)
+        } catch {
+            throw Ledger.storageError(error)
+        }
+    }
+
+    /// The position and hash of the last record (0 and zeros when the log is empty).
+    public func head() throws(LedgerError) -> (position: UInt64, hash: String) {
+        let h = try read { txn in try store.head(txn) }
+        return (h.position, h.hash.hexString)
+    }
+
+    /// The keyed hash of a document number, for finding a recipient by document.
+    public func documentHash(_ type: DocumentType, _ number: String) -> [UInt8] { secret.documentHash(type, number) }
+}

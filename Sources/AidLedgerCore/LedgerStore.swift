@@ -1,0 +1,181 @@
+import LMDBStore
+
+/// The ledger's layout in LMDB: the log and the projections kept beside it in the same transactions.
+///
+/// | database   | key                                   | value                                    |
+/// |------------|---------------------------------------|------------------------------------------|
+/// | log        | position (u64 BE)                      | the stored record (`EventRecord`)        |
+/// | meta       | "head"                                 | position, hash, recorded-at of the last  |
+/// | commands   | command id                             | digest, first position, event count      |
+/// | registry   | kind letter + id                       | schema version + registration payload    |
+/// | documents  | document HMAC                          | recipient id                             |
+/// | lots       | lot id (u64 BE)                        | `Lot`                                    |
+/// | stock      | site 0 item 0 lot                      | units on hand (i64 BE)                   |
+/// | cash       | campaign 0 lot                         | kopecks not yet granted (i64 BE)         |
+/// | history    | recipient 0 campaign 0 item 0 day pos  | units issued                             |
+/// | voids      | voided position                        | position of the void                     |
+/// | versions   | kind letter + id                       | position of the entity's last change     |
+/// | totals     | counter name                           | i64 BE                                   |
+struct LedgerStore {
+    static let names = ["log", "meta", "commands", "registry", "documents", "lots", "stock", "cash", "history", "voids", "versions", "totals"]
+    /// The databases a rebuild recomputes from the log.
+    static let projectionNames = ["registry", "documents", "lots", "stock", "cash", "history", "voids", "versions", "totals"]
+
+    let log, meta, commands, registry, documents, lots, stock, cash, history, voids, versions, totals: Database
+
+    init(_ env: Environment) {
+        log = env.database("log")
+        meta = env.database("meta")
+        commands = env.database("commands")
+        registry = env.database("registry")
+        documents = env.database("documents")
+        lots = env.database("lots")
+        stock = env.database("stock")
+        cash = env.database("cash")
+        history = env.database("history")
+        voids = env.database("voids")
+        versions = env.database("versions")
+        totals = env.database("totals")
+    }
+
+    // MARK: Keys
+
+    static func be64(_ v: UInt64) -> [UInt8] { (0..<8).map { UInt8(truncatingIfNeeded: v >> UInt64(56 - 8 * $0)) } }
+
+    static func readBE64(_ b: some Collection<UInt8>) -> UInt64 { b.prefix(8).reduce(0) { $0 << 8 | UInt64($1) } }
+
+    static func int64Value(_ v: Int64) -> [UInt8] { be64(UInt64(bitPattern: v)) }
+
+    static func key(_ parts: String...) -> [UInt8] { key(parts) }
+
+    static func key(_ parts: [String]) -> [UInt8] {
+        var out: [UInt8] = []
+        for (i, p) in parts.enumerated() {
+            if i > 0 { out.append(0) }
+            out.append(contentsOf: p.utf8)
+        }
+        return out
+    }
+
+    static func stockPrefix(site: String, item: String) -> [UInt8] { key(site, item) + [0] }
+
+    static func stockKey(site: String, item: String, lot: UInt64) -> [UInt8] { stockPrefix(site: site, item: item) + be64(lot) }
+
+    static func cashPrefix(campaign: String) -> [UInt8] { key(campaign) + [0] }
+
+    static func historyPrefix(recipient: String, campaign: String, item: String) -> [UInt8] { key(recipient, campaign, item) + [0] }
+
+    static func historyKey(recipient: String, campaign: String, item: String, day: BusinessDate, position: UInt64) -> [UInt8] {
+        historyPrefix(recipient: recipient, campaign: campaign, item: item) + dayKey(day) + be64(position)
+    }
+
+    /// Days biased to sort as unsigned big-endian.
+    static func dayKey(_ d: BusinessDate) -> [UInt8] {
+        let u = UInt32(bitPattern: d.day) ^ 0x8000_0000
+        return [UInt8(u >> 24), UInt8(truncatingIfNeeded: u >> 16), UInt8(truncatingIfNeeded: u >> 8), UInt8(truncatingIfNeeded: u)]
+    }
+
+    static func day(fromKey b: some Collection<UInt8>) -> BusinessDate {
+        let u = b.prefix(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+        return BusinessDate(day: Int32(bitPattern: u ^ 0x8000_0000))
+    }
+
+    // MARK: Counters (stock, cash, totals)
+
+    func int64(_ txn: borrowing Transaction, _ db: Database, _ key: [UInt8]) throws -> Int64 {
+        guard let v = try txn.get(db, key) else { return 0 }
+        return Int64(bitPattern: LedgerStore.readBE64(v))
+    }
+
+    /// Adds `delta` to a counter, removing it when it reaches zero so scans stay short.
+    /// - Returns: the new value.
+    @discardableResult
+    func add(_ txn: borrowing Transaction, _ db: Database, _ key: [UInt8], _ delta: Int64) throws -> Int64 {
+        let value = try int64(txn, db, key).adding(delta, describing: "a running total")
+        if value == 0 {
+            try txn.delete(db, key)
+        } else {
+            try txn.put(db, key, LedgerStore.int64Value(value))
+        }
+        return value
+    }
+
+    /// The lots of `item` at `site` with units on hand, in lot order.
+    func stock(_ txn: borrowing Transaction, site: String, item: String) throws -> [(lot: UInt64, quantity: Int64)] {
+        var out: [(UInt64, Int64)] = []
+        let prefix = LedgerStore.stockPrefix(site: site, item: item)
+        try txn.forEach(stock, prefix: prefix) { k, v in
+            out.append((LedgerStore.readBE64(k.dropFirst(prefix.count)), Int64(bitPattern: LedgerStore.readBE64(v))))
+            return true
+        }
+        return out
+    }
+
+    /// The campaign's cash lots with kopecks left, oldest first.
+    func cash(_ txn: borrowing Transaction, campaign: String) throws -> [(lot: UInt64, amount: Int64)] {
+        var out: [(UInt64, Int64)] = []
+        let prefix = LedgerStore.cashPrefix(campaign: campaign)
+        try txn.forEach(cash, prefix: prefix) { k, v in
+            out.append((LedgerStore.readBE64(k.dropFirst(prefix.count)), Int64(bitPattern: LedgerStore.readBE64(v))))
+            return true
+        }
+        return out
+    }
+
+    func lot(_ txn: borrowing Transaction, _ id: UInt64) throws -> Lot? {
+        try txn.get(lots, LedgerStore.be64(id)).map { try Lot.decode(id: id, $0) }
+    }
+
+    // MARK: Registry
+
+    /// Registry keys: a letter for the kind, then the id.
+    enum Kind: Character {
+        case donor = "d", site = "s", item = "i", campaign = "c", recipient = "r"
+        func key(_ id: String) -> [UInt8] { Array(String(rawValue).utf8) + Array(id.utf8) }
+    }
+
+    func registered<P: EventPayload>(_ txn: borrowing Transaction, _ kind: Kind, _ id: String, as: P.Type) throws -> P? {
+        guard let bytes = try txn.get(registry, kind.key(id)), let version = bytes.first else { return nil }
+        var r = ByteReader(bytes, offset: 1)
+        return try P.decode(&r, version: version)
+    }
+
+    func register<P: EventPayload>(_ txn: borrowing Transaction, _ kind: Kind, _ id: String, _ payload: P) throws {
+        var w = ByteWriter()
+        w.u8(P.schemaVersion)
+        payload.encode(into: &w)
+        try txn.put(registry, kind.key(id), w.bytes)
+    }
+
+    func version(_ txn: borrowing Transaction, _ kind: Kind, _ id: String) throws -> UInt64 {
+        try txn.get(versions, kind.key(id)).map { LedgerStore.readBE64($0) } ?? 0
+    }
+
+    func setVersion(_ txn: borrowing Transaction, _ kind: Kind, _ id: String, _ position: UInt64) throws {
+        try txn.put(versions, kind.key(id), LedgerStore.be64(position))
+    }
+
+    // MARK: Log
+
+    /// The last record's position, hash and recording time, or the genesis values.
+    func head(_ txn: borrowing Transaction) throws -> Head {
+        guard let b = try txn.get(meta, Array("head".utf8)), b.count == 48 else { return Head() }
+        return Head(position: LedgerStore.readBE64(b), hash: Array(b[8..<40]), recordedAt: Int64(bitPattern: LedgerStore.readBE64(b[40...])))
+    }
+
+    func setHead(_ txn: borrowing Transaction, _ head: Head) throws {
+        try txn.put(meta, Array("head".utf8), LedgerStore.be64(head.position) + head.hash + LedgerStore.int64Value(head.recordedAt))
+    }
+
+    func record(_ txn: borrowing Transaction, at position: UInt64) throws -> EventRecord? {
+        guard let stored = try txn.get(log, LedgerStore.be64(position)) else { return nil }
+        return try EventRecord.decode(position: position, stored: stored)
+    }
+}
+
+/// Where the log ends: the next record chains from here.
+struct Head: Equatable {
+    var position: UInt64 = 0
+    var hash: [UInt8] = EventRecord.genesisHash
+    var recordedAt: Int64 = 0
+}

@@ -1,0 +1,44 @@
+/// A lot: what one intake brought, kept for its whole life wherever its units move.
+/// Its id is the position of the intake event.
+public struct Lot: Sendable, Equatable {
+    public enum Kind: UInt8, Sendable { case goods = 1, cash = 2 }
+
+    public var id: UInt64
+    public var kind: Kind
+    public var donor: String
+    /// The campaign the donor earmarked it for (always set for cash).
+    public var campaign: String?
+    /// The item; empty for cash.
+    public var item: String
+    /// Where it arrived; empty for cash.
+    public var site: String
+    /// Units or kopecks received.
+    public var quantity: Int64
+    /// Kopecks per unit; 1 for cash.
+    public var valuePerUnit: Int64
+    public var expires: BusinessDate?
+    public var received: BusinessDate
+
+    func encoded() -> [UInt8] {
+        var w = ByteWriter(capacity: 64)
+        w.u8(kind.rawValue)
+        w.string(donor)
+        w.optional(campaign) { $0.string($1) }
+        w.string(item)
+        w.string(site)
+        w.int(quantity)
+        w.int(valuePerUnit)
+        w.optional(expires) { $0.date($1) }
+        w.date(received)
+        return w.bytes
+    }
+
+    static func decode(id: UInt64, _ bytes: [UInt8]) throws -> Lot {
+        var r = ByteReader(bytes)
+        guard let kind = Kind(rawValue: try r.u8()) else { throw DecodeError.invalid("an unknown lot kind", at: 0) }
+        return Lot(
+            id: id, kind: kind, donor: try r.string(), campaign: try r.optional { try $0.string() }, item: try r.string(),
+            site: try r.string(), quantity: try r.int(), valuePerUnit: try r.int(), expires: try r.optional { try $0.date() },
+            received: try r.date())
+    }
+}
