@@ -94,12 +94,11 @@ extension Command {
                 throw LedgerError(.invalidQuantity, "delta \"\(Identifier.printable(raw))\" must be a whole number of units other than 0, like -3 or 2")
             }
             let reason = try AdjustmentReason.parse(try f.required("reason"))
-            switch reason {
-            case .damaged, .expired, .lost where delta > 0:
+            if [.damaged, .expired, .lost].contains(reason) && delta > 0 {
                 throw LedgerError(.invalidQuantity, "goods \(reason.rawValue) leave the stock: the delta must be negative, like -\(delta)")
-            case .found where delta < 0:
+            }
+            if reason == .found && delta < 0 {
                 throw LedgerError(.invalidQuantity, "found goods add to the stock: the delta must be positive, like \(-delta)")
-            default: break
             }
             action = .adjust(site: try f.id("site"), item: try f.id("item"), delta: delta, reason: reason, note: try f.text("note") ?? "", lot: try f.position("lot"))
         case "void":

@@ -33,7 +33,7 @@ public final class Ledger: @unchecked Sendable {  // the environment and writer 
         mapSize: Int = 64 << 20, clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000_000) }
     ) throws(LedgerError) {
         guard create || Ledger.exists(at: directory) else {
-            throw LedgerError(.storage, "there is no ledger in \(directory); create one with `aidledger init --data \(directory)`")
+            throw LedgerError(.noLedger, "there is no ledger in \(directory); create one with `aidledger init --data \(directory)`")
         }
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -102,4 +102,11 @@ public final class Ledger: @unchecked Sendable {  // the environment and writer 
 
     /// The keyed hash of a document number, for finding a recipient by document.
     public func documentHash(_ type: DocumentType, _ number: String) -> [UInt8] { secret.documentHash(type, number) }
+}
+
+extension Ledger {
+    /// Forces relaxed commits to disk.
+    public func sync() throws(LedgerError) {
+        do { try env.sync() } catch { throw Ledger.storageError(error) }
+    }
 }

@@ -29,6 +29,7 @@ public struct LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
         case dateOutOfRange = "date_out_of_range"
         case amountOverflow = "amount_overflow"
         case unknownCommand = "unknown_command"
+        case invalidJSON = "invalid_json"
         // References
         case unknownDonor = "unknown_donor"
         case unknownSite = "unknown_site"
@@ -53,12 +54,13 @@ public struct LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
         case commandIDReused = "command_id_reused"
         // The ledger itself
         case storage = "storage_error"
+        case noLedger = "no_ledger"
         case corruptRecord = "corrupt_record"
         case keyMissing = "key_missing"
 
         public var isRejection: Bool {
             switch self {
-            case .storage, .corruptRecord, .keyMissing: false
+            case .storage, .noLedger, .corruptRecord, .keyMissing: false
             default: true
             }
         }

@@ -14,13 +14,12 @@ public final class SerialWriter: @unchecked Sendable {  // every field is guarde
 
     /// Starts the writer thread.
     public init(name: String = "aidledger.writer") {
-        let thread = Thread { [unowned self] in self.run() }
+        // The thread keeps the writer alive until `stop` lets its loop end.
+        let thread = Thread { [self] in self.run() }
         thread.name = name
         self.thread = thread
         thread.start()
     }
-
-    deinit { stop() }
 
     /// Runs `job` on the writer thread and returns its result to the awaiting caller.
     public func perform<R: Sendable>(_ job: @escaping @Sendable () throws -> R) async throws -> R {
@@ -82,8 +81,11 @@ public final class SerialWriter: @unchecked Sendable {  // every field is guarde
 
 /// A job and its result, handed to the writer thread while the caller blocks on a semaphore.
 private final class UnsafeJob<R>: @unchecked Sendable {  // accessed by the caller only after the writer signalled
-    private let job: () throws -> R
+    private var job: (() throws -> R)?
     var result: Result<R, any Error>?
     init(_ job: @escaping () throws -> R) { self.job = job }
-    func run() { result = Result { try job() } }
+    func run() {
+        result = Result { try job!() }
+        job = nil  // the caller's closure must not outlive its call (withoutActuallyEscaping checks)
+    }
 }

@@ -1,0 +1,44 @@
+/// Where a donor's goods and cash went: received = issued + written off (net of found) + on hand.
+public struct DonorBalance: Sendable {
+    public var donor: DonorRegistered
+    public var items: [ItemFlow]
+    public var cashReceived: Int64
+    public var cashGranted: Int64
+    public var cashLeft: Int64 { cashReceived - cashGranted }
+
+    /// One item's movements, in units and in kopecks.
+    public struct ItemFlow: Sendable {
+        public var item: String
+        public var receivedUnits: Int64 = 0
+        public var receivedValue: Int64 = 0
+        public var issuedUnits: Int64 = 0
+        public var issuedValue: Int64 = 0
+        public var transferredUnits: Int64 = 0
+        /// Net adjustments by reason (negative for write-offs).
+        public var adjustedUnits: [AdjustmentReason: Int64] = [:]
+        public var adjustedValue: [AdjustmentReason: Int64] = [:]
+
+        public var adjustedUnitsTotal: Int64 { adjustedUnits.values.reduce(0, +) }
+        public var adjustedValueTotal: Int64 { adjustedValue.values.reduce(0, +) }
+        public var onHandUnits: Int64 { receivedUnits - issuedUnits + adjustedUnitsTotal }
+        public var onHandValue: Int64 { receivedValue - issuedValue + adjustedValueTotal }
+
+        var json: JSONValue {
+            .object([
+                ("item", .string(item)), ("received_units", .int(receivedUnits)), ("received_value_kopecks", .int(receivedValue)),
+                ("issued_units", .int(issuedUnits)), ("issued_value_kopecks", .int(issuedValue)), ("transferred_units", .int(transferredUnits)),
+                ("adjusted_units", .object(AdjustmentReason.allCases.compactMap { r in adjustedUnits[r].map { (r.rawValue, .int($0)) } })),
+                ("adjusted_value_kopecks", .object(AdjustmentReason.allCases.compactMap { r in adjustedValue[r].map { (r.rawValue, .int($0)) } })),
+                ("on_hand_units", .int(onHandUnits)), ("on_hand_value_kopecks", .int(onHandValue)),
+            ])
+        }
+    }
+
+    public var json: JSONValue {
+        .object([
+            ("donor", .string(donor.donor)), ("name", .string(donor.name)), ("kind", .string(donor.kind.rawValue)),
+            ("items", .array(items.map(\.json))),
+            ("cash_received_kopecks", .int(cashReceived)), ("cash_granted_kopecks", .int(cashGranted)), ("cash_left_kopecks", .int(cashLeft)),
+        ])
+    }
+}

@@ -1,0 +1,78 @@
+/// Reads a JSON Lines file of commands, one per line, as the command line and the API accept them.
+///
+/// Tolerates what spreadsheets and editors leave behind: a byte-order mark, Windows line endings and
+/// blank lines. Each line gets its own outcome; a bad line does not stop the others.
+public enum JSONLImport {
+    /// One line's command, or why it could not be read.
+    public struct Line: Sendable {
+        public var number: Int
+        public var command: Result<Command, LedgerError>
+    }
+
+    /// Splits and parses `text`.
+    public static func parse(_ text: String, actor: String) -> [Line] {
+        var body = Substring(text)
+        if body.hasPrefix("\u{FEFF}") { body = body.dropFirst() }
+        var out: [Line] = []
+        // Split on \n only, so "\r\n" leaves a trailing "\r" we then drop.
+        for (index, raw) in body.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            var line = raw
+            if line.hasSuffix("\r") { line = line.dropLast() }
+            if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
+            out.append(Line(number: index + 1, command: Result { () throws(LedgerError) -> Command in
+                let value: JSONValue
+                do {
+                    value = try JSONValue.parse(String(line))
+                } catch {
+                    throw LedgerError(.invalidJSON, "line is not valid JSON: \(error)")
+                }
+                return try Command.parse(try CommandInput.from(json: value), actor: actor)
+            }))
+        }
+        return out
+    }
+
+    /// Totals of an import.
+    public struct Summary: Sendable {
+        public var appended = 0
+        public var duplicates = 0
+        public var rejected = 0
+        public var events = 0
+    }
+}
+
+extension Ledger {
+    /// Imports the lines of a JSONL file in batches of `batchSize` commands per transaction,
+    /// reporting each line's outcome through `report` as its batch commits.
+    @available(*, noasync)
+    public func importJSONL(
+        _ text: String, actor: String, batchSize: Int = 1000,
+        report: (Int, Result<Outcome, LedgerError>) -> Void
+    ) throws(LedgerError) -> JSONLImport.Summary {
+        var summary = JSONLImport.Summary()
+        let lines = JSONLImport.parse(text, actor: actor)
+        var start = 0
+        while start < lines.count {
+            let chunk = lines[start..<min(start + batchSize, lines.count)]
+            start += chunk.count
+            let commands = chunk.compactMap { try? $0.command.get() }
+            var results = try submit(commands).makeIterator()
+            for line in chunk {
+                let result: Result<Outcome, LedgerError>
+                switch line.command {
+                case .failure(let e): result = .failure(e)
+                case .success: result = results.next()!
+                }
+                switch result {
+                case .success(let o) where o.status == .duplicate: summary.duplicates += 1
+                case .success(let o):
+                    summary.appended += 1
+                    summary.events += o.records.count
+                case .failure: summary.rejected += 1
+                }
+                report(line.number, result)
+            }
+        }
+        return summary
+    }
+}

@@ -1,0 +1,38 @@
+/// What a recipient received, and when each entitlement lets them receive again.
+public struct RecipientBalance: Sendable {
+    public var recipient: RecipientRegistered
+    public var items: [(item: String, units: Int64, value: Int64)]
+    public var cash: Int64
+    public var issuances: Int64
+    public var grants: Int64
+    public var entitlements: [EntitlementStatus]
+
+    /// One rule of one campaign as it stands for this recipient on a given day.
+    public struct EntitlementStatus: Sendable {
+        public var campaign: String
+        public var rule: EntitlementRule
+        public var limit: Int64
+        public var receivedInPeriod: Int64
+        /// Today when one unit may be issued today; otherwise the first day it may.
+        public var nextEligible: BusinessDate
+        public var eligibleToday: Bool
+
+        var json: JSONValue {
+            .object([
+                ("campaign", .string(campaign)), ("rule", .string(rule.description)), ("limit", .int(limit)),
+                ("received_in_period", .int(receivedInPeriod)), ("eligible_today", .bool(eligibleToday)), ("next_eligible", .date(nextEligible)),
+            ])
+        }
+    }
+
+    public var json: JSONValue {
+        .object([
+            ("recipient", .string(recipient.recipient)), ("kind", .string(recipient.kind.rawValue)),
+            ("household_size", .int(recipient.householdSize)), ("category", .string(recipient.category.rawValue)),
+            ("area", .string(recipient.area.rawValue)),
+            ("items", .array(items.map { .object([("item", .string($0.item)), ("units", .int($0.units)), ("value_kopecks", .int($0.value))]) })),
+            ("cash_kopecks", .int(cash)), ("issuances", .int(issuances)), ("grants", .int(grants)),
+            ("entitlements", .array(entitlements.map(\.json))),
+        ])
+    }
+}

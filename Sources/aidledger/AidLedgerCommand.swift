@@ -1,0 +1,68 @@
+import AidLedgerCore
+import ArgumentParser
+import Foundation
+
+/// `aidledger`: the ledger's command line.
+@main
+struct AidLedgerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "aidledger",
+        abstract: "An append-only, hash-chained ledger of humanitarian aid: intakes, issuances, cash grants, transfers and write-offs.",
+        discussion: """
+            Exit codes: 0 done; 1 a check failed (verify found a break); 2 usage error; 3 a command was rejected \
+            (the error's code says why); 4 the ledger could not be read or written.
+            """,
+        subcommands: [
+            InitCommand.self, DemoCommand.self,
+            DonorCommand.self, SiteCommand.self, ItemCommand.self, CampaignCommand.self, RecipientCommand.self,
+            IntakeCommand.self, IssueCommand.self, GrantCommand.self, TransferCommand.self, AdjustCommand.self, VoidCommand.self,
+            ImportCommand.self, LogCommand.self, BalanceCommand.self, VerifyCommand.self,
+        ]
+    )
+}
+
+/// Where the ledger is and how to print.
+struct LedgerOptions: ParsableArguments {
+    @Option(name: .long, help: "The data directory (default: $AIDLEDGER_DATA or ./aidledger-data).")
+    var data: String?
+
+    @Flag(name: .long, help: "Print JSON instead of text.")
+    var json = false
+
+    var directory: String {
+        data ?? ProcessInfo.processInfo.environment["AIDLEDGER_DATA"] ?? "./aidledger-data"
+    }
+
+    func open(create: Bool = false, relaxed: Bool = false) throws -> Ledger {
+        do {
+            return try Ledger(directory: directory, create: create, durability: relaxed ? .relaxed : .synchronous)
+        } catch {
+            throw Failure.ledger(error)
+        }
+    }
+}
+
+/// How the command line ends when something went wrong: a code on stderr and a documented exit status.
+enum Failure: Error {
+    case ledger(LedgerError)
+    case checkFailed
+
+    static func exit(for error: LedgerError, json: Bool) -> ExitCode {
+        if json { print(JSONValue.object([("error", .object([("code", .string(error.code.rawValue)), ("message", .string(error.message))]))]).serialized) }
+        FileHandle.standardError.write(Data("error[\(error.code.rawValue)]: \(error.message)\n".utf8))
+        return error.isRejection ? ExitCode(3) : ExitCode(4)
+    }
+}
+
+extension ParsableCommand {
+    /// Runs `body`, turning a ledger error into its message on stderr and its exit code.
+    func reporting(json: Bool, _ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch Failure.ledger(let e) {
+            throw Failure.exit(for: e, json: json)
+        } catch let e as LedgerError {
+            throw Failure.exit(for: e, json: json)
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import AidLedgerCore
+
+/// Balances as aligned text tables, or as JSON.
+enum BalancePrinter {
+    static func donor(_ b: DonorBalance, json: Bool) {
+        if json { return print(b.json.serialized) }
+        print("Donor \(b.donor.donor) — \(b.donor.name) (\(b.donor.kind.rawValue))")
+        if !b.items.isEmpty {
+            Printer.table(
+                ["item", "received", "issued", "written off", "found/corr.", "on hand", "received UAH", "issued UAH", "on hand UAH", "transferred"],
+                b.items.map { f in
+                    let off = f.adjustedUnits.values.filter { $0 < 0 }.reduce(0, +)
+                    let plus = f.adjustedUnits.values.filter { $0 > 0 }.reduce(0, +)
+                    return [f.item, Printer.n(f.receivedUnits), Printer.n(f.issuedUnits), Printer.n(-off), Printer.n(plus), Printer.n(f.onHandUnits),
+                            Printer.uah(f.receivedValue), Printer.uah(f.issuedValue), Printer.uah(f.onHandValue), Printer.n(f.transferredUnits)]
+                })
+        }
+        if b.cashReceived != 0 || b.cashGranted != 0 {
+            print("cash: received \(Printer.uah(b.cashReceived)) UAH, granted \(Printer.uah(b.cashGranted)) UAH, left \(Printer.uah(b.cashLeft)) UAH")
+        }
+    }
+
+    static func campaign(_ b: CampaignBalance, json: Bool) {
+        if json { return print(b.json.serialized) }
+        print("Campaign \(b.campaign.campaign) — \(b.campaign.name), \(b.campaign.starts) to \(b.campaign.ends)")
+        print("cash: received \(Printer.uah(b.cashReceived)) UAH, granted \(Printer.uah(b.cashGranted)) UAH in \(Printer.n(b.grants)) grants, left \(Printer.uah(b.cashLeft)) UAH")
+        print("issuances: \(Printer.n(b.issuances))")
+        if !b.items.isEmpty {
+            Printer.table(["item", "issued", "value UAH"], b.items.map { [$0.item, Printer.n($0.units), Printer.uah($0.value)] })
+        }
+    }
+
+    static func site(_ b: SiteBalance, json: Bool) {
+        if json { return print(b.json.serialized) }
+        print("Site \(b.site.site) — \(b.site.name), \(b.site.settlement) (\(b.site.area.rawValue))")
+        if b.lots.isEmpty { return print("no stock") }
+        Printer.table(["item", "on hand", "value UAH"], b.totals.map { [$0.item, Printer.n($0.units), Printer.uah($0.value)] })
+        print("")
+        Printer.table(
+            ["lot", "item", "on hand", "donor", "earmark", "expires"],
+            b.lots.map { ["#\($0.lot.id)", $0.item, Printer.n($0.quantity), $0.lot.donor, $0.lot.campaign ?? "-", $0.lot.expires?.description ?? "-"] })
+    }
+
+    static func recipient(_ b: RecipientBalance, json: Bool) {
+        if json { return print(b.json.serialized) }
+        let r = b.recipient
+        print("Recipient \(r.recipient) — \(r.kind.rawValue) of \(r.householdSize), \(r.category.rawValue), \(r.settlement) (\(r.area.rawValue))")
+        print("issuances: \(Printer.n(b.issuances)); cash: \(Printer.uah(b.cash)) UAH in \(Printer.n(b.grants)) grants")
+        if !b.items.isEmpty {
+            Printer.table(["item", "received", "value UAH"], b.items.map { [$0.item, Printer.n($0.units), Printer.uah($0.value)] })
+        }
+        for e in b.entitlements {
+            let when = e.eligibleToday ? "may receive today" : "may receive again on \(e.nextEligible)"
+            print("\(e.campaign) \(e.rule): \(e.receivedInPeriod) of \(e.limit) in the period; \(when)")
+        }
+    }
+}

@@ -1,0 +1,125 @@
+import AidLedgerCore
+import ArgumentParser
+
+struct InitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "init", abstract: "Create an empty ledger in the data directory.")
+    @OptionGroup var ledger: LedgerOptions
+
+    func run() throws {
+        try reporting(json: ledger.json) {
+            let existed = Ledger.exists(at: ledger.directory)
+            let l = try ledger.open(create: true)
+            print(existed ? "a ledger already exists in \(l.directory); nothing changed" : "created a ledger in \(l.directory)")
+            if !existed { print("its secret for document hashes is \(l.directory)/\(LedgerSecret.fileName): back it up separately") }
+        }
+    }
+}
+
+struct DonorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "donor", abstract: "Donors.", subcommands: [Add.self])
+
+    struct Add: RecordingCommand {
+        static let configuration = CommandConfiguration(abstract: "Register a donor.")
+        @OptionGroup var ledger: LedgerOptions
+        @OptionGroup var write: WriteOptions
+        @Option(help: "The donor's id, like CARITAS-IF.") var id: String
+        @Option(help: "The organisation's name (a private person: a pseudonym, never their name).") var name: String
+        @Option(help: "charity, international, city_budget, state_budget, business or individual.") var kind: String
+        var input: CommandInput { write.input("donor.add", ["id": id, "name": name, "kind": kind]) }
+    }
+}
+
+struct SiteCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "site", abstract: "Warehouses and distribution points.", subcommands: [Add.self])
+
+    struct Add: RecordingCommand {
+        static let configuration = CommandConfiguration(abstract: "Register a site.")
+        @OptionGroup var ledger: LedgerOptions
+        @OptionGroup var write: WriteOptions
+        @Option var id: String
+        @Option var name: String
+        @Option(help: "warehouse or distribution_point.") var kind: String
+        @Option(help: "The town or village.") var settlement: String
+        @Option(help: "urban or rural.") var area: String
+        var input: CommandInput { write.input("site.add", ["id": id, "name": name, "kind": kind, "settlement": settlement, "area": area]) }
+    }
+}
+
+struct ItemCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "item", abstract: "The item catalogue.", subcommands: [Add.self])
+
+    struct Add: RecordingCommand {
+        static let configuration = CommandConfiguration(abstract: "Add an item to the catalogue.")
+        @OptionGroup var ledger: LedgerOptions
+        @OptionGroup var write: WriteOptions
+        @Option(help: "The item's id, like food-kit.") var id: String
+        @Option var name: String
+        @Option(help: "food_kit, hygiene_set, baby_food, diapers, winter_clothing, bedding or other.") var category: String
+        @Option(help: "kit, box, pack, kg, …") var unit: String
+        @Option(help: "Value of one unit in UAH, like 850.00.") var value: String
+        var input: CommandInput {
+            write.input("item.add", ["id": id, "name": name, "category": category, "unit": unit, "value": value])
+        }
+    }
+}
+
+struct CampaignCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "campaign", abstract: "Programmes and actions.", subcommands: [Add.self])
+
+    struct Add: RecordingCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a campaign with its donors, items and entitlement rules.")
+        @OptionGroup var ledger: LedgerOptions
+        @OptionGroup var write: WriteOptions
+        @Option var id: String
+        @Option var name: String
+        @Option(help: "First day, YYYY-MM-DD.") var from: String
+        @Option(help: "Last day, YYYY-MM-DD.") var to: String
+        @Option(name: .customLong("donor"), help: "A donor funding it (repeatable).") var donors: [String] = []
+        @Option(name: .customLong("item"), help: "An item it gives (repeatable).") var items: [String] = []
+        @Option(name: .customLong("rule"), help: "ITEM:QTY/DAYSd/household|person, like food-kit:1/30d/household (repeatable).") var rules: [String] = []
+        var input: CommandInput {
+            write.input("campaign.add", ["id": id, "name": name, "from": from, "to": to], lists: ["donor": donors, "item": items, "rule": rules])
+        }
+    }
+}
+
+struct RecipientCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "recipient", abstract: "People and households served.", subcommands: [Register.self, Find.self])
+
+    struct Register: RecordingCommand {
+        static let configuration = CommandConfiguration(abstract: "Register a person or household under a pseudonymous id.")
+        @OptionGroup var ledger: LedgerOptions
+        @OptionGroup var write: WriteOptions
+        @Option(help: "A pseudonymous id, like R-000123 (never a name).") var id: String
+        @Option(help: "individual or household.") var kind: String
+        @Option(help: "People in the household.") var size: String?
+        @Option(help: "idp, difficult_circumstances, disability, servicemen_family, fallen_servicemen_family, orphan_care, older_alone, veteran or other.")
+        var category: String
+        @Option(help: "urban or rural.") var area: String
+        @Option var settlement: String
+        @Option(name: .customLong("document"), help: "TYPE:NUMBER (idp_certificate, tax_number, passport, unzr); kept only as a keyed hash (repeatable).")
+        var documents: [String] = []
+        var input: CommandInput {
+            write.input("recipient.register", ["id": id, "kind": kind, "size": size, "category": category, "area": area, "settlement": settlement], lists: ["document": documents])
+        }
+    }
+
+    struct Find: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Find who holds an identity document (by its keyed hash).")
+        @OptionGroup var ledger: LedgerOptions
+        @Option(help: "TYPE:NUMBER, like passport:AA123456.") var document: String
+
+        func run() throws {
+            try reporting(json: ledger.json) {
+                let parts = document.split(separator: ":", maxSplits: 1)
+                guard parts.count == 2 else { throw LedgerError(.invalidField, "write the document as TYPE:NUMBER") }
+                let type = try DocumentType.parse(String(parts[0]))
+                let l = try ledger.open()
+                guard let id = try l.recipient(holding: type, String(parts[1])) else {
+                    throw LedgerError(.unknownRecipient, "no recipient holds this \(type.rawValue)")
+                }
+                print(ledger.json ? JSONValue.object([("recipient", .string(id))]).serialized : id)
+            }
+        }
+    }
+}
