@@ -24,9 +24,12 @@ public struct Entitlement: Sendable {
     /// Whether `quantity` more units on `date` keeps every window within the limit.
     public func allows(_ quantity: Int64, on date: BusinessDate) -> Bool {
         guard quantity <= limit else { return false }
-        var starts = [date.day - periodDays + 1]
-        for entry in history where entry.day.day > date.day - periodDays && entry.day.day <= date.day {
-            starts.append(entry.day.day)
+        // A window's total only rises when its end reaches an entry, so the fullest windows holding
+        // `date` start where the earliest one does or where an entry just came in at the end.
+        let earliest = date.day - periodDays + 1
+        var starts = [earliest]
+        for entry in history where entry.day.day - periodDays + 1 > earliest && entry.day.day - periodDays + 1 <= date.day {
+            starts.append(entry.day.day - periodDays + 1)
         }
         for s in starts {
             let end = s + periodDays - 1

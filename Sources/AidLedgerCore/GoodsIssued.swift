@@ -83,6 +83,14 @@ public struct EntitlementDecision: Sendable, Equatable {
     /// The first day the recipient may receive this item again.
     public var nextEligible: BusinessDate
 
+    public init(rule: EntitlementRule, limit: Int64, alreadyReceived: Int64, overridden: Bool, nextEligible: BusinessDate) {
+        self.rule = rule
+        self.limit = limit
+        self.alreadyReceived = alreadyReceived
+        self.overridden = overridden
+        self.nextEligible = nextEligible
+    }
+
     func encode(into w: inout ByteWriter) {
         rule.encode(into: &w)
         w.int(limit)

@@ -1,0 +1,92 @@
+import AidLedgerCore
+import Testing
+
+@Suite struct EncodingTests {
+    static let date = BusinessDate(year: 2026, month: 11, day: 20)!
+
+    static let events: [Event] = [
+        .donorRegistered(DonorRegistered(donor: "CARITAS", name: "Карітас «Надія»", kind: .charity)),
+        .siteRegistered(SiteRegistered(site: "DP-1", name: "Пункт", kind: .distributionPoint, settlement: "Калуш", area: .rural)),
+        .itemRegistered(ItemRegistered(item: "food-kit", name: "Продуктовий набір", category: .foodKit, unit: "kit", valuePerUnit: 85_050)),
+        .campaignCreated(CampaignCreated(
+            campaign: "WINTER", name: "Winter", starts: date, ends: date.adding(days: 90), donors: ["A", "B"], items: ["food-kit"],
+            rules: [EntitlementRule(item: "food-kit", quantity: 1, periodDays: 30, scope: .household)])),
+        .recipientRegistered(RecipientRegistered(
+            recipient: "R-1", kind: .household, householdSize: 5, category: .fallenServicemenFamily, area: .urban, settlement: "Луцьк",
+            documents: [DocumentHash(type: .passport, hash: Array(repeating: 0xab, count: 32))])),
+        .goodsReceived(GoodsReceived(donor: "A", campaign: nil, item: "food-kit", quantity: 3474, valuePerUnit: 85_000, expires: date, document: "накладна 5")),
+        .goodsReceived(GoodsReceived(donor: "A", campaign: "WINTER", item: "food-kit", quantity: 1, valuePerUnit: 1, expires: nil, document: "")),
+        .cashReceived(CashReceived(donor: "CITY", campaign: "CASH", amount: 1_800_000, document: "order")),
+        .goodsIssued(GoodsIssued(
+            recipient: "R-1", campaign: "WINTER",
+            lines: [GoodsIssued.Line(
+                item: "food-kit", quantity: 2, draws: [Draw(lot: 6, amount: 1), Draw(lot: 7, amount: 1)],
+                entitlement: EntitlementDecision(rule: EntitlementRule(item: "food-kit", quantity: 1, periodDays: 30, scope: .person), limit: 5, alreadyReceived: 3, overridden: true, nextEligible: date.adding(days: 30)))],
+            overrideReason: "fire")),
+        .cashGranted(CashGranted(recipient: "R-1", campaign: "CASH", amount: 45_000, channel: .bankTransfer, reference: "p/o 1", draws: [Draw(lot: 8, amount: 45_000)])),
+        .stockTransferred(StockTransferred(toSite: "DP-2", item: "food-kit", quantity: 10, draws: [Draw(lot: 6, amount: 10)])),
+        .stockAdjusted(StockAdjusted(item: "food-kit", delta: -3, reason: .damaged, note: "wet", draws: [Draw(lot: 6, amount: -3)])),
+        .eventVoided(EventVoided(target: 9, targetType: .goodsIssued, reason: "wrong household")),
+    ]
+
+    @Test func everyEventTypeRoundTripsExactly() throws {
+        #expect(Set(Self.events.map(\.type)) == Set(EventType.allCases))
+        var previous = EventRecord.genesisHash
+        for (i, event) in Self.events.enumerated() {
+            let (record, stored) = EventRecord.seal(
+                position: UInt64(i + 1), eventID: EventID.make(atMicros: 1_700_000_000_000_000), commandID: "cmd-\(i)",
+                recordedAt: 1_700_000_000_000_000 + Int64(i), businessDate: Self.date, actor: "Оксана", site: "DP-1", event: event, previousHash: previous)
+            let decoded = try EventRecord.decode(position: UInt64(i + 1), stored: stored)
+            #expect(decoded == record)
+            #expect(decoded.event == event)
+            #expect(decoded.body() + decoded.hash == stored)
+            previous = record.hash
+        }
+    }
+
+    @Test func aTruncatedOrCorruptRecordIsAnErrorNotACrash() throws {
+        let (_, stored) = EventRecord.seal(
+            position: 1, eventID: EventID.make(atMicros: 0), commandID: "c", recordedAt: 0, businessDate: Self.date, actor: "a", site: "",
+            event: Self.events[8], previousHash: EventRecord.genesisHash)
+        for cut in 0..<stored.count - 32 {
+            #expect(throws: (any Error).self) { try EventRecord.decode(position: 1, stored: Array(stored.prefix(cut)) + Array(repeating: 0, count: 32)) }
+        }
+        var rng = SplitMix64(seed: 7)
+        for _ in 0..<2000 {
+            var bytes = stored
+            bytes[Int(rng.next() % UInt64(bytes.count - 32))] = UInt8(truncatingIfNeeded: rng.next())
+            _ = try? EventRecord.decode(position: 1, stored: bytes)
+        }
+    }
+
+    @Test func anEventFromANewerSchemaIsReportedNotMisread() throws {
+        let (_, stored) = EventRecord.seal(
+            position: 1, eventID: EventID.make(atMicros: 0), commandID: "c", recordedAt: 0, businessDate: Self.date, actor: "a", site: "",
+            event: Self.events[0], previousHash: EventRecord.genesisHash)
+        var future = stored
+        future[3] = 9  // the schema version byte
+        #expect(throws: DecodeError.unsupportedSchemaVersion(type: "donor_registered", version: 9)) {
+            try EventRecord.decode(position: 1, stored: future)
+        }
+    }
+
+    @Test func amountsAreParsedExactlyAndPrintedWithSeparators() throws {
+        #expect(try Kopecks.parse("1250", field: "a").value == 125_000)
+        #expect(try Kopecks.parse("1250.5", field: "a").value == 125_050)
+        #expect(try Kopecks.parse("0.07", field: "a").value == 7)
+        #expect(Kopecks.format(25_120_000) == "251,200.00")
+        #expect(Kopecks.grouped(3474) == "3,474")
+        for bad in ["1.234", "1e5", "-1", "1,5", " 1", "", "."] {
+            #expect(throws: LedgerError.self) { try Kopecks.parse(bad, field: "a") }
+        }
+    }
+
+    @Test func datesAreParsedStrictly() throws {
+        #expect(try BusinessDate.parse("2024-02-29", field: "d").description == "2024-02-29")
+        for bad in ["2023-02-29", "2023-02-30", "2023-2-3", "2023-13-01", "23-02-01", "2023/02/01", "2023-02-01T00:00"] {
+            #expect(throws: LedgerError.self) { try BusinessDate.parse(bad, field: "d") }
+        }
+        let d = BusinessDate(year: 2026, month: 3, day: 1)!
+        #expect(d.adding(days: -1).description == "2026-02-28")
+    }
+}

@@ -1,0 +1,124 @@
+import AidLedgerCore
+import Testing
+
+/// Every check rejects with its stable code and leaves the log and the projections as they were.
+@Suite struct InvariantTests {
+    let t: TestLedger
+
+    init() throws {
+        t = try TestLedger()
+        try t.standardWorld()
+    }
+
+    /// Runs a command that must be refused with `code`, and checks that nothing changed.
+    func expectRejected(_ code: LedgerError.Code, _ verb: String, _ fields: [String: String], lists: [String: [String]] = [:], sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let head = try t.ledger.head()
+        let stock = try t.ledger.siteBalance("DP").lots.map { "\($0.lot.id):\($0.quantity)" }
+        let cash = try t.ledger.campaignBalance("CASH").cashLeft
+        let e = t.rejection(verb, fields, lists: lists)
+        #expect(e?.code == code, "\(e?.description ?? "accepted")", sourceLocation: sourceLocation)
+        #expect(e?.message.isEmpty == false, sourceLocation: sourceLocation)
+        #expect(try t.ledger.head().hash == head.hash, sourceLocation: sourceLocation)
+        #expect(try t.ledger.siteBalance("DP").lots.map { "\($0.lot.id):\($0.quantity)" } == stock, sourceLocation: sourceLocation)
+        #expect(try t.ledger.campaignBalance("CASH").cashLeft == cash, sourceLocation: sourceLocation)
+    }
+
+    let issue = ["site": "DP", "recipient": "H-1", "campaign": "WINTER", "date": "2026-11-10"]
+
+    @Test func unknownReferencesAreRejected() throws {
+        try expectRejected(.unknownRecipient, "issue", issue.merging(["recipient": "H-404"]) { $1 }, lists: ["item": ["food-kit"]])
+        try expectRejected(.unknownSite, "issue", issue.merging(["site": "NOWHERE"]) { $1 }, lists: ["item": ["food-kit"]])
+        try expectRejected(.unknownCampaign, "issue", issue.merging(["campaign": "NONE"]) { $1 }, lists: ["item": ["food-kit"]])
+        try expectRejected(.unknownItem, "issue", issue, lists: ["item": ["tent"]])
+        try expectRejected(.unknownDonor, "intake.goods", ["site": "DP", "donor": "NOBODY", "item": "food-kit", "quantity": "1", "document": "w"])
+        try expectRejected(.unknownEvent, "void", ["position": "9999", "reason": "typo"])
+    }
+
+    @Test func anItemTheCampaignDoesNotGiveIsRejected() throws {
+        try t.submit("intake.goods", ["site": "DP", "donor": "CARITAS", "item": "bedding", "quantity": "3", "document": "w 9"])
+        try expectRejected(.itemNotInCampaign, "issue", issue, lists: ["item": ["bedding"]])
+    }
+
+    @Test func aDateOutsideTheCampaignIsRejected() throws {
+        try t.submit("campaign.add", ["id": "SHORT", "name": "Short", "from": "2026-01-01", "to": "2026-01-31"], lists: ["donor": ["CARITAS"], "item": ["food-kit"]])
+        try expectRejected(.dateOutsideCampaign, "issue", issue.merging(["campaign": "SHORT"]) { $1 }, lists: ["item": ["food-kit"]])
+    }
+
+    @Test func aTransferToTheSameSiteIsRejected() throws {
+        try expectRejected(.sameSite, "transfer", ["from": "DP", "to": "DP", "item": "food-kit", "quantity": "1"])
+    }
+
+    @Test func aTransferOfMoreThanTheSiteHoldsIsRejected() throws {
+        try expectRejected(.insufficientStock, "transfer", ["from": "DP", "to": "WH", "item": "food-kit", "quantity": "11"])
+    }
+
+    @Test func registeringTheSameDocumentTwiceNamesTheRecipientWhoHasIt() throws {
+        let e = t.rejection("recipient.register", ["id": "H-2", "kind": "household", "size": "3", "category": "idp", "area": "urban", "settlement": "Kalush"],
+                            lists: ["document": ["idp_certificate:0312 5551234"]])
+        #expect(e?.code == .duplicateDocument)
+        #expect(e?.message.contains("H-1") == true)
+        #expect(try t.ledger.recipient(holding: .idpCertificate, "0312-5551234") == "H-1")
+    }
+
+    @Test func noCashIsGrantedBeyondWhatTheCampaignReceived() throws {
+        try t.submit("intake.cash", ["donor": "CITY", "campaign": "CASH", "amount": "1000.00", "document": "order 1"])
+        try t.submit("grant", ["recipient": "H-1", "campaign": "CASH", "amount": "600", "date": "2026-11-10"])
+        let e = t.rejection("grant", ["recipient": "P-1", "campaign": "CASH", "amount": "400.01", "date": "2026-11-10"])
+        #expect(e?.code == .insufficientCash)
+        #expect(e?.message.contains("0.01 UAH short") == true)
+        try expectRejected(.insufficientCash, "grant", ["recipient": "P-1", "campaign": "CASH", "amount": "400.01"])
+        try t.submit("grant", ["recipient": "P-1", "campaign": "CASH", "amount": "400", "date": "2026-11-10"])
+        #expect(try t.ledger.campaignBalance("CASH").cashLeft == 0)
+    }
+
+    @Test func cashFromADonorNotFundingTheCampaignIsRejected() throws {
+        try expectRejected(.donorNotInCampaign, "intake.cash", ["donor": "CARITAS", "campaign": "CASH", "amount": "10", "document": "x"])
+    }
+
+    @Test func badNumbersAreRejectedBeforeAnythingIsWritten() throws {
+        for q in ["0", "-1", "1.5", "1e3", "", "99999999999999999999"] {
+            #expect(throws: LedgerError.self) { try t.submit("transfer", ["from": "DP", "to": "WH", "item": "food-kit", "quantity": q]) }
+        }
+        for a in ["12.345", "1e3", "-5", "1,50", "0", "0.00", ".5", "99999999999999999999"] {
+            #expect(throws: LedgerError.self) { try t.submit("intake.cash", ["donor": "CITY", "campaign": "CASH", "amount": a, "document": "x"]) }
+        }
+        #expect(t.rejection("intake.cash", ["donor": "CITY", "campaign": "CASH", "amount": "12.345", "document": "x"])?.code == .invalidAmount)
+    }
+
+    @Test func quantityTimesValueCannotOverflowSilently() throws {
+        try expectRejected(.amountOverflow, "intake.goods", ["site": "DP", "donor": "CARITAS", "item": "food-kit", "quantity": "1000000000", "value": "99999999999999", "document": "w"])
+    }
+
+    @Test func impossibleAndFutureDatesAreRejected() throws {
+        #expect(t.rejection("issue", issue.merging(["date": "2023-02-30"]) { $1 }, lists: ["item": ["food-kit"]])?.code == .invalidDate)
+        try expectRejected(.dateOutOfRange, "issue", issue.merging(["date": "2099-01-01"]) { $1 }, lists: ["item": ["food-kit"]])
+        try expectRejected(.dateOutOfRange, "issue", issue.merging(["date": "1999-01-01"]) { $1 }, lists: ["item": ["food-kit"]])
+    }
+
+    @Test func idsWithSlashesDotsControlCharactersOrTenThousandCharactersAreRejected() throws {
+        for bad in ["a/b", "../x", "a.b", "a\u{0}b", "line\nbreak", String(repeating: "x", count: 10_000), "-lead"] {
+            #expect(t.rejection("donor.add", ["id": bad, "name": "X", "kind": "charity"])?.code == .invalidID)
+        }
+    }
+
+    @Test func writeOffsAreDeltasWithAReasonAndCannotGoBelowZero() throws {
+        try expectRejected(.insufficientStock, "adjust", ["site": "DP", "item": "food-kit", "delta": "-11", "reason": "damaged"])
+        #expect(t.rejection("adjust", ["site": "DP", "item": "food-kit", "delta": "3", "reason": "damaged"])?.code == .invalidQuantity)
+        #expect(t.rejection("adjust", ["site": "DP", "item": "food-kit", "delta": "3", "reason": "found"])?.code == .missingField)
+        try t.submit("adjust", ["site": "DP", "item": "food-kit", "delta": "-2", "reason": "damaged", "note": "wet"])
+        let flow = try t.ledger.donorBalance("CARITAS").items.first { $0.item == "food-kit" }
+        #expect(flow?.adjustedUnits[.damaged] == -2)
+        #expect(flow?.onHandUnits == 8)
+    }
+
+    @Test func aStaleExpectedVersionIsAConflict() throws {
+        let version = try t.ledger.head().position
+        try t.submit("issue", issue, lists: ["item": ["hygiene-set"]])
+        try expectRejected(.versionConflict, "issue", issue.merging(["expect-version": String(version)]) { $1 }, lists: ["item": ["hygiene-set"]])
+    }
+
+    @Test func unknownFieldsAndCommandsAreRejected() {
+        #expect(throws: LedgerError.self) { try t.submit("issue", issue.merging(["qty": "1"]) { $1 }, lists: ["item": ["food-kit"]]) }
+        #expect(throws: LedgerError.self) { try t.submit("delete", [:]) }
+    }
+}

@@ -1,0 +1,99 @@
+import AidLedgerCore
+import Testing
+
+@Suite struct RetryAndVoidTests {
+    let t: TestLedger
+
+    init() throws {
+        t = try TestLedger()
+        try t.standardWorld()
+    }
+
+    @Test func aRetriedCommandReturnsItsFirstOutcomeAndAppendsNothing() throws {
+        let fields = ["site": "DP", "recipient": "H-1", "campaign": "WINTER", "date": "2026-11-10"]
+        let first = try t.submit("issue", fields, lists: ["item": ["food-kit"]], id: "tablet-7-0001")
+        let head = t.headPosition
+        let again = try t.submit("issue", fields, lists: ["item": ["food-kit"]], id: "tablet-7-0001")
+        #expect(again.status == .duplicate)
+        #expect(again.records.map(\.position) == first.records.map(\.position))
+        #expect(again.records.map(\.hash) == first.records.map(\.hash))
+        #expect(t.headPosition == head)
+        #expect(try t.ledger.siteBalance("DP").totals.first { $0.item == "food-kit" }?.units == 9)
+    }
+
+    @Test func aRetryAfterReopeningIsStillRecognised() throws {
+        let fields = ["site": "DP", "recipient": "H-1", "campaign": "WINTER", "date": "2026-11-10"]
+        try t.submit("issue", fields, lists: ["item": ["food-kit"]], id: "c-1")
+        try t.reopen()
+        #expect(try t.submit("issue", fields, lists: ["item": ["food-kit"]], id: "c-1").status == .duplicate)
+    }
+
+    @Test func reusingACommandIdForADifferentCommandIsRejected() throws {
+        try t.submit("issue", ["site": "DP", "recipient": "H-1", "campaign": "WINTER", "date": "2026-11-10"], lists: ["item": ["food-kit"]], id: "c-2")
+        #expect(throws: LedgerError(.commandIDReused, "command id c-2 was already used for a different command; choose a new id")) {
+            try t.submit("issue", ["site": "DP", "recipient": "P-1", "campaign": "WINTER", "date": "2026-11-10"], lists: ["item": ["food-kit"]], id: "c-2")
+        }
+    }
+
+    @Test func aVoidReturnsTheStockAndASecondVoidIsRefused() throws {
+        let issued = try t.submit("issue", ["site": "DP", "recipient": "H-1", "campaign": "WINTER", "date": "2026-11-10"], lists: ["item": ["food-kit"]])
+        let position = String(issued.records[0].position)
+        try t.submit("void", ["position": position, "reason": "typed for the wrong household"])
+        #expect(try t.ledger.siteBalance("DP").totals.first { $0.item == "food-kit" }?.units == 10)
+        #expect(try t.ledger.donorBalance("CARITAS").items.first { $0.item == "food-kit" }?.issuedUnits == 0)
+        // The household may receive again: the voided kit no longer counts.
+        try t.submit("issue", ["site": "DP", "recipient": "H-1", "campaign": "WINTER", "date": "2026-11-11"], lists: ["item": ["food-kit"]])
+        let e = t.rejection("void", ["position": position, "reason": "again"])
+        #expect(e?.code == .alreadyVoided)
+        // The original stays in the log.
+        #expect(try t.ledger.record(at: issued.records[0].position)?.event.type == .goodsIssued)
+    }
+
+    @Test func aVoidThatWouldMakeStockNegativeIsRefused() throws {
+        let intake = try t.submit("intake.goods", ["site": "WH", "donor": "CARITAS", "item": "food-kit", "quantity": "5", "document": "w 5"])
+        try t.submit("transfer", ["from": "WH", "to": "DP", "item": "food-kit", "quantity": "3"])
+        let e = t.rejection("void", ["position": String(intake.records[0].position), "reason": "wrong waybill"])
+        #expect(e?.code == .insufficientStock)
+    }
+
+    @Test func aVoidOfACashIntakeAlreadyGrantedIsRefused() throws {
+        let intake = try t.submit("intake.cash", ["donor": "CITY", "campaign": "CASH", "amount": "100", "document": "o"])
+        let grant = try t.submit("grant", ["recipient": "H-1", "campaign": "CASH", "amount": "60"])
+        #expect(t.rejection("void", ["position": String(intake.records[0].position), "reason": "x"])?.code == .insufficientCash)
+        try t.submit("void", ["position": String(grant.records[0].position), "reason": "paid twice"])
+        try t.submit("void", ["position": String(intake.records[0].position), "reason": "wrong order"])
+        #expect(try t.ledger.campaignBalance("CASH").cashLeft == 0)
+        #expect(try t.ledger.campaignBalance("CASH").cashReceived == 0)
+    }
+
+    @Test func registrationsCannotBeVoided() throws {
+        #expect(t.rejection("void", ["position": "1", "reason": "x"])?.code == .notVoidable)
+    }
+
+    @Test func aBatchWithOneBadCommandCommitsTheRest() throws {
+        let head = t.headPosition
+        let commands = try [
+            t.command("issue", ["site": "DP", "recipient": "H-1", "campaign": "WINTER", "date": "2026-11-10"], lists: ["item": ["food-kit"]]),
+            t.command("issue", ["site": "DP", "recipient": "P-1", "campaign": "WINTER", "date": "2026-11-10", "quantity": "50", "override-reason": "x"], lists: ["item": ["food-kit"]]),
+            t.command("issue", ["site": "DP", "recipient": "P-1", "campaign": "WINTER", "date": "2026-11-10"], lists: ["item": ["food-kit"]]),
+        ]
+        let results = try t.ledger.submit(commands)
+        #expect((try? results[0].get()) != nil)
+        #expect(throws: LedgerError.self) { try results[1].get() }
+        #expect((try? results[2].get())?.records.first?.position == head + 2)
+        #expect(t.headPosition == head + 2)
+        #expect(try t.ledger.verify().isIntact)
+        #expect(try t.ledger.siteBalance("DP").totals.first { $0.item == "food-kit" }?.units == 8)
+    }
+
+    @Test func closingAndReopeningKeepsEverything() throws {
+        try t.submit("issue", ["site": "DP", "recipient": "H-1", "campaign": "WINTER", "date": "2026-11-10"], lists: ["item": ["food-kit"]])
+        let head = try t.ledger.head()
+        let stock = try t.ledger.siteBalance("DP").totals.map { "\($0.item)=\($0.units)" }
+        try t.reopen()
+        #expect(try t.ledger.head() == head)
+        #expect(try t.ledger.siteBalance("DP").totals.map { "\($0.item)=\($0.units)" } == stock)
+        #expect(try t.ledger.verify().isIntact)
+        #expect(t.rejection("issue", ["site": "DP", "recipient": "H-1", "campaign": "WINTER", "date": "2026-11-12"], lists: ["item": ["food-kit"]])?.code == .entitlementExceeded)
+    }
+}

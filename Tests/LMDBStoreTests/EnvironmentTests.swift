@@ -1,0 +1,100 @@
+import Foundation
+import LMDBStore
+import Testing
+
+struct EnvironmentTests {
+    let path: String
+
+    init() throws {
+        path = NSTemporaryDirectory() + "lmdbstore-" + UUID().uuidString
+    }
+
+    @Test func aWriteIsVisibleToLaterReadsAndSurvivesReopening() throws {
+        do {
+            let env = try Environment(path: path, databases: ["a"])
+            try env.write { txn in try txn.put(env.database("a"), Array("k".utf8), Array("v".utf8)) }
+        }
+        let env = try Environment(path: path, databases: ["a"])
+        let value = try env.read { txn in try txn.get(env.database("a"), Array("k".utf8)) }
+        #expect(value == Array("v".utf8))
+    }
+
+    @Test func aThrowingWriteLeavesNothingBehind() throws {
+        struct Boom: Error {}
+        let env = try Environment(path: path, databases: ["a"])
+        #expect(throws: Boom.self) {
+            try env.write { txn in
+                try txn.put(env.database("a"), [1], [1])
+                throw Boom()
+            }
+        }
+        #expect(try env.read { try $0.count(env.database("a")) } == 0)
+    }
+
+    @Test func aFailedNestedTransactionRollsBackAloneAndTheOuterCommits() throws {
+        struct Boom: Error {}
+        let env = try Environment(path: path, databases: ["a"])
+        let db = env.database("a")
+        try env.write { txn in
+            try txn.put(db, [1], [1])
+            _ = try? txn.nested { child in
+                try child.put(db, [2], [2])
+                throw Boom()
+            }
+            try txn.nested { child in try child.put(db, [3], [3]) }
+        }
+        let keys = try env.read { txn in
+            var keys: [[UInt8]] = []
+            try txn.forEach(db) { k, _ in keys.append(Array(k)); return true }
+            return keys
+        }
+        #expect(keys == [[1], [3]])
+    }
+
+    @Test func aSmallMapGrowsWithoutLosingAWrite() throws {
+        let env = try Environment(path: path, databases: ["a"], mapSize: 256 << 10)
+        let db = env.database("a")
+        let value = [UInt8](repeating: 7, count: 1000)
+        for batch in 0..<20 {
+            try env.write { txn in
+                for i in 0..<500 { try txn.put(db, Array("\(batch)-\(i)".utf8), value) }
+            }
+        }
+        #expect(env.mapSize > 256 << 10)
+        #expect(try env.read { try $0.count(db) } == 10_000)
+    }
+
+    @Test func appendedKeysMustComeInOrder() throws {
+        let env = try Environment(path: path, databases: ["log"])
+        let db = env.database("log")
+        try env.write { txn in try txn.put(db, [0, 2], [1], options: .append) }
+        #expect(throws: LMDBError.keyExists) {
+            try env.write { txn in try txn.put(db, [0, 1], [1], options: .append) }
+        }
+    }
+
+    @Test func prefixScansStopAtTheEndOfThePrefix() throws {
+        let env = try Environment(path: path, databases: ["a"])
+        let db = env.database("a")
+        try env.write { txn in
+            for k in ["ab1", "ab2", "ac1", "b"] { try txn.put(db, Array(k.utf8), [1]) }
+        }
+        let seen = try env.read { txn in
+            var out: [String] = []
+            try txn.forEach(db, prefix: Array("ab".utf8)) { k, _ in out.append(String(decoding: k, as: UTF8.self)); return true }
+            return out
+        }
+        #expect(seen == ["ab1", "ab2"])
+    }
+
+    @Test func theWriterThreadRunsJobsInOrderForAsyncCallers() async throws {
+        let writer = SerialWriter()
+        defer { writer.stop() }
+        let env = try Environment(path: path, databases: ["a"])
+        let db = env.database("a")
+        for i in 0..<50 {
+            try await writer.perform { try env.write { txn in try txn.put(db, [UInt8(i)], [UInt8(i)]) } }
+        }
+        #expect(try env.read { try $0.count(db) } == 50)
+    }
+}
