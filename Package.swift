@@ -40,7 +40,7 @@ let package = Package(
         ),
         .testTarget(name: "LMDBStoreTests", dependencies: ["LMDBStore"]),
         .testTarget(name: "AidLedgerCoreTests", dependencies: ["AidLedgerCore", "LMDBStore"]),
-        .testTarget(name: "CLITests", dependencies: ["aidledger"]),
+        .testTarget(name: "CLITests", dependencies: ["aidledger", "AidLedgerCore", "LMDBStore"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -77,3 +77,18 @@ extension String {
         String(map { $0 == a ? b : $0 })
     }
 }
+
+extension CommandInput {
+    /// The command as one JSON object, the form a JSONL import file holds: repeatable fields as lists.
+    public var json: JSONValue {
+        let repeatable: Set<String> = ["item", "rule", "document", "donor"]
+        var members: [(String, JSONValue)] = [("command", .string(verb))]
+        if let id = fields["command-id"]?.first { members.append(("command-id", .string(id))) }
+        for key in fields.keys.sorted() where key != "command-id" {
+            let values = fields[key]!
+            let listed = values.count > 1 || (repeatable.contains(key) && verb != "intake.goods" && verb != "intake.cash" && verb != "transfer" && verb != "adjust")
+            members.append((key, listed ? .array(values.map { .string($0) }) : .string(values[0])))
+        }
+        return .object(members)
+    }
+}

@@ -14,10 +14,8 @@ public enum JSONLImport {
         var body = Substring(text)
         if body.hasPrefix("\u{FEFF}") { body = body.dropFirst() }
         var out: [Line] = []
-        // Split on \n only, so "\r\n" leaves a trailing "\r" we then drop.
-        for (index, raw) in body.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            var line = raw
-            if line.hasSuffix("\r") { line = line.dropLast() }
+        // "\r\n" is one Character in Swift; any of the three line endings ends a line.
+        for (index, line) in body.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }).enumerated() {
             if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
             out.append(Line(number: index + 1, command: Result { () throws(LedgerError) -> Command in
                 let value: JSONValue

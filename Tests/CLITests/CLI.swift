@@ -1,0 +1,69 @@
+import Foundation
+
+/// Runs the real `aidledger` binary in a fresh data directory, as a person at a terminal would.
+final class CLI {
+    let directory: String
+    let binary: String
+
+    struct Run {
+        var status: Int32
+        var out: String
+        var err: String
+    }
+
+    init() {
+        directory = NSTemporaryDirectory() + "aidledger-cli-" + UUID().uuidString
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        binary = CLI.binaryDirectory + "/aidledger"
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: directory) }
+
+    var data: String { directory + "/data" }
+
+    /// The build folder holding both the test bundle and the `aidledger` binary.
+    static var binaryDirectory: String {
+        if let dir = ProcessInfo.processInfo.environment["AIDLEDGER_BIN_DIR"] { return dir }
+        var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        while url.path != "/" {
+            url.deleteLastPathComponent()
+            if FileManager.default.isExecutableFile(atPath: url.path + "/aidledger") { return url.path }
+        }
+        // Fall back to the package's own debug build.
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path + "/.build/debug"
+    }
+
+    /// Runs `aidledger ARGS…` against this directory's ledger.
+    @discardableResult
+    func callAsFunction(_ args: String...) throws -> Run { try run(args) }
+
+    func run(_ args: [String], stdin: String? = nil) throws -> Run {
+        try shell([binary] + args + ["--data", data])
+    }
+
+    /// Runs a command line through /bin/sh with `aidledger` on the PATH and the data directory in $AIDLEDGER_DATA.
+    func sh(_ line: String) throws -> Run {
+        try shell(["/bin/sh", "-c", line])
+    }
+
+    private func shell(_ argv: [String]) throws -> Run {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: argv[0])
+        p.arguments = Array(argv.dropFirst())
+        var env = ProcessInfo.processInfo.environment
+        env["PATH"] = CLI.binaryDirectory + ":" + (env["PATH"] ?? "/usr/bin:/bin")
+        env["AIDLEDGER_DATA"] = data
+        env["AIDLEDGER_ACTOR"] = "counter-1"
+        p.environment = env
+        p.currentDirectoryURL = URL(fileURLWithPath: directory)
+        let out = Pipe()
+        let err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Run(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
+    }
+}

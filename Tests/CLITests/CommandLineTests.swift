@@ -1,0 +1,120 @@
+import AidLedgerCore
+import Foundation
+import LMDBStore
+import Testing
+
+@Suite struct CommandLineTests {
+    let cli = CLI()
+
+    /// The README's walk-through, run line by line exactly as written; a comment ending `exit N` says what a line must end with.
+    @Test func theReadmeWalkThroughWorksExactlyAsWritten() throws {
+        let readme = try String(contentsOfFile: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path + "/README.md", encoding: .utf8)
+        guard let start = readme.range(of: "<!-- walkthrough -->"), let end = readme.range(of: "<!-- /walkthrough -->") else {
+            Issue.record("README.md has no walk-through block")
+            return
+        }
+        var lines: [String] = []
+        var pending = ""
+        for raw in readme[start.upperBound..<end.lowerBound].split(separator: "\n") {
+            let line = String(raw)
+            guard line.hasPrefix("aidledger") || !pending.isEmpty else { continue }
+            if line.hasSuffix("\\") {
+                pending += line.dropLast() + " "
+            } else {
+                lines.append(pending + line)
+                pending = ""
+            }
+        }
+        #expect(lines.count > 15)
+        var outputs: [String: String] = [:]
+        for line in lines {
+            let comment = line.range(of: "# ").map { line[$0.upperBound...] } ?? ""
+            let expected = comment.range(of: "exit ", options: .backwards).map { Int32(comment[$0.upperBound...].prefix(1)) ?? 0 } ?? 0
+            let run = try cli.sh(line)
+            #expect(run.status == expected, "\(line)\n\(run.out)\n\(run.err)")
+            outputs[line] = run.out + run.err
+        }
+        let refused = outputs.first { $0.key.contains("exit 3") }?.value ?? ""
+        #expect(refused.contains("error[entitlement_exceeded]"))
+        #expect(refused.contains("may receive 1 again on"))
+        let retry = outputs.first { $0.key.contains("a retry") }?.value ?? ""
+        #expect(retry.contains("already recorded #11"))
+        #expect(outputs.first { $0.key.hasPrefix("aidledger verify") }?.value.contains("intact: 13 records") == true)
+        let site = try cli("balance", "site", "DP-CENTRE", "--json")
+        #expect(site.out.contains("\"item\":\"food-kit\",\"units\":99"))
+        #expect(try cli("balance", "campaign", "WINTER").out.contains("left 18,000.00 UAH"))
+    }
+
+    @Test func aRejectionPrintsItsCodeOnStderrAndExitsThree() throws {
+        try cli("init")
+        let run = try cli("issue", "--site", "NOPE", "--recipient", "R-1", "--campaign", "C", "--item", "food-kit")
+        #expect(run.status == 3)
+        #expect(run.err.hasPrefix("error[unknown_site]: there is no site NOPE"))
+        let json = try cli("issue", "--site", "NOPE", "--recipient", "R-1", "--campaign", "C", "--item", "food-kit", "--json")
+        #expect(json.out.contains("\"code\":\"unknown_site\""))
+    }
+
+    @Test func aMissingLedgerIsAClearErrorWithExitFour() throws {
+        let run = try cli("balance", "site", "X")
+        #expect(run.status == 4)
+        #expect(run.err.contains("error[no_ledger]"))
+        #expect(!FileManager.default.fileExists(atPath: cli.data + "/events"))
+    }
+
+    @Test func theDemoLedgerVerifiesAndFailsAfterOneByteOfAnEventIsChanged() throws {
+        #expect(try cli("demo").status == 0)
+        let ok = try cli("verify")
+        #expect(ok.status == 0)
+        #expect(ok.out.hasPrefix("intact:"))
+        let env = try Environment(path: cli.data + "/events", databases: ["log"])
+        try env.write { txn in
+            let key: [UInt8] = [0, 0, 0, 0, 0, 0, 0, 42]
+            var v = try txn.get(env.database("log"), key)!
+            v[20] &+= 1
+            try txn.put(env.database("log"), key, v)
+        }
+        let broken = try cli("verify")
+        #expect(broken.status == 1)
+        #expect(broken.out.contains("BROKEN at #42"))
+        let json = try cli("verify", "--json")
+        #expect(json.out.contains("\"first_bad_position\":42"))
+    }
+
+    @Test func aRealisticImportFileTwiceRecordsEverythingOnceAndNothingTheSecondTime() throws {
+        try cli("init")
+        let today = BusinessDate.today()
+        let lines = DemoScenario(seed: 9, households: 40, today: today).commands().map(\.json.serialized)
+        // As a spreadsheet would save it: a byte-order mark, Windows line endings, a blank line.
+        let text = "\u{FEFF}" + lines.joined(separator: "\r\n") + "\r\n\r\n"
+        let file = cli.directory + "/commands.jsonl"
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        let first = try cli("import", file)
+        #expect(first.status == 0, "\(first.out.suffix(2000))")
+        #expect(first.out.contains("\(lines.count) lines: \(lines.count) recorded"))
+        let head = try cli("verify").out
+        let second = try cli("import", file)
+        #expect(second.status == 0)
+        #expect(second.out.contains("0 recorded (0 events), \(lines.count) already recorded, 0 rejected"))
+        #expect(try cli("verify").out == head)
+    }
+
+    @Test func importReportsEachBadLineWithItsCodeAndKeepsTheGoodOnes() throws {
+        try cli("init")
+        let file = cli.directory + "/bad.jsonl"
+        try """
+        {"command":"donor.add","command-id":"d1","id":"CARITAS","name":"Caritas","kind":"charity"}
+        {"command":"donor.add","command-id":"d2","id":"X/Y","name":"Bad","kind":"charity"}
+        not json at all
+        {"command":"donor.add","command-id":"d3","id":"CITY","name":"City","kind":"city_budget","amount":1e3}
+        {"command":"donor.add","command-id":"d1","id":"CARITAS","name":"Caritas","kind":"charity"}
+        """.write(toFile: file, atomically: true, encoding: .utf8)
+        let run = try cli("import", file)
+        #expect(run.status == 3)
+        #expect(run.out.contains("line 1: recorded #1"))
+        #expect(run.out.contains("line 2: error[invalid_id]"))
+        #expect(run.out.contains("line 3: error[invalid_json]"))
+        #expect(run.out.contains("line 4: error[unknown_field]"))
+        #expect(run.out.contains("line 5: already recorded #1"))
+        #expect(run.out.contains("5 lines: 1 recorded (1 events), 1 already recorded, 3 rejected"))
+    }
+}
