@@ -118,3 +118,18 @@ import Testing
         #expect(run.out.contains("5 lines: 1 recorded (1 events), 1 already recorded, 3 rejected"))
     }
 }
+
+@Suite struct ImportExampleTests {
+    let cli = CLI()
+
+    @Test func theDocumentedExampleFileImportsOnceAndOnlyOnce() throws {
+        let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path + "/docs/examples/import.jsonl"
+        try cli("init")
+        let first = try cli("import", example)
+        #expect(first.status == 0, "\(first.out)")
+        #expect(first.out.contains("7 lines: 7 recorded (7 events)"))
+        let second = try cli("import", example)
+        #expect(second.out.contains("0 recorded (0 events), 7 already recorded"))
+        #expect(try cli("balance", "site", "DP-CENTRE").out.contains("food-kit       99"))
+    }
+}
