@@ -182,7 +182,6 @@ struct JSONParser {
 
     mutating func string() throws(JSONParseError) -> String {
         i += 1  // the opening quote
-        var scalars = String.UnicodeScalarView()
         var runStart = i
         var out = ""
         func flush(_ end: Int) { out += String(decoding: bytes[runStart..<end], as: UTF8.self) }
@@ -191,7 +190,6 @@ struct JSONParser {
             if b == UInt8(ascii: "\"") {
                 flush(i)
                 i += 1
-                out.unicodeScalars.append(contentsOf: scalars)
                 return out
             }
             if b < 0x20 { throw error("a control character inside a string") }

@@ -1,112 +1,131 @@
 import LMDBStore
 
 extension Ledger {
-    public func donorBalance(_ id: String) throws(LedgerError) -> DonorBalance {
+    /// As of `point`: the current state, or the log replayed up to that point.
+    public func donorBalance(_ id: String, as point: AsOf = .head) throws(LedgerError) -> DonorBalance {
         try read { txn in
-            let donor = try self.donor(txn, id)
-            var items: [String: DonorBalance.ItemFlow] = [:]
-            var cash: [String: Int64] = [:]
-            try totals(txn, "donor", id) { parts, value in
-                if parts.count == 2 && parts[0] == "cash" { cash[parts[1]] = value }
-                guard parts.count >= 3, parts[0] == "item" else { return }
-                var flow = items[parts[1]] ?? DonorBalance.ItemFlow(item: parts[1])
-                switch parts[2] {
-                case "received_units": flow.receivedUnits = value
-                case "received_value": flow.receivedValue = value
-                case "issued_units": flow.issuedUnits = value
-                case "issued_value": flow.issuedValue = value
-                case "transferred_units": flow.transferredUnits = value
-                case "adjusted_units": if parts.count == 4, let r = AdjustmentReason(rawValue: parts[3]) { flow.adjustedUnits[r] = value }
-                case "adjusted_value": if parts.count == 4, let r = AdjustmentReason(rawValue: parts[3]) { flow.adjustedValue[r] = value }
-                default: break
-                }
-                items[parts[1]] = flow
-            }
-            return DonorBalance(donor: donor, items: items.values.sorted { $0.item < $1.item }, cashReceived: cash["received"] ?? 0, cashGranted: cash["granted"] ?? 0)
+            point == .head ? try donorBalance(id, in: txn) : try donorBalance(id, in: try replay(txn, to: point).state)
         }
     }
 
-    public func campaignBalance(_ id: String) throws(LedgerError) -> CampaignBalance {
-        try read { txn in
-            let campaign = try self.campaign(txn, id)
-            var figures: [String: Int64] = [:]
-            var items: [String: (Int64, Int64)] = [:]
-            try totals(txn, "campaign", id) { parts, value in
-                if parts.count == 3, parts[0] == "item" {
-                    if parts[2] == "issued_units" { items[parts[1], default: (0, 0)].0 = value }
-                    if parts[2] == "issued_value" { items[parts[1], default: (0, 0)].1 = value }
-                } else {
-                    figures[parts.joined(separator: "/")] = value
-                }
+    func donorBalance(_ id: String, in txn: borrowing some KeyValueStore & ~Copyable) throws -> DonorBalance {
+        let donor = try self.donor(txn, id)
+        var items: [String: DonorBalance.ItemFlow] = [:]
+        var cash: [String: Int64] = [:]
+        try totals(txn, "donor", id) { parts, value in
+            if parts.count == 2 && parts[0] == "cash" { cash[parts[1]] = value }
+            guard parts.count >= 3, parts[0] == "item" else { return }
+            var flow = items[parts[1]] ?? DonorBalance.ItemFlow(item: parts[1])
+            switch parts[2] {
+            case "received_units": flow.receivedUnits = value
+            case "received_value": flow.receivedValue = value
+            case "issued_units": flow.issuedUnits = value
+            case "issued_value": flow.issuedValue = value
+            case "transferred_units": flow.transferredUnits = value
+            case "adjusted_units": if parts.count == 4, let r = AdjustmentReason(rawValue: parts[3]) { flow.adjustedUnits[r] = value }
+            case "adjusted_value": if parts.count == 4, let r = AdjustmentReason(rawValue: parts[3]) { flow.adjustedValue[r] = value }
+            default: break
             }
-            let left = try store.cash(txn, campaign: id).reduce(0) { $0 + $1.amount }
-            return CampaignBalance(
-                campaign: campaign, cashReceived: figures["cash/received"] ?? 0, cashGranted: figures["cash/granted"] ?? 0, cashLeft: left,
-                grants: figures["grants"] ?? 0, issuances: figures["issuances"] ?? 0,
-                items: items.sorted { $0.key < $1.key }.map { ($0.key, $0.value.0, $0.value.1) })
+            items[parts[1]] = flow
         }
+        return DonorBalance(donor: donor, items: items.values.sorted { $0.item < $1.item }, cashReceived: cash["received"] ?? 0, cashGranted: cash["granted"] ?? 0)
+    }
+
+    /// As of `point`: the current state, or the log replayed up to that point.
+    public func campaignBalance(_ id: String, as point: AsOf = .head) throws(LedgerError) -> CampaignBalance {
+        try read { txn in
+            point == .head ? try campaignBalance(id, in: txn) : try campaignBalance(id, in: try replay(txn, to: point).state)
+        }
+    }
+
+    func campaignBalance(_ id: String, in txn: borrowing some KeyValueStore & ~Copyable) throws -> CampaignBalance {
+        let campaign = try self.campaign(txn, id)
+        var figures: [String: Int64] = [:]
+        var items: [String: (Int64, Int64)] = [:]
+        try totals(txn, "campaign", id) { parts, value in
+            if parts.count == 3, parts[0] == "item" {
+                if parts[2] == "issued_units" { items[parts[1], default: (0, 0)].0 = value }
+                if parts[2] == "issued_value" { items[parts[1], default: (0, 0)].1 = value }
+            } else {
+                figures[parts.joined(separator: "/")] = value
+            }
+        }
+        let left = try store.cash(txn, campaign: id).reduce(0) { $0 + $1.amount }
+        return CampaignBalance(
+            campaign: campaign, cashReceived: figures["cash/received"] ?? 0, cashGranted: figures["cash/granted"] ?? 0, cashLeft: left,
+            grants: figures["grants"] ?? 0, issuances: figures["issuances"] ?? 0,
+            items: items.sorted { $0.key < $1.key }.map { ($0.key, $0.value.0, $0.value.1) })
     }
 
     /// A recipient's receipts and entitlements as of `today` (Kyiv) unless another day is given.
-    public func recipientBalance(_ id: String, on day: BusinessDate? = nil) throws(LedgerError) -> RecipientBalance {
+    public func recipientBalance(_ id: String, on day: BusinessDate? = nil, as point: AsOf = .head) throws(LedgerError) -> RecipientBalance {
         let today = day ?? BusinessDate.today()
         return try read { txn in
-            let recipient = try self.recipient(txn, id)
-            var figures: [String: Int64] = [:]
-            var items: [String: (Int64, Int64)] = [:]
-            try totals(txn, "recipient", id) { parts, value in
-                if parts.count == 3, parts[0] == "item" {
-                    if parts[2] == "units" { items[parts[1], default: (0, 0)].0 = value }
-                    if parts[2] == "value" { items[parts[1], default: (0, 0)].1 = value }
-                } else {
-                    figures[parts.joined(separator: "/")] = value
-                }
-            }
-            // Entitlements of every campaign the recipient received from.
-            var history: [String: [String: [(day: BusinessDate, quantity: Int64)]]] = [:]
-            let prefix = LedgerStore.key(id) + [0]
-            try txn.forEach(store.history, prefix: prefix) { k, v in
-                let rest = Array(k.dropFirst(prefix.count))
-                let parts = rest.split(separator: 0, maxSplits: 2, omittingEmptySubsequences: false)
-                guard parts.count == 3 else { return true }
-                let campaign = String(decoding: parts[0], as: UTF8.self)
-                let item = String(decoding: parts[1], as: UTF8.self)
-                history[campaign, default: [:]][item, default: []].append((LedgerStore.day(fromKey: parts[2]), Int64(bitPattern: LedgerStore.readBE64(v))))
-                return true
-            }
-            var statuses: [RecipientBalance.EntitlementStatus] = []
-            for campaignID in history.keys.sorted() {
-                guard let campaign = try store.registered(txn, .campaign, campaignID, as: CampaignCreated.self) else { continue }
-                for rule in campaign.rules {
-                    let limit = rule.limit(householdSize: recipient.householdSize)
-                    let check = Entitlement(limit: limit, periodDays: rule.periodDays, history: history[campaignID]?[rule.item] ?? [])
-                    let ok = check.allows(1, on: today)
-                    statuses.append(.init(
-                        campaign: campaignID, rule: rule, limit: limit, receivedInPeriod: check.received(inPeriodEnding: today),
-                        nextEligible: ok ? today : (check.nextDate(for: 1, after: today) ?? today), eligibleToday: ok))
-                }
-            }
-            return RecipientBalance(
-                recipient: recipient, items: items.sorted { $0.key < $1.key }.map { ($0.key, $0.value.0, $0.value.1) },
-                cash: figures["cash"] ?? 0, issuances: figures["issuances"] ?? 0, grants: figures["grants"] ?? 0, entitlements: statuses)
+            point == .head ? try recipientBalance(id, on: today, in: txn) : try recipientBalance(id, on: today, in: try replay(txn, to: point).state)
         }
     }
 
-    public func siteBalance(_ id: String) throws(LedgerError) -> SiteBalance {
-        try read { txn in
-            let site = try self.site(txn, id)
-            var entries: [SiteBalance.Entry] = []
-            let prefix = LedgerStore.key(id) + [0]
-            try txn.forEach(store.stock, prefix: prefix) { k, v in
-                let rest = k.dropFirst(prefix.count)
-                guard let zero = rest.firstIndex(of: 0) else { return true }
-                let item = String(decoding: rest[..<zero], as: UTF8.self)
-                let lotID = LedgerStore.readBE64(rest[(zero + 1)...])
-                entries.append(SiteBalance.Entry(item: item, lot: try lot(txn, lotID), quantity: Int64(bitPattern: LedgerStore.readBE64(v))))
-                return true
+    func recipientBalance(_ id: String, on today: BusinessDate, in txn: borrowing some KeyValueStore & ~Copyable) throws -> RecipientBalance {
+        let recipient = try self.recipient(txn, id)
+        var figures: [String: Int64] = [:]
+        var items: [String: (Int64, Int64)] = [:]
+        try totals(txn, "recipient", id) { parts, value in
+            if parts.count == 3, parts[0] == "item" {
+                if parts[2] == "units" { items[parts[1], default: (0, 0)].0 = value }
+                if parts[2] == "value" { items[parts[1], default: (0, 0)].1 = value }
+            } else {
+                figures[parts.joined(separator: "/")] = value
             }
-            return SiteBalance(site: site, lots: entries)
         }
+        // Entitlements of every campaign the recipient received from.
+        var history: [String: [String: [(day: BusinessDate, quantity: Int64)]]] = [:]
+        let prefix = LedgerStore.key(id) + [0]
+        try txn.forEach(store.history, prefix: prefix) { k, v in
+            let rest = Array(k.dropFirst(prefix.count))
+            let parts = rest.split(separator: 0, maxSplits: 2, omittingEmptySubsequences: false)
+            guard parts.count == 3 else { return true }
+            let campaign = String(decoding: parts[0], as: UTF8.self)
+            let item = String(decoding: parts[1], as: UTF8.self)
+            history[campaign, default: [:]][item, default: []].append((LedgerStore.day(fromKey: parts[2]), Int64(bitPattern: LedgerStore.readBE64(v))))
+            return true
+        }
+        var statuses: [RecipientBalance.EntitlementStatus] = []
+        for campaignID in history.keys.sorted() {
+            guard let campaign = try store.registered(txn, .campaign, campaignID, as: CampaignCreated.self) else { continue }
+            for rule in campaign.rules {
+                let limit = rule.limit(householdSize: recipient.householdSize)
+                let check = Entitlement(limit: limit, periodDays: rule.periodDays, history: history[campaignID]?[rule.item] ?? [])
+                let ok = check.allows(1, on: today)
+                statuses.append(.init(
+                    campaign: campaignID, rule: rule, limit: limit, receivedInPeriod: check.received(inPeriodEnding: today),
+                    nextEligible: ok ? today : (check.nextDate(for: 1, after: today) ?? today), eligibleToday: ok))
+            }
+        }
+        return RecipientBalance(
+            recipient: recipient, items: items.sorted { $0.key < $1.key }.map { ($0.key, $0.value.0, $0.value.1) },
+            cash: figures["cash"] ?? 0, issuances: figures["issuances"] ?? 0, grants: figures["grants"] ?? 0, entitlements: statuses)
+    }
+
+    /// As of `point`: the current state, or the log replayed up to that point.
+    public func siteBalance(_ id: String, as point: AsOf = .head) throws(LedgerError) -> SiteBalance {
+        try read { txn in
+            point == .head ? try siteBalance(id, in: txn) : try siteBalance(id, in: try replay(txn, to: point).state)
+        }
+    }
+
+    func siteBalance(_ id: String, in txn: borrowing some KeyValueStore & ~Copyable) throws -> SiteBalance {
+        let site = try self.site(txn, id)
+        var entries: [SiteBalance.Entry] = []
+        let prefix = LedgerStore.key(id) + [0]
+        try txn.forEach(store.stock, prefix: prefix) { k, v in
+            let rest = k.dropFirst(prefix.count)
+            guard let zero = rest.firstIndex(of: 0) else { return true }
+            let item = String(decoding: rest[..<zero], as: UTF8.self)
+            let lotID = LedgerStore.readBE64(rest[(zero + 1)...])
+            entries.append(SiteBalance.Entry(item: item, lot: try lot(txn, lotID), quantity: Int64(bitPattern: LedgerStore.readBE64(v))))
+            return true
+        }
+        return SiteBalance(site: site, lots: entries)
     }
 
     /// The registered ids of one kind: "donor", "site", "item", "campaign" or "recipient".
@@ -124,7 +143,7 @@ extension Ledger {
     }
 
     /// Visits the counters of one entity with their name parts after the entity's id.
-    private func totals(_ txn: borrowing Transaction, _ kind: String, _ id: String, _ body: ([String], Int64) -> Void) throws {
+    private func totals(_ txn: borrowing some KeyValueStore & ~Copyable, _ kind: String, _ id: String, _ body: ([String], Int64) -> Void) throws {
         let prefix = LedgerStore.key(kind, id) + [0]
         try txn.forEach(store.totals, prefix: prefix) { k, v in
             let parts = k.dropFirst(prefix.count).split(separator: 0, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }

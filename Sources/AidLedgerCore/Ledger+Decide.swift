@@ -6,7 +6,7 @@ typealias PendingEvent = (site: String, event: Event)
 extension Ledger {
     /// Checks a command against the ledger's state and decides the events it appends.
     /// Reads only; everything it decides (lots drawn, entitlement outcomes) goes into the events.
-    func decide(_ command: Command, date: BusinessDate, in txn: borrowing Transaction) throws -> [PendingEvent] {
+    func decide(_ command: Command, date: BusinessDate, in txn: borrowing some KeyValueStore & ~Copyable) throws -> [PendingEvent] {
         switch command.action {
         case .registerDonor(let p):
             try requireNew(txn, .donor, p.donor, "donor")
@@ -118,41 +118,41 @@ extension Ledger {
 
     // MARK: Look-ups that name what is missing
 
-    func requireNew(_ txn: borrowing Transaction, _ kind: LedgerStore.Kind, _ id: String, _ noun: String) throws {
+    func requireNew(_ txn: borrowing some KeyValueStore & ~Copyable, _ kind: LedgerStore.Kind, _ id: String, _ noun: String) throws {
         if try txn.get(store.registry, kind.key(id)) != nil {
             throw LedgerError(.alreadyExists, "a \(noun) with id \(id) is already registered")
         }
     }
 
-    func donor(_ txn: borrowing Transaction, _ id: String) throws -> DonorRegistered {
+    func donor(_ txn: borrowing some KeyValueStore & ~Copyable, _ id: String) throws -> DonorRegistered {
         guard let d = try store.registered(txn, .donor, id, as: DonorRegistered.self) else {
             throw LedgerError(.unknownDonor, "there is no donor \(id); add it first with `aidledger donor add`")
         }
         return d
     }
 
-    func site(_ txn: borrowing Transaction, _ id: String) throws -> SiteRegistered {
+    func site(_ txn: borrowing some KeyValueStore & ~Copyable, _ id: String) throws -> SiteRegistered {
         guard let s = try store.registered(txn, .site, id, as: SiteRegistered.self) else {
             throw LedgerError(.unknownSite, "there is no site \(id); add it first with `aidledger site add`")
         }
         return s
     }
 
-    func item(_ txn: borrowing Transaction, _ id: String) throws -> ItemRegistered {
+    func item(_ txn: borrowing some KeyValueStore & ~Copyable, _ id: String) throws -> ItemRegistered {
         guard let i = try store.registered(txn, .item, id, as: ItemRegistered.self) else {
             throw LedgerError(.unknownItem, "there is no item \(id) in the catalogue; add it first with `aidledger item add`")
         }
         return i
     }
 
-    func campaign(_ txn: borrowing Transaction, _ id: String) throws -> CampaignCreated {
+    func campaign(_ txn: borrowing some KeyValueStore & ~Copyable, _ id: String) throws -> CampaignCreated {
         guard let c = try store.registered(txn, .campaign, id, as: CampaignCreated.self) else {
             throw LedgerError(.unknownCampaign, "there is no campaign \(id); add it first with `aidledger campaign add`")
         }
         return c
     }
 
-    func recipient(_ txn: borrowing Transaction, _ id: String) throws -> RecipientRegistered {
+    func recipient(_ txn: borrowing some KeyValueStore & ~Copyable, _ id: String) throws -> RecipientRegistered {
         guard let r = try store.registered(txn, .recipient, id, as: RecipientRegistered.self) else {
             throw LedgerError(.unknownRecipient, "there is no recipient \(id); register them first with `aidledger recipient register`")
         }
@@ -166,7 +166,7 @@ extension Ledger {
     }
 
     /// Rejects the command when it expected another version of the entity than the current one.
-    func checkVersion(_ command: Command, _ txn: borrowing Transaction, _ kind: LedgerStore.Kind, _ id: String) throws {
+    func checkVersion(_ command: Command, _ txn: borrowing some KeyValueStore & ~Copyable, _ kind: LedgerStore.Kind, _ id: String) throws {
         guard let expected = command.expectedVersion else { return }
         let current = try store.version(txn, kind, id)
         guard current == expected else {

@@ -58,7 +58,7 @@ extension Ledger {
                 businessDate: date, actor: command.actor, site: site, event: event, previousHash: head.hash)
             try txn.put(store.log, LedgerStore.be64(position), stored, options: .append)
             head = Head(position: position, hash: record.hash, recordedAt: now)
-            try project(record, in: txn)
+            try project(record, in: txn, log: txn)
             records.append(record)
         }
         let first = records.first?.position ?? head.position + 1

@@ -5,7 +5,7 @@ extension Ledger {
     /// and chooses the lots it draws from.
     func decideIssue(
         _ command: Command, site: String, recipient recipientID: String, campaign campaignID: String,
-        lines: [(item: String, quantity: Int64)], overrideReason: String?, date: BusinessDate, in txn: borrowing Transaction
+        lines: [(item: String, quantity: Int64)], overrideReason: String?, date: BusinessDate, in txn: borrowing some KeyValueStore & ~Copyable
     ) throws -> GoodsIssued {
         _ = try self.site(txn, site)
         let recipient = try self.recipient(txn, recipientID)
@@ -32,7 +32,7 @@ extension Ledger {
     /// recipient may receive again.
     private func entitlement(
         _ rule: EntitlementRule, recipient: RecipientRegistered, campaign: String, item: ItemRegistered, quantity: Int64,
-        date: BusinessDate, overrideReason: String?, in txn: borrowing Transaction
+        date: BusinessDate, overrideReason: String?, in txn: borrowing some KeyValueStore & ~Copyable
     ) throws -> EntitlementDecision {
         var history: [(day: BusinessDate, quantity: Int64)] = []
         let prefix = LedgerStore.historyPrefix(recipient: recipient.recipient, campaign: campaign, item: item.item)
@@ -61,7 +61,7 @@ extension Ledger {
     /// other campaigns never; expired lots never. Among those, the earliest expiry first, then the oldest.
     /// Without a campaign (transfers, write-offs) every lot may be drawn, in the same order.
     func allocate(
-        _ txn: borrowing Transaction, site: String, item: ItemRegistered, quantity: Int64, campaign: String?, on date: BusinessDate?
+        _ txn: borrowing some KeyValueStore & ~Copyable, site: String, item: ItemRegistered, quantity: Int64, campaign: String?, on date: BusinessDate?
     ) throws -> [Draw] {
         var candidates: [(lot: Lot, available: Int64)] = []
         var expired: Int64 = 0

@@ -1,8 +1,9 @@
 import LMDBStore
 
 extension Ledger {
-    /// Brings every projection up to date with `record`, in the transaction that appends it.
-    func project(_ record: EventRecord, in txn: borrowing Transaction) throws {
+    /// Brings every projection up to date with `record`, in the transaction that appends it
+    /// (or in memory, for a replay). `log` is where voided events are read from.
+    func project(_ record: EventRecord, in txn: borrowing some KeyValueStore & ~Copyable, log: borrowing some KeyValueStore & ~Copyable) throws {
         switch record.event {
         case .donorRegistered(let p): try store.register(txn, .donor, p.donor, p)
         case .siteRegistered(let p): try store.register(txn, .site, p.site, p)
@@ -27,7 +28,7 @@ extension Ledger {
                 try txn.put(store.history, key, LedgerStore.int64Value(line.quantity))
             }
         case .eventVoided(let v):
-            guard let target = try store.record(txn, at: v.target) else {
+            guard let target = try store.record(log, at: v.target) else {
                 throw LedgerError(.corruptRecord, "event #\(v.target), voided by #\(record.position), is missing")
             }
             try txn.put(store.voids, LedgerStore.be64(v.target), LedgerStore.be64(record.position))
@@ -44,7 +45,7 @@ extension Ledger {
         try apply(try Effects(of: record) { try lot(txn, $0) }, at: record.position, in: txn)
     }
 
-    private func apply(_ effects: Effects, at position: UInt64, in txn: borrowing Transaction) throws {
+    private func apply(_ effects: Effects, at position: UInt64, in txn: borrowing some KeyValueStore & ~Copyable) throws {
         for s in effects.stock {
             let left = try store.add(txn, store.stock, LedgerStore.stockKey(site: s.site, item: s.item, lot: s.lot), s.delta)
             guard left >= 0 else { throw LedgerError(.corruptRecord, "stock of lot #\(s.lot) at \(s.site) would go below zero at #\(position)") }

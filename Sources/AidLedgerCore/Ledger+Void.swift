@@ -3,7 +3,7 @@ import LMDBStore
 extension Ledger {
     /// Checks that an event may be voided: it exists, may be reversed, was not voided before, and
     /// reversing it leaves no stock or cash below zero.
-    func decideVoid(target: UInt64, reason: String, in txn: borrowing Transaction) throws -> PendingEvent {
+    func decideVoid(target: UInt64, reason: String, in txn: borrowing some KeyValueStore & ~Copyable) throws -> PendingEvent {
         guard let record = try store.record(txn, at: target) else {
             let head = try store.head(txn).position
             throw LedgerError(.unknownEvent, "there is no event #\(target); the log ends at #\(head)")
@@ -32,7 +32,7 @@ extension Ledger {
     }
 
     /// The lot `id`, or a corruption error: every draw must name a lot the projections hold.
-    func lot(_ txn: borrowing Transaction, _ id: UInt64) throws -> Lot {
+    func lot(_ txn: borrowing some KeyValueStore & ~Copyable, _ id: UInt64) throws -> Lot {
         guard let lot = try store.lot(txn, id) else { throw LedgerError(.corruptRecord, "lot #\(id) is missing from the projections; run aidledger verify") }
         return lot
     }

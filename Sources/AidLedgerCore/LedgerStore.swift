@@ -82,7 +82,7 @@ struct LedgerStore {
 
     // MARK: Counters (stock, cash, totals)
 
-    func int64(_ txn: borrowing Transaction, _ db: Database, _ key: [UInt8]) throws -> Int64 {
+    func int64(_ txn: borrowing some KeyValueStore & ~Copyable, _ db: Database, _ key: [UInt8]) throws -> Int64 {
         guard let v = try txn.get(db, key) else { return 0 }
         return Int64(bitPattern: LedgerStore.readBE64(v))
     }
@@ -90,7 +90,7 @@ struct LedgerStore {
     /// Adds `delta` to a counter, removing it when it reaches zero so scans stay short.
     /// - Returns: the new value.
     @discardableResult
-    func add(_ txn: borrowing Transaction, _ db: Database, _ key: [UInt8], _ delta: Int64) throws -> Int64 {
+    func add(_ txn: borrowing some KeyValueStore & ~Copyable, _ db: Database, _ key: [UInt8], _ delta: Int64) throws -> Int64 {
         let value = try int64(txn, db, key).adding(delta, describing: "a running total")
         if value == 0 {
             try txn.delete(db, key)
@@ -101,7 +101,7 @@ struct LedgerStore {
     }
 
     /// The lots of `item` at `site` with units on hand, in lot order.
-    func stock(_ txn: borrowing Transaction, site: String, item: String) throws -> [(lot: UInt64, quantity: Int64)] {
+    func stock(_ txn: borrowing some KeyValueStore & ~Copyable, site: String, item: String) throws -> [(lot: UInt64, quantity: Int64)] {
         var out: [(UInt64, Int64)] = []
         let prefix = LedgerStore.stockPrefix(site: site, item: item)
         try txn.forEach(stock, prefix: prefix) { k, v in
@@ -112,7 +112,7 @@ struct LedgerStore {
     }
 
     /// The campaign's cash lots with kopecks left, oldest first.
-    func cash(_ txn: borrowing Transaction, campaign: String) throws -> [(lot: UInt64, amount: Int64)] {
+    func cash(_ txn: borrowing some KeyValueStore & ~Copyable, campaign: String) throws -> [(lot: UInt64, amount: Int64)] {
         var out: [(UInt64, Int64)] = []
         let prefix = LedgerStore.cashPrefix(campaign: campaign)
         try txn.forEach(cash, prefix: prefix) { k, v in
@@ -122,7 +122,7 @@ struct LedgerStore {
         return out
     }
 
-    func lot(_ txn: borrowing Transaction, _ id: UInt64) throws -> Lot? {
+    func lot(_ txn: borrowing some KeyValueStore & ~Copyable, _ id: UInt64) throws -> Lot? {
         try txn.get(lots, LedgerStore.be64(id)).map { try Lot.decode(id: id, $0) }
     }
 
@@ -134,40 +134,40 @@ struct LedgerStore {
         func key(_ id: String) -> [UInt8] { Array(String(rawValue).utf8) + Array(id.utf8) }
     }
 
-    func registered<P: EventPayload>(_ txn: borrowing Transaction, _ kind: Kind, _ id: String, as: P.Type) throws -> P? {
+    func registered<P: EventPayload>(_ txn: borrowing some KeyValueStore & ~Copyable, _ kind: Kind, _ id: String, as: P.Type) throws -> P? {
         guard let bytes = try txn.get(registry, kind.key(id)), let version = bytes.first else { return nil }
         var r = ByteReader(bytes, offset: 1)
         return try P.decode(&r, version: version)
     }
 
-    func register<P: EventPayload>(_ txn: borrowing Transaction, _ kind: Kind, _ id: String, _ payload: P) throws {
+    func register<P: EventPayload>(_ txn: borrowing some KeyValueStore & ~Copyable, _ kind: Kind, _ id: String, _ payload: P) throws {
         var w = ByteWriter()
         w.u8(P.schemaVersion)
         payload.encode(into: &w)
         try txn.put(registry, kind.key(id), w.bytes)
     }
 
-    func version(_ txn: borrowing Transaction, _ kind: Kind, _ id: String) throws -> UInt64 {
+    func version(_ txn: borrowing some KeyValueStore & ~Copyable, _ kind: Kind, _ id: String) throws -> UInt64 {
         try txn.get(versions, kind.key(id)).map { LedgerStore.readBE64($0) } ?? 0
     }
 
-    func setVersion(_ txn: borrowing Transaction, _ kind: Kind, _ id: String, _ position: UInt64) throws {
+    func setVersion(_ txn: borrowing some KeyValueStore & ~Copyable, _ kind: Kind, _ id: String, _ position: UInt64) throws {
         try txn.put(versions, kind.key(id), LedgerStore.be64(position))
     }
 
     // MARK: Log
 
     /// The last record's position, hash and recording time, or the genesis values.
-    func head(_ txn: borrowing Transaction) throws -> Head {
+    func head(_ txn: borrowing some KeyValueStore & ~Copyable) throws -> Head {
         guard let b = try txn.get(meta, Array("head".utf8)), b.count == 48 else { return Head() }
         return Head(position: LedgerStore.readBE64(b), hash: Array(b[8..<40]), recordedAt: Int64(bitPattern: LedgerStore.readBE64(b[40...])))
     }
 
-    func setHead(_ txn: borrowing Transaction, _ head: Head) throws {
+    func setHead(_ txn: borrowing some KeyValueStore & ~Copyable, _ head: Head) throws {
         try txn.put(meta, Array("head".utf8), LedgerStore.be64(head.position) + head.hash + LedgerStore.int64Value(head.recordedAt))
     }
 
-    func record(_ txn: borrowing Transaction, at position: UInt64) throws -> EventRecord? {
+    func record(_ txn: borrowing some KeyValueStore & ~Copyable, at position: UInt64) throws -> EventRecord? {
         guard let stored = try txn.get(log, LedgerStore.be64(position)) else { return nil }
         return try EventRecord.decode(position: position, stored: stored)
     }

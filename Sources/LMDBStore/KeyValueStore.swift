@@ -1,0 +1,56 @@
+/// What the ledger's projections need of a store: point reads and writes and ordered prefix scans.
+///
+/// An LMDB `Transaction` is one; `MemoryStore` is another, used to replay the log into memory
+/// for a rebuild or for the state at an earlier point, with the same projection code.
+public protocol KeyValueStore: ~Copyable {
+    func get(_ db: Database, _ key: [UInt8]) throws -> [UInt8]?
+    func put(_ db: Database, _ key: [UInt8], _ value: [UInt8], options: Transaction.PutOptions) throws
+    @discardableResult func delete(_ db: Database, _ key: [UInt8]) throws -> Bool
+    /// Visits the entries whose keys start with `prefix`, in key order, while `body` returns true.
+    func forEach(_ db: Database, prefix: [UInt8], _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool) throws
+}
+
+extension Transaction: KeyValueStore {}
+
+/// An in-memory store with the same interface as a transaction, keyed by database: a replay of the
+/// log writes its projections here.
+public final class MemoryStore: KeyValueStore {
+    public private(set) var tables: [UInt32: [[UInt8]: [UInt8]]] = [:]
+
+    public init() {}
+
+    public func get(_ db: Database, _ key: [UInt8]) throws -> [UInt8]? {
+        tables[db.dbi]?[key]
+    }
+
+    public func put(_ db: Database, _ key: [UInt8], _ value: [UInt8], options: Transaction.PutOptions = []) throws {
+        if options.contains(.noOverwrite), tables[db.dbi]?[key] != nil { throw LMDBError.keyExists }
+        tables[db.dbi, default: [:]][key] = value
+    }
+
+    @discardableResult
+    public func delete(_ db: Database, _ key: [UInt8]) throws -> Bool {
+        tables[db.dbi]?.removeValue(forKey: key) != nil
+    }
+
+    public func forEach(_ db: Database, prefix: [UInt8], _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool) throws {
+        guard let table = tables[db.dbi] else { return }
+        for key in table.keys.filter({ $0.starts(with: prefix) }).sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+            let value = table[key]!
+            let go = try key.withUnsafeBytes { k in try value.withUnsafeBytes { v in try body(k, v) } }
+            if !go { return }
+        }
+    }
+
+    /// Every entry of a database in key order.
+    public func sortedEntries(_ db: Database) -> [(key: [UInt8], value: [UInt8])] {
+        (tables[db.dbi] ?? [:]).sorted { $0.key.lexicographicallyPrecedes($1.key) }.map { ($0.key, $0.value) }
+    }
+}
+
+extension KeyValueStore where Self: ~Copyable {
+    /// Stores `value` under `key`, replacing what was there.
+    public func put(_ db: Database, _ key: [UInt8], _ value: [UInt8]) throws {
+        try put(db, key, value, options: [])
+    }
+}
