@@ -8,6 +8,8 @@ public struct CampaignBalance: Sendable {
     public var grants: Int64
     public var issuances: Int64
     public var items: [(item: String, units: Int64, value: Int64)]
+    /// Distinct recipients served, by category and area, with households and people.
+    public var reach: Reach
 
     public var json: JSONValue {
         .object([
@@ -16,6 +18,7 @@ public struct CampaignBalance: Sendable {
             ("cash_received_kopecks", .int(cashReceived)), ("cash_granted_kopecks", .int(cashGranted)), ("cash_left_kopecks", .int(cashLeft)),
             ("grants", .int(grants)), ("issuances", .int(issuances)),
             ("items_issued", .array(items.map { .object([("item", .string($0.item)), ("units", .int($0.units)), ("value_kopecks", .int($0.value))]) })),
+            ("reach", reach.json),
         ])
     }
 }

@@ -4,6 +4,8 @@ public struct DonorBalance: Sendable {
     public var items: [ItemFlow]
     public var cashReceived: Int64
     public var cashGranted: Int64
+    /// Distinct recipients who received this donor's goods or cash.
+    public var reach: Reach
     public var cashLeft: Int64 { cashReceived - cashGranted }
 
     /// One item's movements, in units and in kopecks.
@@ -39,6 +41,7 @@ public struct DonorBalance: Sendable {
             ("donor", .string(donor.donor)), ("name", .string(donor.name)), ("kind", .string(donor.kind.rawValue)),
             ("items", .array(items.map(\.json))),
             ("cash_received_kopecks", .int(cashReceived)), ("cash_granted_kopecks", .int(cashGranted)), ("cash_left_kopecks", .int(cashLeft)),
+            ("reach", reach.json),
         ])
     }
 }

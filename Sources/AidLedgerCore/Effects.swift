@@ -9,6 +9,10 @@ struct Effects {
     var totals: [(key: [UInt8], delta: Int64)] = []
     /// Entities whose version becomes this event's position.
     var touched: [(LedgerStore.Kind, String)] = []
+    /// Donors and campaigns that reached a recipient through this event (for distinct counts).
+    var reach: [(scope: [String], recipient: String)] = []
+    /// +1 for the event itself, -1 for its void.
+    var sign: Int64 = 1
 
     /// The effects of `record`. `lot` looks up the lots its draws name (for their donor and value).
     init(of record: EventRecord, lot: (UInt64) throws -> Lot) throws {
@@ -45,16 +49,27 @@ struct Effects {
                         t(key("campaign", p.campaign, "item", line.item, "issued_value"), value),
                         t(key("recipient", p.recipient, "item", line.item, "units"), d.amount),
                         t(key("recipient", p.recipient, "item", line.item, "value"), value),
+                        t(key("recipient", p.recipient, "campaign", p.campaign, line.item, "units"), d.amount),
+                        t(key("recipient", p.recipient, "campaign", p.campaign, line.item, "value"), value),
+                        t(key("recipient", p.recipient, "donor", l.donor, line.item, "units"), d.amount),
+                        t(key("recipient", p.recipient, "donor", l.donor, line.item, "value"), value),
                     ]
+                    if !reach.contains(where: { $0.scope == ["donor", l.donor] }) { reach.append((["donor", l.donor], p.recipient)) }
                 }
             }
+            reach.append((["campaign", p.campaign], p.recipient))
             totals += [t(key("campaign", p.campaign, "issuances"), 1), t(key("recipient", p.recipient, "issuances"), 1)]
             touched = [(.recipient, p.recipient), (.site, record.site), (.campaign, p.campaign)]
         case .cashGranted(let p):
             for d in p.draws {
+                let donor = try lot(d.lot).donor
                 cash.append((p.campaign, d.lot, -d.amount))
-                totals.append(t(key("donor", try lot(d.lot).donor, "cash", "granted"), d.amount))
+                totals.append(t(key("donor", donor, "cash", "granted"), d.amount))
+                totals.append(t(key("recipient", p.recipient, "cash", "donor", donor), d.amount))
+                if !reach.contains(where: { $0.scope == ["donor", donor] }) { reach.append((["donor", donor], p.recipient)) }
             }
+            totals.append(t(key("recipient", p.recipient, "cash", "campaign", p.campaign), p.amount))
+            reach.append((["campaign", p.campaign], p.recipient))
             totals += [
                 t(key("campaign", p.campaign, "cash", "granted"), p.amount), t(key("campaign", p.campaign, "grants"), 1),
                 t(key("recipient", p.recipient, "cash"), p.amount), t(key("recipient", p.recipient, "grants"), 1),
@@ -89,6 +104,7 @@ struct Effects {
         e.stock = stock.map { ($0.site, $0.item, $0.lot, -$0.delta) }
         e.cash = cash.map { ($0.campaign, $0.lot, -$0.delta) }
         e.totals = totals.map { ($0.key, -$0.delta) }
+        e.sign = -sign
         return e
     }
 }

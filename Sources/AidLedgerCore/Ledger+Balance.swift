@@ -12,8 +12,10 @@ extension Ledger {
         let donor = try self.donor(txn, id)
         var items: [String: DonorBalance.ItemFlow] = [:]
         var cash: [String: Int64] = [:]
+        var reach = Reach()
         try totals(txn, "donor", id) { parts, value in
             if parts.count == 2 && parts[0] == "cash" { cash[parts[1]] = value }
+            if parts.first == "reached" { reach.read(parts.dropFirst(), value) }
             guard parts.count >= 3, parts[0] == "item" else { return }
             var flow = items[parts[1]] ?? DonorBalance.ItemFlow(item: parts[1])
             switch parts[2] {
@@ -28,7 +30,7 @@ extension Ledger {
             }
             items[parts[1]] = flow
         }
-        return DonorBalance(donor: donor, items: items.values.sorted { $0.item < $1.item }, cashReceived: cash["received"] ?? 0, cashGranted: cash["granted"] ?? 0)
+        return DonorBalance(donor: donor, items: items.values.sorted { $0.item < $1.item }, cashReceived: cash["received"] ?? 0, cashGranted: cash["granted"] ?? 0, reach: reach)
     }
 
     /// As of `point`: the current state, or the log replayed up to that point.
@@ -42,8 +44,11 @@ extension Ledger {
         let campaign = try self.campaign(txn, id)
         var figures: [String: Int64] = [:]
         var items: [String: (Int64, Int64)] = [:]
+        var reach = Reach()
         try totals(txn, "campaign", id) { parts, value in
-            if parts.count == 3, parts[0] == "item" {
+            if parts.first == "reached" {
+                reach.read(parts.dropFirst(), value)
+            } else if parts.count == 3, parts[0] == "item" {
                 if parts[2] == "issued_units" { items[parts[1], default: (0, 0)].0 = value }
                 if parts[2] == "issued_value" { items[parts[1], default: (0, 0)].1 = value }
             } else {
@@ -54,7 +59,7 @@ extension Ledger {
         return CampaignBalance(
             campaign: campaign, cashReceived: figures["cash/received"] ?? 0, cashGranted: figures["cash/granted"] ?? 0, cashLeft: left,
             grants: figures["grants"] ?? 0, issuances: figures["issuances"] ?? 0,
-            items: items.sorted { $0.key < $1.key }.map { ($0.key, $0.value.0, $0.value.1) })
+            items: items.sorted { $0.key < $1.key }.map { ($0.key, $0.value.0, $0.value.1) }, reach: reach)
     }
 
     /// A recipient's receipts and entitlements as of `today` (Kyiv) unless another day is given.
@@ -69,8 +74,16 @@ extension Ledger {
         let recipient = try self.recipient(txn, id)
         var figures: [String: Int64] = [:]
         var items: [String: (Int64, Int64)] = [:]
+        var shares: [String: [String: RecipientBalance.Share]] = ["campaign": [:], "donor": [:]]
+        var cashBy: [String: [(id: String, amount: Int64)]] = ["campaign": [], "donor": []]
         try totals(txn, "recipient", id) { parts, value in
-            if parts.count == 3, parts[0] == "item" {
+            if parts.count == 4, parts[0] == "campaign" || parts[0] == "donor" {
+                var share = shares[parts[0]]![parts[1] + "\u{0}" + parts[2]] ?? .init(id: parts[1], item: parts[2], units: 0, value: 0)
+                if parts[3] == "units" { share.units = value } else { share.value = value }
+                shares[parts[0]]![parts[1] + "\u{0}" + parts[2]] = share
+            } else if parts.count == 3, parts[0] == "cash" {
+                cashBy[parts[1]]?.append((parts[2], value))
+            } else if parts.count == 3, parts[0] == "item" {
                 if parts[2] == "units" { items[parts[1], default: (0, 0)].0 = value }
                 if parts[2] == "value" { items[parts[1], default: (0, 0)].1 = value }
             } else {
@@ -89,6 +102,7 @@ extension Ledger {
             history[campaign, default: [:]][item, default: []].append((LedgerStore.day(fromKey: parts[2]), Int64(bitPattern: LedgerStore.readBE64(v))))
             return true
         }
+        let days = history.values.flatMap { $0.values.flatMap { $0.map(\.day) } }
         var statuses: [RecipientBalance.EntitlementStatus] = []
         for campaignID in history.keys.sorted() {
             guard let campaign = try store.registered(txn, .campaign, campaignID, as: CampaignCreated.self) else { continue }
@@ -103,7 +117,10 @@ extension Ledger {
         }
         return RecipientBalance(
             recipient: recipient, items: items.sorted { $0.key < $1.key }.map { ($0.key, $0.value.0, $0.value.1) },
-            cash: figures["cash"] ?? 0, issuances: figures["issuances"] ?? 0, grants: figures["grants"] ?? 0, entitlements: statuses)
+            cash: figures["cash"] ?? 0, issuances: figures["issuances"] ?? 0, grants: figures["grants"] ?? 0, entitlements: statuses,
+            byCampaign: shares["campaign"]!.values.sorted { ($0.id, $0.item) < ($1.id, $1.item) },
+            byDonor: shares["donor"]!.values.sorted { ($0.id, $0.item) < ($1.id, $1.item) },
+            cashByCampaign: cashBy["campaign"]!, cashByDonor: cashBy["donor"]!, firstIssuance: days.min(), lastIssuance: days.max())
     }
 
     /// As of `point`: the current state, or the log replayed up to that point.

@@ -55,6 +55,23 @@ extension Ledger {
             guard left >= 0 else { throw LedgerError(.corruptRecord, "cash of lot #\(c.lot) would go below zero at #\(position)") }
         }
         for t in effects.totals { try store.add(txn, store.totals, t.key, t.delta) }
+        for r in effects.reach { try countReach(r.scope, r.recipient, effects.sign, in: txn) }
         for (kind, id) in effects.touched { try store.setVersion(txn, kind, id, position) }
+    }
+
+    /// Counts each recipient once per donor or campaign: the first event that reaches them adds them
+    /// (with their household, category and area), the void of the last one removes them.
+    private func countReach(_ scope: [String], _ recipientID: String, _ sign: Int64, in txn: borrowing some KeyValueStore & ~Copyable) throws {
+        let events = try store.add(txn, store.totals, LedgerStore.key(["reach"] + scope + [recipientID]), sign)
+        guard (sign > 0 && events == 1) || (sign < 0 && events == 0) else { return }
+        guard let r = try store.registered(txn, .recipient, recipientID, as: RecipientRegistered.self) else {
+            throw LedgerError(.corruptRecord, "recipient \(recipientID) is missing from the projections")
+        }
+        for (name, amount) in [
+            ("recipients", 1), (r.kind == .household ? "households" : "individuals", 1), ("people", r.householdSize),
+            ("category/" + r.category.rawValue, 1), ("area/" + r.area.rawValue, 1),
+        ] as [(String, Int64)] {
+            try store.add(txn, store.totals, LedgerStore.key(scope + ["reached"] + name.split(separator: "/").map(String.init)), sign * amount)
+        }
     }
 }

@@ -6,6 +6,23 @@ public struct RecipientBalance: Sendable {
     public var issuances: Int64
     public var grants: Int64
     public var entitlements: [EntitlementStatus]
+    /// Goods by campaign and by donor (through the lots drawn).
+    public var byCampaign: [Share]
+    public var byDonor: [Share]
+    /// Cash by campaign and by donor.
+    public var cashByCampaign: [(id: String, amount: Int64)]
+    public var cashByDonor: [(id: String, amount: Int64)]
+    public var firstIssuance: BusinessDate?
+    public var lastIssuance: BusinessDate?
+
+    /// Units and value of one item from one campaign or donor.
+    public struct Share: Sendable {
+        public var id: String
+        public var item: String
+        public var units: Int64
+        public var value: Int64
+        var json: JSONValue { .object([("id", .string(id)), ("item", .string(item)), ("units", .int(units)), ("value_kopecks", .int(value))]) }
+    }
 
     /// One rule of one campaign as it stands for this recipient on a given day.
     public struct EntitlementStatus: Sendable {
@@ -33,6 +50,10 @@ public struct RecipientBalance: Sendable {
             ("items", .array(items.map { .object([("item", .string($0.item)), ("units", .int($0.units)), ("value_kopecks", .int($0.value))]) })),
             ("cash_kopecks", .int(cash)), ("issuances", .int(issuances)), ("grants", .int(grants)),
             ("entitlements", .array(entitlements.map(\.json))),
+            ("by_campaign", .array(byCampaign.map(\.json))), ("by_donor", .array(byDonor.map(\.json))),
+            ("cash_by_campaign", .array(cashByCampaign.map { .object([("campaign", .string($0.id)), ("amount_kopecks", .int($0.amount))]) })),
+            ("cash_by_donor", .array(cashByDonor.map { .object([("donor", .string($0.id)), ("amount_kopecks", .int($0.amount))]) })),
+            ("first_issuance", .date(firstIssuance)), ("last_issuance", .date(lastIssuance)),
         ])
     }
 }

@@ -9,7 +9,7 @@ public struct SiteBalance: Sendable {
         public var quantity: Int64
         public var value: Int64 { quantity * lot.valuePerUnit }
 
-        var json: JSONValue {
+        public var json: JSONValue {
             .object([
                 ("item", .string(item)), ("lot", .int(lot.id)), ("quantity", .int(quantity)), ("donor", .string(lot.donor)),
                 ("campaign", .optional(lot.campaign)), ("expires", .date(lot.expires)), ("value_per_unit_kopecks", .int(lot.valuePerUnit)),
@@ -38,5 +38,11 @@ public struct SiteBalance: Sendable {
             ("items", .array(totals.map { .object([("item", .string($0.item)), ("units", .int($0.units)), ("value_kopecks", .int($0.value))]) })),
             ("lots", .array(lots.map(\.json))),
         ])
+    }
+
+    /// The lots that expire within `days` days of `day` (already expired ones included), soonest first.
+    public func expiring(within days: Int, of day: BusinessDate) -> [Entry] {
+        let limit = day.adding(days: days)
+        return lots.filter { $0.lot.expires.map { $0 <= limit } ?? false }.sorted { $0.lot.expires! < $1.lot.expires! }
     }
 }

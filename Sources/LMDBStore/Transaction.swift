@@ -71,7 +71,7 @@ public struct Transaction: ~Copyable {
             var k = MDB_val()
             var v = MDB_val()
             var rc: Int32
-            if let start {
+            if let start, !start.isEmpty {
                 rc = start.withUnsafeBytes { s in
                     k = MDB_val(mv_size: s.count, mv_data: UnsafeMutableRawPointer(mutating: s.baseAddress))
                     return mdb_cursor_get(cursor, &k, &v, MDB_SET_RANGE)

@@ -18,6 +18,15 @@ enum BalancePrinter {
         if b.cashReceived != 0 || b.cashGranted != 0 {
             print("cash: received \(Printer.uah(b.cashReceived)) UAH, granted \(Printer.uah(b.cashGranted)) UAH, left \(Printer.uah(b.cashLeft)) UAH")
         }
+        reach(b.reach)
+    }
+
+    static func reach(_ r: Reach) {
+        guard r.recipients > 0 else { return }
+        print("reached: \(Printer.n(r.recipients)) recipients (\(Printer.n(r.households)) households, \(Printer.n(r.individuals)) individuals), \(Printer.n(r.people)) people; "
+            + Area.allCases.map { "\($0.rawValue) \(Printer.n(r.byArea[$0] ?? 0))" }.joined(separator: ", "))
+        let categories = RecipientCategory.allCases.compactMap { c in r.byCategory[c].map { "\(c.rawValue) \(Printer.n($0))" } }
+        print("by category: " + categories.joined(separator: ", "))
     }
 
     static func campaign(_ b: CampaignBalance, json: Bool) {
@@ -28,9 +37,16 @@ enum BalancePrinter {
         if !b.items.isEmpty {
             Printer.table(["item", "issued", "value UAH"], b.items.map { [$0.item, Printer.n($0.units), Printer.uah($0.value)] })
         }
+        reach(b.reach)
     }
 
-    static func site(_ b: SiteBalance, json: Bool) {
+    static func site(_ b: SiteBalance, json: Bool, expiringWithin days: Int? = nil) {
+        if let days {
+            let soon = b.expiring(within: days, of: BusinessDate.today())
+            if json { return print(JSONValue.object([("site", .string(b.site.site)), ("expiring", .array(soon.map(\.json)))]).serialized) }
+            print("Site \(b.site.site): lots expiring within \(days) days")
+            return Printer.table(["lot", "item", "on hand", "donor", "expires"], soon.map { ["#\($0.lot.id)", $0.item, Printer.n($0.quantity), $0.lot.donor, $0.lot.expires!.description] })
+        }
         if json { return print(b.json.serialized) }
         print("Site \(b.site.site) — \(b.site.name), \(b.site.settlement) (\(b.site.area.rawValue))")
         if b.lots.isEmpty { return print("no stock") }
@@ -45,10 +61,17 @@ enum BalancePrinter {
         if json { return print(b.json.serialized) }
         let r = b.recipient
         print("Recipient \(r.recipient) — \(r.kind.rawValue) of \(r.householdSize), \(r.category.rawValue), \(r.settlement) (\(r.area.rawValue))")
-        print("issuances: \(Printer.n(b.issuances)); cash: \(Printer.uah(b.cash)) UAH in \(Printer.n(b.grants)) grants")
+        let span = b.firstIssuance.map { "; first \($0), last \(b.lastIssuance!)" } ?? ""
+        print("issuances: \(Printer.n(b.issuances))\(span); cash: \(Printer.uah(b.cash)) UAH in \(Printer.n(b.grants)) grants")
         if !b.items.isEmpty {
             Printer.table(["item", "received", "value UAH"], b.items.map { [$0.item, Printer.n($0.units), Printer.uah($0.value)] })
+            print("")
+            Printer.table(["by", "campaign/donor", "item", "units", "value UAH"],
+                b.byCampaign.map { ["campaign", $0.id, $0.item, Printer.n($0.units), Printer.uah($0.value)] }
+                + b.byDonor.map { ["donor", $0.id, $0.item, Printer.n($0.units), Printer.uah($0.value)] })
         }
+        for c in b.cashByCampaign { print("cash from campaign \(c.id): \(Printer.uah(c.amount)) UAH") }
+        for c in b.cashByDonor { print("cash from donor \(c.id): \(Printer.uah(c.amount)) UAH") }
         for e in b.entitlements {
             let when = e.eligibleToday ? "may receive today" : "may receive again on \(e.nextEligible)"
             print("\(e.campaign) \(e.rule): \(e.receivedInPeriod) of \(e.limit) in the period; \(when)")

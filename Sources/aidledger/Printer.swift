@@ -51,7 +51,7 @@ enum Printer {
         }
     }
 
-    static func n(_ v: Int64) -> String { Kopecks.grouped(v) }
+    static func n<T: BinaryInteger>(_ v: T) -> String { Kopecks.grouped(v) }
     static func uah(_ v: Int64) -> String { Kopecks.format(v) }
 }
 

@@ -36,6 +36,8 @@ struct BalanceCommand: ParsableCommand {
     @OptionGroup var ledger: LedgerOptions
     @Argument(help: "recipient, donor, campaign or site.") var kind: String
     @Argument(help: "The id; leave out to list every balance of this kind.") var id: String?
+    @OptionGroup var point: PointOptions
+    @Option(help: "For a site: only the lots expiring within this many days.") var expiring: Int?
 
     func run() throws {
         try reporting(json: ledger.json) {
@@ -43,14 +45,16 @@ struct BalanceCommand: ParsableCommand {
             guard ["recipient", "donor", "campaign", "site"].contains(kind) else {
                 throw LedgerError(.invalidField, "balance takes recipient, donor, campaign or site, not \(kind)")
             }
+            let at = try point.resolve()
             let ids = try id.map { [$0] } ?? l.ids(of: kind)
+            if at != .head && !ledger.json { print("as of \(point.describe)\n") }
             for (n, id) in ids.enumerated() {
                 if n > 0 && !ledger.json { print("") }
                 switch kind {
-                case "donor": BalancePrinter.donor(try l.donorBalance(id), json: ledger.json)
-                case "campaign": BalancePrinter.campaign(try l.campaignBalance(id), json: ledger.json)
-                case "site": BalancePrinter.site(try l.siteBalance(id), json: ledger.json)
-                default: BalancePrinter.recipient(try l.recipientBalance(id), json: ledger.json)
+                case "donor": BalancePrinter.donor(try l.donorBalance(id, as: at), json: ledger.json)
+                case "campaign": BalancePrinter.campaign(try l.campaignBalance(id, as: at), json: ledger.json)
+                case "site": BalancePrinter.site(try l.siteBalance(id, as: at), json: ledger.json, expiringWithin: expiring)
+                default: BalancePrinter.recipient(try l.recipientBalance(id, as: at), json: ledger.json)
                 }
             }
         }
@@ -75,4 +79,21 @@ struct VerifyCommand: ParsableCommand {
             if !report.isIntact { throw ExitCode(1) }
         }
     }
+}
+
+/// `--as-of DATE` or `--at POSITION`: a point in the ledger's history.
+struct PointOptions: ParsableArguments {
+    @Option(help: "The books as they stood at the end of this day (Kyiv time), YYYY-MM-DD.") var asOf: String?
+    @Option(help: "The books as they stood just after this position.") var at: UInt64?
+
+    func resolve() throws(LedgerError) -> AsOf {
+        switch (asOf, at) {
+        case (nil, nil): return .head
+        case (let d?, nil): return .endOfDay(try BusinessDate.parse(d, field: "as-of"))
+        case (nil, let p?): return .position(p)
+        default: throw LedgerError(.invalidField, "give either --as-of or --at, not both")
+        }
+    }
+
+    var describe: String { asOf.map { "the end of \($0) (Kyiv)" } ?? at.map { "position #\($0)" } ?? "now" }
 }

@@ -1,0 +1,134 @@
+import AidLedgerCore
+import Testing
+
+@Suite struct ProjectionTests {
+    let t: TestLedger
+
+    init() throws {
+        t = try TestLedger()
+        try t.standardWorld()
+    }
+
+    /// A small month at the point, with every figure worked out by hand below.
+    func month() throws {
+        try t.submit("intake.goods", ["site": "DP", "donor": "CITY", "campaign": "WINTER", "item": "food-kit", "quantity": "4", "value": "790", "document": "act 1", "date": "2026-11-01"])
+        try t.submit("intake.cash", ["donor": "CITY", "campaign": "CASH", "amount": "1800", "document": "order 1", "date": "2026-11-01"])
+        // H-1 (household of 4): 1 food kit (from CITY's earmarked lot) and 4 hygiene sets (CARITAS).
+        try t.submit("issue", ["site": "DP", "recipient": "H-1", "campaign": "WINTER", "date": "2026-11-05"], lists: ["item": ["food-kit", "hygiene-set:4"]])
+        // P-1 (individual): 2 food kits under an override (CITY's lot), 1 hygiene set.
+        try t.submit("issue", ["site": "DP", "recipient": "P-1", "campaign": "WINTER", "date": "2026-11-06", "override-reason": "two kits for a bedridden person"],
+                     lists: ["item": ["food-kit:2", "hygiene-set"]])
+        try t.submit("grant", ["recipient": "P-1", "campaign": "CASH", "amount": "450", "date": "2026-11-06"])
+        try t.submit("transfer", ["from": "DP", "to": "WH", "item": "hygiene-set", "quantity": "5", "date": "2026-11-07"])
+        try t.submit("adjust", ["site": "WH", "item": "hygiene-set", "delta": "-1", "reason": "damaged", "date": "2026-11-08"])
+    }
+
+    @Test func eachProjectionMatchesTheFiguresWorkedOutByHand() throws {
+        try month()
+        let caritas = try t.ledger.donorBalance("CARITAS")
+        let hygiene = caritas.items.first { $0.item == "hygiene-set" }!
+        #expect(hygiene.receivedUnits == 20)
+        #expect(hygiene.issuedUnits == 5)
+        #expect(hygiene.issuedValue == 5 * 42_050)
+        #expect(hygiene.transferredUnits == 5)
+        #expect(hygiene.adjustedUnits[.damaged] == -1)
+        #expect(hygiene.onHandUnits == 14)
+        #expect(hygiene.onHandValue == 14 * 42_050)
+        #expect(caritas.reach.recipients == 2)
+        #expect(caritas.reach.people == 5)
+
+        let city = try t.ledger.donorBalance("CITY")
+        #expect(city.items.first { $0.item == "food-kit" }?.issuedUnits == 3)
+        #expect(city.items.first { $0.item == "food-kit" }?.issuedValue == Int64(3 * 79_000))
+        #expect(city.cashReceived == 180_000)
+        #expect(city.cashGranted == 45_000)
+        #expect(city.reach.recipients == 2)  // H-1 through goods, P-1 through goods and cash: each once
+
+        let winter = try t.ledger.campaignBalance("WINTER")
+        #expect(winter.issuances == 2)
+        #expect(winter.reach.recipients == 2)
+        #expect(winter.reach.households == 1)
+        #expect(winter.reach.individuals == 1)
+        #expect(winter.reach.people == 5)
+        #expect(winter.reach.byCategory[.idp] == 1)
+        #expect(winter.reach.byCategory[.olderAlone] == 1)
+        #expect(winter.reach.byArea[.urban] == 1)
+        #expect(winter.reach.byArea[.rural] == 1)
+        #expect(try t.ledger.campaignBalance("CASH").cashLeft == 135_000)
+
+        let p1 = try t.ledger.recipientBalance("P-1")
+        #expect(p1.items.first { $0.item == "food-kit" }?.units == 2)
+        #expect(p1.byDonor.first { $0.id == "CITY" && $0.item == "food-kit" }?.value == 158_000)
+        #expect(p1.cash == 45_000)
+        #expect(p1.cashByDonor.first?.id == "CITY")
+        #expect(p1.firstIssuance?.description == "2026-11-06")
+
+        let wh = try t.ledger.siteBalance("WH")
+        #expect(wh.totals.first { $0.item == "hygiene-set" }?.units == 4)
+        #expect(wh.lots.allSatisfy { $0.lot.donor == "CARITAS" })
+    }
+
+    @Test func voidingTheOnlyIssuanceToARecipientRemovesThemFromTheReach() throws {
+        let o = try t.submit("issue", ["site": "DP", "recipient": "H-1", "campaign": "WINTER", "date": "2026-11-05"], lists: ["item": ["food-kit"]])
+        #expect(try t.ledger.campaignBalance("WINTER").reach.recipients == 1)
+        try t.submit("void", ["position": String(o.records[0].position), "reason": "wrong household"])
+        let reach = try t.ledger.campaignBalance("WINTER").reach
+        #expect(reach.recipients == 0)
+        #expect(reach.people == 0)
+    }
+
+    @Test func aRebuildEqualsTheStoredProjectionsEntryByEntry() throws {
+        try month()
+        try t.submit("void", ["position": String(t.headPosition - 2), "reason": "check"])
+        #expect(try t.ledger.projectionDifferences().isEmpty)
+        let before = try t.ledger.donorBalance("CARITAS").json
+        let report = try t.ledger.rebuild()
+        #expect(report.events == t.headPosition)
+        #expect(try t.ledger.projectionDifferences().isEmpty)
+        #expect(try t.ledger.donorBalance("CARITAS").json == before)
+    }
+
+    @Test func aChangedProjectionIsFoundByTheComparisonAndMendedByARebuild() throws {
+        try month()
+        try t.tamper { env in
+            try env.write { txn in
+                let stock = env.database("stock")
+                var first: ([UInt8], [UInt8])?
+                try txn.forEach(stock) { k, v in first = (Array(k), Array(v)); return false }
+                var value = first!.1
+                value[7] &+= 1
+                try txn.put(stock, first!.0, value)
+            }
+        }
+        let differences = try t.ledger.projectionDifferences()
+        #expect(differences.count == 1)
+        #expect(differences.first?.hasPrefix("stock:") == true)
+        try t.ledger.rebuild()
+        #expect(try t.ledger.projectionDifferences().isEmpty)
+    }
+
+    @Test func theBooksAsOfAPositionEqualALedgerCutAtThatPoint() throws {
+        let t = try TestLedger()
+        let today = BusinessDate.today()
+        let inputs = DemoScenario(seed: 5, households: 30, today: today).commands()
+        var cut = 0
+        var cutPosition: UInt64 = 0
+        for (i, input) in inputs.enumerated() {
+            let o = try t.ledger.submit(try Command.parse(input, actor: "t"))
+            if i == inputs.count * 2 / 3 { cut = i; cutPosition = o.records.last!.position }
+        }
+        let other = try TestLedger()
+        for input in inputs[...cut] { try other.ledger.submit(try Command.parse(input, actor: "t")) }
+        #expect(other.headPosition == cutPosition)
+        for donor in ["CARITAS", "UNICEF", "CITY"] {
+            #expect(try t.ledger.donorBalance(donor, as: .position(cutPosition)).json == other.ledger.donorBalance(donor).json)
+        }
+        for site in ["WH-CENTRAL", "DP-CENTRE", "DP-VILLAGE"] {
+            #expect(try t.ledger.siteBalance(site, as: .position(cutPosition)).json == other.ledger.siteBalance(site).json)
+        }
+        #expect(try t.ledger.campaignBalance("WINTER", as: .position(cutPosition)).json == other.ledger.campaignBalance("WINTER").json)
+        #expect(try t.ledger.recipientBalance("R-000003", on: today, as: .position(cutPosition)).json == other.ledger.recipientBalance("R-000003", on: today).json)
+        // And the present differs from the cut.
+        #expect(try t.ledger.campaignBalance("WINTER").json != other.ledger.campaignBalance("WINTER").json)
+    }
+}
