@@ -1,0 +1,51 @@
+/// The figures of a municipal yearly report for a period of business dates.
+///
+/// Counted from the log: events whose business date falls in the period, less those voided by the
+/// report's point in history. Values are the lots' values in kopecks.
+public struct PeriodReport: Sendable {
+    public var from: BusinessDate
+    public var to: BusinessDate
+    public var campaign: String?
+    public var site: String?
+
+    /// Distinct recipients served with goods or cash.
+    public var served = Reach()
+    /// Goods issued, by item.
+    public var issued: [String: (units: Int64, value: Int64)] = [:]
+    /// The value issued by funding source: public money (city and state budgets) and the rest.
+    public var publicValue: Int64 = 0
+    public var charitableValue: Int64 = 0
+    /// The value issued, by donor.
+    public var valueByDonor: [String: Int64] = [:]
+    /// Cash aid: distinct recipients and the total.
+    public var cashRecipients: Int64 = 0
+    public var cashTotal: Int64 = 0
+    /// Intake received, by donor: goods by item and cash.
+    public var intake: [String: [String: (units: Int64, value: Int64)]] = [:]
+    public var cashIntake: [String: Int64] = [:]
+    /// Write-offs by reason (units and value, as positive numbers).
+    public var writeOffs: [AdjustmentReason: (units: Int64, value: Int64)] = [:]
+
+    public var issuedValue: Int64 { issued.values.reduce(0) { $0 + $1.value } }
+
+    public var json: JSONValue {
+        let sortedPairs = { (d: [String: (units: Int64, value: Int64)]) -> JSONValue in
+            .array(d.sorted { $0.key < $1.key }.map { .object([("item", .string($0.key)), ("units", .int($0.value.units)), ("value_kopecks", .int($0.value.value))]) })
+        }
+        return .object([
+            ("from", .date(from)), ("to", .date(to)), ("campaign", .optional(campaign)), ("site", .optional(site)),
+            ("served", served.json),
+            ("issued", sortedPairs(issued)), ("issued_value_kopecks", .int(issuedValue)),
+            ("funding", .object([
+                ("public_kopecks", .int(publicValue)), ("charitable_and_international_kopecks", .int(charitableValue)),
+                ("by_donor", .object(valueByDonor.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
+            ])),
+            ("cash_aid", .object([("recipients", .int(cashRecipients)), ("total_kopecks", .int(cashTotal))])),
+            ("intake", .object(intake.sorted { $0.key < $1.key }.map { ($0.key, sortedPairs($0.value)) })),
+            ("cash_intake", .object(cashIntake.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
+            ("write_offs", .array(AdjustmentReason.allCases.compactMap { r in
+                writeOffs[r].map { .object([("reason", .string(r.rawValue)), ("units", .int($0.units)), ("value_kopecks", .int($0.value))]) }
+            })),
+        ])
+    }
+}
