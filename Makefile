@@ -6,8 +6,9 @@ SWIFT ?= swift
 DATA ?= ./aidledger-data
 BIN = .build/debug/aidledger
 APT_PACKAGES = liblmdb-dev lmdb-utils pkg-config
+TEST_APT_PACKAGES = hledger
 
-.PHONY: run test build deps demo clean
+.PHONY: run test build deps test-deps demo clean
 
 ## Installs Debian's LMDB (and its tools) when missing; needs root or sudo.
 deps:
@@ -34,7 +35,15 @@ run: demo
 	@echo
 	@$(BIN) verify --data $(DATA)
 
-test: deps
+## What the tests need beyond the build: hledger for the accountant's cross-check.
+test-deps: deps
+	@if ! command -v hledger >/dev/null 2>&1; then \
+		echo "installing $(TEST_APT_PACKAGES)"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(TEST_APT_PACKAGES) >/dev/null; \
+	fi
+
+test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 

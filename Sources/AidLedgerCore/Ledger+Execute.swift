@@ -31,7 +31,8 @@ extension Ledger {
         let digest = secret.digest(command.input.canonicalBytes)
         let idKey = Array(command.id.utf8)
         if let seen = try txn.get(store.commands, idKey) {
-            guard Array(seen.prefix(32)) == digest else {
+            let stored = Array(seen.prefix(32))
+            guard stored == digest || stored == Ledger.unknownDigest else {
                 throw LedgerError(.commandIDReused, "command id \(command.id) was already used for a different command; choose a new id")
             }
             let first = LedgerStore.readBE64(seen[32..<40])

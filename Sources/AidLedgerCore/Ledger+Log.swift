@@ -48,6 +48,15 @@ extension Ledger {
         try read { txn in try store.record(txn, at: position) }
     }
 
+    /// The positions of every voided event.
+    public func voidedPositions() throws(LedgerError) -> Set<UInt64> {
+        try read { txn in
+            var out = Set<UInt64>()
+            try txn.forEach(store.voids) { k, _ in out.insert(LedgerStore.readBE64(k)); return true }
+            return out
+        }
+    }
+
     /// The position of the event that voided `position`, if any.
     public func voidedBy(_ position: UInt64) throws(LedgerError) -> UInt64? {
         try read { txn in try txn.get(store.voids, LedgerStore.be64(position)).map { LedgerStore.readBE64($0) } }

@@ -11,13 +11,15 @@ public struct VerifyReport: Sendable {
     public var firstBadPosition: UInt64?
     /// What is wrong there, in words.
     public var problem: String?
+    /// Signed checkpoints checked against the chain.
+    public var checkpoints: Int = 0
 
     public var isIntact: Bool { firstBadPosition == nil }
 
     public var json: JSONValue {
         .object([
             ("intact", .bool(isIntact)), ("records", .int(count)), ("head_hash", .string(headHash)),
-            ("first_bad_position", firstBadPosition.map { .int($0) } ?? .null), ("problem", .optional(problem)),
+            ("first_bad_position", firstBadPosition.map { .int($0) } ?? .null), ("problem", .optional(problem)), ("checkpoints", .int(checkpoints)),
         ])
     }
 }

@@ -16,12 +16,13 @@ import LMDBStore
 /// | voids      | voided position                        | position of the void                     |
 /// | versions   | kind letter + id                       | position of the entity's last change     |
 /// | totals     | counter name                           | i64 BE                                   |
+/// | checkpoints| position (u64 BE)                      | a signed checkpoint (JSON)               |
 struct LedgerStore {
-    static let names = ["log", "meta", "commands", "registry", "documents", "lots", "stock", "cash", "history", "voids", "versions", "totals"]
+    static let names = ["log", "meta", "commands", "registry", "documents", "lots", "stock", "cash", "history", "voids", "versions", "totals", "checkpoints"]
     /// The databases a rebuild recomputes from the log.
     static let projectionNames = ["registry", "documents", "lots", "stock", "cash", "history", "voids", "versions", "totals"]
 
-    let log, meta, commands, registry, documents, lots, stock, cash, history, voids, versions, totals: Database
+    let log, meta, commands, registry, documents, lots, stock, cash, history, voids, versions, totals, checkpoints: Database
 
     init(_ env: Environment) {
         log = env.database("log")
@@ -36,6 +37,7 @@ struct LedgerStore {
         voids = env.database("voids")
         versions = env.database("versions")
         totals = env.database("totals")
+        checkpoints = env.database("checkpoints")
     }
 
     // MARK: Keys

@@ -1,5 +1,6 @@
 import AidLedgerCore
 import ArgumentParser
+import Foundation
 
 struct LogCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "log", abstract: "List events, filtered by position, type and entity.")
@@ -63,20 +64,96 @@ struct BalanceCommand: ParsableCommand {
 
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "verify", abstract: "Recompute the hash chain: exit 0 when whole, 1 and the first bad position when not.")
+        commandName: "verify", abstract: "Recompute the hash chain and check the signed checkpoints: exit 0 when whole, 1 and the first bad position when not.",
+        discussion: "With --file, verify an export (aidledger export --format jsonl) without any database.")
     @OptionGroup var ledger: LedgerOptions
+    @Option(help: "An export to verify instead of the ledger.") var file: String?
+    @Option(help: "Also check the checkpoints in this file (an auditor's copy of checkpoints.jsonl).") var checkpoints: String?
+    @Option(name: .customLong("trusted-key"), help: "A trusted checkpoint public key, in hex (repeatable; signing.pub is always trusted).")
+    var trustedKeys: [String] = []
 
     func run() throws {
         try reporting(json: ledger.json) {
-            let report = try ledger.open().verify()
+            let report: VerifyReport
+            if let file {
+                guard let data = FileManager.default.contents(atPath: file) else { throw LedgerError(.invalidField, "cannot read \(file)") }
+                report = LogExport.verify(lines: String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false))
+            } else {
+                report = try ledger.open().verify(checkpointFile: checkpoints, trustedKeys: trustedKeys)
+            }
             if ledger.json {
                 print(report.json.serialized)
             } else if report.isIntact {
-                print("intact: \(Printer.n(Int64(report.count))) records, head \(report.headHash)")
+                let signed = report.checkpoints > 0 ? ", \(report.checkpoints) signed checkpoint(s) hold" : ""
+                print("intact: \(Printer.n(report.count)) records, head \(report.headHash)\(signed)")
             } else {
                 print("BROKEN at #\(report.firstBadPosition!): \(report.problem ?? "")")
             }
             if !report.isIntact { throw ExitCode(1) }
+        }
+    }
+}
+
+struct CheckpointCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "checkpoint",
+        abstract: "Sign the current head with the organisation's Ed25519 key; verify then catches a history rewritten before it.",
+        discussion: "The key is read from --key, else $AIDLEDGER_SIGNING_KEY, else DATA/signing.key (created on first use). See docs/AUDIT.md.")
+    @OptionGroup var ledger: LedgerOptions
+    @Option(help: "The private key file.") var key: String?
+
+    func run() throws {
+        try reporting(json: ledger.json) {
+            let l = try ledger.open()
+            let path = key ?? ProcessInfo.processInfo.environment["AIDLEDGER_SIGNING_KEY"] ?? l.directory + "/signing.key"
+            let c = try l.checkpoint(keyPath: path)
+            if ledger.json { return print(c.json.serialized) }
+            print("signed #\(c.position) hash \(c.hash.hexString)")
+            print("public key \(c.publicKey.hexString) (trusted in \(l.trustedKeysFile)); checkpoint appended to \(l.checkpointFile)")
+        }
+    }
+}
+
+struct ReplayCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Build a new ledger from an export: the same records, the same head hash, the same balances.")
+    @OptionGroup var ledger: LedgerOptions
+    @Argument(help: "The export (aidledger export --format jsonl).") var file: String
+    @Option(help: "The original ledger's secret file, so document checks keep finding the same people (otherwise a new secret is made).")
+    var secret: String?
+
+    func run() throws {
+        try reporting(json: ledger.json) {
+            guard !Ledger.exists(at: ledger.directory) else {
+                throw LedgerError(.alreadyExists, "\(ledger.directory) already holds a ledger; replay into a new directory")
+            }
+            guard let data = FileManager.default.contents(atPath: file) else { throw LedgerError(.invalidField, "cannot read \(file)") }
+            if let secret {
+                try FileManager.default.createDirectory(atPath: ledger.directory, withIntermediateDirectories: true)
+                try FileManager.default.copyItem(atPath: secret, toPath: ledger.directory + "/" + LedgerSecret.fileName)
+            }
+            let l = try ledger.open(create: true)
+            var batch: [LogExport.Entry] = []
+            var count = 0
+            for line in String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline) where !line.isEmpty {
+                do {
+                    batch.append(try LogExport.entry(String(line)))
+                } catch let error as LedgerError {
+                    throw LedgerError(error.code, "line \(count + batch.count + 1): \(error.message)")
+                }
+                if batch.count == 10_000 {
+                    try l.restore(batch)
+                    count += batch.count
+                    batch.removeAll(keepingCapacity: true)
+                }
+            }
+            try l.restore(batch)
+            count += batch.count
+            let head = try l.head()
+            if secret == nil { FileHandle.standardError.write(Data("note: a new secret was made; documents registered before cannot be matched here (use --secret)\n".utf8)) }
+            print(ledger.json ? JSONValue.object([("records", .int(count)), ("head_hash", .string(head.hash))]).serialized
+                  : "replayed \(Printer.n(count)) records into \(l.directory); head #\(head.position) \(head.hash)")
         }
     }
 }

@@ -82,14 +82,9 @@ enum ReportPrinter {
         }
         for (donor, v) in r.cashIntake.sorted(by: { $0.key < $1.key }) { rows.append(["intake", donor, "cash", "", plain(v)]) }
         for reason in AdjustmentReason.allCases { if let w = r.writeOffs[reason] { rows.append(["write_off", reason.rawValue, "", String(w.units), plain(w.value)]) } }
-        return "\u{FEFF}" + rows.map { $0.map(field).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
+        return "\u{FEFF}" + rows.map { $0.map(LogExport.csvField).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
     }
 
     /// Kopecks as a plain decimal (no separators), as spreadsheets read numbers.
     static func plain(_ kopecks: Int64) -> String { Kopecks.format(kopecks).replacingOccurrences(of: ",", with: "") }
-
-    /// A CSV field, quoted when it holds a comma, a quote or a line break.
-    static func field(_ s: String) -> String {
-        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-    }
 }

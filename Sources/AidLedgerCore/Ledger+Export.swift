@@ -1,0 +1,112 @@
+import Foundation
+import LMDBStore
+
+extension Ledger {
+    /// Visits every stored record in position order, up to `point`, without keeping them all in memory.
+    public func forEachRecord(through point: AsOf = .head, _ body: (EventRecord, [UInt8]) throws -> Void) throws(LedgerError) {
+        try read { txn in
+            try txn.forEach(store.log) { key, value in
+                let stored = Array(value)
+                let record = try EventRecord.decode(position: LedgerStore.readBE64(key), stored: stored)
+                guard point.includes(record.position, recordedAt: record.recordedAt) else { return false }
+                try body(record, stored)
+                return true
+            }
+        }
+    }
+}
+
+/// The auditor's export: one JSON object per record, readable, with its position, its hash and its
+/// exact stored bytes (base64), so the chain can be verified and the ledger replayed without the database.
+public enum LogExport {
+    /// One export line.
+    public static func line(_ record: EventRecord, stored: [UInt8]) -> String {
+        guard case .object(var members) = record.json else { return "" }
+        members.append(("stored", .string(Data(stored).base64EncodedString())))
+        return JSONValue.object(members).serialized
+    }
+
+    /// A record read back from an export line, checked against its own readable fields.
+    public struct Entry: Sendable {
+        public var record: EventRecord
+        public var stored: [UInt8]
+    }
+
+    /// Reads one export line: decodes its stored bytes and checks that the readable fields say the same.
+    public static func entry(_ line: String) throws(LedgerError) -> Entry {
+        let json: JSONValue
+        do { json = try JSONValue.parse(line) } catch { throw LedgerError(.invalidJSON, "not valid JSON: \(error)") }
+        guard let b64 = json["stored"]?.stringValue, let data = Data(base64Encoded: b64),
+              case .number(let p)? = json["position"], let position = UInt64(p) else {
+            throw LedgerError(.invalidField, "the line has no position or stored bytes; it is not an aidledger export")
+        }
+        let stored = [UInt8](data)
+        let record: EventRecord
+        do { record = try EventRecord.decode(position: position, stored: stored) } catch {
+            throw LedgerError(.corruptRecord, "record #\(position)'s stored bytes cannot be read: \(error)")
+        }
+        guard case .object(var members) = json, members.last?.0 == "stored" else { throw LedgerError(.invalidField, "record #\(position) is not in export form") }
+        members.removeLast()
+        guard JSONValue.object(members) == record.json else {
+            throw LedgerError(.corruptRecord, "record #\(position)'s readable fields differ from its stored bytes")
+        }
+        return Entry(record: record, stored: stored)
+    }
+
+    /// Checks an export's chain from its first line: positions gapless from 1, every hash recomputed.
+    public static func verify(lines: some Sequence<Substring>) -> VerifyReport {
+        var previous = EventRecord.genesisHash
+        var expected: UInt64 = 1
+        for raw in lines {
+            let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
+            if line.isEmpty { continue }
+            let entry: Entry
+            do { entry = try LogExport.entry(String(line)) } catch {
+                return VerifyReport(count: expected - 1, headHash: previous.hexString, firstBadPosition: expected, problem: "line \(expected): \(error.message)")
+            }
+            guard entry.record.position == expected else {
+                return VerifyReport(count: expected - 1, headHash: previous.hexString, firstBadPosition: expected,
+                                    problem: "record #\(expected) is missing (the next line holds #\(entry.record.position))")
+            }
+            let hash = EventRecord.chainHash(previous: previous, body: entry.stored.dropLast(EventRecord.hashSize))
+            guard hash == entry.record.hash else {
+                return VerifyReport(count: expected - 1, headHash: previous.hexString, firstBadPosition: expected,
+                                    problem: "record #\(expected) does not match its hash: it was changed, or one before it was")
+            }
+            previous = hash
+            expected += 1
+        }
+        return VerifyReport(count: expected - 1, headHash: previous.hexString, firstBadPosition: nil, problem: nil)
+    }
+
+    /// The events as one table for spreadsheets (UTF-8 with a byte-order mark).
+    public static let csvHeader = ["position", "business_date", "recorded_at", "type", "site", "actor", "command_id",
+                                   "recipient", "donor", "campaign", "item", "quantity", "amount_kopecks", "target", "detail", "hash"]
+
+    /// A record as CSV rows: one per issued item line, one otherwise.
+    public static func csvRows(_ r: EventRecord) -> [[String]] {
+        let base = [String(r.position), r.businessDate.description, EventRecord.formatMicros(r.recordedAt), r.event.type.name, r.site, r.actor, r.commandID]
+        func row(recipient: String = "", donor: String = "", campaign: String = "", item: String = "", quantity: Int64? = nil, amount: Int64? = nil, target: UInt64? = nil, detail: String = "") -> [String] {
+            base + [recipient, donor, campaign, item, quantity.map(String.init) ?? "", amount.map(String.init) ?? "", target.map(String.init) ?? "", detail, r.hash.hexString]
+        }
+        switch r.event {
+        case .donorRegistered(let p): return [row(donor: p.donor, detail: "\(p.name) (\(p.kind.rawValue))")]
+        case .siteRegistered(let p): return [row(detail: "\(p.site): \(p.name), \(p.settlement), \(p.area.rawValue)")]
+        case .itemRegistered(let p): return [row(item: p.item, amount: p.valuePerUnit, detail: "\(p.name) per \(p.unit)")]
+        case .campaignCreated(let p): return [row(campaign: p.campaign, detail: "\(p.name) \(p.starts)…\(p.ends)")]
+        case .recipientRegistered(let p): return [row(recipient: p.recipient, detail: "\(p.kind.rawValue) of \(p.householdSize), \(p.category.rawValue), \(p.area.rawValue)")]
+        case .goodsReceived(let p): return [row(donor: p.donor, campaign: p.campaign ?? "", item: p.item, quantity: p.quantity, amount: p.quantity * p.valuePerUnit, detail: p.document)]
+        case .cashReceived(let p): return [row(donor: p.donor, campaign: p.campaign, amount: p.amount, detail: p.document)]
+        case .goodsIssued(let p): return p.lines.map { row(recipient: p.recipient, campaign: p.campaign, item: $0.item, quantity: $0.quantity, detail: p.overrideReason.map { "override: \($0)" } ?? "") }
+        case .cashGranted(let p): return [row(recipient: p.recipient, campaign: p.campaign, amount: p.amount, detail: "\(p.channel.rawValue) \(p.reference)")]
+        case .stockTransferred(let p): return [row(item: p.item, quantity: p.quantity, detail: "to \(p.toSite)")]
+        case .stockAdjusted(let p): return [row(item: p.item, quantity: p.delta, detail: "\(p.reason.rawValue) \(p.note)")]
+        case .eventVoided(let p): return [row(target: p.target, detail: p.reason)]
+        }
+    }
+
+    /// A CSV field, quoted when needed.
+    public static func csvField(_ s: String) -> String {
+        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+    }
+}

@@ -1,0 +1,46 @@
+import LMDBStore
+
+extension Ledger {
+    /// Appends records exactly as exported (same bytes, same hashes) and projects them, after checking
+    /// that each continues the chain from this ledger's head. Used to replay an export into a new ledger.
+    ///
+    /// Command ids are kept, so retrying an exported command here returns its original positions;
+    /// what the command said was not exported, so any retry under that id counts as the same command.
+    @available(*, noasync)
+    public func restore(_ entries: [LogExport.Entry]) throws(LedgerError) {
+        do {
+            try writer.performAndWait {
+                try env.write { txn in
+                    var head = try store.head(txn)
+                    for entry in entries {
+                        let record = entry.record
+                        guard record.position == head.position + 1 else {
+                            throw LedgerError(.invalidField, "record #\(record.position) does not follow this ledger's last record #\(head.position)")
+                        }
+                        let hash = EventRecord.chainHash(previous: head.hash, body: entry.stored.dropLast(EventRecord.hashSize))
+                        guard hash == record.hash else {
+                            throw LedgerError(.corruptRecord, "record #\(record.position) does not match its hash; the export was changed")
+                        }
+                        try txn.put(store.log, LedgerStore.be64(record.position), entry.stored, options: .append)
+                        try project(record, in: txn, log: txn)
+                        let idKey = Array(record.commandID.utf8)
+                        var first = record.position
+                        var count: UInt64 = 1
+                        if let seen = try txn.get(store.commands, idKey), LedgerStore.readBE64(seen[32..<40]) + LedgerStore.readBE64(seen[40..<48]) == record.position {
+                            first = LedgerStore.readBE64(seen[32..<40])
+                            count = LedgerStore.readBE64(seen[40..<48]) + 1
+                        }
+                        try txn.put(store.commands, idKey, Ledger.unknownDigest + LedgerStore.be64(first) + LedgerStore.be64(count))
+                        head = Head(position: record.position, hash: hash, recordedAt: record.recordedAt)
+                    }
+                    try store.setHead(txn, head)
+                }
+            }
+        } catch {
+            throw Ledger.storageError(error)
+        }
+    }
+
+    /// The digest kept for commands whose input is not known (restored from an export).
+    static let unknownDigest = [UInt8](repeating: 0, count: 32)
+}

@@ -1,0 +1,159 @@
+import AidLedgerCore
+import Foundation
+import LMDBStore
+import Testing
+
+/// The auditor's and accountant's tools on a demo ledger, through the real binary.
+@Suite struct AuditTests {
+    let cli = CLI()
+
+    init() throws {
+        let run = try cli("demo", "--households", "60")
+        precondition(run.status == 0, run.err)
+    }
+
+    static func key(_ p: UInt64) -> [UInt8] { (0..<8).map { UInt8(truncatingIfNeeded: p >> UInt64(56 - 8 * $0)) } }
+
+    @Test func theDemoReconcilesAndACorruptedProjectionDoesNot() throws {
+        let clean = try cli("reconcile")
+        #expect(clean.status == 0)
+        #expect(clean.out.contains("balanced:"))
+        // Someone edits a donor's issued count directly in the data file.
+        let env = try Environment(path: cli.data + "/events", databases: ["totals"])
+        try env.write { txn in
+            let k = Array("donor\u{0}CARITAS\u{0}item\u{0}food-kit\u{0}issued_units".utf8)
+            let v = try txn.get(env.database("totals"), k)!
+            var n = v.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+            n -= 3
+            try txn.put(env.database("totals"), k, (0..<8).map { UInt8(truncatingIfNeeded: n >> UInt64(56 - 8 * $0)) })
+        }
+        let broken = try cli("reconcile")
+        #expect(broken.status == 1)
+        #expect(broken.out.contains("CARITAS food-kit"))
+        #expect(broken.out.contains("DOES NOT BALANCE"))
+        #expect(try cli("rebuild", "--check").status == 1)
+        #expect(try cli("rebuild").status == 0)
+        #expect(try cli("reconcile").status == 0)
+    }
+
+    @Test func anExportVerifiesAndReplaysElsewhereWithTheSameHeadAndBalances() throws {
+        let export = cli.directory + "/export.jsonl"
+        #expect(try cli("export", "--format", "jsonl", "-o", export).status == 0)
+        let verified = try cli("verify", "--file", export)
+        #expect(verified.status == 0)
+        let original = try cli("verify").out
+        #expect(verified.out == original)
+        let elsewhere = cli.directory + "/replayed"
+        let replay = try cli.sh("aidledger replay \(export) --data \(elsewhere) --secret \(cli.data)/ledger.secret")
+        #expect(replay.status == 0, "\(replay.err)")
+        let there = try cli.sh("aidledger verify --data \(elsewhere)")
+        #expect(there.out == original)
+        for kind in ["donor", "campaign", "site"] {
+            #expect(try cli.sh("aidledger balance \(kind) --json --data \(elsewhere)").out == cli("balance", kind, "--json").out)
+        }
+        #expect(try cli.sh("aidledger report --from 2014-01-01 --to 2099-12-31 --format json --data \(elsewhere)").out
+                == cli("report", "--from", "2014-01-01", "--to", "2099-12-31", "--format", "json").out)
+        // The same documents are found in the replayed ledger.
+        #expect(try cli.sh("aidledger reconcile --data \(elsewhere)").status == 0)
+    }
+
+    @Test func aChangedExportLineFailsVerificationAtItsPosition() throws {
+        let export = cli.directory + "/export.jsonl"
+        try cli("export", "-o", export)
+        var lines = try String(contentsOfFile: export, encoding: .utf8).split(separator: "\n").map(String.init)
+        let index = lines.indices.first { $0 >= 20 && lines[$0].contains("\"quantity\":") }!
+        lines[index] = lines[index].replacingOccurrences(of: "\"quantity\":", with: "\"quantity\":1")
+        try (lines.joined(separator: "\n") + "\n").write(toFile: export, atomically: true, encoding: .utf8)
+        let run = try cli("verify", "--file", export)
+        #expect(run.status == 1)
+        #expect(run.out.contains("BROKEN at #\(index + 1)"), "\(run.out)")
+    }
+
+    @Test func aCheckpointCatchesAHistoryRewrittenAndRehashedBeforeIt() throws {
+        let signed = try cli("checkpoint")
+        #expect(signed.status == 0, "\(signed.err)")
+        #expect(try cli("verify").out.contains("1 signed checkpoint(s) hold"))
+        // Rewrite record #20 and re-hash the whole chain after it, head included: the chain alone looks whole.
+        let env = try Environment(path: cli.data + "/events", databases: ["log", "meta"])
+        try env.write { txn in
+            let log = env.database("log")
+            var previous = [UInt8](repeating: 0, count: 32)
+            var position: UInt64 = 1
+            var last: [UInt8] = []
+            while var stored = try txn.get(log, Self.key(position)) {
+                var body = Array(stored.dropLast(32))
+                if position == 20 { body[body.count - 1] ^= 0x01 }
+                let hash = EventRecord.chainHash(previous: previous, body: body)
+                stored = body + hash
+                try txn.put(log, Self.key(position), stored)
+                previous = hash
+                last = stored
+                position += 1
+            }
+            var head = try txn.get(env.database("meta"), Array("head".utf8))!
+            head.replaceSubrange(8..<40, with: last.suffix(32))
+            try txn.put(env.database("meta"), Array("head".utf8), head)
+        }
+        let run = try cli("verify")
+        #expect(run.status == 1)
+        #expect(run.out.contains("it was rewritten"), "\(run.out)")
+        // Deleting the checkpoint from the ledger does not help: the file beside it, or an auditor's copy, still holds it.
+        let copy = cli.directory + "/auditor-copy.jsonl"
+        try FileManager.default.copyItem(atPath: cli.data + "/checkpoints.jsonl", toPath: copy)
+        try FileManager.default.removeItem(atPath: cli.data + "/checkpoints.jsonl")
+        let env2 = try Environment(path: cli.data + "/events", databases: ["checkpoints"])
+        try env2.write { txn in try txn.clear(env2.database("checkpoints")) }
+        #expect(try cli("verify", "--checkpoints", copy).status == 1)
+    }
+
+    @Test func hledgerOnTheExportAgreesWithTheBalances() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/hledger") else {
+            Issue.record("hledger is not installed; make test installs it")
+            return
+        }
+        let journal = cli.directory + "/books.journal"
+        #expect(try cli("export", "--format", "hledger", "-o", journal).status == 0)
+        func hledger(_ account: String) throws -> String {
+            try cli.sh("hledger -f \(journal) balance --flat --no-total \(account)").out
+        }
+        let site = try cli("balance", "site", "DP-CENTRE", "--json").out
+        let stock = try hledger("assets:stock:DP-CENTRE")
+        for item in ["food-kit", "hygiene-set", "baby-food", "winter-box"] {
+            guard let r = site.range(of: "{\"item\":\"\(item)\",\"units\":") else { continue }
+            let units = site[r.upperBound...].prefix { $0.isNumber }
+            #expect(stock.contains("\(units) \"\(item)\""), "\(item): \(stock)")
+        }
+        let cash = try cli("balance", "campaign", "CASH-AID").out
+        let hledgerCash = try hledger("assets:cash:CASH-AID")
+        let left = cash.components(separatedBy: "left ").last!.components(separatedBy: " UAH").first!
+        #expect(hledgerCash.contains("\(left) UAH"), "\(left) vs \(hledgerCash)")
+        let donor = try cli("balance", "donor", "CARITAS", "--json").out
+        let received = donor.components(separatedBy: "\"received_value_kopecks\":").dropFirst().map { Int64($0.prefix { $0.isNumber })! }.reduce(0, +)
+        #expect(try hledger("income:donations:CARITAS").contains("-\(Kopecks.format(received)) UAH"))
+    }
+
+    @Test func balancesAsOfAnEarlierDayDifferFromToday() throws {
+        let early = try cli("balance", "campaign", "WINTER", "--at", "40")
+        #expect(early.status == 0)
+        #expect(early.out.contains("issuances: 0"))
+        // At the end of 2015 the campaign did not exist yet.
+        #expect(try cli("balance", "campaign", "WINTER", "--as-of", "2015-01-01").err.contains("error[unknown_campaign]"))
+        #expect(!(try cli("balance", "campaign", "WINTER").out.contains("issuances: 0")))
+        #expect(try cli("reconcile", "--at", "100").status == 0)
+    }
+
+    @Test func theYearlyReportAddsUpAndOpensAsCSV() throws {
+        let json = try cli("report", "--from", "2014-01-01", "--to", "2099-12-31", "--format", "json").out
+        let value = try JSONValue.parse(json)
+        guard case .object(let funding)? = value["funding"], case .number(let pub)? = funding.first(where: { $0.0 == "public_kopecks" })?.1,
+              case .number(let charity)? = funding.first(where: { $0.0 == "charitable_and_international_kopecks" })?.1,
+              case .number(let total)? = value["issued_value_kopecks"] else { Issue.record("no funding in \(json)"); return }
+        #expect(Int64(pub)! + Int64(charity)! == Int64(total)!)
+        let csv = try cli("report", "--from", "2014-01-01", "--to", "2099-12-31", "--format", "csv").out
+        #expect(csv.hasPrefix("\u{FEFF}section,subject,detail,units,value_uah\r\n"))
+        #expect(csv.contains("served,recipients,,"))
+        let text = try cli("report", "--from", "2014-01-01", "--to", "2099-12-31").out
+        #expect(text.contains("Goods issued"))
+        #expect(text.contains("city budget and other public money"))
+    }
+}
