@@ -130,8 +130,13 @@ struct ReplayCommand: ParsableCommand {
             }
             guard let data = FileManager.default.contents(atPath: file) else { throw LedgerError(.invalidField, "cannot read \(file)") }
             if let secret {
-                try FileManager.default.createDirectory(atPath: ledger.directory, withIntermediateDirectories: true)
-                try FileManager.default.copyItem(atPath: secret, toPath: ledger.directory + "/" + LedgerSecret.fileName)
+                guard FileManager.default.fileExists(atPath: secret) else { throw LedgerError(.keyMissing, "there is no secret file \(secret)") }
+                try? FileManager.default.createDirectory(atPath: ledger.directory, withIntermediateDirectories: true)
+                do {
+                    try FileManager.default.copyItem(atPath: secret, toPath: ledger.directory + "/" + LedgerSecret.fileName)
+                } catch {
+                    throw LedgerError(.storage, "cannot copy the secret into \(ledger.directory): \(error.localizedDescription)")
+                }
             }
             let l = try ledger.open(create: true)
             var batch: [LogExport.Entry] = []

@@ -19,7 +19,8 @@ final class CLI {
 
     deinit { try? FileManager.default.removeItem(atPath: directory) }
 
-    var data: String { directory + "/data" }
+    /// The data directory: the default name, so README lines that name it work here as written.
+    var data: String { directory + "/aidledger-data" }
 
     /// The build folder holding both the test bundle and the `aidledger` binary.
     static var binaryDirectory: String {

@@ -6,18 +6,16 @@ import Testing
 @Suite struct CommandLineTests {
     let cli = CLI()
 
-    /// The README's walk-through, run line by line exactly as written; a comment ending `exit N` says what a line must end with.
-    @Test func theReadmeWalkThroughWorksExactlyAsWritten() throws {
+    /// The lines of a README walk-through block, joined where they continue with a backslash.
+    static func walkthrough(_ name: String) throws -> [String] {
         let readme = try String(contentsOfFile: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path + "/README.md", encoding: .utf8)
-        guard let start = readme.range(of: "<!-- walkthrough -->"), let end = readme.range(of: "<!-- /walkthrough -->") else {
-            Issue.record("README.md has no walk-through block")
-            return
-        }
+        guard let start = readme.range(of: "<!-- walkthrough\(name.isEmpty ? "" : " " + name) -->"),
+              let end = readme.range(of: "<!-- /walkthrough -->", range: start.upperBound..<readme.endIndex) else { return [] }
         var lines: [String] = []
         var pending = ""
         for raw in readme[start.upperBound..<end.lowerBound].split(separator: "\n") {
             let line = String(raw)
-            guard line.hasPrefix("aidledger") || !pending.isEmpty else { continue }
+            guard line.hasPrefix("aidledger") || line.hasPrefix("hledger") || !pending.isEmpty else { continue }
             if line.hasSuffix("\\") {
                 pending += line.dropLast() + " "
             } else {
@@ -25,7 +23,11 @@ import Testing
                 pending = ""
             }
         }
-        #expect(lines.count > 15)
+        return lines
+    }
+
+    /// Runs each line; a comment ending `exit N` says what a line must end with. - Returns: each line's output.
+    func run(walkthrough lines: [String]) throws -> [String: String] {
         var outputs: [String: String] = [:]
         for line in lines {
             let comment = line.range(of: "# ").map { line[$0.upperBound...] } ?? ""
@@ -34,6 +36,14 @@ import Testing
             #expect(run.status == expected, "\(line)\n\(run.out)\n\(run.err)")
             outputs[line] = run.out + run.err
         }
+        return outputs
+    }
+
+    /// The README's walk-through, run line by line exactly as written.
+    @Test func theReadmeWalkThroughWorksExactlyAsWritten() throws {
+        let lines = try Self.walkthrough("")
+        #expect(lines.count > 15)
+        let outputs = try run(walkthrough: lines)
         let refused = outputs.first { $0.key.contains("exit 3") }?.value ?? ""
         #expect(refused.contains("error[entitlement_exceeded]"))
         #expect(refused.contains("may receive 1 again on"))
@@ -43,6 +53,20 @@ import Testing
         let site = try cli("balance", "site", "DP-CENTRE", "--json")
         #expect(site.out.contains("\"item\":\"food-kit\",\"units\":99"))
         #expect(try cli("balance", "campaign", "WINTER").out.contains("left 18,000.00 UAH"))
+    }
+
+    /// The README's accountant and auditor walk-through, exactly as written.
+    @Test func theReadmeAuditWalkThroughWorksExactlyAsWritten() throws {
+        let lines = try Self.walkthrough("audit")
+        #expect(lines.count > 10)
+        let outputs = try run(walkthrough: lines)
+        let heads = outputs.filter { $0.key.hasPrefix("aidledger verify") }.values.map { $0.components(separatedBy: "head ").last!.prefix(64) }
+        #expect(Set(heads).count == 1, "\(heads)")
+        #expect(outputs.first { $0.key.hasPrefix("aidledger reconcile") }?.value.contains("balanced:") == true)
+        let hledger = outputs.first { $0.key.hasPrefix("hledger") }?.value ?? ""
+        let site = try cli.sh("aidledger balance site DP-CENTRE --json --data ./aidledger-data").out
+        let food = site.components(separatedBy: "{\"item\":\"food-kit\",\"units\":").dropFirst().first?.prefix { $0.isNumber } ?? "?"
+        #expect(hledger.contains("\(food) \"food-kit\""), "\(hledger)")
     }
 
     @Test func aRejectionPrintsItsCodeOnStderrAndExitsThree() throws {
