@@ -12,6 +12,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // The C boundary: Debian's liblmdb-dev, nothing vendored.
@@ -30,17 +32,37 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // The counter service: HTTP API, roles, group commit, metrics, the web page.
+        .target(
+            name: "AidLedgerServer",
+            dependencies: [
+                "AidLedgerCore",
+                "LMDBStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [.copy("Resources")]
+        ),
         // The command line.
         .executableTarget(
             name: "aidledger",
             dependencies: [
                 "AidLedgerCore",
+                "AidLedgerServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "LMDBStoreTests", dependencies: ["LMDBStore"]),
         .testTarget(name: "AidLedgerCoreTests", dependencies: ["AidLedgerCore", "LMDBStore"]),
         .testTarget(name: "CLITests", dependencies: ["aidledger", "AidLedgerCore", "LMDBStore"]),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "AidLedgerServer", "AidLedgerCore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -145,6 +145,27 @@ extension Ledger {
         return SiteBalance(site: site, lots: entries)
     }
 
+    /// The registrations of one kind ("donor", "site", "item" or "campaign") as their JSON fields.
+    public func registered(_ kind: String) throws(LedgerError) -> [[(String, JSONValue)]] {
+        guard let k = LedgerStore.Kind(rawValue: kind.first ?? " "), k != .recipient else { return [] }
+        return try read { txn in
+            var out: [[(String, JSONValue)]] = []
+            try txn.forEach(store.registry, prefix: Array(String(k.rawValue).utf8)) { _, v in
+                let bytes = Array(v)
+                var r = ByteReader(bytes, offset: 1)
+                let payload: any EventPayload = switch k {
+                case .donor: try DonorRegistered.decode(&r, version: bytes[0])
+                case .site: try SiteRegistered.decode(&r, version: bytes[0])
+                case .item: try ItemRegistered.decode(&r, version: bytes[0])
+                default: try CampaignCreated.decode(&r, version: bytes[0])
+                }
+                out.append(payload.json)
+                return true
+            }
+            return out
+        }
+    }
+
     /// The registered ids of one kind: "donor", "site", "item", "campaign" or "recipient".
     public func ids(of kind: String) throws(LedgerError) -> [String] {
         guard let k = LedgerStore.Kind(rawValue: kind.first ?? " ") else { return [] }

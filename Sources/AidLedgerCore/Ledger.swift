@@ -52,6 +52,11 @@ public final class Ledger: @unchecked Sendable {  // the environment and writer 
 
     deinit { writer.stop() }
 
+    /// Lets the batch in flight and those queued commit, then stops the writer. Call before exiting.
+    public func close() {
+        writer.stopAndWait()
+    }
+
     /// Commits `commands` as one batch and answers each: its outcome, or the reason it was refused.
     ///
     /// Returns only after the batch is on disk. A storage failure aborts the whole batch and is thrown.

@@ -39,6 +39,7 @@ public struct LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
         case unknownEvent = "unknown_event"
         case unknownLot = "unknown_lot"
         case alreadyExists = "already_exists"
+        case unknownToken = "unknown_token"
         case duplicateDocument = "duplicate_document"
         // Rules
         case itemNotInCampaign = "item_not_in_campaign"

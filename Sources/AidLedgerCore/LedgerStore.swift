@@ -17,12 +17,13 @@ import LMDBStore
 /// | versions   | kind letter + id                       | position of the entity's last change     |
 /// | totals     | counter name                           | i64 BE                                   |
 /// | checkpoints| position (u64 BE)                      | a signed checkpoint (JSON)               |
+/// | tokens     | "h:" SHA-256 of a token / "n:" name    | its holder / the token's hash            |
 struct LedgerStore {
-    static let names = ["log", "meta", "commands", "registry", "documents", "lots", "stock", "cash", "history", "voids", "versions", "totals", "checkpoints"]
+    static let names = ["log", "meta", "commands", "registry", "documents", "lots", "stock", "cash", "history", "voids", "versions", "totals", "checkpoints", "tokens"]
     /// The databases a rebuild recomputes from the log.
     static let projectionNames = ["registry", "documents", "lots", "stock", "cash", "history", "voids", "versions", "totals"]
 
-    let log, meta, commands, registry, documents, lots, stock, cash, history, voids, versions, totals, checkpoints: Database
+    let log, meta, commands, registry, documents, lots, stock, cash, history, voids, versions, totals, checkpoints, tokens: Database
 
     init(_ env: Environment) {
         log = env.database("log")
@@ -38,6 +39,7 @@ struct LedgerStore {
         versions = env.database("versions")
         totals = env.database("totals")
         checkpoints = env.database("checkpoints")
+        tokens = env.database("tokens")
     }
 
     // MARK: Keys

@@ -11,6 +11,7 @@ public final class SerialWriter: @unchecked Sendable {  // every field is guarde
     private var stopping = false
     private var thread: Thread?
     private var threadID: pthread_t?
+    private let finished = DispatchSemaphore(value: 0)
 
     /// Starts the writer thread.
     public init(name: String = "aidledger.writer") {
@@ -44,6 +45,19 @@ public final class SerialWriter: @unchecked Sendable {  // every field is guarde
         }
     }
 
+    /// Queues `job` for the writer thread without waiting for it.
+    public func execute(_ job: @escaping @Sendable () -> Void) {
+        enqueue(job)
+    }
+
+    /// Finishes the jobs already queued, ends the thread and waits until it has ended.
+    public func stopAndWait() {
+        stop()
+        if let threadID, pthread_equal(threadID, pthread_self()) != 0 { return }
+        finished.wait()
+        finished.signal()  // later callers do not wait again
+    }
+
     /// Finishes the jobs already queued, then ends the thread.
     public func stop() {
         condition.lock()
@@ -54,7 +68,7 @@ public final class SerialWriter: @unchecked Sendable {  // every field is guarde
 
     private func enqueue(_ job: @escaping () -> Void) {
         condition.lock()
-        precondition(!stopping, "the writer has been stopped")
+        precondition(!stopping, "the writer has been stopped")  // callers stop writing before closing the ledger
         jobs.append(job)
         condition.signal()
         condition.unlock()
@@ -69,6 +83,7 @@ public final class SerialWriter: @unchecked Sendable {  // every field is guarde
             while jobs.isEmpty && !stopping { condition.wait() }
             if jobs.isEmpty && stopping {
                 condition.unlock()
+                finished.signal()
                 return
             }
             let batch = jobs

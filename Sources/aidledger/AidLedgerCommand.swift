@@ -4,7 +4,7 @@ import Foundation
 
 /// `aidledger`: the ledger's command line.
 @main
-struct AidLedgerCommand: ParsableCommand {
+struct AidLedgerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "aidledger",
         abstract: "An append-only, hash-chained ledger of humanitarian aid: intakes, issuances, cash grants, transfers and write-offs.",
@@ -16,7 +16,7 @@ struct AidLedgerCommand: ParsableCommand {
             InitCommand.self, DemoCommand.self,
             DonorCommand.self, SiteCommand.self, ItemCommand.self, CampaignCommand.self, RecipientCommand.self,
             IntakeCommand.self, IssueCommand.self, GrantCommand.self, TransferCommand.self, AdjustCommand.self, VoidCommand.self,
-            ImportCommand.self, LogCommand.self, BalanceCommand.self, VerifyCommand.self, RebuildCommand.self, ReconcileCommand.self, ReportCommand.self, ExportCommand.self, CheckpointCommand.self, ReplayCommand.self,
+            ImportCommand.self, LogCommand.self, BalanceCommand.self, VerifyCommand.self, RebuildCommand.self, ReconcileCommand.self, ReportCommand.self, ExportCommand.self, CheckpointCommand.self, ReplayCommand.self, ServeCommand.self, TokenCommand.self,
         ]
     )
 }

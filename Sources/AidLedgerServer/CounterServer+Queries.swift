@@ -1,0 +1,144 @@
+import AidLedgerCore
+import Foundation
+import Hummingbird
+
+extension CounterServer {
+    static let readers: Set<Role> = [.accountant, .auditor, .admin]
+    static let counter: Set<Role> = [.warehouse, .admin]
+
+    /// `GET /api/registry/{donor|site|item|campaign}`: what the counter's menus list (no recipients).
+    func registry(_ request: Request, _ context: BasicRequestContext) throws -> Response {
+        _ = try authenticate(request)
+        let kind = context.parameters.get("kind") ?? ""
+        guard ["donor", "site", "item", "campaign"].contains(kind) else {
+            throw APIError(.notFound, "invalid_field", "the registry lists donor, site, item or campaign")
+        }
+        return Self.json(.array(try ledger.registered(kind).map { .object($0) }))
+    }
+
+    /// `GET /api/balance/{kind}/{id}`: recipients and sites for the counter; every kind for the office.
+    func balance(_ request: Request, _ context: BasicRequestContext) throws -> Response {
+        let kind = context.parameters.get("kind") ?? ""
+        let id = context.parameters.get("id") ?? ""
+        let point = try Self.point(request)
+        do {
+            switch kind {
+            case "recipient":
+                _ = try require(request, Self.counter.union(Self.readers), "a recipient's card")
+                return Self.json(try ledger.recipientBalance(id, as: point).json)
+            case "site":
+                _ = try require(request, Self.counter.union(Self.readers), "a site's stock")
+                return Self.json(try ledger.siteBalance(id, as: point).json)
+            case "donor":
+                _ = try require(request, Self.readers, "a donor's balance")
+                return Self.json(try ledger.donorBalance(id, as: point).json)
+            case "campaign":
+                _ = try require(request, Self.readers.union([.warehouse]), "a campaign's balance")
+                return Self.json(try ledger.campaignBalance(id, as: point).json)
+            default:
+                throw APIError(.notFound, "invalid_field", "balances are of a recipient, donor, campaign or site")
+            }
+        } catch let e as LedgerError {
+            throw APIError(e)
+        }
+    }
+
+    /// `GET /api/recipients/find?document=TYPE:NUMBER`: the recipient holding a document, by its keyed hash.
+    func find(_ request: Request) throws -> Response {
+        _ = try require(request, Self.counter, "finding a recipient by document")
+        guard let document = Self.query(request, "document") else { throw APIError(.badRequest, "missing_field", "document is missing (TYPE:NUMBER)") }
+        let parts = document.split(separator: ":", maxSplits: 1)
+        guard parts.count == 2 else { throw APIError(.badRequest, "invalid_field", "write the document as TYPE:NUMBER, like passport:AA123456") }
+        do {
+            let type = try DocumentType.parse(String(parts[0]))
+            guard let id = try ledger.recipient(holding: type, String(parts[1])) else {
+                throw APIError(.notFound, "unknown_recipient", "no recipient holds this \(type.rawValue.replacingOccurrences(of: "_", with: " "))")
+            }
+            return Self.json(.object([("recipient", .string(id))]))
+        } catch let e as LedgerError {
+            throw APIError(e)
+        }
+    }
+
+    /// `GET /api/log?from&to&type&entity&limit`.
+    func log(_ request: Request) throws -> Response {
+        _ = try require(request, Self.readers, "the log")
+        var filter = LogFilter(limit: Int(Self.query(request, "limit") ?? "") ?? 1000)
+        if let f = Self.query(request, "from").flatMap(UInt64.init) { filter.from = f }
+        if let t = Self.query(request, "to").flatMap(UInt64.init) { filter.to = t }
+        filter.entity = Self.query(request, "entity")
+        if let type = Self.query(request, "type") {
+            guard let t = EventType(name: type) else { throw APIError(.badRequest, "invalid_field", "\(type) is not an event type") }
+            filter.types = [t]
+        }
+        do {
+            return Self.json(.array(try ledger.records(filter).map(\.json)))
+        } catch {
+            throw APIError(error)
+        }
+    }
+
+    /// `GET /api/report?from&to&campaign&site&format=json|csv`.
+    func report(_ request: Request) throws -> Response {
+        _ = try require(request, Self.readers, "the period report")
+        do {
+            guard let from = Self.query(request, "from"), let to = Self.query(request, "to") else {
+                throw LedgerError(.missingField, "from and to are needed, like ?from=2026-01-01&to=2026-12-31")
+            }
+            let report = try ledger.report(
+                from: try BusinessDate.parse(from, field: "from"), to: try BusinessDate.parse(to, field: "to"),
+                campaign: Self.query(request, "campaign"), site: Self.query(request, "site"), as: try Self.point(request))
+            return Self.json(report.json)
+        } catch let e as LedgerError {
+            throw APIError(e)
+        }
+    }
+
+    /// `GET /api/reconcile`.
+    func reconcile(_ request: Request) throws -> Response {
+        _ = try require(request, Self.readers, "reconciliation")
+        do {
+            return Self.json(try ledger.reconcile(as: try Self.point(request)).json)
+        } catch let e as LedgerError {
+            throw APIError(e)
+        }
+    }
+
+    /// `GET /api/verify`.
+    func verify(_ request: Request) throws -> Response {
+        _ = try require(request, Self.readers, "verification")
+        do {
+            return Self.json(try ledger.verify(checkpointFile: nil).json)
+        } catch {
+            throw APIError(error)
+        }
+    }
+
+    /// `GET /api/export?format=jsonl|csv|hledger`: the whole log for auditors and accountants.
+    func export(_ request: Request) throws -> Response {
+        _ = try require(request, Self.readers, "exports")
+        var out = ""
+        do {
+            switch Self.query(request, "format") ?? "jsonl" {
+            case "jsonl":
+                try ledger.forEachRecord { out += LogExport.line($0, stored: $1) + "\n" }
+                return Self.text(out, type: "application/x-ndjson")
+            case "csv":
+                out = "\u{FEFF}" + LogExport.csvHeader.joined(separator: ",") + "\r\n"
+                try ledger.forEachRecord { record, _ in
+                    for row in LogExport.csvRows(record) { out += row.map(LogExport.csvField).joined(separator: ",") + "\r\n" }
+                }
+                return Self.text(out, type: "text/csv; charset=utf-8")
+            case "hledger":
+                var journal = HledgerJournal(voided: try ledger.voidedPositions())
+                out = HledgerJournal.header
+                try ledger.forEachRecord { record, _ in if let e = journal.entry(record) { out += e } }
+                return Self.text(out, type: "text/plain; charset=utf-8")
+            default:
+                throw APIError(.badRequest, "invalid_field", "format is jsonl, csv or hledger")
+            }
+        } catch let e as LedgerError {
+            throw APIError(e)
+        }
+    }
+}

@@ -1,0 +1,169 @@
+import AidLedgerCore
+import Foundation
+import Hummingbird
+import Logging
+
+/// The counter service: the ledger over HTTP for the counter page, accountants and auditors.
+///
+/// Every command goes through the same `Command.parse` as the command line and the import, and through
+/// the group committer, so the codes, the checks and the idempotency are the same everywhere.
+public struct CounterServer: Sendable {
+    public let ledger: Ledger
+    public let metrics: Metrics
+    let commits: GroupCommit
+    let logger: Logger
+    /// The largest request body accepted.
+    public static let maxBodySize = 64 * 1024
+    /// How long a warehouse worker may void their own issuance.
+    public static let ownVoidWindowMicros: Int64 = 24 * 3600 * 1_000_000
+
+    public init(ledger: Ledger, logger: Logger = Logger(label: "aidledger")) {
+        let metrics = Metrics()
+        self.ledger = ledger
+        self.metrics = metrics
+        self.logger = logger
+        commits = ledger.groupCommit { batch in
+            metrics.observe("aidledger_batch_size", Double(batch.size))
+            metrics.observe("aidledger_commit_seconds", Double(batch.commitNanoseconds) / 1e9)
+            for result in batch.results {
+                switch result {
+                case .success(let o):
+                    metrics.increment("aidledger_commands_total", labels: "outcome=\"\(o.status.rawValue)\"")
+                    if o.status == .appended { metrics.increment("aidledger_events_appended_total", by: Double(o.records.count)) }
+                case .failure(let e):
+                    metrics.increment("aidledger_commands_total", labels: "outcome=\"rejected\"")
+                    metrics.increment("aidledger_commands_rejected_total", labels: "code=\"\(e.code.rawValue)\"")
+                }
+            }
+        }
+    }
+
+    /// The routes, all of them: the page, health, metrics, the OpenAPI document and the JSON API.
+    public func buildRouter() -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: RequestLog(logger: logger, metrics: metrics))
+        router.get("/") { _, _ in try Self.resource("index.html", type: "text/html; charset=utf-8") }
+        router.get("/openapi.yaml") { _, _ in try Self.resource("openapi.yaml", type: "application/yaml") }
+        router.get("/health") { _, _ in Self.json(.object([("status", .string("ok"))])) }
+        router.get("/ready") { _, _ in
+            let head = try ledger.head()
+            return Self.json(.object([("status", .string("ready")), ("position", .int(head.position))]))
+        }
+        router.get("/metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
+        }
+        let api = router.group("api")
+        api.get("me") { request, _ in
+            let holder = try authenticate(request)
+            return Self.json(holder.json)
+        }
+        api.post("commands") { request, context in try await command(request, context) }
+        api.get("registry/:kind") { request, context in try registry(request, context) }
+        api.get("balance/:kind/:id") { request, context in try balance(request, context) }
+        api.get("recipients/find") { request, _ in try find(request) }
+        api.get("log") { request, _ in try log(request) }
+        api.get("report") { request, _ in try report(request) }
+        api.get("reconcile") { request, _ in try reconcile(request) }
+        api.get("verify") { request, _ in try verify(request) }
+        api.get("export") { request, _ in try export(request) }
+        api.get("tokens") { request, _ in try listTokens(request) }
+        api.post("tokens") { request, context in try await createToken(request, context) }
+        api.delete("tokens/:name") { request, context in try revokeToken(request, context) }
+        return router
+    }
+
+    /// The application on `host:port`, with graceful shutdown on SIGTERM and SIGINT.
+    public func buildApplication(host: String, port: Int, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        Application(
+            router: buildRouter(),
+            configuration: .init(address: .hostname(host, port: port), serverName: "aidledger"),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
+            logger: logger)
+    }
+
+    // MARK: Helpers
+
+    static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: value.serialized + "\n")))
+    }
+
+    static func text(_ text: String, type: String) -> Response {
+        Response(status: .ok, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    static func resource(_ name: String, type: String) throws -> Response {
+        guard let url = Bundle.module.url(forResource: "Resources/" + name, withExtension: nil) ?? Bundle.module.url(forResource: name, withExtension: nil),
+              let data = try? Data(contentsOf: url) else {
+            throw APIError(.notFound, "not_found", "\(name) is missing from this build")
+        }
+        return Response(status: .ok, headers: [.contentType: type, .cacheControl: "no-cache"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// The token's holder, or 401 saying what is missing.
+    func authenticate(_ request: Request) throws -> TokenHolder {
+        guard let header = request.headers[.authorization] else {
+            throw APIError.unauthorized("this needs an API token: send the header Authorization: Bearer <token> (aidledger token create makes one)")
+        }
+        guard header.hasPrefix("Bearer "), let holder = try ledger.authenticate(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)) else {
+            throw APIError.unauthorized("the API token is not known or was revoked")
+        }
+        return holder
+    }
+
+    /// The holder, when their role is one of `roles`; 403 saying which roles may, otherwise.
+    func require(_ request: Request, _ roles: Set<Role>, _ what: String) throws -> TokenHolder {
+        let holder = try authenticate(request)
+        guard roles.contains(holder.role) else {
+            let allowed = Role.allCases.filter(roles.contains).map(\.rawValue).joined(separator: ", ")
+            throw APIError.forbidden("\(holder.name) is \(holder.role.rawValue); \(what) needs one of: \(allowed)")
+        }
+        return holder
+    }
+
+    static func query(_ request: Request, _ name: String) -> String? {
+        request.uri.queryParameters.get(name)
+    }
+
+    /// `as_of=DATE` or `at=POSITION` from the query.
+    static func point(_ request: Request) throws -> AsOf {
+        switch (query(request, "as_of"), query(request, "at")) {
+        case (nil, nil): return .head
+        case (let d?, nil): return .endOfDay(try BusinessDate.parse(d, field: "as_of"))
+        case (nil, let p?):
+            guard let n = UInt64(p) else { throw APIError(.badRequest, "invalid_field", "at must be a position, like 120") }
+            return .position(n)
+        default: throw APIError(.badRequest, "invalid_field", "give either as_of or at, not both")
+        }
+    }
+}
+
+/// Logs each request's method, path, status, duration and token holder; never query strings or bodies,
+/// which may carry document numbers.
+struct RequestLog: RouterMiddleware {
+    typealias Context = BasicRequestContext
+    let logger: Logger
+    let metrics: Metrics
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let status: HTTPResponse.Status
+        do {
+            let response = try await next(request, context)
+            status = response.status
+            finish(request, status, started)
+            return response
+        } catch let error as any HTTPResponseError {
+            finish(request, error.status, started)
+            throw error
+        } catch {
+            finish(request, .internalServerError, started)
+            throw error
+        }
+    }
+
+    private func finish(_ request: Request, _ status: HTTPResponse.Status, _ started: UInt64) {
+        metrics.increment("aidledger_http_requests_total", labels: "status=\"\(status.code)\"")
+        let ms = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
+        logger.info("\(request.method.rawValue) \(request.uri.path) \(status.code) \(String(format: "%.1f", ms))ms")
+    }
+}
