@@ -38,38 +38,44 @@ public struct CounterServer: Sendable {
         }
     }
 
+    /// Every route the service answers, as (method, path) in OpenAPI's notation; the OpenAPI test compares it
+    /// with `openapi.yaml`.
+    public var routes: [(method: String, path: String)] { buildRoutes().table }
+
     /// The routes, all of them: the page, health, metrics, the OpenAPI document and the JSON API.
-    public func buildRouter() -> Router<BasicRequestContext> {
+    public func buildRouter() -> Router<BasicRequestContext> { buildRoutes().router }
+
+    private func buildRoutes() -> (router: Router<BasicRequestContext>, table: [(method: String, path: String)]) {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: RequestLog(logger: logger, metrics: metrics))
-        router.get("/") { _, _ in try Self.resource("index.html", type: "text/html; charset=utf-8") }
-        router.get("/openapi.yaml") { _, _ in try Self.resource("openapi.yaml", type: "application/yaml") }
-        router.get("/health") { _, _ in Self.json(.object([("status", .string("ok"))])) }
-        router.get("/ready") { _, _ in
+        var table: [(method: String, path: String)] = []
+        func on(_ method: HTTPRequest.Method, _ path: String, _ handler: @escaping @Sendable (Request, BasicRequestContext) async throws -> Response) {
+            router.on(RouterPath(path), method: method, use: handler)
+            let documented = path.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }.joined(separator: "/")
+            table.append((method.rawValue.lowercased(), "/" + documented))
+        }
+        on(.get, "/") { _, _ in try Self.resource("index.html", type: "text/html; charset=utf-8") }
+        on(.get, "/openapi.yaml") { _, _ in try Self.resource("openapi.yaml", type: "application/yaml") }
+        on(.get, "/health") { _, _ in Self.json(.object([("status", .string("ok"))])) }
+        on(.get, "/ready") { _, _ in
             let head = try ledger.head()
             return Self.json(.object([("status", .string("ready")), ("position", .int(head.position))]))
         }
-        router.get("/metrics") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
-        }
-        let api = router.group("api")
-        api.get("me") { request, _ in
-            let holder = try authenticate(request)
-            return Self.json(holder.json)
-        }
-        api.post("commands") { request, context in try await command(request, context) }
-        api.get("registry/:kind") { request, context in try registry(request, context) }
-        api.get("balance/:kind/:id") { request, context in try balance(request, context) }
-        api.get("recipients/find") { request, _ in try find(request) }
-        api.get("log") { request, _ in try log(request) }
-        api.get("report") { request, _ in try report(request) }
-        api.get("reconcile") { request, _ in try reconcile(request) }
-        api.get("verify") { request, _ in try verify(request) }
-        api.get("export") { request, _ in try export(request) }
-        api.get("tokens") { request, _ in try listTokens(request) }
-        api.post("tokens") { request, context in try await createToken(request, context) }
-        api.delete("tokens/:name") { request, context in try revokeToken(request, context) }
-        return router
+        on(.get, "/metrics") { _, _ in Self.text(metrics.render(), type: "text/plain; version=0.0.4") }
+        on(.get, "/api/me") { request, _ in Self.json(try authenticate(request).json) }
+        on(.post, "/api/commands") { request, context in try await command(request, context) }
+        on(.get, "/api/registry/:kind") { request, context in try registry(request, context) }
+        on(.get, "/api/balance/:kind/:id") { request, context in try balance(request, context) }
+        on(.get, "/api/recipients/find") { request, _ in try find(request) }
+        on(.get, "/api/log") { request, _ in try log(request) }
+        on(.get, "/api/report") { request, _ in try report(request) }
+        on(.get, "/api/reconcile") { request, _ in try reconcile(request) }
+        on(.get, "/api/verify") { request, _ in try verify(request) }
+        on(.get, "/api/export") { request, _ in try export(request) }
+        on(.get, "/api/tokens") { request, _ in try listTokens(request) }
+        on(.post, "/api/tokens") { request, context in try await createToken(request, context) }
+        on(.delete, "/api/tokens/:name") { request, context in try revokeToken(request, context) }
+        return (router, table)
     }
 
     /// The application on `host:port`, with graceful shutdown on SIGTERM and SIGINT.
