@@ -1,14 +1,14 @@
 # AidLedger — two commands do everything on a fresh Debian machine with Swift:
-#   make run    install what is missing, build, create a demo ledger when none exists, run the main job
+#   make run    install what is missing, build, create a demo ledger when none exists, run the counter service
 #   make test   install what the tests need, build, run every test
 
 SWIFT ?= swift
 DATA ?= ./aidledger-data
 BIN = .build/debug/aidledger
 APT_PACKAGES = liblmdb-dev lmdb-utils pkg-config
-TEST_APT_PACKAGES = hledger
+TEST_APT_PACKAGES = hledger chromium chromium-driver python3-selenium
 
-.PHONY: run test build deps test-deps demo clean
+.PHONY: run balances test build deps test-deps demo clean
 
 ## Installs Debian's LMDB (and its tools) when missing; needs root or sudo.
 deps:
@@ -24,20 +24,24 @@ build: deps
 demo: build
 	@$(BIN) demo --data $(DATA)
 
-## The main job. Until the counter service exists it prints the demo ledger's balances and checks its chain.
+HOST ?= 127.0.0.1
+PORT ?= 8080
+
+## The main job: the counter service on the demo ledger (the page at /, the API under /api).
+## The first run prints an admin token once; make more with `aidledger token create`.
 run: demo
-	@echo
+	@$(BIN) serve --data $(DATA) --host $(HOST) --port $(PORT) --first-admin-token
+
+## The demo's balances and chain, without the server.
+balances: demo
 	@$(BIN) balance donor --data $(DATA)
-	@echo
 	@$(BIN) balance campaign --data $(DATA)
-	@echo
 	@$(BIN) balance site --data $(DATA)
-	@echo
 	@$(BIN) verify --data $(DATA)
 
-## What the tests need beyond the build: hledger for the accountant's cross-check.
+## What the tests need beyond the build: hledger for the accountant's cross-check, Chromium and Selenium for the page.
 test-deps: deps
-	@if ! command -v hledger >/dev/null 2>&1; then \
+	@if ! command -v hledger >/dev/null 2>&1 || [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || ! /usr/bin/python3 -c "import selenium" 2>/dev/null; then \
 		echo "installing $(TEST_APT_PACKAGES)"; \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(TEST_APT_PACKAGES) >/dev/null; \

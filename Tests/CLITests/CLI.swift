@@ -47,7 +47,7 @@ final class CLI {
         try shell(["/bin/sh", "-c", line])
     }
 
-    private func shell(_ argv: [String]) throws -> Run {
+    private func process(_ argv: [String]) -> Process {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: argv[0])
         p.arguments = Array(argv.dropFirst())
@@ -57,6 +57,39 @@ final class CLI {
         env["AIDLEDGER_ACTOR"] = "counter-1"
         p.environment = env
         p.currentDirectoryURL = URL(fileURLWithPath: directory)
+        return p
+    }
+
+    /// Starts `aidledger ARGS…` in the background (a server), its output to a pipe.
+    func start(_ args: [String]) throws -> Process {
+        let p = process([binary] + args + ["--data", data])
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        return p
+    }
+
+    /// Reads the server's output until it says where it serves. - Returns: the URL.
+    func waitForURL(_ server: Process) throws -> String {
+        guard let handle = (server.standardOutput as? Pipe)?.fileHandleForReading else { throw CLIError.noOutput }
+        var text = ""
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            let chunk = handle.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+            if let r = text.range(of: "http://"), let end = text[r.lowerBound...].firstIndex(where: { $0 == "\n" || $0 == " " }) {
+                return String(text[r.lowerBound..<end])
+            }
+        }
+        throw CLIError.noOutput
+    }
+
+    enum CLIError: Error { case noOutput }
+
+    func shell(_ argv: [String]) throws -> Run {
+        let p = process(argv)
         let out = Pipe()
         let err = Pipe()
         p.standardOutput = out

@@ -1,0 +1,70 @@
+"""Drives the counter page in headless Chromium, as a warehouse worker would, and prints what it saw as JSON.
+
+Usage: counter_page.py URL TOKEN RECIPIENT
+"""
+import json
+import sys
+import time
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+url, token, recipient = sys.argv[1:4]
+options = webdriver.ChromeOptions()
+options.binary_location = "/usr/bin/chromium"
+for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=412,915"):
+    options.add_argument(arg)
+driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+wait = WebDriverWait(driver, 20)
+seen = {}
+
+
+def stock_units(item):
+    for row in driver.find_elements(By.CSS_SELECTOR, "#stock-table tr[data-item]"):
+        if row.get_attribute("data-item") == item:
+            return int(row.find_element(By.CSS_SELECTOR, ".units").text.replace("\u00a0", "").replace(" ", "").replace(",", ""))
+    return None
+
+
+try:
+    driver.get(url)
+    seen["title_uk"] = driver.find_element(By.CSS_SELECTOR, "h1").text
+    driver.find_element(By.ID, "token").send_keys(token)
+    driver.find_element(By.ID, "login-button").click()
+    wait.until(lambda d: len(Select(d.find_element(By.ID, "site")).options) > 0)
+    Select(driver.find_element(By.ID, "site")).select_by_value("DP-CENTRE")
+    Select(driver.find_element(By.ID, "campaign")).select_by_value("WINTER")
+    wait.until(lambda d: stock_units("food-kit") is not None)
+    seen["stock_before"] = stock_units("food-kit")
+
+    driver.find_element(By.ID, "find-id").send_keys(recipient)
+    driver.find_element(By.ID, "find-button").click()
+    wait.until(lambda d: d.find_element(By.ID, "card-id").text == recipient)
+    seen["eligible_before"] = "✔" in driver.find_element(By.CSS_SELECTOR, "#entitlement-table tr[data-rule-item='food-kit']").text
+
+    Select(driver.find_element(By.ID, "item")).select_by_value("food-kit")
+    # A double tap: two clicks at once must issue one kit.
+    driver.execute_script("const b = document.getElementById('issue-button'); b.click(); b.click();")
+    wait.until(lambda d: d.find_element(By.ID, "receipt-position").text != "")
+    wait.until(lambda d: stock_units("food-kit") == seen["stock_before"] - 1)
+    time.sleep(1.0)  # give a second issuance, if there were one, time to land
+    driver.find_element(By.ID, "site").click()
+    seen["stock_after"] = stock_units("food-kit")
+    seen["receipt_position"] = int(driver.find_element(By.ID, "receipt-position").text)
+    seen["receipt_hash"] = driver.find_element(By.ID, "receipt-hash").text
+    row = driver.find_element(By.CSS_SELECTOR, "#entitlement-table tr[data-rule-item='food-kit']").text
+    seen["eligible_after"] = "✔" in row
+    seen["next_date_shown"] = "✖" in row
+
+    # A second click later is a new issuance: refused inside the 30 days, with the date it may be given.
+    driver.find_element(By.ID, "issue-button").click()
+    wait.until(lambda d: d.find_element(By.ID, "issue-error").is_displayed())
+    seen["second_issue_error"] = driver.find_element(By.ID, "issue-error").text
+
+    driver.find_element(By.ID, "lang").click()
+    seen["title_en"] = driver.find_element(By.CSS_SELECTOR, "h1").text
+finally:
+    driver.quit()
+print(json.dumps(seen))

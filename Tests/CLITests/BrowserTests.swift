@@ -1,0 +1,47 @@
+import AidLedgerCore
+import Foundation
+import Testing
+
+/// The counter page in a real browser (Debian's headless Chromium through Selenium), against the real
+/// `aidledger serve` process on loopback.
+@Suite struct BrowserTests {
+    let cli = CLI()
+
+    @Test func anIssuanceChangesTheStockShownAndASecondClickDoesNotIssueTwice() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium"), FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver") else {
+            Issue.record("Chromium is not installed; make test installs chromium, chromium-driver and python3-selenium")
+            return
+        }
+        #expect(try cli("demo", "--households", "30").status == 0)
+        #expect(try cli("recipient", "register", "--id", "R-WEB-1", "--kind", "household", "--size", "3", "--category", "idp",
+                        "--area", "urban", "--settlement", "Kalush").status == 0)
+        let token = try cli("token", "create", "--role", "warehouse", "--name", "counter-7").out.trimmingCharacters(in: .whitespacesAndNewlines)
+        let server = try cli.start(["serve", "--port", "0"])
+        defer { server.terminate(); server.waitUntilExit() }
+        let url = try cli.waitForURL(server)
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().path + "/Browser/counter_page.py"
+        let run = try cli.shell(["/usr/bin/python3", script, url, token, "R-WEB-1"])
+        #expect(run.status == 0, "\(run.err)")
+        guard let seen = try? JSONValue.parse(run.out.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            Issue.record("the browser script printed no result: \(run.out) \(run.err)")
+            return
+        }
+        #expect(seen["title_uk"] == .string("AidLedger — видача допомоги"))
+        #expect(seen["eligible_before"] == .bool(true))
+        guard case .number(let before)? = seen["stock_before"], case .number(let after)? = seen["stock_after"] else {
+            Issue.record("no stock figures: \(run.out)")
+            return
+        }
+        #expect(Int(after)! == Int(before)! - 1)
+        #expect(seen["eligible_after"] == .bool(false))
+        #expect(seen["next_date_shown"] == .bool(true))
+        #expect(seen["second_issue_error"]?.stringValue?.contains("entitlement_exceeded") == true)
+        #expect(seen["title_en"] == .string("AidLedger — aid distribution"))
+        // The ledger holds exactly one issuance for the household, recorded under the token's name.
+        let log = try cli("log", "--entity", "R-WEB-1", "--type", "goods_issued", "--json").out
+        #expect(log.split(separator: "\n").count == 1)
+        #expect(log.contains("\"actor\":\"counter-7\""))
+        if case .number(let position)? = seen["receipt_position"] { #expect(log.contains("\"position\":\(position)")) }
+        if case .string(let hash)? = seen["receipt_hash"] { #expect(log.contains(hash)) }
+    }
+}
