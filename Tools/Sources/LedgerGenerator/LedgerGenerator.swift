@@ -16,8 +16,8 @@ public struct LedgerGenerator: Sequence {
 
     public init(seed: UInt64 = 1, households: Int, events: Int, today: BusinessDate = .today()) {
         self.seed = seed
-        self.households = max(households, 1)
-        self.events = max(events, households + 100)
+        self.households = Swift.max(households, 1)
+        self.events = Swift.max(events, households + 100)
         self.today = today
     }
 
@@ -53,11 +53,11 @@ public struct LedgerGenerator: Sequence {
         init(_ g: LedgerGenerator) {
             self.g = g
             rng = SplitMix64(seed: g.seed)
-            let count = max(2, min(200, g.households / 5_000))
+            let count = Swift.max(3, Swift.min(200, g.households / 5_000))
             points = (1...count).map { "DP-\($0)" }
             // Enough days that every household's visits fit 31 days apart.
-            let visitsPerHousehold = max(1, (g.events - g.households) / g.households)
-            start = g.today.adding(days: -min(3650, 31 * visitsPerHousehold + 40))
+            let visitsPerHousehold = Swift.max(1, (g.events - g.households) / g.households)
+            start = g.today.adding(days: -Swift.min(3650, 31 * visitsPerHousehold + 40))
         }
 
         mutating func command(_ verb: String, _ date: BusinessDate, _ fields: [String: String], _ lists: [String: [String]] = [:]) -> CommandInput {
@@ -110,7 +110,7 @@ public struct LedgerGenerator: Sequence {
 
         mutating func registerSome() {
             let first = households.count
-            for h in first..<min(g.households, first + 10_000) {
+            for h in first..<Swift.min(g.households, first + 10_000) {
                 let size = rng.next(100) < 30 ? 1 : 2 + rng.next(4)
                 let point = rng.next(points.count)
                 households.append((String(format: "H-%07d", h + 1), size, point, rng.next(31)))
