@@ -86,7 +86,13 @@ public final class Ledger: @unchecked Sendable {  // the environment and writer 
 
     static func storageError(_ error: any Error) -> LedgerError {
         if let e = error as? LedgerError { return e }
-        if LMDBError.noSpace ~= error { return LedgerError(.storage, "the disk is full: nothing of this batch was saved; free space and try again") }
+        if LMDBError.noSpace ~= error {
+            return LedgerError(.storage, "the disk is full: nothing of this batch was saved; free space and try again")
+        }
+        if LMDBError.ioError ~= error {
+            // LMDB reports a short write (a disk filling up mid-write) as an I/O error.
+            return LedgerError(.storage, "the disk could not be written (it is full or failing): nothing of this batch was saved; free space or check the disk and try again")
+        }
         return LedgerError(.storage, "the ledger could not save: \(error)")
     }
 

@@ -23,6 +23,7 @@ public struct LMDBError: Error, Equatable, Hashable, Sendable, CustomStringConve
     public static let badTransaction = LMDBError(code: MDB_BAD_TXN)
     public static let badValueSize = LMDBError(code: MDB_BAD_VALSIZE)
     public static let noSpace = LMDBError(code: 28)  // ENOSPC
+    public static let ioError = LMDBError(code: 5)  // EIO
     public static let permissionDenied = LMDBError(code: 13)  // EACCES
     public static let noSuchFile = LMDBError(code: 2)  // ENOENT
 

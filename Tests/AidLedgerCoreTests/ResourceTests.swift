@@ -1,0 +1,69 @@
+import AidLedgerCore
+import Foundation
+import Testing
+
+/// A full disk: a small tmpfs (needs root, as make test runs in CI).
+@Suite struct FullDiskTests {
+    @Test func aFullDiskGivesAClearErrorLeavesNoPartialBatchAndTheLedgerWorksAgainOnceSpaceIsFreed() throws {
+        let mount = NSTemporaryDirectory() + "aidledger-tmpfs-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: mount, withIntermediateDirectories: true)
+        let mounted = Process()
+        mounted.executableURL = URL(fileURLWithPath: "/bin/mount")
+        mounted.arguments = ["-t", "tmpfs", "-o", "size=6m", "tmpfs", mount]
+        try mounted.run()
+        mounted.waitUntilExit()
+        guard mounted.terminationStatus == 0 else {
+            Issue.record("cannot mount a tmpfs (this test needs root, as make test has in CI)")
+            return
+        }
+        defer {
+            let u = Process()
+            u.executableURL = URL(fileURLWithPath: "/bin/umount")
+            u.arguments = [mount]
+            try? u.run()
+            u.waitUntilExit()
+            try? FileManager.default.removeItem(atPath: mount)
+        }
+        var ledger: Ledger? = try Ledger(directory: mount + "/ledger", create: true, mapSize: 64 << 10)
+        let setup = DemoScenario(seed: 1, households: 10).commands()
+        for r in try ledger!.submit(try setup.map { try Command.parse($0, actor: "t") }) { _ = try r.get() }
+        // Fill the disk but for a little room.
+        let filler = mount + "/filler"
+        var free = (try FileManager.default.attributesOfFileSystem(forPath: mount)[.systemFreeSize] as? Int) ?? 0
+        FileManager.default.createFile(atPath: filler, contents: Data(count: max(0, free - 200_000)))
+        free = (try FileManager.default.attributesOfFileSystem(forPath: mount)[.systemFreeSize] as? Int) ?? 0
+        var failure: LedgerError?
+        var n = 0
+        while failure == nil && n < 200 {
+            let batch = try (0..<500).map { i -> Command in
+                var input = CommandInput(verb: "recipient.register", fields: ["kind": ["individual"], "category": ["idp"], "area": ["urban"], "settlement": ["Kalush"],
+                                                                                "id": ["F-\(n)-\(i)"], "document": ["passport:FD\(n)X\(i)"]])
+                input.set("command-id", "fill-\(n)-\(i)")
+                return try Command.parse(input, actor: "t")
+            }
+            let before = try ledger!.head()
+            do {
+                _ = try ledger!.submit(batch)
+            } catch {
+                failure = error
+                // Nothing of the failed batch is visible.
+                #expect(try ledger!.head() == before)
+                #expect(try ledger!.records(LogFilter(entity: "F-\(n)-0")).isEmpty)
+            }
+            n += 1
+        }
+        #expect(failure?.code == .storage)
+        #expect(failure?.message.contains("nothing of this batch was saved") == true, "\(String(describing: failure))")
+        #expect(try ledger!.verify().isIntact)
+        // Free space; the ledger (reopened, as after an operator's fix) records again.
+        try FileManager.default.removeItem(atPath: filler)
+        ledger = nil
+        ledger = try Ledger(directory: mount + "/ledger")
+        var input = CommandInput(verb: "recipient.register", fields: ["kind": ["individual"], "category": ["idp"], "area": ["urban"], "settlement": ["Kalush"], "id": ["AFTER-1"]])
+        input.set("command-id", "after-1")
+        #expect(try ledger!.submit(try Command.parse(input, actor: "t")).status == .appended)
+        #expect(try ledger!.verify().isIntact)
+        #expect(try ledger!.reconcile().isBalanced)
+        _ = free
+    }
+}
