@@ -42,18 +42,17 @@ extension Command {
             let size = try f.optional("size").map { (s: String) throws(LedgerError) in try f.positiveInt(s, field: "size") } ?? 1
             guard size <= 50 else { throw LedgerError(.invalidQuantity, "a household of \(size) people is not plausible; at most 50") }
             if kind == .individual && size != 1 { throw LedgerError(.invalidQuantity, "an individual recipient has size 1, not \(size); register a household instead") }
-            let documents = try f.list("document").map { (d: String) throws(LedgerError) -> (DocumentType, String) in
-                let parts = d.split(separator: ":", maxSplits: 1)
-                guard parts.count == 2 else {
-                    throw LedgerError(.invalidField, "a document is written TYPE:NUMBER, like idp_certificate:0312-5551234")
-                }
-                let number = DocumentNumber.normalise(String(parts[1]))
-                guard !number.isEmpty, number.count <= 40 else { throw LedgerError(.invalidField, "the \(parts[0]) number is empty or longer than 40 characters") }
-                return (try DocumentType.parse(String(parts[0])), number)
-            }
             action = .registerRecipient(RecipientRegistered(
                 recipient: try f.id("id"), kind: kind, householdSize: size, category: try RecipientCategory.parse(try f.required("category")),
-                area: try Area.parse(try f.required("area")), settlement: try f.requiredText("settlement"), documents: []), documents: documents)
+                area: try Area.parse(try f.required("area")), settlement: try f.requiredText("settlement"), documents: []),
+                documents: try f.documents(), personal: try f.personalData(required: false))
+        case "recipient.update":
+            let personal = try f.personalData(required: false)
+            let documents = try f.documents()
+            guard personal != nil || !documents.isEmpty else { throw LedgerError(.missingField, "give new personal data (name, …) or a document to add") }
+            action = .updateRecipient(recipient: try f.id("id"), documents: documents, personal: personal)
+        case "recipient.erase":
+            action = .eraseRecipient(recipient: try f.id("id"), reason: try f.requiredText("reason"))
         case "intake.goods":
             let quantity = try f.positiveInt(try f.required("quantity"), field: "quantity")
             let value = try f.optional("value").map { (v: String) throws(LedgerError) in try f.positiveAmount(v, field: "value") }
@@ -174,6 +173,38 @@ struct FieldReader {
         let k = try Kopecks.parse(text, field: field)
         guard k.value > 0 else { throw LedgerError(.invalidAmount, "\(field) must be above 0") }
         return k.value
+    }
+
+    /// `TYPE:NUMBER` documents, numbers normalised.
+    func documents() throws(LedgerError) -> [(DocumentType, String)] {
+        try list("document").map { (d: String) throws(LedgerError) -> (DocumentType, String) in
+            let parts = d.split(separator: ":", maxSplits: 1)
+            guard parts.count == 2 else {
+                throw LedgerError(.invalidField, "a document is written TYPE:NUMBER, like idp_certificate:0312-5551234")
+            }
+            let number = DocumentNumber.normalise(String(parts[1]))
+            guard !number.isEmpty, number.count <= 40 else { throw LedgerError(.invalidField, "the \(parts[0]) number is empty or longer than 40 characters") }
+            return (try DocumentType.parse(String(parts[0])), number)
+        }
+    }
+
+    /// Personal data from `name`, `birth-date`, `phone`, `address` and `member` (NAME|YYYY-MM-DD|RELATION); nil when no name is given.
+    func personalData(required: Bool) throws(LedgerError) -> PersonalData? {
+        guard let name = try text("name"), !name.isEmpty else {
+            let others = ["birth-date", "phone", "address", "member"].filter { input.fields[$0] != nil }
+            if !others.isEmpty || required { throw LedgerError(.missingField, "personal data needs the full name (name)") }
+            return nil
+        }
+        let birth = try date("birth-date").map(\.description)
+        let members = try list("member").map { (m: String) throws(LedgerError) -> PersonalData.Member in
+            let parts = m.split(separator: "|", omittingEmptySubsequences: false).map { String($0).trimmingSpaces }
+            guard parts.count == 3, !parts[0].isEmpty, !parts[2].isEmpty, parts.allSatisfy({ $0.count <= 200 }) else {
+                throw LedgerError(.invalidField, "a member is written NAME|BIRTH-DATE|RELATION, like Olena Petrenko|2016-04-02|daughter (the date may be empty)")
+            }
+            let memberBirth = parts[1].isEmpty ? nil : try BusinessDate.parse(parts[1], field: "member birth date").description
+            return PersonalData.Member(name: parts[0], birthDate: memberBirth, relation: parts[2])
+        }
+        return PersonalData(fullName: name, birthDate: birth, phone: try text("phone"), address: try text("address"), members: members)
     }
 
     func position(_ name: String) throws(LedgerError) -> UInt64? {

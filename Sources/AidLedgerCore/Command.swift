@@ -17,7 +17,11 @@ public struct Command: Sendable {
         case registerItem(ItemRegistered)
         case createCampaign(CampaignCreated)
         /// Document numbers in plain text: the ledger hashes them and never stores them.
-        case registerRecipient(RecipientRegistered, documents: [(DocumentType, String)])
+        case registerRecipient(RecipientRegistered, documents: [(DocumentType, String)], personal: PersonalData?)
+        /// New personal data (replacing the old) and documents to add.
+        case updateRecipient(recipient: String, documents: [(DocumentType, String)], personal: PersonalData?)
+        /// Destroys the recipient's data key; their aid stays in the books.
+        case eraseRecipient(recipient: String, reason: String)
         case receiveGoods(site: String, GoodsReceived, valueGiven: Bool)
         case receiveCash(CashReceived)
         case issue(site: String, recipient: String, campaign: String, lines: [(item: String, quantity: Int64)], overrideReason: String?)
@@ -33,7 +37,9 @@ public struct Command: Sendable {
         "site.add": ["id", "name", "kind", "settlement", "area"],
         "item.add": ["id", "name", "category", "unit", "value"],
         "campaign.add": ["id", "name", "from", "to", "donor", "item", "rule"],
-        "recipient.register": ["id", "kind", "size", "category", "area", "settlement", "document"],
+        "recipient.register": ["id", "kind", "size", "category", "area", "settlement", "document", "name", "birth-date", "phone", "address", "member"],
+        "recipient.update": ["id", "document", "name", "birth-date", "phone", "address", "member"],
+        "recipient.erase": ["id", "reason"],
         "intake.goods": ["site", "donor", "campaign", "item", "quantity", "value", "expires", "document"],
         "intake.cash": ["donor", "campaign", "amount", "document"],
         "issue": ["site", "recipient", "campaign", "item", "quantity", "override-reason"],

@@ -24,6 +24,8 @@ struct Effects {
         case .itemRegistered(let p): touched = [(.item, p.item)]
         case .campaignCreated(let p): touched = [(.campaign, p.campaign)]
         case .recipientRegistered(let p): touched = [(.recipient, p.recipient)]
+        case .recipientUpdated(let p): touched = [(.recipient, p.recipient)]
+        case .recipientErased(let p): touched = [(.recipient, p.recipient)]
         case .goodsReceived(let p):
             stock = [(record.site, p.item, record.position, p.quantity)]
             let value = try p.quantity.multiplied(by: p.valuePerUnit, describing: "the value of the intake")

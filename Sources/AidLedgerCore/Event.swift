@@ -5,6 +5,8 @@ public enum Event: Sendable, Equatable {
     case itemRegistered(ItemRegistered)
     case campaignCreated(CampaignCreated)
     case recipientRegistered(RecipientRegistered)
+    case recipientUpdated(RecipientUpdated)
+    case recipientErased(RecipientErased)
     case goodsReceived(GoodsReceived)
     case cashReceived(CashReceived)
     case goodsIssued(GoodsIssued)
@@ -20,6 +22,8 @@ public enum Event: Sendable, Equatable {
         case .itemRegistered(let p): p
         case .campaignCreated(let p): p
         case .recipientRegistered(let p): p
+        case .recipientUpdated(let p): p
+        case .recipientErased(let p): p
         case .goodsReceived(let p): p
         case .cashReceived(let p): p
         case .goodsIssued(let p): p
@@ -48,6 +52,8 @@ public enum Event: Sendable, Equatable {
         case .itemRegistered: return .itemRegistered(try read(ItemRegistered.self))
         case .campaignCreated: return .campaignCreated(try read(CampaignCreated.self))
         case .recipientRegistered: return .recipientRegistered(try read(RecipientRegistered.self))
+        case .recipientUpdated: return .recipientUpdated(try read(RecipientUpdated.self))
+        case .recipientErased: return .recipientErased(try read(RecipientErased.self))
         case .goodsReceived: return .goodsReceived(try read(GoodsReceived.self))
         case .cashReceived: return .cashReceived(try read(CashReceived.self))
         case .goodsIssued: return .goodsIssued(try read(GoodsIssued.self))

@@ -42,6 +42,8 @@ public enum EventType: UInt16, Sendable, CaseIterable {
     case itemRegistered = 3
     case campaignCreated = 4
     case recipientRegistered = 5
+    case recipientUpdated = 6
+    case recipientErased = 7
     case goodsReceived = 10
     case cashReceived = 11
     case goodsIssued = 20
@@ -58,6 +60,8 @@ public enum EventType: UInt16, Sendable, CaseIterable {
         case .itemRegistered: "item_registered"
         case .campaignCreated: "campaign_created"
         case .recipientRegistered: "recipient_registered"
+        case .recipientUpdated: "recipient_updated"
+        case .recipientErased: "recipient_erased"
         case .goodsReceived: "goods_received"
         case .cashReceived: "cash_received"
         case .goodsIssued: "goods_issued"

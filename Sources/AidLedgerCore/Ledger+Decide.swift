@@ -25,18 +25,24 @@ extension Ledger {
                 throw LedgerError(.itemNotInCampaign, "the rule for \(rule.item) names an item the campaign does not give; add it with item \(rule.item)")
             }
             return [("", .campaignCreated(p))]
-        case .registerRecipient(var p, let documents):
+        case .registerRecipient(var p, let documents, let personal):
             try requireNew(txn, .recipient, p.recipient, "recipient")
-            var seen = Set<[UInt8]>()
-            for (type, number) in documents {
-                let hash = secret.documentHash(type, number)
-                if let owner = try txn.get(store.documents, hash) {
-                    throw LedgerError(.duplicateDocument, "this \(type.rawValue.replacingOccurrences(of: "_", with: " ")) is already registered to recipient \(String(decoding: owner, as: UTF8.self)); serve that recipient instead of registering again")
-                }
-                guard seen.insert(hash).inserted else { throw LedgerError(.invalidField, "the same \(type.rawValue) is given twice") }
-                p.documents.append(DocumentHash(type: type, hash: hash))
-            }
+            p.documents = try documentHashes(documents, in: txn)
+            if let personal { p.personal = try seal(personal, for: p.recipient, newKey: true) }
             return [("", .recipientRegistered(p))]
+        case .updateRecipient(let id, let documents, let personal):
+            let current = try recipient(txn, id)
+            try requireNotErased(id, in: txn)
+            try checkVersion(command, txn, .recipient, id)
+            let added = try documentHashes(documents, in: txn).filter { !current.documents.contains($0) }
+            let sealed = try personal.map { try seal($0, for: id, newKey: current.personal == nil) }
+            return [("", .recipientUpdated(RecipientUpdated(recipient: id, personal: sealed, addedDocuments: added)))]
+        case .eraseRecipient(let id, let reason):
+            _ = try recipient(txn, id)
+            try requireNotErased(id, in: txn)
+            // The key goes first: if the batch then failed, the data would be unreadable already, which is what was asked.
+            try keys.destroyKey(for: id)
+            return [("", .recipientErased(RecipientErased(recipient: id, reason: reason)))]
         case .receiveGoods(let site, var p, let valueGiven):
             _ = try self.site(txn, site)
             _ = try donor(txn, p.donor)
@@ -113,6 +119,32 @@ extension Ledger {
             return [(site, .stockAdjusted(StockAdjusted(item: itemID, delta: delta, reason: reason, note: note, draws: draws)))]
         case .void(let target, let reason):
             return [try decideVoid(target: target, reason: reason, in: txn)]
+        }
+    }
+
+    /// Keyed hashes of the documents, refusing one already registered (naming its holder) or given twice.
+    func documentHashes(_ documents: [(DocumentType, String)], in txn: borrowing some KeyValueStore & ~Copyable) throws -> [DocumentHash] {
+        var out: [DocumentHash] = []
+        for (type, number) in documents {
+            let hash = secret.documentHash(type, number)
+            if let owner = try txn.get(store.documents, hash) {
+                throw LedgerError(.duplicateDocument, "this \(type.rawValue.replacingOccurrences(of: "_", with: " ")) is already registered to recipient \(String(decoding: owner, as: UTF8.self)); serve that recipient instead of registering again")
+            }
+            guard !out.contains(where: { $0.hash == hash }) else { throw LedgerError(.invalidField, "the same \(type.rawValue) is given twice") }
+            out.append(DocumentHash(type: type, hash: hash))
+        }
+        return out
+    }
+
+    /// Seals personal data under the recipient's data key (a new one for a new recipient).
+    func seal(_ personal: PersonalData, for recipient: String, newKey: Bool) throws -> [UInt8] {
+        let key = newKey ? try keys.newDataKey(for: recipient) : try keys.dataKey(for: recipient) ?? keys.newDataKey(for: recipient)
+        return try PersonalSeal.seal(personal, recipient: recipient, key: key)
+    }
+
+    func requireNotErased(_ id: String, in txn: borrowing some KeyValueStore & ~Copyable) throws {
+        if try txn.get(store.registry, LedgerStore.Kind.erased.key(id)) != nil {
+            throw LedgerError(.recipientErased, "recipient \(id)'s personal data was erased; register the person anew if they come back")
         }
     }
 

@@ -95,6 +95,8 @@ public enum LogExport {
         case .itemRegistered(let p): return [row(item: p.item, amount: p.valuePerUnit, detail: "\(p.name) per \(p.unit)")]
         case .campaignCreated(let p): return [row(campaign: p.campaign, detail: "\(p.name) \(p.starts)…\(p.ends)")]
         case .recipientRegistered(let p): return [row(recipient: p.recipient, detail: "\(p.kind.rawValue) of \(p.householdSize), \(p.category.rawValue), \(p.area.rawValue)")]
+        case .recipientUpdated(let p): return [row(recipient: p.recipient, detail: "personal data updated")]
+        case .recipientErased(let p): return [row(recipient: p.recipient, detail: "personal data erased: \(p.reason)")]
         case .goodsReceived(let p): return [row(donor: p.donor, campaign: p.campaign ?? "", item: p.item, quantity: p.quantity, amount: p.quantity * p.valuePerUnit, detail: p.document)]
         case .cashReceived(let p): return [row(donor: p.donor, campaign: p.campaign, amount: p.amount, detail: p.document)]
         case .goodsIssued(let p): return p.lines.map { row(recipient: p.recipient, campaign: p.campaign, item: $0.item, quantity: $0.quantity, detail: p.overrideReason.map { "override: \($0)" } ?? "") }

@@ -11,6 +11,8 @@ public final class Ledger: @unchecked Sendable {  // the environment and writer 
     let env: Environment
     let store: LedgerStore
     let secret: LedgerSecret
+    /// The recipients' data keys, outside the event log.
+    let keys: KeyStore
     let writer: SerialWriter
     /// Microseconds since 1970; replaceable so tests can set the clock.
     let clock: @Sendable () -> Int64
@@ -39,6 +41,7 @@ public final class Ledger: @unchecked Sendable {  // the environment and writer 
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             secret = try LedgerSecret.load(directory: directory, create: create)
             env = try Environment(path: directory + "/" + Ledger.eventsDirectory, databases: LedgerStore.names, mapSize: mapSize, durability: durability)
+            keys = try KeyStore(directory: directory, create: create)
         } catch let e as LedgerError {
             throw e
         } catch {

@@ -41,6 +41,7 @@ public struct LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
         case alreadyExists = "already_exists"
         case unknownToken = "unknown_token"
         case duplicateDocument = "duplicate_document"
+        case recipientErased = "recipient_erased"
         // Rules
         case itemNotInCampaign = "item_not_in_campaign"
         case donorNotInCampaign = "donor_not_in_campaign"

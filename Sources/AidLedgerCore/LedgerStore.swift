@@ -135,6 +135,8 @@ struct LedgerStore {
     /// Registry keys: a letter for the kind, then the id.
     enum Kind: Character {
         case donor = "d", site = "s", item = "i", campaign = "c", recipient = "r"
+        /// A recipient whose personal data was erased (the value is the erasure's position).
+        case erased = "x"
         func key(_ id: String) -> [UInt8] { Array(String(rawValue).utf8) + Array(id.utf8) }
     }
 

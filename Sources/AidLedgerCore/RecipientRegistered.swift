@@ -4,7 +4,8 @@
 /// (HMAC-SHA256 under the ledger's secret), enough to find a duplicate registration.
 public struct RecipientRegistered: EventPayload {
     public static let type = EventType.recipientRegistered
-    public static let schemaVersion: UInt8 = 1
+    /// 2 added the sealed personal data.
+    public static let schemaVersion: UInt8 = 2
 
     public var recipient: String
     public var kind: RecipientKind
@@ -14,8 +15,12 @@ public struct RecipientRegistered: EventPayload {
     public var area: Area
     public var settlement: String
     public var documents: [DocumentHash]
+    /// Name, birth date, phone, address and household members, sealed with AES-GCM under the recipient's
+    /// own data key (nonce, ciphertext, tag). Unreadable for good once the key is erased.
+    public var personal: [UInt8]?
 
-    public init(recipient: String, kind: RecipientKind, householdSize: Int64, category: RecipientCategory, area: Area, settlement: String, documents: [DocumentHash]) {
+    public init(recipient: String, kind: RecipientKind, householdSize: Int64, category: RecipientCategory, area: Area, settlement: String, documents: [DocumentHash], personal: [UInt8]? = nil) {
+        self.personal = personal
         self.recipient = recipient
         self.kind = kind
         self.householdSize = householdSize
@@ -36,13 +41,18 @@ public struct RecipientRegistered: EventPayload {
             w.string(d.type.rawValue)
             w.raw(d.hash)
         }
+        w.optional(personal) { w, p in
+            w.varint(UInt64(p.count))
+            w.raw(p)
+        }
     }
 
     public static func decode(_ r: inout ByteReader, version: UInt8) throws -> Self {
         Self(
             recipient: try r.string(), kind: try .decode(&r), householdSize: try r.int(), category: try .decode(&r),
             area: try .decode(&r), settlement: try r.string(),
-            documents: try r.array { DocumentHash(type: try .decode(&$0), hash: try $0.raw(32)) }
+            documents: try r.array { DocumentHash(type: try .decode(&$0), hash: try $0.raw(32)) },
+            personal: version >= 2 ? try r.optional { try $0.raw(try $0.count()) } : nil
         )
     }
 
@@ -51,6 +61,7 @@ public struct RecipientRegistered: EventPayload {
             ("recipient", .string(recipient)), ("kind", .string(kind.rawValue)), ("household_size", .int(householdSize)),
             ("category", .string(category.rawValue)), ("area", .string(area.rawValue)), ("settlement", .string(settlement)),
             ("documents", .array(documents.map { .object([("type", .string($0.type.rawValue)), ("hmac", .string($0.hex))]) })),
+            ("personal_data", personal.map { .string("sealed, \($0.count) bytes") } ?? .null),
         ]
     }
 }

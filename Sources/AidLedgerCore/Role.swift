@@ -15,7 +15,7 @@ extension Role {
     public func mayRun(_ verb: String) -> Bool {
         switch self {
         case .admin: true
-        case .warehouse: ["recipient.register", "issue", "grant", "transfer", "adjust", "void"].contains(verb)
+        case .warehouse: ["recipient.register", "recipient.update", "issue", "grant", "transfer", "adjust", "void"].contains(verb)
         case .accountant: ["donor.add", "site.add", "item.add", "campaign.add", "intake.goods", "intake.cash"].contains(verb)
         case .auditor: false
         }

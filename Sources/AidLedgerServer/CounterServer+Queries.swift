@@ -24,8 +24,12 @@ extension CounterServer {
         do {
             switch kind {
             case "recipient":
-                _ = try require(request, Self.counter.union(Self.readers), "a recipient's card")
-                return Self.json(try ledger.recipientBalance(id, as: point).json)
+                let holder = try require(request, Self.counter.union(Self.readers), "a recipient's card")
+                guard case .object(var card) = try ledger.recipientBalance(id, as: point).json else { return Self.json(.null) }
+                card.append(("erased", .bool(try ledger.isErased(id))))
+                // Personal data is opened only for the counter (warehouse) and admins, only on the card.
+                if Self.counter.contains(holder.role) { card += try personalFields(id) }
+                return Self.json(.object(card))
             case "site":
                 _ = try require(request, Self.counter.union(Self.readers), "a site's stock")
                 return Self.json(try ledger.siteBalance(id, as: point).json)
@@ -40,6 +44,16 @@ extension CounterServer {
             }
         } catch let e as LedgerError {
             throw APIError(e)
+        }
+    }
+
+    /// The opened personal data for a card, or a note saying why there is none.
+    private func personalFields(_ id: String) throws -> [(String, JSONValue)] {
+        let result = Result { () throws(LedgerError) -> PersonalData? in try ledger.personalData(of: id) }
+        switch result {
+        case .success(let data): return [("personal", data?.json ?? .null)]
+        case .failure(let e) where e.code == .recipientErased || e.code == .keyMissing: return [("personal", .null), ("personal_note", .string(e.message))]
+        case .failure(let e): throw APIError(e)
         }
     }
 

@@ -152,3 +152,10 @@ public final class Environment: @unchecked Sendable {  // LMDB's environment han
         return Transaction(handle: txn, env: handle)
     }
 }
+
+extension Environment {
+    /// Writes a copy of the environment to `directory` without its free pages (`mdb_env_copy2` with `MDB_CP_COMPACT`).
+    public func copyCompacted(to directory: String) throws {
+        try check(mdb_env_copy2(handle, directory, UInt32(MDB_CP_COMPACT)))
+    }
+}

@@ -16,9 +16,29 @@ struct AidLedgerCommand: AsyncParsableCommand {
             InitCommand.self, DemoCommand.self,
             DonorCommand.self, SiteCommand.self, ItemCommand.self, CampaignCommand.self, RecipientCommand.self,
             IntakeCommand.self, IssueCommand.self, GrantCommand.self, TransferCommand.self, AdjustCommand.self, VoidCommand.self,
-            ImportCommand.self, LogCommand.self, BalanceCommand.self, VerifyCommand.self, RebuildCommand.self, ReconcileCommand.self, ReportCommand.self, ExportCommand.self, CheckpointCommand.self, ReplayCommand.self, ServeCommand.self, TokenCommand.self,
+            ImportCommand.self, LogCommand.self, BalanceCommand.self, VerifyCommand.self, RebuildCommand.self, ReconcileCommand.self, ReportCommand.self, ExportCommand.self, CheckpointCommand.self, ReplayCommand.self, ServeCommand.self, TokenCommand.self, KeysCommand.self,
         ]
     )
+}
+
+extension AidLedgerCommand {
+    /// Runs the command line; a usage error exits with 2, as documented, instead of the parser's 64.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 /// Where the ledger is and how to print.

@@ -84,7 +84,76 @@ struct CampaignCommand: ParsableCommand {
 }
 
 struct RecipientCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "recipient", abstract: "People and households served.", subcommands: [Register.self, Find.self])
+    static let configuration = CommandConfiguration(
+        commandName: "recipient", abstract: "People and households served.", subcommands: [Register.self, Update.self, Show.self, Find.self, Erase.self])
+
+    /// The personal data options, the same for register and update.
+    struct PersonalOptions: ParsableArguments {
+        @Option(help: "Full name (kept only sealed under the recipient's own key).") var name: String?
+        @Option(help: "Date of birth, YYYY-MM-DD.") var birthDate: String?
+        @Option var phone: String?
+        @Option var address: String?
+        @Option(name: .customLong("member"), help: "A household member: NAME|YYYY-MM-DD|RELATION (repeatable).") var members: [String] = []
+
+        var fields: [String: String?] { ["name": name, "birth-date": birthDate, "phone": phone, "address": address] }
+    }
+
+    struct Update: RecordingCommand {
+        static let configuration = CommandConfiguration(abstract: "Replace a recipient's personal data, or add documents.")
+        @OptionGroup var ledger: LedgerOptions
+        @OptionGroup var write: WriteOptions
+        @Option var id: String
+        @OptionGroup var personal: PersonalOptions
+        @Option(name: .customLong("document"), help: "TYPE:NUMBER to add (repeatable).") var documents: [String] = []
+        var input: CommandInput {
+            write.input("recipient.update", personal.fields.merging(["id": id]) { $1 }, lists: ["document": documents, "member": personal.members])
+        }
+    }
+
+    struct Erase: RecordingCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Erase a recipient's personal data: their data key is destroyed; their aid stays in the books.",
+            discussion: "While the server runs, erase through its API (admin role): the key store is rewritten without the key.")
+        @OptionGroup var ledger: LedgerOptions
+        @OptionGroup var write: WriteOptions
+        @Argument var id: String
+        @Option(help: "Why (the person's request, its date and reference).") var reason: String
+        var input: CommandInput { write.input("recipient.erase", ["id": id, "reason": reason]) }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "A recipient's card, with their personal data opened (needs the master key).")
+        @OptionGroup var ledger: LedgerOptions
+        @Argument var id: String
+
+        func run() throws {
+            try reporting(json: ledger.json) {
+                let l = try ledger.open()
+                let balance = try l.recipientBalance(id)
+                var personal: JSONValue = .null
+                var note = ""
+                do {
+                    personal = try l.personalData(of: id)?.json ?? .null
+                } catch let e as LedgerError where e.code == .recipientErased || e.code == .keyMissing {
+                    note = e.message
+                }
+                if ledger.json {
+                    return print(JSONValue.object([("recipient", balance.json), ("personal", personal), ("note", note.isEmpty ? .null : .string(note))]).serialized)
+                }
+                BalancePrinter.recipient(balance, json: false)
+                if case .object(let fields) = personal {
+                    for (k, v) in fields where v != .null {
+                        if case .array(let members) = v {
+                            for m in members { print("member: \(m["name"]?.stringValue ?? "") (\(m["relation"]?.stringValue ?? ""), \(m["birth_date"]?.stringValue ?? "-"))") }
+                        } else if let text = v.stringValue {
+                            print("\(k.replacingOccurrences(of: "_", with: " ")): \(text)")
+                        }
+                    }
+                }
+                if !note.isEmpty { print(note) }
+            }
+        }
+    }
 
     struct Register: RecordingCommand {
         static let configuration = CommandConfiguration(abstract: "Register a person or household under a pseudonymous id.")
@@ -99,8 +168,10 @@ struct RecipientCommand: ParsableCommand {
         @Option var settlement: String
         @Option(name: .customLong("document"), help: "TYPE:NUMBER (idp_certificate, tax_number, passport, unzr); kept only as a keyed hash (repeatable).")
         var documents: [String] = []
+        @OptionGroup var personal: PersonalOptions
         var input: CommandInput {
-            write.input("recipient.register", ["id": id, "kind": kind, "size": size, "category": category, "area": area, "settlement": settlement], lists: ["document": documents])
+            write.input("recipient.register", personal.fields.merging(["id": id, "kind": kind, "size": size, "category": category, "area": area, "settlement": settlement]) { $1 },
+                        lists: ["document": documents, "member": personal.members])
         }
     }
 

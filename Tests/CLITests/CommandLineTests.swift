@@ -78,6 +78,12 @@ import Testing
         #expect(json.out.contains("\"code\":\"unknown_site\""))
     }
 
+    @Test func aUsageErrorExitsTwo() throws {
+        let run = try cli("issue", "--no-such-option")
+        #expect(run.status == 2)
+        #expect(run.err.contains("Missing expected argument"))
+    }
+
     @Test func aMissingLedgerIsAClearErrorWithExitFour() throws {
         let run = try cli("balance", "site", "X")
         #expect(run.status == 4)

@@ -184,6 +184,31 @@ func json(_ response: TestResponse) throws -> JSONValue { try JSONValue.parse(St
         #expect(!f.logs.text.contains("KX987654"))
     }
 
+    @Test func personalDataReachesTheCounterButNeverAnAuditor() async throws {
+        try await f.live { client in
+            let register = ByteBuffer(string: #"{"command":"recipient.register","command-id":"reg-p","id":"R-888","kind":"individual","category":"older_alone","area":"rural","settlement":"Kropyvnyk","name":"Галина Мельник","phone":"+380671234567","document":["tax_number:2233445566"]}"#)
+            #expect(try await client.execute(uri: "/api/commands", method: .post, headers: f.headers(.warehouse), body: register).status == .created)
+            let counter = body(try await client.execute(uri: "/api/balance/recipient/R-888", method: .get, headers: f.headers(.warehouse)))
+            #expect(counter.contains("Галина Мельник"))
+            for role in [Role.auditor, .accountant] {
+                let card = try await client.execute(uri: "/api/balance/recipient/R-888", method: .get, headers: f.headers(role))
+                #expect(card.status == .ok)
+                #expect(!body(card).contains("Галина"))
+                #expect(!body(card).contains("\"personal\""))
+            }
+            let export = body(try await client.execute(uri: "/api/export?format=jsonl", method: .get, headers: f.headers(.auditor)))
+            #expect(!export.contains("Галина") && !export.contains("2233445566") && !export.contains("380671234567"))
+            // Erasure is the admin's, over HTTP too.
+            let erase = ByteBuffer(string: #"{"command":"recipient.erase","command-id":"erase-1","id":"R-888","reason":"request"}"#)
+            #expect(try await client.execute(uri: "/api/commands", method: .post, headers: f.headers(.warehouse), body: erase).status == .forbidden)
+            #expect(try await client.execute(uri: "/api/commands", method: .post, headers: f.headers(.admin), body: erase).status == .created)
+            let after = body(try await client.execute(uri: "/api/balance/recipient/R-888", method: .get, headers: f.headers(.admin)))
+            #expect(after.contains("\"erased\":true"))
+            #expect(!after.contains("Галина"))
+        }
+        #expect(!f.logs.text.contains("Галина") && !f.logs.text.contains("2233445566"))
+    }
+
     @Test func theOpenAPIDocumentListsExactlyTheRoutesTheServiceAnswers() async throws {
         try await f.live { client in
             let yaml = body(try await client.execute(uri: "/openapi.yaml", method: .get))
