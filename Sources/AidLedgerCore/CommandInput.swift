@@ -32,7 +32,7 @@ public struct CommandInput: Sendable, Equatable {
         }
         var input = CommandInput(verb: "")
         for (rawKey, value) in members {
-            let key = rawKey.replacingOccurrences(of: "_", with: "-")
+            let key = rawKey.utf8.contains(UInt8(ascii: "_")) ? String(rawKey.map { $0 == "_" ? "-" : $0 }) : rawKey
             if key == "command" {
                 guard let verb = value.stringValue else { throw LedgerError(.invalidField, "\"command\" must be text, like \"issue\"") }
                 input.verb = verb
@@ -69,12 +69,6 @@ public struct CommandInput: Sendable, Equatable {
             w.array(fields[key]!) { $0.string($1) }
         }
         return w.bytes
-    }
-}
-
-extension String {
-    func replacingOccurrences(of a: Character, with b: Character) -> String {
-        String(map { $0 == a ? b : $0 })
     }
 }
 

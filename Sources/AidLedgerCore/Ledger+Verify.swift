@@ -29,7 +29,7 @@ extension Ledger {
     /// with the ledger's recorded head, so a changed byte, a missing, swapped or cut-off record shows.
     public func verify() throws(LedgerError) -> VerifyReport {
         try read { txn in
-            var previous = EventRecord.genesisHash
+            var previous = SHA256Digest.zero
             var expected: UInt64 = 1
             var bad: (UInt64, String)?
             try txn.forEach(store.log) { key, value in
@@ -42,12 +42,13 @@ extension Ledger {
                     bad = (position, "record #\(position) is too short to hold a hash")
                     return false
                 }
-                let body = UnsafeRawBufferPointer(rebasing: value[..<(value.count - EventRecord.hashSize)])
+                // Hash in place over LMDB's bytes; no copies, no allocations per record.
+                let split = value.count - EventRecord.hashSize
                 var h = SHA256()
-                h.update(data: previous)
-                h.update(bufferPointer: body)
-                let digest = Array(h.finalize())
-                guard digest.elementsEqual(value[(value.count - EventRecord.hashSize)...]) else {
+                withUnsafeBytes(of: previous.bytes) { h.update(bufferPointer: $0) }
+                h.update(bufferPointer: UnsafeRawBufferPointer(rebasing: value[..<split]))
+                let digest = SHA256Digest(h.finalize())
+                guard digest.matches(UnsafeRawBufferPointer(rebasing: value[split...])) else {
                     bad = (position, "record #\(position) does not match its hash: it was changed, or one before it was")
                     return false
                 }
@@ -58,11 +59,32 @@ extension Ledger {
             let count = expected - 1
             if bad == nil {
                 let head = try store.head(txn)
-                if head.position != count || head.hash != previous {
+                if head.position != count || head.hash != previous.array {
                     bad = (min(head.position, count) + 1, "the log ends at #\(count) but the ledger last committed #\(head.position): records were removed or added outside the ledger")
                 }
             }
-            return VerifyReport(count: count, headHash: previous.hexString, firstBadPosition: bad?.0, problem: bad?.1)
+            return VerifyReport(count: count, headHash: previous.array.hexString, firstBadPosition: bad?.0, problem: bad?.1)
         }
     }
+}
+
+/// A SHA-256 digest held inline (four words), so the verify loop allocates nothing.
+struct SHA256Digest {
+    var bytes: (UInt64, UInt64, UInt64, UInt64)
+
+    static let zero = SHA256Digest(bytes: (0, 0, 0, 0))
+
+    init(bytes: (UInt64, UInt64, UInt64, UInt64)) { self.bytes = bytes }
+
+    init(_ digest: SHA256.Digest) {
+        var b: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        digest.withUnsafeBytes { src in withUnsafeMutableBytes(of: &b) { $0.copyMemory(from: src) } }
+        bytes = b
+    }
+
+    func matches(_ other: UnsafeRawBufferPointer) -> Bool {
+        withUnsafeBytes(of: bytes) { $0.elementsEqual(other) }
+    }
+
+    var array: [UInt8] { withUnsafeBytes(of: bytes) { Array($0) } }
 }

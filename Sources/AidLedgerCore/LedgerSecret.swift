@@ -5,9 +5,8 @@ import Foundation
 ///
 /// It lives in its own file beside the event log, never inside it, so a copy of the log alone
 /// cannot be used to test guesses of document numbers. Back it up separately from the data.
-public struct LedgerSecret: Sendable {
-    private let keyBytes: [UInt8]
-    private var key: SymmetricKey { SymmetricKey(data: keyBytes) }
+public struct LedgerSecret: @unchecked Sendable {  // SymmetricKey is an immutable value; it is never mutated after load
+    private let key: SymmetricKey
 
     /// The file name inside the data directory.
     public static let fileName = "ledger.secret"
@@ -21,7 +20,7 @@ public struct LedgerSecret: Sendable {
             guard hex.count == 64, let bytes = hex.hexBytes else {
                 throw LedgerError(.keyMissing, "the ledger secret in \(path) is damaged: it must be 64 hexadecimal digits")
             }
-            return LedgerSecret(keyBytes: bytes)
+            return LedgerSecret(key: SymmetricKey(data: bytes))
         }
         guard create else {
             throw LedgerError(.keyMissing, "the ledger secret \(path) is missing; restore it from its backup (document checks need it)")
@@ -31,7 +30,7 @@ public struct LedgerSecret: Sendable {
         guard FileManager.default.createFile(atPath: path, contents: Data(hex.utf8), attributes: [.posixPermissions: 0o600]) else {
             throw LedgerError(.storage, "cannot write the ledger secret to \(path)")
         }
-        return LedgerSecret(keyBytes: key.withUnsafeBytes { Array($0) })
+        return LedgerSecret(key: key)
     }
 
     /// HMAC-SHA256 of a document's type and normalised number.

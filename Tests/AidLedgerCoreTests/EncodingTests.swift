@@ -14,6 +14,11 @@ import Testing
         .recipientRegistered(RecipientRegistered(
             recipient: "R-1", kind: .household, householdSize: 5, category: .fallenServicemenFamily, area: .urban, settlement: "Луцьк",
             documents: [DocumentHash(type: .passport, hash: Array(repeating: 0xab, count: 32))])),
+        .recipientRegistered(RecipientRegistered(
+            recipient: "R-2", kind: .individual, householdSize: 1, category: .idp, area: .rural, settlement: "Село", documents: [],
+            personal: Array(repeating: 0x5a, count: 77))),
+        .recipientUpdated(RecipientUpdated(recipient: "R-2", personal: [1, 2, 3], addedDocuments: [DocumentHash(type: .unzr, hash: Array(repeating: 1, count: 32))])),
+        .recipientErased(RecipientErased(recipient: "R-2", reason: "request")),
         .goodsReceived(GoodsReceived(donor: "A", campaign: nil, item: "food-kit", quantity: 3474, valuePerUnit: 85_000, expires: date, document: "накладна 5")),
         .goodsReceived(GoodsReceived(donor: "A", campaign: "WINTER", item: "food-kit", quantity: 1, valuePerUnit: 1, expires: nil, document: "")),
         .cashReceived(CashReceived(donor: "CITY", campaign: "CASH", amount: 1_800_000, document: "order")),
@@ -68,6 +73,26 @@ import Testing
         #expect(throws: DecodeError.unsupportedSchemaVersion(type: "donor_registered", version: 9)) {
             try EventRecord.decode(position: 1, stored: future)
         }
+    }
+
+    @Test func aRecipientRecordedUnderSchemaOneStillReads() throws {
+        // Schema 1 had no personal data: the same bytes without the trailing presence flag.
+        let v1 = RecipientRegistered(recipient: "R-OLD", kind: .household, householdSize: 3, category: .veteran, area: .urban, settlement: "Lutsk", documents: [])
+        let (_, stored) = EventRecord.seal(
+            position: 1, eventID: EventID.make(atMicros: 0), commandID: "c", recordedAt: 0, businessDate: Self.date, actor: "a", site: "",
+            event: .recipientRegistered(v1), previousHash: EventRecord.genesisHash)
+        var body = Array(stored.dropLast(32))
+        #expect(body.last == 0)
+        body.removeLast()
+        body[3] = 1  // schema version 1
+        // Fix the payload length (one byte shorter): it is the varint just before the payload.
+        var w = ByteWriter()
+        v1.encode(into: &w)
+        let payloadLength = w.bytes.count - 1
+        let payloadStart = body.count - payloadLength
+        body[payloadStart - 1] = UInt8(payloadLength)
+        let old = try EventRecord.decode(position: 1, stored: body + Array(repeating: 0, count: 32))
+        #expect(old.event == .recipientRegistered(v1))
     }
 
     @Test func amountsAreParsedExactlyAndPrintedWithSeparators() throws {
