@@ -73,6 +73,9 @@ public struct ByteReader {
 
     public mutating func raw(_ n: Int) throws(DecodeError) -> [UInt8] { Array(try take(n)) }
 
+    /// What `ByteWriter.blob` wrote.
+    public mutating func blob() throws(DecodeError) -> [UInt8] { try raw(try count()) }
+
     public mutating func optional<T>(_ read: (inout ByteReader) throws -> T) throws -> T? {
         try bool() ? try read(&self) : nil
     }

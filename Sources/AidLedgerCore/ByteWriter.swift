@@ -50,6 +50,12 @@ public struct ByteWriter: Sendable {
 
     public mutating func raw(_ b: some Sequence<UInt8>) { bytes.append(contentsOf: b) }
 
+    /// A length, then the bytes.
+    public mutating func blob(_ b: [UInt8]) {
+        varint(UInt64(b.count))
+        bytes.append(contentsOf: b)
+    }
+
     /// An optional value: a presence byte, then the value.
     public mutating func optional<T>(_ v: T?, _ write: (inout ByteWriter, T) -> Void) {
         if let v {

@@ -157,38 +157,31 @@ extension Ledger {
     }
 
     func donor(_ txn: borrowing some KeyValueStore & ~Copyable, _ id: String) throws -> DonorRegistered {
-        guard let d = try store.registered(txn, .donor, id, as: DonorRegistered.self) else {
-            throw LedgerError(.unknownDonor, "there is no donor \(id); add it first with `aidledger donor add`")
-        }
-        return d
+        try registered(txn, .donor, id, .unknownDonor, "there is no donor \(id); add it first with `aidledger donor add`")
     }
 
     func site(_ txn: borrowing some KeyValueStore & ~Copyable, _ id: String) throws -> SiteRegistered {
-        guard let s = try store.registered(txn, .site, id, as: SiteRegistered.self) else {
-            throw LedgerError(.unknownSite, "there is no site \(id); add it first with `aidledger site add`")
-        }
-        return s
+        try registered(txn, .site, id, .unknownSite, "there is no site \(id); add it first with `aidledger site add`")
     }
 
     func item(_ txn: borrowing some KeyValueStore & ~Copyable, _ id: String) throws -> ItemRegistered {
-        guard let i = try store.registered(txn, .item, id, as: ItemRegistered.self) else {
-            throw LedgerError(.unknownItem, "there is no item \(id) in the catalogue; add it first with `aidledger item add`")
-        }
-        return i
+        try registered(txn, .item, id, .unknownItem, "there is no item \(id) in the catalogue; add it first with `aidledger item add`")
     }
 
     func campaign(_ txn: borrowing some KeyValueStore & ~Copyable, _ id: String) throws -> CampaignCreated {
-        guard let c = try store.registered(txn, .campaign, id, as: CampaignCreated.self) else {
-            throw LedgerError(.unknownCampaign, "there is no campaign \(id); add it first with `aidledger campaign add`")
-        }
-        return c
+        try registered(txn, .campaign, id, .unknownCampaign, "there is no campaign \(id); add it first with `aidledger campaign add`")
     }
 
     func recipient(_ txn: borrowing some KeyValueStore & ~Copyable, _ id: String) throws -> RecipientRegistered {
-        guard let r = try store.registered(txn, .recipient, id, as: RecipientRegistered.self) else {
-            throw LedgerError(.unknownRecipient, "there is no recipient \(id); register them first with `aidledger recipient register`")
-        }
-        return r
+        try registered(txn, .recipient, id, .unknownRecipient, "there is no recipient \(id); register them first with `aidledger recipient register`")
+    }
+
+    /// A registration, or the rejection that names what is missing and how to add it.
+    private func registered<P: EventPayload>(
+        _ txn: borrowing some KeyValueStore & ~Copyable, _ kind: LedgerStore.Kind, _ id: String, _ code: LedgerError.Code, _ missing: @autoclosure () -> String
+    ) throws -> P {
+        guard let payload = try store.registered(txn, kind, id, as: P.self) else { throw LedgerError(code, missing()) }
+        return payload
     }
 
     func requireDate(_ date: BusinessDate, in campaign: CampaignCreated) throws {

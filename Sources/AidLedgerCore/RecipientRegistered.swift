@@ -41,10 +41,7 @@ public struct RecipientRegistered: EventPayload {
             w.string(d.type.rawValue)
             w.raw(d.hash)
         }
-        w.optional(personal) { w, p in
-            w.varint(UInt64(p.count))
-            w.raw(p)
-        }
+        w.optional(personal) { $0.blob($1) }
     }
 
     public static func decode(_ r: inout ByteReader, version: UInt8) throws -> Self {
@@ -52,7 +49,7 @@ public struct RecipientRegistered: EventPayload {
             recipient: try r.string(), kind: try .decode(&r), householdSize: try r.int(), category: try .decode(&r),
             area: try .decode(&r), settlement: try r.string(),
             documents: try r.array { DocumentHash(type: try .decode(&$0), hash: try $0.raw(32)) },
-            personal: version >= 2 ? try r.optional { try $0.raw(try $0.count()) } : nil
+            personal: version >= 2 ? try r.optional { try $0.blob() } : nil
         )
     }
 

@@ -16,10 +16,7 @@ public struct RecipientUpdated: EventPayload {
 
     public func encode(into w: inout ByteWriter) {
         w.string(recipient)
-        w.optional(personal) { w, p in
-            w.varint(UInt64(p.count))
-            w.raw(p)
-        }
+        w.optional(personal) { $0.blob($1) }
         w.array(addedDocuments) { w, d in
             w.string(d.type.rawValue)
             w.raw(d.hash)
@@ -27,7 +24,7 @@ public struct RecipientUpdated: EventPayload {
     }
 
     public static func decode(_ r: inout ByteReader, version: UInt8) throws -> Self {
-        Self(recipient: try r.string(), personal: try r.optional { try $0.raw(try $0.count()) },
+        Self(recipient: try r.string(), personal: try r.optional { try $0.blob() },
              addedDocuments: try r.array { DocumentHash(type: try .decode(&$0), hash: try $0.raw(32)) })
     }
 
