@@ -50,13 +50,16 @@ public struct DemoScenario {
             ["donor": ["CARITAS", "UNICEF", "CITY"], "item": catalogue.map(\.0), "rule": ["food-kit:1/30d/household", "hygiene-set:1/30d/person"]])
         add("campaign.add", start, ["id": "CASH-AID", "name": "Targeted cash aid", "from": start.description, "to": today.adding(days: 90).description],
             ["donor": ["CITY"]])
-        add("intake.goods", start, ["site": "WH-CENTRAL", "donor": "CARITAS", "item": "food-kit", "quantity": "400", "document": "waybill 118"])
-        add("intake.goods", start, ["site": "WH-CENTRAL", "donor": "CARITAS", "item": "hygiene-set", "quantity": "600", "document": "waybill 119"])
-        add("intake.goods", start, ["site": "WH-CENTRAL", "donor": "CITY", "campaign": "WINTER", "item": "food-kit", "quantity": "150", "value": "790.00", "document": "act 23/1"])
-        add("intake.goods", start.adding(days: 3), ["site": "WH-CENTRAL", "donor": "UNICEF", "campaign": "WINTER", "item": "winter-box", "quantity": "80", "document": "acceptance act 7"])
-        add("intake.goods", start.adding(days: 3), ["site": "WH-CENTRAL", "donor": "CARITAS", "item": "baby-food", "quantity": "120", "expires": today.adding(days: 200).description, "document": "waybill 131"])
-        add("intake.cash", start, ["donor": "CITY", "campaign": "CASH-AID", "amount": "18000.00", "document": "budget order 41"])
-        for (site, food, hygiene, boxes, baby) in [("DP-CENTRE", "300", "380", "50", "80"), ("DP-VILLAGE", "150", "180", "20", "30")] {
+        // Stock in proportion to the households served (the default demo is one city centre's quarter).
+        let scale = max(1, households / 120)
+        func q(_ n: Int) -> String { String(n * scale) }
+        add("intake.goods", start, ["site": "WH-CENTRAL", "donor": "CARITAS", "item": "food-kit", "quantity": q(400), "document": "waybill 118"])
+        add("intake.goods", start, ["site": "WH-CENTRAL", "donor": "CARITAS", "item": "hygiene-set", "quantity": q(600), "document": "waybill 119"])
+        add("intake.goods", start, ["site": "WH-CENTRAL", "donor": "CITY", "campaign": "WINTER", "item": "food-kit", "quantity": q(150), "value": "790.00", "document": "act 23/1"])
+        add("intake.goods", start.adding(days: 3), ["site": "WH-CENTRAL", "donor": "UNICEF", "campaign": "WINTER", "item": "winter-box", "quantity": q(80), "document": "acceptance act 7"])
+        add("intake.goods", start.adding(days: 3), ["site": "WH-CENTRAL", "donor": "CARITAS", "item": "baby-food", "quantity": q(120), "expires": today.adding(days: 200).description, "document": "waybill 131"])
+        add("intake.cash", start, ["donor": "CITY", "campaign": "CASH-AID", "amount": q(18000), "document": "budget order 41"])
+        for (site, food, hygiene, boxes, baby) in [("DP-CENTRE", q(300), q(380), q(50), q(80)), ("DP-VILLAGE", q(150), q(180), q(20), q(30))] {
             add("transfer", start.adding(days: 4), ["from": "WH-CENTRAL", "to": site, "item": "food-kit", "quantity": food])
             add("transfer", start.adding(days: 4), ["from": "WH-CENTRAL", "to": site, "item": "hygiene-set", "quantity": hygiene])
             add("transfer", start.adding(days: 4), ["from": "WH-CENTRAL", "to": site, "item": "winter-box", "quantity": boxes])

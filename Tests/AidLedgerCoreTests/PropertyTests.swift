@@ -60,14 +60,18 @@ import Testing
 }
 
 /// Hostile bytes for the record decoder and hostile lines for the import parser: errors, never a crash or a hang.
+/// `AIDLEDGER_FUZZ_ITERATIONS=N` (and `AIDLEDGER_FUZZ_SEED`) turn the short run into a long one.
 @Suite struct FuzzTests {
+    static let scale = Int(ProcessInfo.processInfo.environment["AIDLEDGER_FUZZ_ITERATIONS"] ?? "") ?? 1
+    static let seed = UInt64(ProcessInfo.processInfo.environment["AIDLEDGER_FUZZ_SEED"] ?? "") ?? 99
+
     @Test func randomAndMutatedRecordsDecodeOrFailCleanly() throws {
-        var rng = SplitMix64(seed: 99)
+        var rng = SplitMix64(seed: Self.seed)
         let t = try TestLedger()
         try t.standardWorld()
         var stored: [[UInt8]] = []
         try t.ledger.forEachRecord { _, bytes in stored.append(bytes) }
-        for _ in 0..<20_000 {
+        for _ in 0..<max(20_000, Self.scale) {
             var bytes = stored[rng.next(stored.count)]
             switch rng.next(4) {
             case 0: bytes[rng.next(bytes.count)] = UInt8(truncatingIfNeeded: rng.next())
@@ -80,11 +84,12 @@ import Testing
     }
 
     @Test func mutatedImportLinesAreRejectedWithACodeAndNeverAccepted() throws {
-        var rng = SplitMix64(seed: 5)
+        var rng = SplitMix64(seed: Self.seed &+ 5)
         let good = DemoScenario(seed: 2, households: 10).commands().map(\.json.serialized)
         let junk: [String] = ["{", "}", "[", "\"", "\\u00", "\u{FEFF}", "\r", "\u{0}", "1e999", "-0", "null", "{}", "[]", ":", ","]
         var text = ""
-        for _ in 0..<3_000 {
+        let lineCount = max(3_000, Self.scale / 10)
+        for _ in 0..<lineCount {
             var line = Array(good[rng.next(good.count)])
             for _ in 0..<(1 + rng.next(3)) {
                 let at = rng.next(line.count + 1)
@@ -93,7 +98,7 @@ import Testing
             text += String(line) + (rng.next(2) == 0 ? "\n" : "\r\n")
         }
         let lines = JSONLImport.parse(text, actor: "fuzz")
-        #expect(lines.count > 2_500)
+        #expect(lines.count > lineCount * 8 / 10)
         // Whatever parsed is then checked by the ledger like any other command; nothing crashes on the way.
         let t = try TestLedger()
         let commands = lines.compactMap { try? $0.command.get() }
