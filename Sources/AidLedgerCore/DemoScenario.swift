@@ -51,7 +51,7 @@ public struct DemoScenario {
         add("campaign.add", start, ["id": "CASH-AID", "name": "Targeted cash aid", "from": start.description, "to": today.adding(days: 90).description],
             ["donor": ["CITY"]])
         // Stock in proportion to the households served (the default demo is one city centre's quarter).
-        let scale = max(1, households / 120)
+        let scale = max(1, (households + 119) / 120)
         func q(_ n: Int) -> String { String(n * scale) }
         add("intake.goods", start, ["site": "WH-CENTRAL", "donor": "CARITAS", "item": "food-kit", "quantity": q(400), "document": "waybill 118"])
         add("intake.goods", start, ["site": "WH-CENTRAL", "donor": "CARITAS", "item": "hygiene-set", "quantity": q(600), "document": "waybill 119"])
