@@ -77,28 +77,36 @@ let benchmarks: @Sendable () -> Void = {
         ledger.close()
     }
 
-    Benchmark("Rebuild of all projections", configuration: .init(maxIterations: 10)) { benchmark in
+    Benchmark("Rebuild of all projections", configuration: .init(maxIterations: 5)) { benchmark in
         let (ledger, _) = try freshLedger(households: 2_000)
+        benchmark.startMeasurement()
         for _ in benchmark.scaledIterations { blackHole(try ledger.rebuild()) }
+        benchmark.stopMeasurement()
         ledger.close()
     }
 
-    Benchmark("As-of report over the whole log", configuration: .init(maxIterations: 20)) { benchmark in
+    Benchmark("As-of report over the whole log", configuration: .init(maxIterations: 5)) { benchmark in
         let (ledger, _) = try freshLedger(households: 2_000)
         let from = try BusinessDate.parse("2014-01-01", field: "from")
+        benchmark.startMeasurement()
+        defer { benchmark.stopMeasurement() }
         for _ in benchmark.scaledIterations { blackHole(try ledger.report(from: from, to: .today(), as: .position(ledger.head().position - 10))) }
         ledger.close()
     }
 
-    Benchmark("Verify", configuration: .init(maxIterations: 50)) { benchmark in
+    Benchmark("Verify", configuration: .init(maxIterations: 5)) { benchmark in
         let (ledger, _) = try freshLedger(households: 2_000)
+        benchmark.startMeasurement()
         for _ in benchmark.scaledIterations { blackHole(try ledger.verify()) }
+        benchmark.stopMeasurement()
         ledger.close()
     }
 
-    Benchmark("Balance lookup", configuration: .init(maxIterations: 100_000)) { benchmark in
+    Benchmark("Balance lookup", configuration: .init(scalingFactor: .kilo, maxIterations: 100)) { benchmark in
         let (ledger, _) = try freshLedger(households: 200)
+        benchmark.startMeasurement()
         for i in benchmark.scaledIterations { blackHole(try ledger.recipientBalance(String(format: "R-%06d", i % 200 + 1))) }
+        benchmark.stopMeasurement()
         ledger.close()
     }
 
