@@ -83,9 +83,11 @@ extension Ledger {
     private func countReach(_ scope: [String], _ recipientID: String, _ sign: Int64, in txn: borrowing some KeyValueStore & ~Copyable) throws {
         let events = try store.add(txn, store.totals, LedgerStore.key(["reach"] + scope + [recipientID]), sign)
         guard (sign > 0 && events == 1) || (sign < 0 && events == 0) else { return }
-        guard let r = try store.registered(txn, .recipient, recipientID, as: RecipientRegistered.self) else {
+        // Only the first fields are needed: read them, not the documents and sealed data after them.
+        guard let bytes = try txn.get(store.registry, LedgerStore.Kind.recipient.key(recipientID)) else {
             throw LedgerError(.corruptRecord, "recipient \(recipientID) is missing from the projections")
         }
+        let r = try RecipientRegistered.Attributes(bytes)
         for (name, amount) in [
             ("recipients", 1), (r.kind == .household ? "households" : "individuals", 1), ("people", r.householdSize),
             ("category/" + r.category.rawValue, 1), ("area/" + r.area.rawValue, 1),

@@ -63,6 +63,25 @@ public struct RecipientRegistered: EventPayload {
     }
 }
 
+extension RecipientRegistered {
+    /// What reports count of a recipient, read from the head of a stored registration (schema byte first).
+    struct Attributes {
+        var kind: RecipientKind
+        var householdSize: Int64
+        var category: RecipientCategory
+        var area: Area
+
+        init(_ stored: [UInt8]) throws {
+            var r = ByteReader(stored, offset: 1)
+            _ = try r.string()
+            kind = try .decode(&r)
+            householdSize = try r.int()
+            category = try .decode(&r)
+            area = try .decode(&r)
+        }
+    }
+}
+
 /// An identity document seen only through its keyed hash.
 public struct DocumentHash: Sendable, Equatable, Hashable {
     public var type: DocumentType

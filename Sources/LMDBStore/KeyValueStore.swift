@@ -1,3 +1,5 @@
+import Glibc
+
 /// What the ledger's projections need of a store: point reads and writes and ordered prefix scans.
 ///
 /// An LMDB `Transaction` is one; `MemoryStore` is another, used to replay the log into memory
@@ -35,7 +37,7 @@ public final class MemoryStore: KeyValueStore {
 
     public func forEach(_ db: Database, prefix: [UInt8], _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool) throws {
         guard let table = tables[db.dbi] else { return }
-        for key in table.keys.filter({ $0.starts(with: prefix) }).sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+        for key in table.keys.filter({ $0.starts(with: prefix) }).sorted(by: MemoryStore.precedes) {
             let value = table[key]!
             let go = try key.withUnsafeBytes { k in try value.withUnsafeBytes { v in try body(k, v) } }
             if !go { return }
@@ -44,7 +46,18 @@ public final class MemoryStore: KeyValueStore {
 
     /// Every entry of a database in key order.
     public func sortedEntries(_ db: Database) -> [(key: [UInt8], value: [UInt8])] {
-        (tables[db.dbi] ?? [:]).sorted { $0.key.lexicographicallyPrecedes($1.key) }.map { ($0.key, $0.value) }
+        (tables[db.dbi] ?? [:]).sorted { MemoryStore.precedes($0.key, $1.key) }.map { ($0.key, $0.value) }
+    }
+
+    /// LMDB's default key order: bytes compared as unsigned, a shorter key first when it is a prefix.
+    static func precedes(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        a.withUnsafeBufferPointer { x in
+            b.withUnsafeBufferPointer { y in
+                guard let xs = x.baseAddress, let ys = y.baseAddress else { return x.count < y.count }
+                let c = memcmp(xs, ys, min(x.count, y.count))
+                return c != 0 ? c < 0 : x.count < y.count
+            }
+        }
     }
 }
 
