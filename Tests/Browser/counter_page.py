@@ -39,7 +39,22 @@ try:
     wait.until(lambda d: stock_units("food-kit") is not None)
     seen["stock_before"] = stock_units("food-kit")
 
-    driver.find_element(By.ID, "find-id").send_keys(recipient)
+    # Register the household at the counter, with its name kept only encrypted.
+    driver.find_element(By.ID, "reg-id").send_keys(recipient)
+    Select(driver.find_element(By.ID, "reg-kind")).select_by_value("household")
+    size = driver.find_element(By.ID, "reg-size")
+    size.clear()
+    size.send_keys("3")
+    Select(driver.find_element(By.ID, "reg-category")).select_by_value("idp")
+    driver.find_element(By.ID, "reg-settlement").send_keys("Kalush")
+    driver.find_element(By.ID, "reg-name").send_keys("Ірина Бондар")
+    driver.find_element(By.ID, "reg-document").send_keys("idp_certificate:4401-777888")
+    driver.find_element(By.ID, "register-button").click()
+    wait.until(lambda d: d.find_element(By.ID, "card-id").text == recipient)
+    seen["registered_name_shown"] = "Ірина Бондар" in driver.find_element(By.ID, "card-info").text
+
+    # Find the household again by its document, as at the next visit.
+    driver.find_element(By.ID, "find-doc").send_keys("idp_certificate:4401-777888")
     driver.find_element(By.ID, "find-button").click()
     wait.until(lambda d: d.find_element(By.ID, "card-id").text == recipient)
     seen["eligible_before"] = "✔" in driver.find_element(By.CSS_SELECTOR, "#entitlement-table tr[data-rule-item='food-kit']").text
@@ -65,6 +80,10 @@ try:
 
     driver.find_element(By.ID, "lang").click()
     seen["title_en"] = driver.find_element(By.CSS_SELECTOR, "h1").text
+
+    # Print the receipt: the browser's print-to-PDF of the page holds the receipt's position and hash.
+    pdf = driver.print_page()
+    seen["receipt_printable"] = len(pdf) > 1000
 finally:
     driver.quit()
 print(json.dumps(seen))

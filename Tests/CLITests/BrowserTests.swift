@@ -13,8 +13,6 @@ import Testing
             return
         }
         #expect(try cli("demo", "--households", "30").status == 0)
-        #expect(try cli("recipient", "register", "--id", "R-WEB-1", "--kind", "household", "--size", "3", "--category", "idp",
-                        "--area", "urban", "--settlement", "Kalush").status == 0)
         let token = try cli("token", "create", "--role", "warehouse", "--name", "counter-7").out.trimmingCharacters(in: .whitespacesAndNewlines)
         let server = try cli.start(["serve", "--port", "0"])
         defer { server.terminate(); server.waitUntilExit() }
@@ -27,6 +25,7 @@ import Testing
             return
         }
         #expect(seen["title_uk"] == .string("AidLedger — видача допомоги"))
+        #expect(seen["registered_name_shown"] == .bool(true))
         #expect(seen["eligible_before"] == .bool(true))
         guard case .number(let before)? = seen["stock_before"], case .number(let after)? = seen["stock_after"] else {
             Issue.record("no stock figures: \(run.out)")
@@ -37,6 +36,10 @@ import Testing
         #expect(seen["next_date_shown"] == .bool(true))
         #expect(seen["second_issue_error"]?.stringValue?.contains("entitlement_exceeded") == true)
         #expect(seen["title_en"] == .string("AidLedger — aid distribution"))
+        #expect(seen["receipt_printable"] == .bool(true))
+        // The name typed at the counter is nowhere in the data file.
+        let data = try Data(contentsOf: URL(fileURLWithPath: cli.data + "/events/data.mdb"))
+        #expect(data.range(of: Data("Ірина Бондар".utf8)) == nil)
         // The ledger holds exactly one issuance for the household, recorded under the token's name.
         let log = try cli("log", "--entity", "R-WEB-1", "--type", "goods_issued", "--json").out
         #expect(log.split(separator: "\n").count == 1)
