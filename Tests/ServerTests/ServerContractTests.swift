@@ -1,0 +1,111 @@
+import AidLedgerCore
+import AidLedgerServer
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// Every endpoint for every role, the same household from many tablets at once, and hostile requests.
+@Suite struct ServerContractTests {
+    let f: ServerFixture
+
+    init() throws { f = try ServerFixture() }
+
+    /// Who may call what (from docs and openapi.yaml): the roles allowed for each route; nil means open to all.
+    static let allowed: [String: Set<Role>?] = [
+        "get /": nil, "get /openapi.yaml": nil, "get /health": nil, "get /ready": nil, "get /metrics": nil,
+        "get /api/me": Set(Role.allCases),
+        "post /api/commands": [.warehouse, .admin],  // for the void sent here; each verb has its roles (Role.mayRun)
+        "get /api/registry/{kind}": Set(Role.allCases),
+        "get /api/balance/{kind}/{id}": Set(Role.allCases),
+        "get /api/recipients/find": [.warehouse, .admin],
+        "get /api/log": [.accountant, .auditor, .admin],
+        "get /api/report": [.accountant, .auditor, .admin],
+        "get /api/reconcile": [.accountant, .auditor, .admin],
+        "get /api/verify": [.accountant, .auditor, .admin],
+        "get /api/export": [.accountant, .auditor, .admin],
+        "get /api/tokens": [.admin],
+        "post /api/tokens": [.admin],
+        "delete /api/tokens/{name}": [.admin],
+    ]
+
+    static func uri(_ path: String) -> String {
+        path.replacingOccurrences(of: "{kind}/{id}", with: "site/DP-CENTRE").replacingOccurrences(of: "{kind}", with: "site")
+            .replacingOccurrences(of: "{name}", with: "nobody") + (path.hasSuffix("find") ? "?document=passport:AB000000" : path.hasSuffix("report") ? "?from=2026-01-01&to=2026-12-31" : "")
+    }
+
+    @Test func everyEndpointAnswersEveryRoleAsDocumented() async throws {
+        #expect(Set(f.server.routes.map { "\($0.method) \($0.path)" }) == Set(Self.allowed.keys))
+        try await f.live { client in
+            for route in f.server.routes {
+                let key = "\(route.method) \(route.path)"
+                let method: HTTPRequest.Method = route.method == "post" ? .post : route.method == "delete" ? .delete : .get
+                let payload = route.path == "/api/tokens" ? ByteBuffer(string: #"{"name":"t-\#(UUID().uuidString.prefix(8))","role":"auditor"}"#)
+                    : route.path == "/api/commands" ? ByteBuffer(string: #"{"command":"void","command-id":"v-\#(UUID().uuidString.prefix(8))","position":"999999","reason":"x"}"#) : nil
+                for role in [nil] + Role.allCases.map(Optional.some) {
+                    let r = try await client.execute(uri: Self.uri(route.path), method: method, headers: f.headers(role), body: payload)
+                    let expected = Self.allowed[key]!
+                    if expected == nil {
+                        #expect(r.status == .ok, "\(key) open to all, got \(r.status)")
+                    } else if role == nil {
+                        #expect(r.status == .unauthorized, "\(key) without a token gave \(r.status)")
+                    } else if !expected!.contains(role!) {
+                        #expect(r.status == .forbidden, "\(key) as \(role!) gave \(r.status)")
+                        #expect(body(r).contains("\"code\":\"forbidden\""))
+                    } else {
+                        #expect(r.status != .unauthorized && r.status != .forbidden, "\(key) as \(role!) gave \(r.status)")
+                    }
+                    if r.status.code >= 400 { #expect(body(r).contains("\"code\":"), "\(key): an error without a code") }
+                }
+            }
+        }
+    }
+
+    @Test func manyTabletsIssuingToTheSameHouseholdInsideItsWindowIssueExactlyOnce() async throws {
+        let before = try f.ledger.head().position
+        try await f.live { client in
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for i in 0..<32 {
+                    group.addTask {
+                        let body = ByteBuffer(string: #"{"command":"issue","command-id":"tablet-\#(i)","site":"DP-CENTRE","recipient":"R-000019","campaign":"WINTER","item":["food-kit"]}"#)
+                        return try await client.execute(uri: "/api/commands", method: .post, headers: f.headers(.warehouse), body: body).status
+                    }
+                }
+                return try await group.reduce(into: [HTTPResponse.Status]()) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == .created }.count == 1)
+            #expect(statuses.filter { $0 == .unprocessableContent }.count == 31)
+        }
+        #expect(try f.ledger.head().position == before + 1)
+    }
+
+    @Test func hostileRequestsGetA4xxWithACodeAndWriteNothing() async throws {
+        let before = try f.ledger.head()
+        let bodies = [
+            #"{"command":"issue""#,
+            #"[1,2,3]"#,
+            #"{"command":5}"#,
+            #"{"command":"issue","command-id":"h1","site":"DP-CENTRE","recipient":"R-000001","campaign":"WINTER","item":{"a":1}}"#,
+            #"{"command":"issue","command-id":"h2","site":"DP-CENTRE","recipient":"R-000001","campaign":"WINTER","item":["food-kit"],"colour":"red"}"#,
+            #"{"command":"issue","command-id":"h3","site":"DP-CENTRE","recipient":"R-000001","campaign":"WINTER","item":["food-kit:99999999999999999999"]}"#,
+            #"{"command":"intake.cash","command-id":"h4","donor":"CITY","campaign":"CASH-AID","amount":1e308,"document":"x"}"#,
+            #"{"command":"issue","command-id":"h5","site":"../etc/passwd","recipient":"R-000001","campaign":"WINTER","item":["food-kit"]}"#,
+            #"{"command":"issue","command-id":"h6","site":"DP-CENTRE","recipient":"R-0\u0000001","campaign":"WINTER","item":["food-kit"]}"#,
+            #"{"command":"issue","command-id":"h/7","site":"DP-CENTRE","recipient":"R-000001","campaign":"WINTER","item":["food-kit"]}"#,
+            #"{"command":"drop.table","command-id":"h8"}"#,
+        ]
+        try await f.live { client in
+            for b in bodies {
+                let r = try await client.execute(uri: "/api/commands", method: .post, headers: f.headers(.admin), body: ByteBuffer(string: b))
+                #expect((400..<500).contains(r.status.code), "\(b) gave \(r.status)")
+                #expect(body(r).contains("\"code\":"), "\(b): \(body(r))")
+            }
+            var wrong = f.headers(nil)
+            wrong[.authorization] = "Bearer alt_0000"
+            #expect(try await client.execute(uri: "/api/commands", method: .post, headers: wrong, body: ByteBuffer(string: bodies[4])).status == .unauthorized)
+            wrong[.authorization] = "Basic abc"
+            #expect(try await client.execute(uri: "/api/me", method: .get, headers: wrong).status == .unauthorized)
+        }
+        #expect(try f.ledger.head() == before)
+    }
+}
