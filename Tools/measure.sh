@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One run, one machine: the raw LMDB and SHA-256 limits (Tools/limit) and the project's equivalents
-# (aidledger-bench), each figure with its ratio to its limit. Usage: Tools/measure.sh [HOUSEHOLDS]
+# (aidledger-bench), each figure with its ratio to its limit, then the HTTP load test (Tools/http-load.sh).
+# The whole table of docs/PERFORMANCE.md. Usage: Tools/measure.sh [HOUSEHOLDS]   (SKIP_HTTP=1 to leave out HTTP)
 set -euo pipefail
 cd "$(dirname "$0")"
 HOUSEHOLDS=${1:-20000}
@@ -29,3 +30,8 @@ for name, mine, limit, what in rows:
 print(f"{'recipient balance lookup, median (µs)':58} {p['recipient_balance_median_us']:12.1f}")
 print(f"{'data file / raw record bytes':58} {p['data_file_to_record_bytes']:12.2f}")
 PY
+if [ -z "${SKIP_HTTP:-}" ]; then
+  echo
+  echo "HTTP: 64 clients issuing single kits for 15 s"
+  bash ./http-load.sh 15 64 | tail -2
+fi
