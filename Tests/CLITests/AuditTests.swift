@@ -36,6 +36,21 @@ import Testing
         #expect(try cli("reconcile").status == 0)
     }
 
+    @Test func aRebuildInterruptedHalfWayChangesNothing() throws {
+        // A bigger ledger, so the rebuild is still running when it is stopped.
+        let big = CLI()
+        #expect(try big("demo", "--households", "3000").status == 0)
+        for delay in [0.05, 0.15, 0.3] {
+            let rebuild = try big.start(["rebuild"])
+            Thread.sleep(forTimeInterval: delay)
+            kill(rebuild.processIdentifier, SIGKILL)
+            rebuild.waitUntilExit()
+            #expect(try big("rebuild", "--check").status == 0)
+            #expect(try big("verify").status == 0)
+        }
+        #expect(try big("reconcile").status == 0)
+    }
+
     @Test func anExportVerifiesAndReplaysElsewhereWithTheSameHeadAndBalances() throws {
         let export = cli.directory + "/export.jsonl"
         #expect(try cli("export", "--format", "jsonl", "-o", export).status == 0)
