@@ -17,28 +17,34 @@ extension Transaction: KeyValueStore {}
 /// An in-memory store with the same interface as a transaction, keyed by database: a replay of the
 /// log writes its projections here.
 public final class MemoryStore: KeyValueStore {
-    public private(set) var tables: [UInt32: [[UInt8]: [UInt8]]] = [:]
+    private var tables: [UInt32: [Key: [UInt8]]] = [:]
+
+    /// A key hashed as one run of bytes (an array of bytes hashes byte by byte, which is slow).
+    struct Key: Hashable {
+        let bytes: [UInt8]
+        func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
+    }
 
     public init() {}
 
     public func get(_ db: Database, _ key: [UInt8]) throws -> [UInt8]? {
-        tables[db.dbi]?[key]
+        tables[db.dbi]?[Key(bytes: key)]
     }
 
     public func put(_ db: Database, _ key: [UInt8], _ value: [UInt8], options: Transaction.PutOptions = []) throws {
-        if options.contains(.noOverwrite), tables[db.dbi]?[key] != nil { throw LMDBError.keyExists }
-        tables[db.dbi, default: [:]][key] = value
+        if options.contains(.noOverwrite), tables[db.dbi]?[Key(bytes: key)] != nil { throw LMDBError.keyExists }
+        tables[db.dbi, default: [:]][Key(bytes: key)] = value
     }
 
     @discardableResult
     public func delete(_ db: Database, _ key: [UInt8]) throws -> Bool {
-        tables[db.dbi]?.removeValue(forKey: key) != nil
+        tables[db.dbi]?.removeValue(forKey: Key(bytes: key)) != nil
     }
 
     public func forEach(_ db: Database, prefix: [UInt8], _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool) throws {
         guard let table = tables[db.dbi] else { return }
-        for key in table.keys.filter({ $0.starts(with: prefix) }).sorted(by: MemoryStore.precedes) {
-            let value = table[key]!
+        for key in table.keys.map(\.bytes).filter({ $0.starts(with: prefix) }).sorted(by: MemoryStore.precedes) {
+            let value = table[Key(bytes: key)]!
             let go = try key.withUnsafeBytes { k in try value.withUnsafeBytes { v in try body(k, v) } }
             if !go { return }
         }
@@ -46,7 +52,7 @@ public final class MemoryStore: KeyValueStore {
 
     /// Every entry of a database in key order.
     public func sortedEntries(_ db: Database) -> [(key: [UInt8], value: [UInt8])] {
-        (tables[db.dbi] ?? [:]).sorted { MemoryStore.precedes($0.key, $1.key) }.map { ($0.key, $0.value) }
+        (tables[db.dbi] ?? [:]).map { ($0.key.bytes, $0.value) }.sorted { MemoryStore.precedes($0.0, $1.0) }
     }
 
     /// LMDB's default key order: bytes compared as unsigned, a shorter key first when it is a prefix.
