@@ -5,14 +5,14 @@
 SWIFT ?= swift
 DATA ?= ./aidledger-data
 BIN = .build/debug/aidledger
-APT_PACKAGES = liblmdb-dev lmdb-utils pkg-config
+APT_PACKAGES = liblmdb-dev lmdb-utils pkg-config libssl-dev
 TEST_APT_PACKAGES = hledger chromium chromium-driver python3-selenium
 
 .PHONY: run balances test build deps test-deps demo clean
 
-## Installs Debian's LMDB (and its tools) when missing; needs root or sudo.
+## Installs Debian's LMDB (and its tools) and libcrypto when missing; needs root or sudo.
 deps:
-	@if ! pkg-config --exists lmdb 2>/dev/null || ! command -v mdb_stat >/dev/null 2>&1; then \
+	@if ! pkg-config --exists lmdb libcrypto 2>/dev/null || ! command -v mdb_stat >/dev/null 2>&1; then \
 		echo "installing $(APT_PACKAGES)"; \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(APT_PACKAGES) >/dev/null; \

@@ -22,6 +22,12 @@ let package = Package(
             pkgConfig: "lmdb",
             providers: [.apt(["liblmdb-dev"])]
         ),
+        // Debian's libcrypto, for SHA-256 over the whole log at the speed of the machine (verify).
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
         // The storage layer: a thin, safe Swift wrapper over LMDB.
         .target(name: "LMDBStore", dependencies: ["CLMDB"]),
         // The ledger domain: events, commands, invariants, projections, the hash chain.
@@ -29,6 +35,7 @@ let package = Package(
             name: "AidLedgerCore",
             dependencies: [
                 "LMDBStore",
+                "COpenSSL",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

@@ -1,3 +1,5 @@
+import COpenSSL
+import Glibc
 import Crypto
 import LMDBStore
 
@@ -33,8 +35,12 @@ extension Ledger {
             var expected: UInt64 = 1
             var bad: (UInt64, String)?
             try txn.forEach(store.log) { key, value in
-                let position = LedgerStore.readBE64(key)
-                guard key.count == 8, position == expected else {
+                guard key.count == 8 else {
+                    bad = (expected, "a record key is not a position")
+                    return false
+                }
+                let position = UInt64(bigEndian: key.loadUnaligned(as: UInt64.self))
+                guard position == expected else {
                     bad = (expected, position > expected ? "record #\(expected) is missing (the next one is #\(position))" : "a record key is out of order")
                     return false
                 }
@@ -42,12 +48,9 @@ extension Ledger {
                     bad = (position, "record #\(position) is too short to hold a hash")
                     return false
                 }
-                // Hash in place over LMDB's bytes; no copies, no allocations per record.
+                // Hash in place over LMDB's bytes with libcrypto: no copies, no allocations per record.
                 let split = value.count - EventRecord.hashSize
-                var h = SHA256()
-                withUnsafeBytes(of: previous.bytes) { h.update(bufferPointer: $0) }
-                h.update(bufferPointer: UnsafeRawBufferPointer(rebasing: value[..<split]))
-                let digest = SHA256Digest(h.finalize())
+                let digest = SHA256Digest(previous: previous, body: UnsafeRawBufferPointer(rebasing: value[..<split]))
                 guard digest.matches(UnsafeRawBufferPointer(rebasing: value[split...])) else {
                     bad = (position, "record #\(position) does not match its hash: it was changed, or one before it was")
                     return false
@@ -76,14 +79,20 @@ struct SHA256Digest {
 
     init(bytes: (UInt64, UInt64, UInt64, UInt64)) { self.bytes = bytes }
 
-    init(_ digest: SHA256.Digest) {
-        var b: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        digest.withUnsafeBytes { src in withUnsafeMutableBytes(of: &b) { $0.copyMemory(from: src) } }
-        bytes = b
+    /// SHA-256(previous ‖ body), the chain's step.
+    init(previous: SHA256Digest, body: UnsafeRawBufferPointer) {
+        var context = SHA256_CTX()
+        var out: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        SHA256_Init(&context)
+        withUnsafeBytes(of: previous.bytes) { _ = SHA256_Update(&context, $0.baseAddress, 32) }
+        _ = SHA256_Update(&context, body.baseAddress, body.count)
+        withUnsafeMutableBytes(of: &out) { _ = SHA256_Final($0.baseAddress!.assumingMemoryBound(to: UInt8.self), &context) }
+        bytes = out
     }
 
     func matches(_ other: UnsafeRawBufferPointer) -> Bool {
-        withUnsafeBytes(of: bytes) { $0.elementsEqual(other) }
+        guard other.count == 32 else { return false }
+        return withUnsafeBytes(of: bytes) { memcmp($0.baseAddress!, other.baseAddress!, 32) == 0 }
     }
 
     var array: [UInt8] { withUnsafeBytes(of: bytes) { Array($0) } }
