@@ -17,8 +17,14 @@ public struct Entitlement: Sendable {
 
     /// Units received in the period that ends on `date`.
     public func received(inPeriodEnding date: BusinessDate) -> Int64 {
-        let start = date.day - periodDays + 1
-        return history.filter { $0.day.day >= start && $0.day.day <= date.day }.reduce(0) { $0 + $1.quantity }
+        used(from: date.day - periodDays + 1, to: date.day)
+    }
+
+    /// Units received on days `from`…`to`, both included.
+    private func used(from: Int32, to: Int32) -> Int64 {
+        var sum: Int64 = 0
+        for entry in history where entry.day.day >= from && entry.day.day <= to { sum += entry.quantity }
+        return sum
     }
 
     /// Whether `quantity` more units on `date` keeps every window within the limit.
@@ -27,14 +33,11 @@ public struct Entitlement: Sendable {
         // A window's total only rises when its end reaches an entry, so the fullest windows holding
         // `date` start where the earliest one does or where an entry just came in at the end.
         let earliest = date.day - periodDays + 1
-        var starts = [earliest]
-        for entry in history where entry.day.day - periodDays + 1 > earliest && entry.day.day - periodDays + 1 <= date.day {
-            starts.append(entry.day.day - periodDays + 1)
-        }
-        for s in starts {
-            let end = s + periodDays - 1
-            let used = history.filter { $0.day.day >= s && $0.day.day <= end }.reduce(0) { $0 + $1.quantity }
-            if used + quantity > limit { return false }
+        if used(from: earliest, to: earliest + periodDays - 1) + quantity > limit { return false }
+        for entry in history {
+            let start = entry.day.day - periodDays + 1
+            guard start > earliest && start <= date.day else { continue }
+            if used(from: start, to: entry.day.day) + quantity > limit { return false }
         }
         return true
     }
