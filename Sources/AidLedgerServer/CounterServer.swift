@@ -72,6 +72,9 @@ public struct CounterServer: Sendable {
         on(.get, "/api/reconcile") { request, _ in try reconcile(request) }
         on(.get, "/api/verify") { request, _ in try verify(request) }
         on(.get, "/api/export") { request, _ in try export(request) }
+        on(.post, "/api/import") { request, context in try await importLines(request, context) }
+        on(.post, "/api/checkpoint") { request, _ in try checkpoint(request) }
+        on(.get, "/api/projections/check") { request, _ in try projectionsCheck(request) }
         on(.get, "/api/tokens") { request, _ in try listTokens(request) }
         on(.post, "/api/tokens") { request, context in try await createToken(request, context) }
         on(.delete, "/api/tokens/:name") { request, context in try revokeToken(request, context) }

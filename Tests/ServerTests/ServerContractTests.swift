@@ -24,6 +24,9 @@ import Testing
         "get /api/reconcile": [.accountant, .auditor, .admin],
         "get /api/verify": [.accountant, .auditor, .admin],
         "get /api/export": [.accountant, .auditor, .admin],
+        "post /api/import": [.accountant, .warehouse, .admin],
+        "post /api/checkpoint": [.admin],
+        "get /api/projections/check": [.accountant, .auditor, .admin],
         "get /api/tokens": [.admin],
         "post /api/tokens": [.admin],
         "delete /api/tokens/{name}": [.admin],
@@ -40,7 +43,8 @@ import Testing
             for route in f.server.routes {
                 let key = "\(route.method) \(route.path)"
                 let method: HTTPRequest.Method = route.method == "post" ? .post : route.method == "delete" ? .delete : .get
-                let payload = route.path == "/api/tokens" ? ByteBuffer(string: #"{"name":"t-\#(UUID().uuidString.prefix(8))","role":"auditor"}"#)
+                let payload = route.path == "/api/import" ? ByteBuffer(string: #"{"command":"donor.add","command-id":"imp-\#(UUID().uuidString.prefix(8))","id":"X\#(UUID().uuidString.prefix(6))","name":"X","kind":"charity"}"#)
+                    : route.path == "/api/tokens" ? ByteBuffer(string: #"{"name":"t-\#(UUID().uuidString.prefix(8))","role":"auditor"}"#)
                     : route.path == "/api/commands" ? ByteBuffer(string: #"{"command":"void","command-id":"v-\#(UUID().uuidString.prefix(8))","position":"999999","reason":"x"}"#) : nil
                 for role in [nil] + Role.allCases.map(Optional.some) {
                     let r = try await client.execute(uri: Self.uri(route.path), method: method, headers: f.headers(role), body: payload)
@@ -58,6 +62,29 @@ import Testing
                     if r.status.code >= 400 { #expect(body(r).contains("\"code\":"), "\(key): an error without a code") }
                 }
             }
+        }
+    }
+
+    @Test func anImportOverHTTPRecordsEachAllowedLineOnceAndRefusesTheRest() async throws {
+        let file = """
+        {"command":"donor.add","command-id":"i-1","id":"NEW-D","name":"New donor","kind":"business"}
+        {"command":"issue","command-id":"i-2","site":"DP-CENTRE","recipient":"R-000020","campaign":"WINTER","item":["winter-box"]}
+        not json
+        """
+        try await f.live { client in
+            let r = try await client.execute(uri: "/api/import", method: .post, headers: f.headers(.accountant), body: ByteBuffer(string: file))
+            #expect(r.status == .ok)
+            let text = body(r)
+            #expect(text.contains("\"recorded\":1"))
+            #expect(text.contains("\"rejected\":2"))
+            #expect(text.contains("may not run issue"))
+            #expect(text.contains("invalid_json"))
+            let again = body(try await client.execute(uri: "/api/import", method: .post, headers: f.headers(.accountant), body: ByteBuffer(string: file)))
+            #expect(again.contains("\"already_recorded\":1"))
+            let signed = try await client.execute(uri: "/api/checkpoint", method: .post, headers: f.headers(.admin))
+            #expect(signed.status == .created)
+            #expect(body(try await client.execute(uri: "/api/projections/check", method: .get, headers: f.headers(.auditor))).contains("\"agree\":true"))
+            #expect(body(try await client.execute(uri: "/api/verify", method: .get, headers: f.headers(.auditor))).contains("\"checkpoints\":1"))
         }
     }
 
