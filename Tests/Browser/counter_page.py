@@ -8,6 +8,7 @@ import time
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -22,10 +23,24 @@ seen = {}
 
 
 def stock_units(item):
-    for row in driver.find_elements(By.CSS_SELECTOR, "#stock-table tr[data-item]"):
-        if row.get_attribute("data-item") == item:
-            return int(row.find_element(By.CSS_SELECTOR, ".units").text.replace("\u00a0", "").replace(" ", "").replace(",", ""))
+    """The units of `item` in the stock table, or None while the table is being redrawn."""
+    try:
+        for row in driver.find_elements(By.CSS_SELECTOR, "#stock-table tr[data-item]"):
+            if row.get_attribute("data-item") == item:
+                return int(row.find_element(By.CSS_SELECTOR, ".units").text.replace("\u00a0", "").replace(" ", "").replace(",", ""))
+    except StaleElementReferenceException:
+        return None
     return None
+
+
+def text(css):
+    """The element's text, waiting while the page redraws it (a redrawn element goes stale)."""
+    def read(d):
+        try:
+            return d.find_element(By.CSS_SELECTOR, css).text
+        except (StaleElementReferenceException, NoSuchElementException):
+            return None
+    return wait.until(lambda d: read(d) is not None and read(d))
 
 
 try:
@@ -51,32 +66,39 @@ try:
     driver.find_element(By.ID, "reg-document").send_keys("idp_certificate:4401-777888")
     driver.find_element(By.ID, "register-button").click()
     wait.until(lambda d: d.find_element(By.ID, "card-id").text == recipient)
-    seen["registered_name_shown"] = "Ірина Бондар" in driver.find_element(By.ID, "card-info").text
+    seen["registered_name_shown"] = "Ірина Бондар" in text("#card-info")
 
     # Find the household again by its document, as at the next visit.
     driver.find_element(By.ID, "find-doc").send_keys("idp_certificate:4401-777888")
     driver.find_element(By.ID, "find-button").click()
     wait.until(lambda d: d.find_element(By.ID, "card-id").text == recipient)
-    seen["eligible_before"] = "✔" in driver.find_element(By.CSS_SELECTOR, "#entitlement-table tr[data-rule-item='food-kit']").text
+    seen["eligible_before"] = "✔" in text("#entitlement-table tr[data-rule-item='food-kit']")
 
     Select(driver.find_element(By.ID, "item")).select_by_value("food-kit")
     # A double tap: two clicks at once must issue one kit.
     driver.execute_script("const b = document.getElementById('issue-button'); b.click(); b.click();")
-    wait.until(lambda d: d.find_element(By.ID, "receipt-position").text != "")
+    text("#receipt-position")
     wait.until(lambda d: stock_units("food-kit") == seen["stock_before"] - 1)
     time.sleep(1.0)  # give a second issuance, if there were one, time to land
     driver.find_element(By.ID, "site").click()
     seen["stock_after"] = stock_units("food-kit")
-    seen["receipt_position"] = int(driver.find_element(By.ID, "receipt-position").text)
-    seen["receipt_hash"] = driver.find_element(By.ID, "receipt-hash").text
-    row = driver.find_element(By.CSS_SELECTOR, "#entitlement-table tr[data-rule-item='food-kit']").text
+    seen["receipt_position"] = int(text("#receipt-position"))
+    seen["receipt_hash"] = text("#receipt-hash")
+    row = text("#entitlement-table tr[data-rule-item='food-kit']")
     seen["eligible_after"] = "✔" in row
     seen["next_date_shown"] = "✖" in row
 
     # A second click later is a new issuance: refused inside the 30 days, with the date it may be given.
     driver.find_element(By.ID, "issue-button").click()
     wait.until(lambda d: d.find_element(By.ID, "issue-error").is_displayed())
-    seen["second_issue_error"] = driver.find_element(By.ID, "issue-error").text
+    seen["second_issue_error"] = text("#issue-error")
+
+    # The supervisor decides to give a second kit anyway (a house fire, say); the reason goes into the event.
+    wait.until(lambda d: d.find_element(By.ID, "override-row").is_displayed())
+    driver.find_element(By.ID, "override-reason").send_keys("house fire, act 12")
+    driver.find_element(By.ID, "override-button").click()
+    wait.until(lambda d: stock_units("food-kit") == seen["stock_before"] - 2)
+    seen["override_position"] = int(text("#receipt-position"))
 
     driver.find_element(By.ID, "lang").click()
     seen["title_en"] = driver.find_element(By.CSS_SELECTOR, "h1").text
