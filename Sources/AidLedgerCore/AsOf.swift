@@ -1,5 +1,5 @@
 /// A point in the ledger's history: now, just after a position, or the end of a day in Kyiv.
-public enum AsOf: Sendable, Equatable {
+public enum AsOf: Sendable, Hashable {
     /// Everything committed so far.
     case head
     /// Everything up to and including this position.

@@ -4,7 +4,7 @@ extension Ledger {
     /// As of `point`: the current state, or the log replayed up to that point.
     public func donorBalance(_ id: String, as point: AsOf = .head) throws(LedgerError) -> DonorBalance {
         try read { txn in
-            point == .head ? try donorBalance(id, in: txn) : try donorBalance(id, in: try replay(txn, to: point).state)
+            point == .head ? try donorBalance(id, in: txn) : try donorBalance(id, in: try state(at: point, txn))
         }
     }
 
@@ -36,7 +36,7 @@ extension Ledger {
     /// As of `point`: the current state, or the log replayed up to that point.
     public func campaignBalance(_ id: String, as point: AsOf = .head) throws(LedgerError) -> CampaignBalance {
         try read { txn in
-            point == .head ? try campaignBalance(id, in: txn) : try campaignBalance(id, in: try replay(txn, to: point).state)
+            point == .head ? try campaignBalance(id, in: txn) : try campaignBalance(id, in: try state(at: point, txn))
         }
     }
 
@@ -66,7 +66,7 @@ extension Ledger {
     public func recipientBalance(_ id: String, on day: BusinessDate? = nil, as point: AsOf = .head) throws(LedgerError) -> RecipientBalance {
         let today = day ?? BusinessDate.today()
         return try read { txn in
-            point == .head ? try recipientBalance(id, on: today, in: txn) : try recipientBalance(id, on: today, in: try replay(txn, to: point).state)
+            point == .head ? try recipientBalance(id, on: today, in: txn) : try recipientBalance(id, on: today, in: try state(at: point, txn))
         }
     }
 
@@ -126,7 +126,7 @@ extension Ledger {
     /// As of `point`: the current state, or the log replayed up to that point.
     public func siteBalance(_ id: String, as point: AsOf = .head) throws(LedgerError) -> SiteBalance {
         try read { txn in
-            point == .head ? try siteBalance(id, in: txn) : try siteBalance(id, in: try replay(txn, to: point).state)
+            point == .head ? try siteBalance(id, in: txn) : try siteBalance(id, in: try state(at: point, txn))
         }
     }
 

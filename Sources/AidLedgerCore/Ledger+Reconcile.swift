@@ -11,7 +11,7 @@ extension Ledger {
     ///   and cash: recipients' total = donors' granted total = campaigns' granted total.
     public func reconcile(as point: AsOf = .head) throws(LedgerError) -> ReconcileReport {
         try read { txn in
-            point == .head ? try reconcile(in: txn) : try reconcile(in: try replay(txn, to: point).state)
+            point == .head ? try reconcile(in: txn) : try reconcile(in: try state(at: point, txn))
         }
     }
 

@@ -28,6 +28,22 @@ extension Ledger {
         return (memory, last)
     }
 
+    /// The projections as they stood at `point`, replayed from the log. A point whose history can no longer change
+    /// (a position already written, a day that has ended in Kyiv) is kept, so an auditor browsing the books as of
+    /// that point replays the log once, not on every page.
+    func state(at point: AsOf, _ txn: borrowing some KeyValueStore & ~Copyable) throws -> MemoryStore {
+        let head = try store.head(txn)
+        let settled: Bool = switch point {
+        case .head: false
+        case .position(let p): p <= head.position
+        case .endOfDay(let d): d.endInKyivMicros < clock()
+        }
+        if settled, let cached = pastStates.withLock({ $0[point] }) { return cached }
+        let state = try replay(txn, to: point).state
+        if settled { pastStates.withLock { $0 = [point: state] } }  // one point at a time: memory stays bounded
+        return state
+    }
+
     /// Recomputes every projection from the log and replaces the stored ones, in one write transaction:
     /// an interrupted rebuild leaves the previous projections in place.
     @available(*, noasync)

@@ -16,6 +16,8 @@ public final class Ledger: @unchecked Sendable {  // the environment and writer 
     let writer: SerialWriter
     /// Microseconds since 1970; replaceable so tests can set the clock.
     let clock: @Sendable () -> Int64
+    /// The last settled point replayed for an as-of question (see `state(at:)`).
+    let pastStates = Locked<[AsOf: MemoryStore]>([:])
 
     /// The LMDB environment's directory inside the data directory.
     public static let eventsDirectory = "events"
@@ -122,5 +124,17 @@ extension Ledger {
     /// Forces relaxed commits to disk.
     public func sync() throws(LedgerError) {
         do { try env.sync() } catch { throw Ledger.storageError(error) }
+    }
+}
+
+/// A value behind a lock.
+final class Locked<Value>: @unchecked Sendable {  // every access goes through `lock`
+    private let lock = NSLock()
+    private var value: Value
+    init(_ value: Value) { self.value = value }
+    func withLock<R>(_ body: (inout Value) throws -> R) rethrows -> R {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(&value)
     }
 }
