@@ -56,11 +56,6 @@ extension Ledger {
             return out
         }
     }
-
-    /// The position of the event that voided `position`, if any.
-    public func voidedBy(_ position: UInt64) throws(LedgerError) -> UInt64? {
-        try read { txn in try txn.get(store.voids, LedgerStore.be64(position)).map { LedgerStore.readBE64($0) } }
-    }
 }
 
 extension EventRecord {

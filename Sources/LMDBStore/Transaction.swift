@@ -100,21 +100,6 @@ public struct Transaction: ~Copyable {
         }
     }
 
-    /// The last entry of the database, copied out, or `nil` when it is empty.
-    public func last(_ db: Database) throws -> (key: [UInt8], value: [UInt8])? {
-        try withCursor(db) { cursor in
-            var k = MDB_val()
-            var v = MDB_val()
-            let rc = mdb_cursor_get(cursor, &k, &v, MDB_LAST)
-            if rc == MDB_NOTFOUND { return nil }
-            try check(rc)
-            return (
-                Array(UnsafeRawBufferPointer(start: k.mv_data, count: k.mv_size)),
-                Array(UnsafeRawBufferPointer(start: v.mv_data, count: v.mv_size))
-            )
-        }
-    }
-
     /// The number of entries in the database.
     public func count(_ db: Database) throws -> Int {
         var stat = MDB_stat()
