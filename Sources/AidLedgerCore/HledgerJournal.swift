@@ -101,6 +101,6 @@ public struct HledgerJournal {
 
     /// `1234.50 UAH` (hledger's own decimal form, without separators).
     static func uah(_ kopecks: Int64) -> String {
-        Kopecks.format(kopecks).replacingOccurrences(of: ",", with: "") + " UAH"
+        Kopecks.plain(kopecks) + " UAH"
     }
 }

@@ -28,7 +28,9 @@ public final class KeyStore: @unchecked Sendable {  // the environment is thread
         if let loadedKey = master {
             // The store remembers a fingerprint of its master key, to tell a wrong key from a damaged one.
             let fingerprint = Array(SHA256.hash(data: Array("aidledger-master".utf8) + loadedKey))
-            let fits = try env.write { txn in
+            // Read first: opening must not wait for another process's write; write only the first time.
+            let known = try env.read { txn in try txn.get(env.database("meta"), Array("master".utf8)) }
+            let fits = try known.map { $0 == fingerprint } ?? env.write { txn in
                 if let known = try txn.get(env.database("meta"), Array("master".utf8)) { return known == fingerprint }
                 try txn.put(env.database("meta"), Array("master".utf8), fingerprint)
                 return true

@@ -42,6 +42,13 @@ public struct Kopecks: Sendable, Hashable, Comparable, CustomStringConvertible {
         return (negative ? "-" : "") + whole + "." + (frac < 10 ? "0" : "") + String(frac)
     }
 
+    /// `1234.56`: hryvnias with two decimals and no separators, as spreadsheets and hledger read numbers.
+    public static func plain(_ kopecks: Int64) -> String {
+        let magnitude = kopecks.magnitude
+        let frac = magnitude % 100
+        return (kopecks < 0 ? "-" : "") + String(magnitude / 100) + "." + (frac < 10 ? "0" : "") + String(frac)
+    }
+
     /// `3,474`: an integer with thousands separators.
     public static func grouped<T: BinaryInteger>(_ n: T) -> String {
         let digits = String(n.magnitude)

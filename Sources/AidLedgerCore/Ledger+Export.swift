@@ -16,6 +16,53 @@ extension Ledger {
     }
 }
 
+/// The formats of `aidledger export` and `GET /api/export`.
+public enum ExportFormat: String, Sendable, CaseIterable {
+    /// One JSON object per record with its stored bytes: verifiable and replayable.
+    case jsonl
+    /// One table for spreadsheets.
+    case csv
+    /// An hledger journal.
+    case hledger
+
+    /// The content type it is served with.
+    public var contentType: String {
+        switch self {
+        case .jsonl: "application/x-ndjson"
+        case .csv: "text/csv; charset=utf-8"
+        case .hledger: "text/plain; charset=utf-8"
+        }
+    }
+
+    public static func parse(_ text: String) throws(LedgerError) -> ExportFormat {
+        guard let f = ExportFormat(rawValue: text) else {
+            throw LedgerError(.invalidField, "format \(Identifier.printable(text)) is not one of: jsonl, csv, hledger")
+        }
+        return f
+    }
+}
+
+extension Ledger {
+    /// Writes the whole log in `format`, piece by piece, to `write`.
+    public func export(_ format: ExportFormat, to write: (String) -> Void) throws(LedgerError) {
+        switch format {
+        case .jsonl:
+            try forEachRecord { record, stored in write(LogExport.line(record, stored: stored) + "\n") }
+        case .csv:
+            write("\u{FEFF}" + LogExport.csvHeader.joined(separator: ",") + "\r\n")
+            try forEachRecord { record, _ in
+                for row in LogExport.csvRows(record) { write(row.map(LogExport.csvField).joined(separator: ",") + "\r\n") }
+            }
+        case .hledger:
+            var journal = HledgerJournal(voided: try voidedPositions())
+            write(HledgerJournal.header)
+            try forEachRecord { record, _ in
+                if let entry = journal.entry(record) { write(entry) }
+            }
+        }
+    }
+}
+
 /// The auditor's export: one JSON object per record, readable, with its position, its hash and its
 /// exact stored bytes (base64), so the chain can be verified and the ledger replayed without the database.
 public enum LogExport {

@@ -45,7 +45,8 @@ public struct LedgerSecret: @unchecked Sendable {  // SymmetricKey is an immutab
 }
 
 extension String {
-    var hexBytes: [UInt8]? {
+    /// The bytes these hexadecimal digits spell, or nil when they are not an even run of hex digits.
+    public var hexBytes: [UInt8]? {
         var out: [UInt8] = []
         var it = utf8.makeIterator()
         while let hi = it.next() {

@@ -131,28 +131,25 @@ extension CounterServer {
     /// `GET /api/export?format=jsonl|csv|hledger`: the whole log for auditors and accountants.
     func export(_ request: Request) throws -> Response {
         _ = try require(request, Self.readers, "exports")
-        var out = ""
-        do {
-            switch Self.query(request, "format") ?? "jsonl" {
-            case "jsonl":
-                try ledger.forEachRecord { out += LogExport.line($0, stored: $1) + "\n" }
-                return Self.text(out, type: "application/x-ndjson")
-            case "csv":
-                out = "\u{FEFF}" + LogExport.csvHeader.joined(separator: ",") + "\r\n"
-                try ledger.forEachRecord { record, _ in
-                    for row in LogExport.csvRows(record) { out += row.map(LogExport.csvField).joined(separator: ",") + "\r\n" }
-                }
-                return Self.text(out, type: "text/csv; charset=utf-8")
-            case "hledger":
-                var journal = HledgerJournal(voided: try ledger.voidedPositions())
-                out = HledgerJournal.header
-                try ledger.forEachRecord { record, _ in if let e = journal.entry(record) { out += e } }
-                return Self.text(out, type: "text/plain; charset=utf-8")
-            default:
-                throw APIError(.badRequest, "invalid_field", "format is jsonl, csv or hledger")
-            }
-        } catch let e as LedgerError {
-            throw APIError(e)
+        switch Self.exported(Self.query(request, "format") ?? "jsonl", from: ledger) {
+        case .success(let (text, format)): return Self.text(text, type: format.contentType)
+        case .failure(let e): throw APIError(e)
         }
     }
+
+    /// The whole export as one text.
+    private static func exported(_ name: String, from ledger: Ledger) -> Result<(String, ExportFormat), LedgerError> {
+        Result { () throws(LedgerError) -> (String, ExportFormat) in
+            let format = try ExportFormat.parse(name)
+            let out = TextBuffer()
+            try ledger.export(format, to: out.append)
+            return (out.text, format)
+        }
+    }
+}
+
+/// Text gathered piece by piece.
+private final class TextBuffer {
+    var text = ""
+    func append(_ piece: String) { text += piece }
 }

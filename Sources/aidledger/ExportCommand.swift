@@ -12,24 +12,10 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         try reporting(json: ledger.json) {
-            guard ["jsonl", "csv", "hledger"].contains(format) else { throw LedgerError(.invalidField, "format \(format) is not one of: jsonl, csv, hledger") }
+            let format = try ExportFormat.parse(format)
             let l = try ledger.open()
             let sink = try OutputSink(path: output)
-            switch format {
-            case "csv":
-                sink.write("\u{FEFF}" + LogExport.csvHeader.joined(separator: ",") + "\r\n")
-                try l.forEachRecord { record, _ in
-                    for row in LogExport.csvRows(record) { sink.write(row.map(LogExport.csvField).joined(separator: ",") + "\r\n") }
-                }
-            case "hledger":
-                var journal = HledgerJournal(voided: try l.voidedPositions())
-                sink.write(HledgerJournal.header)
-                try l.forEachRecord { record, _ in
-                    if let entry = journal.entry(record) { sink.write(entry) }
-                }
-            default:
-                try l.forEachRecord { record, stored in sink.write(LogExport.line(record, stored: stored) + "\n") }
-            }
+            try l.export(format, to: sink.write)
             sink.close()
         }
     }

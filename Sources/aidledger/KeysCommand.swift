@@ -22,22 +22,10 @@ struct KeysCommand: ParsableCommand {
                         throw LedgerError(.storage, "cannot write \(newKeyFile)")
                     }
                 }
-                let bytes = Self.bytes(hex)
-                guard bytes.count == 32 else { throw LedgerError(.invalidField, "\(newKeyFile) must hold 64 hexadecimal digits") }
+                guard let bytes = hex.hexBytes, bytes.count == 32 else { throw LedgerError(.invalidField, "\(newKeyFile) must hold 64 hexadecimal digits") }
                 try ledger.open().rotateMasterKey(to: bytes)
                 print("every data key is now wrapped under the key in \(newKeyFile); install it as the master key and destroy the old one")
             }
-        }
-
-        static func bytes(_ hex: String) -> [UInt8] {
-            let digits = Array(hex.utf8)
-            guard digits.count % 2 == 0 else { return [] }
-            var out: [UInt8] = []
-            for i in stride(from: 0, to: digits.count, by: 2) {
-                guard let b = UInt8(String(decoding: digits[i..<i + 2], as: UTF8.self), radix: 16) else { return [] }
-                out.append(b)
-            }
-            return out
         }
     }
 }

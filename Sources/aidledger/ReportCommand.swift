@@ -72,19 +72,17 @@ enum ReportPrinter {
         rows.append(["served", "individuals", "", String(s.individuals), ""])
         for a in Area.allCases { rows.append(["served", "area", a.rawValue, String(s.byArea[a] ?? 0), ""]) }
         for c in RecipientCategory.allCases { rows.append(["served", "category", c.rawValue, String(s.byCategory[c] ?? 0), ""]) }
-        for (item, v) in r.issued.sorted(by: { $0.key < $1.key }) { rows.append(["issued", item, "", String(v.units), plain(v.value)]) }
-        rows.append(["funding", "public", "", "", plain(r.publicValue)])
-        rows.append(["funding", "charitable_and_international", "", "", plain(r.charitableValue)])
-        for (d, v) in r.valueByDonor.sorted(by: { $0.key < $1.key }) { rows.append(["funding", "donor", d, "", plain(v)]) }
-        rows.append(["cash_aid", "total", "", String(r.cashRecipients), plain(r.cashTotal)])
+        for (item, v) in r.issued.sorted(by: { $0.key < $1.key }) { rows.append(["issued", item, "", String(v.units), Kopecks.plain(v.value)]) }
+        rows.append(["funding", "public", "", "", Kopecks.plain(r.publicValue)])
+        rows.append(["funding", "charitable_and_international", "", "", Kopecks.plain(r.charitableValue)])
+        for (d, v) in r.valueByDonor.sorted(by: { $0.key < $1.key }) { rows.append(["funding", "donor", d, "", Kopecks.plain(v)]) }
+        rows.append(["cash_aid", "total", "", String(r.cashRecipients), Kopecks.plain(r.cashTotal)])
         for (donor, items) in r.intake.sorted(by: { $0.key < $1.key }) {
-            for (item, v) in items.sorted(by: { $0.key < $1.key }) { rows.append(["intake", donor, item, String(v.units), plain(v.value)]) }
+            for (item, v) in items.sorted(by: { $0.key < $1.key }) { rows.append(["intake", donor, item, String(v.units), Kopecks.plain(v.value)]) }
         }
-        for (donor, v) in r.cashIntake.sorted(by: { $0.key < $1.key }) { rows.append(["intake", donor, "cash", "", plain(v)]) }
-        for reason in AdjustmentReason.allCases { if let w = r.writeOffs[reason] { rows.append(["write_off", reason.rawValue, "", String(w.units), plain(w.value)]) } }
+        for (donor, v) in r.cashIntake.sorted(by: { $0.key < $1.key }) { rows.append(["intake", donor, "cash", "", Kopecks.plain(v)]) }
+        for reason in AdjustmentReason.allCases { if let w = r.writeOffs[reason] { rows.append(["write_off", reason.rawValue, "", String(w.units), Kopecks.plain(w.value)]) } }
         return "\u{FEFF}" + rows.map { $0.map(LogExport.csvField).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
     }
 
-    /// Kopecks as a plain decimal (no separators), as spreadsheets read numbers.
-    static func plain(_ kopecks: Int64) -> String { Kopecks.format(kopecks).replacingOccurrences(of: ",", with: "") }
 }
