@@ -9,8 +9,10 @@ struct Effects {
     var totals: [(key: [UInt8], delta: Int64)] = []
     /// Entities whose version becomes this event's position.
     var touched: [(LedgerStore.Kind, String)] = []
-    /// Donors and campaigns that reached a recipient through this event (for distinct counts).
-    var reach: [(scope: [String], recipient: String)] = []
+    /// What changes for the event's recipient, if it has one.
+    var recipient: RecipientEffects?
+    /// Donors and campaigns that reached the recipient through this event (for distinct counts).
+    var reach: [(scope: RecipientSummary.Scope, id: String)] = []
     /// +1 for the event itself, -1 for its void.
     var sign: Int64 = 1
 
@@ -39,6 +41,7 @@ struct Effects {
             totals = [t(key("donor", p.donor, "cash", "received"), p.amount), t(key("campaign", p.campaign, "cash", "received"), p.amount)]
             touched = [(.campaign, p.campaign)]
         case .goodsIssued(let p):
+            var mine = RecipientEffects(id: p.recipient, issuances: 1)
             for line in p.lines {
                 for d in line.draws {
                     let l = try lot(d.lot)
@@ -49,33 +52,28 @@ struct Effects {
                         t(key("donor", l.donor, "item", line.item, "issued_value"), value),
                         t(key("campaign", p.campaign, "item", line.item, "issued_units"), d.amount),
                         t(key("campaign", p.campaign, "item", line.item, "issued_value"), value),
-                        t(key("recipient", p.recipient, "item", line.item, "units"), d.amount),
-                        t(key("recipient", p.recipient, "item", line.item, "value"), value),
-                        t(key("recipient", p.recipient, "campaign", p.campaign, line.item, "units"), d.amount),
-                        t(key("recipient", p.recipient, "campaign", p.campaign, line.item, "value"), value),
-                        t(key("recipient", p.recipient, "donor", l.donor, line.item, "units"), d.amount),
-                        t(key("recipient", p.recipient, "donor", l.donor, line.item, "value"), value),
                     ]
-                    if !reach.contains(where: { $0.scope == ["donor", l.donor] }) { reach.append((["donor", l.donor], p.recipient)) }
+                    mine.goods.append((p.campaign, l.donor, line.item, d.amount, value))
+                    if !reach.contains(where: { $0 == (.donor, l.donor) }) { reach.append((.donor, l.donor)) }
                 }
+                mine.history.append(.init(campaign: p.campaign, item: line.item, day: record.businessDate, position: record.position, quantity: line.quantity))
             }
-            reach.append((["campaign", p.campaign], p.recipient))
-            totals += [t(key("campaign", p.campaign, "issuances"), 1), t(key("recipient", p.recipient, "issuances"), 1)]
+            reach.append((.campaign, p.campaign))
+            recipient = mine
+            totals.append(t(key("campaign", p.campaign, "issuances"), 1))
             touched = [(.recipient, p.recipient), (.site, record.site), (.campaign, p.campaign)]
         case .cashGranted(let p):
+            var mine = RecipientEffects(id: p.recipient, grants: 1)
             for d in p.draws {
                 let donor = try lot(d.lot).donor
                 cash.append((p.campaign, d.lot, -d.amount))
                 totals.append(t(key("donor", donor, "cash", "granted"), d.amount))
-                totals.append(t(key("recipient", p.recipient, "cash", "donor", donor), d.amount))
-                if !reach.contains(where: { $0.scope == ["donor", donor] }) { reach.append((["donor", donor], p.recipient)) }
+                mine.cash.append((p.campaign, donor, d.amount))
+                if !reach.contains(where: { $0 == (.donor, donor) }) { reach.append((.donor, donor)) }
             }
-            totals.append(t(key("recipient", p.recipient, "cash", "campaign", p.campaign), p.amount))
-            reach.append((["campaign", p.campaign], p.recipient))
-            totals += [
-                t(key("campaign", p.campaign, "cash", "granted"), p.amount), t(key("campaign", p.campaign, "grants"), 1),
-                t(key("recipient", p.recipient, "cash"), p.amount), t(key("recipient", p.recipient, "grants"), 1),
-            ]
+            reach.append((.campaign, p.campaign))
+            recipient = mine
+            totals += [t(key("campaign", p.campaign, "cash", "granted"), p.amount), t(key("campaign", p.campaign, "grants"), 1)]
             touched = [(.recipient, p.recipient), (.campaign, p.campaign)]
         case .stockTransferred(let p):
             for d in p.draws {
@@ -106,7 +104,48 @@ struct Effects {
         e.stock = stock.map { ($0.site, $0.item, $0.lot, -$0.delta) }
         e.cash = cash.map { ($0.campaign, $0.lot, -$0.delta) }
         e.totals = totals.map { ($0.key, -$0.delta) }
+        e.recipient = recipient?.negated
         e.sign = -sign
         return e
+    }
+}
+
+/// What one event changes for its recipient: goods and cash by campaign and donor, counts, issued lines.
+struct RecipientEffects {
+    var id: String
+    var goods: [(campaign: String, donor: String, item: String, units: Int64, value: Int64)] = []
+    var cash: [(campaign: String, donor: String, amount: Int64)] = []
+    var issuances: Int64 = 0
+    var grants: Int64 = 0
+    /// Lines issued: added by the event, removed by its void.
+    var history: [RecipientSummary.Issue] = []
+
+    var negated: RecipientEffects {
+        var e = self
+        e.goods = goods.map { ($0.campaign, $0.donor, $0.item, -$0.units, -$0.value) }
+        e.cash = cash.map { ($0.campaign, $0.donor, -$0.amount) }
+        e.issuances = -issuances
+        e.grants = -grants
+        return e
+    }
+
+    /// Applies these effects (negated ones for a void) to the recipient's summary.
+    func apply(to s: inout RecipientSummary, sign: Int64) {
+        for g in goods {
+            RecipientSummary.add(&s.goodsByCampaign, g.campaign, g.item, g.units, g.value)
+            RecipientSummary.add(&s.goodsByDonor, g.donor, g.item, g.units, g.value)
+        }
+        for c in cash {
+            RecipientSummary.add(&s.cashByCampaign, c.campaign, c.amount)
+            RecipientSummary.add(&s.cashByDonor, c.donor, c.amount)
+        }
+        s.issuances += issuances
+        s.grants += grants
+        if sign > 0 {
+            s.history += history
+        } else {
+            let voided = Set(history.map(\.position))
+            s.history.removeAll { voided.contains($0.position) }
+        }
     }
 }

@@ -72,55 +72,26 @@ extension Ledger {
 
     func recipientBalance(_ id: String, on today: BusinessDate, in txn: borrowing some KeyValueStore & ~Copyable) throws -> RecipientBalance {
         let recipient = try self.recipient(txn, id)
-        var figures: [String: Int64] = [:]
-        var items: [String: (Int64, Int64)] = [:]
-        var shares: [String: [String: RecipientBalance.Share]] = ["campaign": [:], "donor": [:]]
-        var cashBy: [String: [(id: String, amount: Int64)]] = ["campaign": [], "donor": []]
-        try totals(txn, "recipient", id) { parts, value in
-            if parts.count == 4, parts[0] == "campaign" || parts[0] == "donor" {
-                var share = shares[parts[0]]![parts[1] + "\u{0}" + parts[2]] ?? .init(id: parts[1], item: parts[2], units: 0, value: 0)
-                if parts[3] == "units" { share.units = value } else { share.value = value }
-                shares[parts[0]]![parts[1] + "\u{0}" + parts[2]] = share
-            } else if parts.count == 3, parts[0] == "cash" {
-                cashBy[parts[1]]?.append((parts[2], value))
-            } else if parts.count == 3, parts[0] == "item" {
-                if parts[2] == "units" { items[parts[1], default: (0, 0)].0 = value }
-                if parts[2] == "value" { items[parts[1], default: (0, 0)].1 = value }
-            } else {
-                figures[parts.joined(separator: "/")] = value
-            }
-        }
+        let summary = try store.summary(txn, id)
         // Entitlements of every campaign the recipient received from.
-        var history: [String: [String: [(day: BusinessDate, quantity: Int64)]]] = [:]
-        let prefix = LedgerStore.key(id) + [0]
-        try txn.forEach(store.history, prefix: prefix) { k, v in
-            let rest = Array(k.dropFirst(prefix.count))
-            let parts = rest.split(separator: 0, maxSplits: 2, omittingEmptySubsequences: false)
-            guard parts.count == 3 else { return true }
-            let campaign = String(decoding: parts[0], as: UTF8.self)
-            let item = String(decoding: parts[1], as: UTF8.self)
-            history[campaign, default: [:]][item, default: []].append((LedgerStore.day(fromKey: parts[2]), Int64(bitPattern: LedgerStore.readBE64(v))))
-            return true
-        }
-        let days = history.values.flatMap { $0.values.flatMap { $0.map(\.day) } }
         var statuses: [RecipientBalance.EntitlementStatus] = []
-        for campaignID in history.keys.sorted() {
+        for campaignID in Set(summary.history.map(\.campaign)).sorted() {
             guard let campaign = try store.registered(txn, .campaign, campaignID, as: CampaignCreated.self) else { continue }
             for rule in campaign.rules {
                 let limit = rule.limit(householdSize: recipient.householdSize)
-                let check = Entitlement(limit: limit, periodDays: rule.periodDays, history: history[campaignID]?[rule.item] ?? [])
+                let check = Entitlement(limit: limit, periodDays: rule.periodDays, history: summary.history(campaign: campaignID, item: rule.item))
                 let ok = check.allows(1, on: today)
                 statuses.append(.init(
                     campaign: campaignID, rule: rule, limit: limit, receivedInPeriod: check.received(inPeriodEnding: today),
                     nextEligible: ok ? today : (check.nextDate(for: 1, after: today) ?? today), eligibleToday: ok))
             }
         }
+        let share = { (g: RecipientSummary.Goods) in RecipientBalance.Share(id: g.id, item: g.item, units: g.units, value: g.value) }
         return RecipientBalance(
-            recipient: recipient, items: items.sorted { $0.key < $1.key }.map { ($0.key, $0.value.0, $0.value.1) },
-            cash: figures["cash"] ?? 0, issuances: figures["issuances"] ?? 0, grants: figures["grants"] ?? 0, entitlements: statuses,
-            byCampaign: shares["campaign"]!.values.sorted { ($0.id, $0.item) < ($1.id, $1.item) },
-            byDonor: shares["donor"]!.values.sorted { ($0.id, $0.item) < ($1.id, $1.item) },
-            cashByCampaign: cashBy["campaign"]!, cashByDonor: cashBy["donor"]!, firstIssuance: days.min(), lastIssuance: days.max())
+            recipient: recipient, items: summary.items, cash: summary.cash, issuances: summary.issuances, grants: summary.grants,
+            entitlements: statuses, byCampaign: summary.goodsByCampaign.map(share), byDonor: summary.goodsByDonor.map(share),
+            cashByCampaign: summary.cashByCampaign, cashByDonor: summary.cashByDonor,
+            firstIssuance: summary.history.map(\.day).min(), lastIssuance: summary.history.map(\.day).max())
     }
 
     /// As of `point`: the current state, or the log replayed up to that point.

@@ -13,6 +13,7 @@ extension Ledger {
         try requireDate(date, in: campaign)
         try checkVersion(command, txn, .recipient, recipientID)
         var out: [GoodsIssued.Line] = []
+        let summary = try store.summary(txn, recipientID)
         for (itemID, quantity) in lines {
             let item = try self.item(txn, itemID)
             guard campaign.items.contains(itemID) else {
@@ -20,7 +21,9 @@ extension Ledger {
             }
             var decision: EntitlementDecision?
             if let rule = campaign.rules.first(where: { $0.item == itemID }) {
-                decision = try entitlement(rule, recipient: recipient, campaign: campaignID, item: item, quantity: quantity, date: date, overrideReason: overrideReason, in: txn)
+                decision = try entitlement(
+                    rule, recipient: recipient, history: summary.history(campaign: campaignID, item: itemID), campaign: campaignID, item: item,
+                    quantity: quantity, date: date, overrideReason: overrideReason)
             }
             let draws = try allocate(txn, site: site, item: item, quantity: quantity, campaign: campaignID, on: date)
             out.append(GoodsIssued.Line(item: itemID, quantity: quantity, draws: draws, entitlement: decision))
@@ -31,15 +34,9 @@ extension Ledger {
     /// Applies an entitlement rule, refusing (unless overridden with a reason) and saying when the
     /// recipient may receive again.
     private func entitlement(
-        _ rule: EntitlementRule, recipient: RecipientRegistered, campaign: String, item: ItemRegistered, quantity: Int64,
-        date: BusinessDate, overrideReason: String?, in txn: borrowing some KeyValueStore & ~Copyable
+        _ rule: EntitlementRule, recipient: RecipientRegistered, history: [(day: BusinessDate, quantity: Int64)], campaign: String,
+        item: ItemRegistered, quantity: Int64, date: BusinessDate, overrideReason: String?
     ) throws -> EntitlementDecision {
-        var history: [(day: BusinessDate, quantity: Int64)] = []
-        let prefix = LedgerStore.historyPrefix(recipient: recipient.recipient, campaign: campaign, item: item.item)
-        try txn.forEach(store.history, prefix: prefix) { k, v in
-            history.append((LedgerStore.day(fromKey: k.dropFirst(prefix.count)), Int64(bitPattern: LedgerStore.readBE64(v))))
-            return true
-        }
         let limit = rule.limit(householdSize: recipient.householdSize)
         var check = Entitlement(limit: limit, periodDays: rule.periodDays, history: history)
         let received = check.received(inPeriodEnding: date)

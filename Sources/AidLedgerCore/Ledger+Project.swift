@@ -41,21 +41,11 @@ extension Ledger {
                 id: record.position, kind: .cash, donor: p.donor, campaign: p.campaign, item: "", site: "",
                 quantity: p.amount, valuePerUnit: 1, expires: nil, received: record.businessDate)
             try txn.put(store.lots, LedgerStore.be64(record.position), lot.encoded())
-        case .goodsIssued(let p):
-            for line in p.lines {
-                let key = LedgerStore.historyKey(recipient: p.recipient, campaign: p.campaign, item: line.item, day: record.businessDate, position: record.position)
-                try txn.put(store.history, key, LedgerStore.int64Value(line.quantity))
-            }
         case .eventVoided(let v):
             guard let target = try store.record(log, at: v.target) else {
                 throw LedgerError(.corruptRecord, "event #\(v.target), voided by #\(record.position), is missing")
             }
             try txn.put(store.voids, LedgerStore.be64(v.target), LedgerStore.be64(record.position))
-            if case .goodsIssued(let p) = target.event {
-                for line in p.lines {
-                    try txn.delete(store.history, LedgerStore.historyKey(recipient: p.recipient, campaign: p.campaign, item: line.item, day: target.businessDate, position: target.position))
-                }
-            }
             let reversal = try Effects(of: target) { try lot(txn, $0) }.negated
             try apply(reversal, at: record.position, in: txn)
             return
@@ -74,25 +64,37 @@ extension Ledger {
             guard left >= 0 else { throw LedgerError(.corruptRecord, "cash of lot #\(c.lot) would go below zero at #\(position)") }
         }
         for t in effects.totals { try store.add(txn, store.totals, t.key, t.delta) }
-        for r in effects.reach { try countReach(r.scope, r.recipient, effects.sign, in: txn) }
+        if let mine = effects.recipient { try applyToRecipient(mine, reach: effects.reach, sign: effects.sign, in: txn) }
         for (kind, id) in effects.touched { try store.setVersion(txn, kind, id, position) }
     }
 
-    /// Counts each recipient once per donor or campaign: the first event that reaches them adds them
-    /// (with their household, category and area), the void of the last one removes them.
-    private func countReach(_ scope: [String], _ recipientID: String, _ sign: Int64, in txn: borrowing some KeyValueStore & ~Copyable) throws {
-        let events = try store.add(txn, store.totals, LedgerStore.key(["reach"] + scope + [recipientID]), sign)
-        guard (sign > 0 && events == 1) || (sign < 0 && events == 0) else { return }
-        // Only the first fields are needed: read them, not the documents and sealed data after them.
-        guard let bytes = try txn.get(store.registry, LedgerStore.Kind.recipient.key(recipientID)) else {
-            throw LedgerError(.corruptRecord, "recipient \(recipientID) is missing from the projections")
+    /// Updates the recipient's summary, and counts them once per donor or campaign: the first event that reaches
+    /// them adds them (with their household, category and area) to its reach, the void of the last one removes them.
+    private func applyToRecipient(
+        _ effects: RecipientEffects, reach: [(scope: RecipientSummary.Scope, id: String)], sign: Int64, in txn: borrowing some KeyValueStore & ~Copyable
+    ) throws {
+        var summary = try store.summary(txn, effects.id)
+        effects.apply(to: &summary, sign: sign)
+        var attributes: RecipientRegistered.Attributes?
+        for (scope, id) in reach {
+            let events = summary.reach(scope, id, sign)
+            guard (sign > 0 && events == 1) || (sign < 0 && events == 0) else { continue }
+            if attributes == nil {
+                // Only the first fields are needed: read them, not the documents and sealed data after them.
+                guard let bytes = try txn.get(store.registry, LedgerStore.Kind.recipient.key(effects.id)) else {
+                    throw LedgerError(.corruptRecord, "recipient \(effects.id) is missing from the projections")
+                }
+                attributes = try RecipientRegistered.Attributes(bytes)
+            }
+            let r = attributes!
+            let base = [scope == .donor ? "donor" : "campaign", id, "reached"]
+            for (name, amount) in [
+                (["recipients"], 1), ([r.kind == .household ? "households" : "individuals"], 1), (["people"], r.householdSize),
+                (["category", r.category.rawValue], 1), (["area", r.area.rawValue], 1),
+            ] as [([String], Int64)] {
+                try store.add(txn, store.totals, LedgerStore.key(base + name), sign * amount)
+            }
         }
-        let r = try RecipientRegistered.Attributes(bytes)
-        for (name, amount) in [
-            ("recipients", 1), (r.kind == .household ? "households" : "individuals", 1), ("people", r.householdSize),
-            ("category/" + r.category.rawValue, 1), ("area/" + r.area.rawValue, 1),
-        ] as [(String, Int64)] {
-            try store.add(txn, store.totals, LedgerStore.key(scope + ["reached"] + name.split(separator: "/").map(String.init)), sign * amount)
-        }
+        try store.setSummary(txn, effects.id, summary)
     }
 }

@@ -46,6 +46,19 @@ extension Ledger {
             return true
         }
 
+        // What recipients received, summed over every recipient.
+        var recipientsGoods: [String: (units: Int64, value: Int64)] = [:]
+        var recipientsCash: Int64 = 0
+        try txn.forEach(store.recipients, prefix: []) { _, v in
+            let summary = try RecipientSummary(decoding: Array(v))
+            for g in summary.goodsByCampaign {
+                recipientsGoods[g.item, default: (0, 0)].units += g.units
+                recipientsGoods[g.item, default: (0, 0)].value += g.value
+            }
+            recipientsCash += summary.cash
+            return true
+        }
+
         var rows: [ReconcileReport.Row] = []
         func sum(_ match: ([String]) -> Bool) -> Int64 { totals.filter { match($0.key) }.reduce(0) { $0 + $1.value } }
 
@@ -80,9 +93,10 @@ extension Ledger {
         // Cross-sums: recipients = donors = campaigns.
         var items = Set<String>()
         for key in totals.keys where key.count == 5 && key[0] == "donor" && key[2] == "item" { items.insert(key[3]) }
+        items.formUnion(recipientsGoods.keys)
         for item in items.sorted() {
             for (unit, r, d) in [("units", "units", "issued_units"), ("UAH", "value", "issued_value")] {
-                let recipients = sum { $0.count == 5 && $0[0] == "recipient" && $0[2] == "item" && $0[3] == item && $0[4] == r }
+                let recipients = r == "units" ? recipientsGoods[item]?.units ?? 0 : recipientsGoods[item]?.value ?? 0
                 let donors = sum { $0.count == 5 && $0[0] == "donor" && $0[2] == "item" && $0[3] == item && $0[4] == d }
                 let campaigns = sum { $0.count == 5 && $0[0] == "campaign" && $0[2] == "item" && $0[3] == item && $0[4] == d }
                 rows.append(.init(check: "issued: recipients = donors", subject: item, unit: unit, expected: recipients, actual: donors,
@@ -91,7 +105,6 @@ extension Ledger {
                                   detail: "recipients \(recipients) = campaigns \(campaigns)"))
             }
         }
-        let recipientsCash = sum { $0.count == 3 && $0[0] == "recipient" && $0[2] == "cash" }
         let donorsCash = sum { $0.count == 4 && $0[0] == "donor" && $0[2] == "cash" && $0[3] == "granted" }
         let campaignsCash = sum { $0.count == 4 && $0[0] == "campaign" && $0[2] == "cash" && $0[3] == "granted" }
         rows.append(.init(check: "cash: recipients = donors", subject: "all", unit: "kopecks", expected: recipientsCash, actual: donorsCash,

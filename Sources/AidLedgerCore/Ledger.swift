@@ -53,6 +53,7 @@ public final class Ledger: @unchecked Sendable {  // the environment and writer 
         store = LedgerStore(env)
         writer = SerialWriter()
         self.clock = clock
+        try upgradeLayoutIfNeeded()
     }
 
     deinit { writer.stop() }

@@ -6,24 +6,25 @@ import LMDBStore
 /// |------------|---------------------------------------|------------------------------------------|
 /// | log        | position (u64 BE)                      | the stored record (`EventRecord`)        |
 /// | meta       | "head"                                 | position, hash, recorded-at of the last  |
+/// |            | "layout"                               | the projections' layout (`Ledger.layout`)|
 /// | commands   | command id                             | digest, first position, event count      |
 /// | registry   | kind letter + id                       | schema version + registration payload    |
 /// | documents  | document HMAC                          | recipient id                             |
 /// | lots       | lot id (u64 BE)                        | `Lot`                                    |
 /// | stock      | site 0 item 0 lot                      | units on hand (i64 BE)                   |
 /// | cash       | campaign 0 lot                         | kopecks not yet granted (i64 BE)         |
-/// | history    | recipient 0 campaign 0 item 0 day pos  | units issued                             |
+/// | recipients | recipient id                           | `RecipientSummary` (received, issued lines) |
 /// | voids      | voided position                        | position of the void                     |
 /// | versions   | kind letter + id                       | position of the entity's last change     |
 /// | totals     | counter name                           | i64 BE                                   |
 /// | checkpoints| position (u64 BE)                      | a signed checkpoint (JSON)               |
 /// | tokens     | "h:" SHA-256 of a token / "n:" name    | its holder / the token's hash            |
 struct LedgerStore {
-    static let names = ["log", "meta", "commands", "registry", "documents", "lots", "stock", "cash", "history", "voids", "versions", "totals", "checkpoints", "tokens"]
+    static let names = ["log", "meta", "commands", "registry", "documents", "lots", "stock", "cash", "recipients", "voids", "versions", "totals", "checkpoints", "tokens"]
     /// The databases a rebuild recomputes from the log.
-    static let projectionNames = ["registry", "documents", "lots", "stock", "cash", "history", "voids", "versions", "totals"]
+    static let projectionNames = ["registry", "documents", "lots", "stock", "cash", "recipients", "voids", "versions", "totals"]
 
-    let log, meta, commands, registry, documents, lots, stock, cash, history, voids, versions, totals, checkpoints, tokens: Database
+    let log, meta, commands, registry, documents, lots, stock, cash, recipients, voids, versions, totals, checkpoints, tokens: Database
 
     init(_ env: Environment) {
         log = env.database("log")
@@ -34,7 +35,7 @@ struct LedgerStore {
         lots = env.database("lots")
         stock = env.database("stock")
         cash = env.database("cash")
-        history = env.database("history")
+        recipients = env.database("recipients")
         voids = env.database("voids")
         versions = env.database("versions")
         totals = env.database("totals")
@@ -66,23 +67,6 @@ struct LedgerStore {
     static func stockKey(site: String, item: String, lot: UInt64) -> [UInt8] { stockPrefix(site: site, item: item) + be64(lot) }
 
     static func cashPrefix(campaign: String) -> [UInt8] { key(campaign) + [0] }
-
-    static func historyPrefix(recipient: String, campaign: String, item: String) -> [UInt8] { key(recipient, campaign, item) + [0] }
-
-    static func historyKey(recipient: String, campaign: String, item: String, day: BusinessDate, position: UInt64) -> [UInt8] {
-        historyPrefix(recipient: recipient, campaign: campaign, item: item) + dayKey(day) + be64(position)
-    }
-
-    /// Days biased to sort as unsigned big-endian.
-    static func dayKey(_ d: BusinessDate) -> [UInt8] {
-        let u = UInt32(bitPattern: d.day) ^ 0x8000_0000
-        return [UInt8(u >> 24), UInt8(truncatingIfNeeded: u >> 16), UInt8(truncatingIfNeeded: u >> 8), UInt8(truncatingIfNeeded: u)]
-    }
-
-    static func day(fromKey b: some Collection<UInt8>) -> BusinessDate {
-        let u = b.prefix(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
-        return BusinessDate(day: Int32(bitPattern: u ^ 0x8000_0000))
-    }
 
     // MARK: Counters (stock, cash, totals)
 
@@ -128,6 +112,22 @@ struct LedgerStore {
 
     func lot(_ txn: borrowing some KeyValueStore & ~Copyable, _ id: UInt64) throws -> Lot? {
         try txn.get(lots, LedgerStore.be64(id)).map { try Lot.decode(id: id, $0) }
+    }
+
+    // MARK: Recipients
+
+    /// What the projections hold about a recipient's receipts (empty before their first).
+    func summary(_ txn: borrowing some KeyValueStore & ~Copyable, _ recipient: String) throws -> RecipientSummary {
+        guard let bytes = try txn.get(recipients, Array(recipient.utf8)) else { return RecipientSummary() }
+        return try RecipientSummary(decoding: bytes)
+    }
+
+    func setSummary(_ txn: borrowing some KeyValueStore & ~Copyable, _ recipient: String, _ summary: RecipientSummary) throws {
+        if summary.isEmpty {
+            try txn.delete(recipients, Array(recipient.utf8))
+        } else {
+            try txn.put(recipients, Array(recipient.utf8), summary.encoded())
+        }
     }
 
     // MARK: Registry

@@ -43,7 +43,8 @@ public final class Environment: @unchecked Sendable {  // LMDB's environment han
         var flags = UInt32(MDB_NOTLS)
         if durability == .relaxed { flags |= UInt32(MDB_NOSYNC) }
         do {
-            try check(mdb_env_set_maxdbs(env, MDB_dbi(max(names.count, 1))))
+            // Room for a few more than named, so a retired database can be opened to be dropped.
+            try check(mdb_env_set_maxdbs(env, MDB_dbi(names.count + 4)))
             try check(mdb_env_set_mapsize(env, mapSize))
             try check(mdb_env_set_maxreaders(env, maxReaders))
             try check(mdb_env_open(env, path, flags, 0o600))

@@ -57,13 +57,14 @@ public final class MemoryStore: KeyValueStore {
 
     /// LMDB's default key order: bytes compared as unsigned, a shorter key first when it is a prefix.
     static func precedes(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        a.withUnsafeBufferPointer { x in
-            b.withUnsafeBufferPointer { y in
-                guard let xs = x.baseAddress, let ys = y.baseAddress else { return x.count < y.count }
-                let c = memcmp(xs, ys, min(x.count, y.count))
-                return c != 0 ? c < 0 : x.count < y.count
-            }
-        }
+        a.withUnsafeBytes { x in b.withUnsafeBytes { y in order(x, y) < 0 } }
+    }
+
+    /// Negative, zero or positive as `a` sorts before, with or after `b` in LMDB's default key order.
+    public static func order(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int {
+        guard let xs = a.baseAddress, let ys = b.baseAddress else { return a.count - b.count }
+        let c = memcmp(xs, ys, min(a.count, b.count))
+        return c != 0 ? Int(c) : a.count - b.count
     }
 }
 

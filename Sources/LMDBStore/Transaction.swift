@@ -145,6 +145,18 @@ public struct Transaction: ~Copyable {
         }
     }
 
+    /// Deletes the named database with its entries, if there is one (a database a newer layout no longer uses).
+    /// - Returns: whether there was one.
+    @discardableResult
+    public func dropDatabase(named name: String) throws -> Bool {
+        var dbi: MDB_dbi = 0
+        let rc = mdb_dbi_open(handle, name, 0, &dbi)
+        if rc == MDB_NOTFOUND { return false }
+        try check(rc)
+        try check(mdb_drop(handle, dbi, 1))
+        return true
+    }
+
     /// Removes every entry of the database, keeping the database itself.
     public func clear(_ db: Database) throws {
         try check(mdb_drop(handle, db.dbi, 0))

@@ -32,9 +32,9 @@ struct RebuildCommand: ParsableCommand {
             if tty { FileHandle.standardError.write(Data("\n".utf8)) }
             let seconds = Date().timeIntervalSince(started)
             if ledger.json {
-                print(JSONValue.object([("events", .int(report.events)), ("entries", .int(report.entries))]).serialized)
+                print(JSONValue.object([("events", .int(report.events)), ("entries", .int(report.entries)), ("mended", .int(report.mended))]).serialized)
             } else {
-                print("rebuilt \(Printer.n(report.entries)) projection entries from \(Printer.n(Int64(report.events))) events in \(String(format: "%.2f", seconds)) s")
+                print("rebuilt \(Printer.n(report.entries)) projection entries from \(Printer.n(Int64(report.events))) events in \(String(format: "%.2f", seconds)) s; \(Printer.n(report.mended)) stored entries differed and were mended")
             }
         }
     }

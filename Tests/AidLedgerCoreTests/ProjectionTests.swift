@@ -88,6 +88,27 @@ import Testing
         #expect(try t.ledger.donorBalance("CARITAS").json == before)
     }
 
+    @Test func aLedgerWrittenUnderAnOlderLayoutIsRebuiltWhenOpened() throws {
+        try month()
+        let day = BusinessDate(year: 2026, month: 11, day: 20)!
+        let card = try t.ledger.recipientBalance("P-1", on: day).json
+        // An older program kept per-recipient counters and an issue history in databases of their own.
+        try t.tamper(databases: ["meta", "history", "recipients"]) { env in
+            try env.write { txn in
+                try txn.delete(env.database("meta"), Array("layout".utf8))
+                try txn.put(env.database("history"), Array("P-1\u{0}WINTER\u{0}food-kit".utf8), [0, 0, 0, 0, 0, 0, 0, 2])
+                try txn.clear(env.database("recipients"))
+            }
+        }
+        // Opening it again rebuilt the projections and removed the database no longer used.
+        #expect(try t.ledger.projectionDifferences().isEmpty)
+        #expect(try t.ledger.recipientBalance("P-1", on: day).json == card)
+        try t.tamper(databases: ["meta"]) { env in
+            let dropped = try env.write { txn in try txn.dropDatabase(named: "history") }
+            #expect(!dropped)
+        }
+    }
+
     @Test func aChangedProjectionIsFoundByTheComparisonAndMendedByARebuild() throws {
         try month()
         try t.tamper { env in

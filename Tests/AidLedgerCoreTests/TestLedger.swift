@@ -21,10 +21,10 @@ final class TestLedger {
     }
 
     /// Closes the ledger and hands its raw LMDB environment to `body`, as someone editing the file would.
-    func tamper(_ body: (Environment) throws -> Void) throws {
+    func tamper(databases: [String] = ["log", "meta", "stock"], _ body: (Environment) throws -> Void) throws {
         ledger = nil
         do {
-            let env = try Environment(path: directory + "/" + Ledger.eventsDirectory, databases: ["log", "meta", "stock"])
+            let env = try Environment(path: directory + "/" + Ledger.eventsDirectory, databases: databases)
             try body(env)
         }
         ledger = try Ledger(directory: directory)
