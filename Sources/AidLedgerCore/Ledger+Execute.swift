@@ -30,14 +30,11 @@ extension Ledger {
     private func execute(_ command: Command, in txn: borrowing Transaction, head: inout Head, now: Int64, today: BusinessDate) throws -> Outcome {
         let digest = secret.digest(command.input.canonicalBytes)
         let idKey = Array(command.id.utf8)
-        if let seen = try txn.get(store.commands, idKey) {
-            let stored = Array(seen.prefix(32))
-            guard stored == digest || stored == Ledger.unknownDigest else {
+        if let seen = try txn.get(store.commands, idKey).map(CommandEntry.init(decoding:)) {
+            guard seen.matches(digest) else {
                 throw LedgerError(.commandIDReused, "command id \(command.id) was already used for a different command; choose a new id")
             }
-            let first = LedgerStore.readBE64(seen[32..<40])
-            let count = LedgerStore.readBE64(seen[40..<48])
-            let records = try (first..<first + count).map { p throws -> EventRecord in
+            let records = try (seen.first..<seen.first + seen.count).map { p throws -> EventRecord in
                 guard let r = try store.record(txn, at: p) else { throw LedgerError(.corruptRecord, "event #\(p) of command \(command.id) is missing") }
                 return r
             }
@@ -63,7 +60,7 @@ extension Ledger {
             records.append(record)
         }
         let first = records.first?.position ?? head.position + 1
-        try txn.put(store.commands, idKey, digest + LedgerStore.be64(first) + LedgerStore.be64(UInt64(records.count)))
+        try txn.put(store.commands, idKey, CommandEntry(digest: digest, first: first, count: UInt64(records.count)).encoded())
         return Outcome(commandID: command.id, status: .appended, records: records)
     }
 }

@@ -26,11 +26,11 @@ extension Ledger {
                         let idKey = Array(record.commandID.utf8)
                         var first = record.position
                         var count: UInt64 = 1
-                        if let seen = try txn.get(store.commands, idKey), LedgerStore.readBE64(seen[32..<40]) + LedgerStore.readBE64(seen[40..<48]) == record.position {
-                            first = LedgerStore.readBE64(seen[32..<40])
-                            count = LedgerStore.readBE64(seen[40..<48]) + 1
+                        if let seen = try txn.get(store.commands, idKey).map(CommandEntry.init(decoding:)), seen.first + seen.count == record.position {
+                            first = seen.first
+                            count = seen.count + 1
                         }
-                        try txn.put(store.commands, idKey, Ledger.unknownDigest + LedgerStore.be64(first) + LedgerStore.be64(count))
+                        try txn.put(store.commands, idKey, CommandEntry(digest: CommandEntry.unknownDigest, first: first, count: count).encoded())
                         head = Head(position: record.position, hash: hash, recordedAt: record.recordedAt)
                     }
                     try store.setHead(txn, head)
@@ -40,7 +40,4 @@ extension Ledger {
             throw Ledger.storageError(error)
         }
     }
-
-    /// The digest kept for commands whose input is not known (restored from an export).
-    static let unknownDigest = [UInt8](repeating: 0, count: 32)
 }

@@ -7,7 +7,7 @@ import LMDBStore
 /// | log        | position (u64 BE)                      | the stored record (`EventRecord`)        |
 /// | meta       | "head"                                 | position, hash, recorded-at of the last  |
 /// |            | "layout"                               | the projections' layout (`Ledger.layout`)|
-/// | commands   | command id                             | digest, first position, event count      |
+/// | commands   | command id                             | `CommandEntry`: digest, first position, count |
 /// | registry   | kind letter + id                       | schema version + registration payload    |
 /// | documents  | document HMAC                          | recipient id                             |
 /// | lots       | lot id (u64 BE)                        | `Lot`                                    |

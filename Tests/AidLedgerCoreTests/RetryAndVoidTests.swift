@@ -28,6 +28,27 @@ import Testing
         #expect(try t.submit("issue", fields, lists: ["item": ["food-kit"]], id: "c-1").status == .duplicate)
     }
 
+    @Test func aCommandRecordedBeforeTheDigestWasShortenedIsStillRecognisedOnRetry() throws {
+        let fields = ["site": "DP", "recipient": "H-1", "campaign": "WINTER", "date": "2026-11-10"]
+        let first = try t.submit("issue", fields, lists: ["item": ["food-kit"]], id: "c-old")
+        let position = first.records[0].position
+        // An older program kept the whole 32-byte digest and the count as 8 bytes.
+        try t.tamper(databases: ["commands"]) { env in
+            try env.write { txn in
+                let db = env.database("commands")
+                let stored = try txn.get(db, Array("c-old".utf8))!
+                let old = Array(stored.prefix(16)) + [UInt8](repeating: 0xAB, count: 16) + Array(stored[16..<24]) + [0, 0, 0, 0, 0, 0, 0, 1]
+                try txn.put(db, Array("c-old".utf8), old)
+            }
+        }
+        let retry = try t.submit("issue", fields, lists: ["item": ["food-kit"]], id: "c-old")
+        #expect(retry.status == .duplicate)
+        #expect(retry.records.map(\.position) == [position])
+        #expect(throws: LedgerError(.commandIDReused, "command id c-old was already used for a different command; choose a new id")) {
+            try t.submit("issue", ["site": "DP", "recipient": "P-1", "campaign": "WINTER", "date": "2026-11-10"], lists: ["item": ["food-kit"]], id: "c-old")
+        }
+    }
+
     @Test func reusingACommandIdForADifferentCommandIsRejected() throws {
         try t.submit("issue", ["site": "DP", "recipient": "H-1", "campaign": "WINTER", "date": "2026-11-10"], lists: ["item": ["food-kit"]], id: "c-2")
         #expect(throws: LedgerError(.commandIDReused, "command id c-2 was already used for a different command; choose a new id")) {
