@@ -59,7 +59,30 @@ public struct BusinessDate: Sendable, Hashable, Comparable, CustomStringConverti
     /// `2026-11-23`
     public var description: String {
         let (y, m, d) = components
-        return String(format: "%04d-%02d-%02d", y, m, d)
+        var out: [UInt8] = []
+        out.reserveCapacity(10)
+        BusinessDate.digits(y, 4, into: &out)
+        out.append(UInt8(ascii: "-"))
+        BusinessDate.digits(m, 2, into: &out)
+        out.append(UInt8(ascii: "-"))
+        BusinessDate.digits(d, 2, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `value` in decimal, zero-padded to `width` digits (a minus sign first when negative).
+    static func digits(_ value: some BinaryInteger, _ width: Int, into out: inout [UInt8]) {
+        var v = Int64(value)
+        if v < 0 {
+            out.append(UInt8(ascii: "-"))
+            v = -v
+        }
+        var buffer: [UInt8] = []
+        repeat {
+            buffer.append(UInt8(ascii: "0") + UInt8(v % 10))
+            v /= 10
+        } while v > 0
+        for _ in buffer.count..<max(width, buffer.count) { out.append(UInt8(ascii: "0")) }
+        out.append(contentsOf: buffer.reversed())
     }
 
     public func adding(days: Int) -> BusinessDate { BusinessDate(day: day + Int32(days)) }

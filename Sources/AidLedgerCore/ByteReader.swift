@@ -67,6 +67,8 @@ public struct ByteReader {
     public mutating func string() throws(DecodeError) -> String {
         let n = try count()
         let slice = try take(n)
+        // Ids and most names are ASCII, which needs no validation beyond the high bit.
+        if slice.allSatisfy({ $0 < 0x80 }) { return String(decoding: slice, as: UTF8.self) }
         guard let s = String(validating: slice, as: UTF8.self) else { throw .invalid("text that is not UTF-8", at: offset - n) }
         return s
     }

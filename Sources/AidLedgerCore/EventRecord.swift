@@ -114,7 +114,16 @@ public struct EventRecord: Sendable, Equatable {
         let fraction = micros - seconds * 1_000_000
         let date = BusinessDate(day: Int32(floorDiv(seconds, 86_400)))
         let s = seconds - Int64(date.day) * 86_400
-        let pad = { (v: Int64, n: Int) in String(repeating: "0", count: max(0, n - String(v).count)) + String(v) }
-        return "\(date)T\(pad(s / 3600, 2)):\(pad(s / 60 % 60, 2)):\(pad(s % 60, 2)).\(pad(fraction, 6))Z"
+        var out = Array(date.description.utf8)
+        out.append(UInt8(ascii: "T"))
+        BusinessDate.digits(s / 3600, 2, into: &out)
+        out.append(UInt8(ascii: ":"))
+        BusinessDate.digits(s / 60 % 60, 2, into: &out)
+        out.append(UInt8(ascii: ":"))
+        BusinessDate.digits(s % 60, 2, into: &out)
+        out.append(UInt8(ascii: "."))
+        BusinessDate.digits(fraction, 6, into: &out)
+        out.append(UInt8(ascii: "Z"))
+        return String(decoding: out, as: UTF8.self)
     }
 }

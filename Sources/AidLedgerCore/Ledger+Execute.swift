@@ -30,7 +30,7 @@ extension Ledger {
     private func execute(_ command: Command, in txn: borrowing Transaction, head: inout Head, now: Int64, today: BusinessDate) throws -> Outcome {
         let digest = secret.digest(command.input.canonicalBytes)
         let idKey = Array(command.id.utf8)
-        if let seen = try txn.get(store.commands, idKey).map(CommandEntry.init(decoding:)) {
+        if let seen = try txn.get(store.commands, idKey).map { try CommandEntry(decoding: $0) } {
             guard seen.matches(digest) else {
                 throw LedgerError(.commandIDReused, "command id \(command.id) was already used for a different command; choose a new id")
             }

@@ -2,8 +2,10 @@ import LMDBStore
 
 extension Ledger {
     /// Brings every projection up to date with `record`, in the transaction that appends it
-    /// (or in memory, for a replay). `log` is where voided events are read from.
-    func project(_ record: EventRecord, in txn: borrowing some KeyValueStore & ~Copyable, log: borrowing some KeyValueStore & ~Copyable) throws {
+    /// (or in memory, for a replay, with a `cache` of decoded entries). `log` is where voided events are read from.
+    func project(
+        _ record: EventRecord, in txn: borrowing some KeyValueStore & ~Copyable, log: borrowing some KeyValueStore & ~Copyable, cache: ReplayCache? = nil
+    ) throws {
         switch record.event {
         case .donorRegistered(let p): try store.register(txn, .donor, p.donor, p)
         case .siteRegistered(let p): try store.register(txn, .site, p.site, p)
@@ -46,15 +48,20 @@ extension Ledger {
                 throw LedgerError(.corruptRecord, "event #\(v.target), voided by #\(record.position), is missing")
             }
             try txn.put(store.voids, LedgerStore.be64(v.target), LedgerStore.be64(record.position))
-            let reversal = try Effects(of: target) { try lot(txn, $0) }.negated
-            try apply(reversal, at: record.position, in: txn)
+            let reversal = try Effects(of: target) { try lot($0, txn, cache) }.negated
+            try apply(reversal, at: record.position, in: txn, cache: cache)
             return
         default: break
         }
-        try apply(try Effects(of: record) { try lot(txn, $0) }, at: record.position, in: txn)
+        try apply(try Effects(of: record) { try lot($0, txn, cache) }, at: record.position, in: txn, cache: cache)
     }
 
-    private func apply(_ effects: Effects, at position: UInt64, in txn: borrowing some KeyValueStore & ~Copyable) throws {
+    private func lot(_ id: UInt64, _ txn: borrowing some KeyValueStore & ~Copyable, _ cache: ReplayCache?) throws -> Lot {
+        guard let cache else { return try lot(txn, id) }
+        return try cache.lot(id) { try lot(txn, $0) }
+    }
+
+    private func apply(_ effects: Effects, at position: UInt64, in txn: borrowing some KeyValueStore & ~Copyable, cache: ReplayCache?) throws {
         for s in effects.stock {
             let left = try store.add(txn, store.stock, LedgerStore.stockKey(site: s.site, item: s.item, lot: s.lot), s.delta)
             guard left >= 0 else { throw LedgerError(.corruptRecord, "stock of lot #\(s.lot) at \(s.site) would go below zero at #\(position)") }
@@ -64,16 +71,17 @@ extension Ledger {
             guard left >= 0 else { throw LedgerError(.corruptRecord, "cash of lot #\(c.lot) would go below zero at #\(position)") }
         }
         for t in effects.totals { try store.add(txn, store.totals, t.key, t.delta) }
-        if let mine = effects.recipient { try applyToRecipient(mine, reach: effects.reach, sign: effects.sign, in: txn) }
+        if let mine = effects.recipient { try applyToRecipient(mine, reach: effects.reach, sign: effects.sign, in: txn, cache: cache) }
         for (kind, id) in effects.touched { try store.setVersion(txn, kind, id, position) }
     }
 
     /// Updates the recipient's summary, and counts them once per donor or campaign: the first event that reaches
     /// them adds them (with their household, category and area) to its reach, the void of the last one removes them.
     private func applyToRecipient(
-        _ effects: RecipientEffects, reach: [(scope: RecipientSummary.Scope, id: String)], sign: Int64, in txn: borrowing some KeyValueStore & ~Copyable
+        _ effects: RecipientEffects, reach: [(scope: RecipientSummary.Scope, id: String)], sign: Int64, in txn: borrowing some KeyValueStore & ~Copyable,
+        cache: ReplayCache?
     ) throws {
-        var summary = try store.summary(txn, effects.id)
+        var summary = try cache?.summary(effects.id, from: store, txn) ?? store.summary(txn, effects.id)
         effects.apply(to: &summary, sign: sign)
         var attributes: RecipientRegistered.Attributes?
         for (scope, id) in reach {
@@ -95,6 +103,6 @@ extension Ledger {
                 try store.add(txn, store.totals, LedgerStore.key(base + name), sign * amount)
             }
         }
-        try store.setSummary(txn, effects.id, summary)
+        if let cache { cache.setSummary(effects.id, summary) } else { try store.setSummary(txn, effects.id, summary) }
     }
 }

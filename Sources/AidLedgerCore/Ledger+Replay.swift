@@ -16,6 +16,7 @@ extension Ledger {
         _ txn: borrowing some KeyValueStore & ~Copyable, to point: AsOf, progress: ((UInt64) -> Void)? = nil
     ) throws -> (state: MemoryStore, last: UInt64) {
         let memory = MemoryStore()
+        let cache = ReplayCache()
         var last: UInt64 = 0
         try txn.forEach(store.log, prefix: []) { key, value in
             let position = LedgerStore.readBE64(key)
@@ -23,11 +24,12 @@ extension Ledger {
                 throw LedgerError(.corruptRecord, "record #\(position) cannot be read; run aidledger verify")
             }
             guard point.includes(position, recordedAt: record.recordedAt) else { return false }
-            try project(record, in: memory, log: txn)
+            try project(record, in: memory, log: txn, cache: cache)
             last = position
             if position % 100_000 == 0 { progress?(position) }
             return true
         }
+        try cache.flush(to: store, memory)
         return (memory, last)
     }
 

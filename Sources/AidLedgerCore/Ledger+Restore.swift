@@ -26,7 +26,7 @@ extension Ledger {
                         let idKey = Array(record.commandID.utf8)
                         var first = record.position
                         var count: UInt64 = 1
-                        if let seen = try txn.get(store.commands, idKey).map(CommandEntry.init(decoding:)), seen.first + seen.count == record.position {
+                        if let seen = try txn.get(store.commands, idKey).map { try CommandEntry(decoding: $0) }, seen.first + seen.count == record.position {
                             first = seen.first
                             count = seen.count + 1
                         }

@@ -103,32 +103,35 @@ struct RecipientSummary: Equatable {
     static let formatVersion: UInt8 = 1
 
     func encoded() -> [UInt8] {
+        // The names first (a recipient's handful of campaigns, donors and items: a linear search beats hashing).
         var names: [String] = []
-        var index: [String: UInt64] = [:]
         func ref(_ s: String) -> UInt64 {
-            if let i = index[s] { return i }
-            index[s] = UInt64(names.count)
+            if let i = names.firstIndex(of: s) { return UInt64(i) }
             names.append(s)
             return UInt64(names.count - 1)
         }
-        var body = ByteWriter(capacity: 64 + history.count * 12)
-        body.int(issuances)
-        body.int(grants)
-        body.array(history) { w, h in
+        for h in history { _ = ref(h.campaign); _ = ref(h.item) }
+        for g in goodsByCampaign { _ = ref(g.id); _ = ref(g.item) }
+        for g in goodsByDonor { _ = ref(g.id); _ = ref(g.item) }
+        for c in cashByCampaign { _ = ref(c.id) }
+        for c in cashByDonor { _ = ref(c.id) }
+        for r in reach { _ = ref(r.id) }
+        var w = ByteWriter(capacity: 48 + history.count * 12 + names.reduce(0) { $0 + $1.utf8.count + 1 })
+        w.u8(RecipientSummary.formatVersion)
+        w.array(names) { $0.string($1) }
+        w.int(issuances)
+        w.int(grants)
+        w.array(history) { w, h in
             w.varint(ref(h.campaign)); w.varint(ref(h.item)); w.date(h.day); w.varint(h.position); w.int(h.quantity)
         }
         for goods in [goodsByCampaign, goodsByDonor] {
-            body.array(goods) { w, g in w.varint(ref(g.id)); w.varint(ref(g.item)); w.int(g.units); w.int(g.value) }
+            w.array(goods) { w, g in w.varint(ref(g.id)); w.varint(ref(g.item)); w.int(g.units); w.int(g.value) }
         }
         for cash in [cashByCampaign, cashByDonor] {
-            body.array(cash) { w, c in w.varint(ref(c.id)); w.int(c.amount) }
+            w.array(cash) { w, c in w.varint(ref(c.id)); w.int(c.amount) }
         }
-        body.array(reach) { w, r in w.u8(r.scope.rawValue); w.varint(ref(r.id)); w.int(r.events) }
-        var out = ByteWriter(capacity: body.bytes.count + 16 * names.count + 2)
-        out.u8(RecipientSummary.formatVersion)
-        out.array(names) { $0.string($1) }
-        out.raw(body.bytes)
-        return out.bytes
+        w.array(reach) { w, r in w.u8(r.scope.rawValue); w.varint(ref(r.id)); w.int(r.events) }
+        return w.bytes
     }
 
     init() {}

@@ -93,7 +93,9 @@ public struct CounterServer: Sendable {
     // MARK: Helpers
 
     static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
-        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: value.serialized + "\n")))
+        var bytes = value.serializedBytes
+        bytes.append(UInt8(ascii: "\n"))
+        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     static func text(_ text: String, type: String) -> Response {
@@ -172,7 +174,11 @@ struct RequestLog: RouterMiddleware {
 
     private func finish(_ request: Request, _ status: HTTPResponse.Status, _ started: UInt64) {
         metrics.increment("aidledger_http_requests_total", labels: "status=\"\(status.code)\"")
-        let ms = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
-        logger.info("\(request.method.rawValue) \(request.uri.path) \(status.code) \(String(format: "%.1f", ms))ms")
+        // Answered requests at debug (one line per kit would drown the log at a busy counter); refusals at info,
+        // failures of the server at error. `aidledger serve --log-level debug` shows every request.
+        let level: Logger.Level = status.code >= 500 ? .error : status.code >= 400 ? .info : .debug
+        guard logger.logLevel <= level else { return }
+        let tenths = (DispatchTime.now().uptimeNanoseconds - started) / 100_000
+        logger.log(level: level, "\(request.method.rawValue) \(request.uri.path) \(status.code) \(tenths / 10).\(tenths % 10)ms")
     }
 }

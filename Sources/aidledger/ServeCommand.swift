@@ -12,6 +12,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The address to listen on; 0.0.0.0 to serve the local network.") var host = "127.0.0.1"
     @Option(help: "The port; 0 picks a free one.") var port = 8080
     @Flag(help: "When the ledger has no API token yet, make an admin token and print it once.") var firstAdminToken = false
+    @Option(help: "What to log: error, warning, info (refused requests, start and stop) or debug (every request).")
+    var logLevel: LogLevel = .info
+
+    enum LogLevel: String, ExpressibleByArgument, CaseIterable {
+        case error, warning, info, debug
+        var level: Logger.Level { Logger.Level(rawValue: rawValue)! }
+    }
 
     func run() async throws {
         let l: Ledger
@@ -25,7 +32,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw Failure.exit(for: e, json: false)
         }
         var logger = Logger(label: "aidledger")
-        logger.logLevel = .info
+        logger.logLevel = logLevel.level
         let server = CounterServer(ledger: l, logger: logger)
         let host = self.host
         let app = server.buildApplication(host: host, port: port) { port in
