@@ -140,7 +140,8 @@ struct FieldReader {
     /// Free text (names, references, reasons): at most 200 characters, no control characters.
     func text(_ name: String) throws(LedgerError) -> String? {
         guard let v = try optional(name) else { return nil }
-        guard v.count <= 200 else { throw LedgerError(.invalidField, "\(name) is \(v.count) characters long; at most 200 are allowed") }
+        // Characters, not bytes: a name in Cyrillic takes two bytes a letter (counting only when it may matter).
+        guard v.utf8.count <= 200 || v.count <= 200 else { throw LedgerError(.invalidField, "\(name) is \(v.count) characters long; at most 200 are allowed") }
         guard !v.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) else {
             throw LedgerError(.invalidField, "\(name) contains a control character (a line break or tab, say)")
         }
@@ -218,7 +219,11 @@ struct FieldReader {
 
 extension String {
     var trimmingSpaces: String {
-        String(drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed())
+        let u = utf8
+        guard u.first == UInt8(ascii: " ") || u.last == UInt8(ascii: " ") else { return self }
+        let start = u.firstIndex { $0 != UInt8(ascii: " ") } ?? u.endIndex
+        let end = u[start...].lastIndex { $0 != UInt8(ascii: " ") }.map { u.index(after: $0) } ?? start
+        return String(self[start..<end])
     }
 }
 

@@ -18,6 +18,9 @@ public final class Environment: @unchecked Sendable {  // LMDB's environment han
 
     let handle: OpaquePointer
     private let growth = ReadWriteLock()
+    /// Read transactions that ended, kept reset with their reader slots so the next read renews one
+    /// instead of taking a slot again.
+    private let idleReaders = IdleReaders()
     private var databases: [String: Database] = [:]
     /// The directory holding `data.mdb` and `lock.mdb`.
     public let path: String
@@ -65,7 +68,10 @@ public final class Environment: @unchecked Sendable {  // LMDB's environment han
         databases = opened
     }
 
-    deinit { mdb_env_close(handle) }
+    deinit {
+        idleReaders.drain()
+        mdb_env_close(handle)
+    }
 
     /// The database opened under `name`.
     public func database(_ name: String) -> Database {
@@ -78,9 +84,9 @@ public final class Environment: @unchecked Sendable {  // LMDB's environment han
         while true {
             do {
                 return try growth.withShared {
-                    let txn = try begin(readOnly: true)
+                    let txn = try beginRead()
                     let result = try body(txn)
-                    txn.abort()  // a reader has nothing to commit; aborting releases its slot
+                    idleReaders.put(txn.reset())  // a reader has nothing to commit; its slot is kept for the next
                     return result
                 }
             } catch LMDBError.mapResized {
@@ -135,6 +141,7 @@ public final class Environment: @unchecked Sendable {  // LMDB's environment han
     /// Doubles the map. Waits until no transaction of this process is open, as LMDB requires.
     private func grow() throws {
         try growth.withExclusive {
+            idleReaders.drain()
             try check(mdb_env_set_mapsize(handle, mapSize * 2))
         }
     }
@@ -142,8 +149,18 @@ public final class Environment: @unchecked Sendable {  // LMDB's environment han
     /// Another process grew the map: adopt its size once no transaction of ours is open.
     private func adoptGrowthByAnotherProcess() throws {
         try growth.withExclusive {
+            idleReaders.drain()
             try check(mdb_env_set_mapsize(handle, 0))
         }
+    }
+
+    /// A read transaction: an idle one renewed, or a new one.
+    private func beginRead() throws -> Transaction {
+        while let idle = idleReaders.take() {
+            if mdb_txn_renew(idle) == 0 { return Transaction(handle: idle, env: handle) }
+            mdb_txn_abort(idle)
+        }
+        return try begin(readOnly: true)
     }
 
     private func begin(readOnly: Bool) throws -> Transaction {
@@ -158,5 +175,48 @@ extension Environment {
     /// Writes a copy of the environment to `directory` without its free pages (`mdb_env_copy2` with `MDB_CP_COMPACT`).
     public func copyCompacted(to directory: String) throws {
         try check(mdb_env_copy2(handle, directory, UInt32(MDB_CP_COMPACT)))
+    }
+}
+
+/// Reset read transactions waiting to be renewed, at most a few (each holds a reader slot).
+final class IdleReaders: @unchecked Sendable {  // every access holds `lock`
+    private let lock: UnsafeMutablePointer<pthread_mutex_t>
+    private var handles: [OpaquePointer] = []
+    static let capacity = 16
+
+    init() {
+        lock = .allocate(capacity: 1)
+        pthread_mutex_init(lock, nil)
+    }
+
+    deinit {
+        pthread_mutex_destroy(lock)
+        lock.deallocate()
+    }
+
+    func take() -> OpaquePointer? {
+        pthread_mutex_lock(lock)
+        defer { pthread_mutex_unlock(lock) }
+        return handles.popLast()
+    }
+
+    func put(_ txn: OpaquePointer) {
+        pthread_mutex_lock(lock)
+        if handles.count < IdleReaders.capacity {
+            handles.append(txn)
+            pthread_mutex_unlock(lock)
+        } else {
+            pthread_mutex_unlock(lock)
+            mdb_txn_abort(txn)
+        }
+    }
+
+    /// Ends every idle transaction (before the map is resized or the environment closed).
+    func drain() {
+        pthread_mutex_lock(lock)
+        let all = handles
+        handles = []
+        pthread_mutex_unlock(lock)
+        for txn in all { mdb_txn_abort(txn) }
     }
 }

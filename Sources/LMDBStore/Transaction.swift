@@ -22,6 +22,14 @@ public struct Transaction: ~Copyable {
         try check(mdb_txn_commit(handle))
     }
 
+    /// Ends a read transaction but keeps its reader slot: the handle can be renewed (`mdb_txn_renew`) or aborted.
+    consuming func reset() -> OpaquePointer {
+        let handle = self.handle
+        discard self
+        mdb_txn_reset(handle)
+        return handle
+    }
+
     /// Drops every write of the transaction and ends it.
     public consuming func abort() {
         let handle = self.handle

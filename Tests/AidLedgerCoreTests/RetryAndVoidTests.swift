@@ -107,6 +107,27 @@ import Testing
         #expect(try t.ledger.siteBalance("DP").totals.first { $0.item == "food-kit" }?.units == 8)
     }
 
+    @Test func aCommandRefusedAfterItBeganWritingRollsBackAloneInItsBatch() throws {
+        let head = t.headPosition
+        // Each intake's value fits, but the second would take the donor's running total past what can be counted:
+        // that is found while its effects are written, after its checks passed.
+        let huge = ["site": "DP", "donor": "CITY", "item": "bedding", "quantity": "1", "value": "50000000000000000", "document": "w", "date": "2026-11-02"]
+        let commands = try [
+            t.command("intake.goods", huge),
+            t.command("intake.goods", huge),
+            t.command("intake.goods", ["site": "DP", "donor": "CARITAS", "item": "bedding", "quantity": "3", "document": "w2", "date": "2026-11-02"]),
+        ]
+        let results = try t.ledger.submit(commands)
+        #expect((try? results[0].get())?.records.first?.position == head + 1)
+        #expect(throws: LedgerError.self) { try results[1].get() }
+        if case .failure(let error) = results[1] { #expect(error.code == .amountOverflow) }
+        #expect((try? results[2].get())?.records.first?.position == head + 2)
+        #expect(t.headPosition == head + 2)
+        #expect(try t.ledger.verify().isIntact)
+        #expect(try t.ledger.projectionDifferences().isEmpty)
+        #expect(try t.ledger.siteBalance("DP").totals.first { $0.item == "bedding" }?.units == 4)
+    }
+
     @Test func closingAndReopeningKeepsEverything() throws {
         try t.submit("issue", ["site": "DP", "recipient": "H-1", "campaign": "WINTER", "date": "2026-11-10"], lists: ["item": ["food-kit"]])
         let head = try t.ledger.head()

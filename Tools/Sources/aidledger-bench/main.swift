@@ -2,7 +2,7 @@ import AidLedgerCore
 import Foundation
 import LedgerGenerator
 
-// aidledger-bench DIR [--households N] | aidledger-bench DIR --replay-only
+// aidledger-bench DIR [--households N] | aidledger-bench DIR --replay-only [--repeat N]
 // The project's side of the measurements against the raw LMDB limit (Tools/measure.sh runs both):
 // validated appends in batches of 100 and 10,000 commands per commit, single-command durable commits,
 // rebuild of all projections, verify, and a balance lookup. Prints one JSON object.
@@ -13,10 +13,10 @@ guard args.count >= 2 else {
 }
 let dir = args[1]
 let households = args.firstIndex(of: "--households").flatMap { Int(args[$0 + 1]) } ?? 20_000
-// `--replay-only`: replays an existing ledger's log three times (for profiling the rebuild).
+// `--replay-only [--repeat N]`: rebuilds an existing ledger's projections N times (3 unless said; for profiling).
 if args.contains("--replay-only") {
     let ledger = try Ledger(directory: dir)
-    for _ in 0..<3 {
+    for _ in 0..<(args.firstIndex(of: "--repeat").flatMap { Int(args[$0 + 1]) } ?? 3) {
         let start = DispatchTime.now().uptimeNanoseconds
         let report = try ledger.rebuild()
         print("replayed \(report.events) events: \(Double(report.events) / (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)) events/s")
