@@ -3,9 +3,7 @@ import LMDBStore
 extension Ledger {
     /// As of `point`: the current state, or the log replayed up to that point.
     public func donorBalance(_ id: String, as point: AsOf = .head) throws(LedgerError) -> DonorBalance {
-        try read { txn in
-            point == .head ? try donorBalance(id, in: txn) : try donorBalance(id, in: try state(at: point, txn))
-        }
+        try atPoint(point) { txn in try donorBalance(id, in: txn) }
     }
 
     func donorBalance(_ id: String, in txn: borrowing some KeyValueStore & ~Copyable) throws -> DonorBalance {
@@ -35,9 +33,7 @@ extension Ledger {
 
     /// As of `point`: the current state, or the log replayed up to that point.
     public func campaignBalance(_ id: String, as point: AsOf = .head) throws(LedgerError) -> CampaignBalance {
-        try read { txn in
-            point == .head ? try campaignBalance(id, in: txn) : try campaignBalance(id, in: try state(at: point, txn))
-        }
+        try atPoint(point) { txn in try campaignBalance(id, in: txn) }
     }
 
     func campaignBalance(_ id: String, in txn: borrowing some KeyValueStore & ~Copyable) throws -> CampaignBalance {
@@ -65,9 +61,7 @@ extension Ledger {
     /// A recipient's receipts and entitlements as of `today` (Kyiv) unless another day is given.
     public func recipientBalance(_ id: String, on day: BusinessDate? = nil, as point: AsOf = .head) throws(LedgerError) -> RecipientBalance {
         let today = day ?? BusinessDate.today()
-        return try read { txn in
-            point == .head ? try recipientBalance(id, on: today, in: txn) : try recipientBalance(id, on: today, in: try state(at: point, txn))
-        }
+        return try atPoint(point) { txn in try recipientBalance(id, on: today, in: txn) }
     }
 
     func recipientBalance(_ id: String, on today: BusinessDate, in txn: borrowing some KeyValueStore & ~Copyable) throws -> RecipientBalance {
@@ -96,9 +90,7 @@ extension Ledger {
 
     /// As of `point`: the current state, or the log replayed up to that point.
     public func siteBalance(_ id: String, as point: AsOf = .head) throws(LedgerError) -> SiteBalance {
-        try read { txn in
-            point == .head ? try siteBalance(id, in: txn) : try siteBalance(id, in: try state(at: point, txn))
-        }
+        try atPoint(point) { txn in try siteBalance(id, in: txn) }
     }
 
     func siteBalance(_ id: String, in txn: borrowing some KeyValueStore & ~Copyable) throws -> SiteBalance {

@@ -10,9 +10,7 @@ extension Ledger {
     /// - per item: the units and value recipients received = what donors issued = what campaigns issued;
     ///   and cash: recipients' total = donors' granted total = campaigns' granted total.
     public func reconcile(as point: AsOf = .head) throws(LedgerError) -> ReconcileReport {
-        try read { txn in
-            point == .head ? try reconcile(in: txn) : try reconcile(in: try state(at: point, txn))
-        }
+        try atPoint(point) { txn in try reconcile(in: txn) }
     }
 
     func reconcile(in txn: borrowing some KeyValueStore & ~Copyable) throws -> ReconcileReport {

@@ -10,43 +10,71 @@ public struct RebuildReport: Sendable {
 }
 
 extension Ledger {
-    /// Replays the log from the first record up to `point` into memory, with the same projection code
-    /// as the append path. - Returns: the projections and the last position replayed.
-    func replay(
-        _ txn: borrowing some KeyValueStore & ~Copyable, to point: AsOf, progress: ((UInt64) -> Void)? = nil
-    ) throws -> (state: MemoryStore, last: UInt64) {
-        let memory = MemoryStore()
+    /// Projection entries compared per step of a rebuild or a check.
+    var compareChunk: Int { max(1, replayChunk / 5) }
+
+    /// Replays the log from the first record up to `point` into a scratch LMDB environment, with the same projection
+    /// code as the append path, committing every `replayChunk` events so memory stays bounded whatever the length.
+    func replay(_ txn: borrowing Transaction, to point: AsOf, progress: ((UInt64) -> Void)? = nil) throws -> ReplayedState {
+        let state = try ReplayedState(in: directory, like: env, mapSize: env.mapSize)
         let cache = ReplayCache()
-        var last: UInt64 = 0
-        try txn.forEach(store.log, prefix: []) { key, value in
-            let position = LedgerStore.readBE64(key)
-            guard let record = try? EventRecord.decode(position: position, stored: Array(value)) else {
-                throw LedgerError(.corruptRecord, "record #\(position) cannot be read; run aidledger verify")
+        var finished = false
+        while !finished {
+            let from = state.last + 1
+            // A write that fills the scratch map is run again after the map grows: each run starts from its last commit.
+            let (last, reachedEnd) = try state.env.write { scratch -> (UInt64, Bool) in
+                cache.clear()
+                var last = from - 1
+                var count = 0
+                var reachedEnd = true
+                try txn.forEach(store.log, from: LedgerStore.be64(from)) { key, value in
+                    let position = LedgerStore.readBE64(key)
+                    guard let record = try? EventRecord.decode(position: position, stored: Array(value)) else {
+                        throw LedgerError(.corruptRecord, "record #\(position) cannot be read; run aidledger verify")
+                    }
+                    guard point.includes(position, recordedAt: record.recordedAt) else { return false }
+                    guard count < replayChunk else {
+                        reachedEnd = false
+                        return false
+                    }
+                    try project(record, in: scratch, log: txn, cache: cache)
+                    last = position
+                    count += 1
+                    if position % 100_000 == 0 { progress?(position) }
+                    return true
+                }
+                try cache.flush(to: store, scratch)
+                return (last, reachedEnd)
             }
-            guard point.includes(position, recordedAt: record.recordedAt) else { return false }
-            try project(record, in: memory, log: txn, cache: cache)
-            last = position
-            if position % 100_000 == 0 { progress?(position) }
-            return true
+            state.last = last
+            finished = reachedEnd
         }
-        try cache.flush(to: store, memory)
-        return (memory, last)
+        return state
     }
 
-    /// The projections as they stood at `point`, replayed from the log. A point whose history can no longer change
-    /// (a position already written, a day that has ended in Kyiv) is kept, so an auditor browsing the books as of
-    /// that point replays the log once, not on every page.
-    func state(at point: AsOf, _ txn: borrowing some KeyValueStore & ~Copyable) throws -> MemoryStore {
-        let head = try store.head(txn)
-        let settled: Bool = switch point {
-        case .head: false
-        case .position(let p): p <= head.position
-        case .endOfDay(let d): d.endInKyivMicros < clock()
+    /// Runs `body` on the projections as they stood at `point`: the stored ones at the head, otherwise a replay of
+    /// the log. A point whose history can no longer change (a position already written, a day that has ended in Kyiv)
+    /// is kept, so an auditor browsing the books as of that point replays the log once, not on every page.
+    func atPoint<R>(_ point: AsOf, _ body: (borrowing Transaction) throws -> R) throws(LedgerError) -> R {
+        let state: ReplayedState? = try read { txn in
+            guard point != .head else { return nil }
+            let head = try store.head(txn)
+            let settled: Bool = switch point {
+            case .head: false
+            case .position(let p): p <= head.position
+            case .endOfDay(let d): d.endInKyivMicros < clock()
+            }
+            if settled, let kept = pastStates.withLock({ $0[point] }) { return kept }
+            let state = try replay(txn, to: point)
+            if settled { pastStates.withLock { $0 = [point: state] } }  // one point at a time: the disk it takes stays bounded
+            return state
         }
-        if settled, let cached = pastStates.withLock({ $0[point] }) { return cached }
-        let state = try replay(txn, to: point).state
-        if settled { pastStates.withLock { $0 = [point: state] } }  // one point at a time: memory stays bounded
-        return state
+        do {
+            guard let state else { return try read(body) }
+            return try state.env.read(body)
+        } catch {
+            throw Ledger.storageError(error)
+        }
     }
 
     /// Recomputes every projection from the log and mends the stored ones to match, in one write transaction:
@@ -66,21 +94,22 @@ extension Ledger {
     /// Replays the log and writes the entries of the stored projections that differ from it.
     private func mend(in txn: borrowing Transaction, progress: ((UInt64, UInt64) -> Void)?) throws -> RebuildReport {
         let total = try store.head(txn).position
-        let (memory, last) = try replay(txn, to: .head) { progress?($0, total) }
-        var report = RebuildReport(events: last, entries: 0, mended: 0)
+        let state = try replay(txn, to: .head) { progress?($0, total) }
+        var report = RebuildReport(events: state.last, entries: 0, mended: 0)
         for name in LedgerStore.projectionNames {
             let db = env.database(name)
-            let expected = memory.sortedEntries(db)
-            report.entries += expected.count
-            for difference in try differences(db, in: txn, expected: expected, limit: .max) {
-                switch difference {
-                case .missing(let key, let value), .differs(let key, _, let value): try txn.put(db, key, value)
-                case .unbacked(let key): try txn.delete(db, key)
+            try compare(db, stored: txn, replayed: state, limit: .max) { differences, entries in
+                report.entries += entries
+                for difference in differences {
+                    switch difference {
+                    case .missing(let key, let value), .differs(let key, _, let value): try txn.put(db, key, value)
+                    case .unbacked(let key): try txn.delete(db, key)
+                    }
                 }
-                report.mended += 1
+                report.mended += differences.count
             }
         }
-        progress?(last, total)
+        progress?(state.last, total)
         return report
     }
 
@@ -111,15 +140,17 @@ extension Ledger {
     /// - Returns: the differences, in words (empty when they agree).
     public func projectionDifferences(limit: Int = 20) throws(LedgerError) -> [String] {
         try read { txn in
-            let (memory, _) = try replay(txn, to: .head)
+            let state = try replay(txn, to: .head)
             var out: [String] = []
             for name in LedgerStore.projectionNames where out.count < limit {
-                for difference in try differences(env.database(name), in: txn, expected: memory.sortedEntries(env.database(name)), limit: limit - out.count) {
-                    switch difference {
-                    case .missing(let key, _): out.append("\(name): entry \(Ledger.describe(key)) is missing from the stored projection")
-                    case .unbacked(let key): out.append("\(name): entry \(Ledger.describe(key)) is not backed by the log")
-                    case .differs(let key, let stored, let expected):
-                        out.append("\(name): entry \(Ledger.describe(key)) holds \(stored.hexString) but the log gives \(expected.hexString)")
+                try compare(env.database(name), stored: txn, replayed: state, limit: limit - out.count) { differences, _ in
+                    for difference in differences {
+                        switch difference {
+                        case .missing(let key, _): out.append("\(name): entry \(Ledger.describe(key)) is missing from the stored projection")
+                        case .unbacked(let key): out.append("\(name): entry \(Ledger.describe(key)) is not backed by the log")
+                        case .differs(let key, let stored, let expected):
+                            out.append("\(name): entry \(Ledger.describe(key)) holds \(stored.hexString) but the log gives \(expected.hexString)")
+                        }
                     }
                 }
             }
@@ -134,19 +165,48 @@ extension Ledger {
         case differs(key: [UInt8], stored: [UInt8], expected: [UInt8])
     }
 
-    /// Walks the stored entries of `db` beside the replayed ones, both in key order, and lists where they differ.
+    /// Walks `db` as stored beside the same database in the replay, both in key order, a chunk of replayed entries at a
+    /// time, and hands each chunk's differences (and how many replayed entries it covered) to `handle`, which may then
+    /// write to the stored database: nothing is being read from it at that moment. Stops after `limit` differences.
+    private func compare(
+        _ db: Database, stored txn: borrowing Transaction, replayed state: ReplayedState, limit: Int,
+        _ handle: ([ProjectionDifference], Int) throws -> Void
+    ) throws {
+        var from: [UInt8]? = nil
+        var found = 0
+        while found < limit {
+            var expected: [(key: [UInt8], value: [UInt8])] = []
+            try state.env.read { replayed in
+                try replayed.forEach(db, from: from) { k, v in
+                    expected.append((Array(k), Array(v)))
+                    return expected.count < compareChunk
+                }
+            }
+            // The chunk covers stored keys from `from` up to its last key, or to the end when it is the last chunk.
+            let last = expected.count == compareChunk ? expected.last?.key : nil
+            let differences = try differences(db, in: txn, from: from, through: last, expected: expected, limit: limit - found)
+            found += differences.count
+            try handle(differences, expected.count)
+            guard let last else { return }
+            from = last + [0]  // the key right after `last` in LMDB's order
+        }
+    }
+
+    /// Where the stored entries of `db` with keys from `from` through `through` (to the end when nil) differ from `expected`.
     private func differences(
-        _ db: Database, in txn: borrowing some KeyValueStore & ~Copyable, expected: [(key: [UInt8], value: [UInt8])], limit: Int
+        _ db: Database, in txn: borrowing Transaction, from: [UInt8]?, through: [UInt8]?,
+        expected: [(key: [UInt8], value: [UInt8])], limit: Int
     ) throws -> [ProjectionDifference] {
         var out: [ProjectionDifference] = []
         var next = 0
-        try txn.forEach(db, prefix: []) { key, value in
-            while next < expected.count, expected[next].key.withUnsafeBytes({ MemoryStore.order($0, key) }) < 0 {
+        try txn.forEach(db, from: from) { key, value in
+            if let through, through.withUnsafeBytes({ KeyOrder.compare(key, $0) }) > 0 { return false }
+            while next < expected.count, expected[next].key.withUnsafeBytes({ KeyOrder.compare($0, key) }) < 0 {
                 out.append(.missing(key: expected[next].key, expected: expected[next].value))
                 next += 1
             }
-            if next < expected.count, expected[next].key.withUnsafeBytes({ MemoryStore.order($0, key) }) == 0 {
-                if expected[next].value.withUnsafeBytes({ MemoryStore.order($0, value) }) != 0 {
+            if next < expected.count, expected[next].key.withUnsafeBytes({ KeyOrder.compare($0, key) }) == 0 {
+                if expected[next].value.withUnsafeBytes({ KeyOrder.compare($0, value) }) != 0 {
                     out.append(.differs(key: expected[next].key, stored: Array(value), expected: expected[next].value))
                 }
                 next += 1

@@ -16,8 +16,10 @@ public final class Ledger: @unchecked Sendable {  // the environment and writer 
     let writer: SerialWriter
     /// Microseconds since 1970; replaceable so tests can set the clock.
     let clock: @Sendable () -> Int64
-    /// The last settled point replayed for an as-of question (see `state(at:)`).
-    let pastStates = Locked<[AsOf: MemoryStore]>([:])
+    /// Events a replay projects between commits of its scratch environment; a fifth as many entries are compared at once.
+    let replayChunk: Int
+    /// The last settled point replayed for an as-of question (see `atPoint`).
+    let pastStates = Locked<[AsOf: ReplayedState]>([:])
 
     /// The LMDB environment's directory inside the data directory.
     public static let eventsDirectory = "events"
@@ -32,9 +34,12 @@ public final class Ledger: @unchecked Sendable {  // the environment and writer 
     ///   - create: make a new ledger when there is none; otherwise a missing ledger is an error.
     ///   - durability: `.relaxed` only when an operator asked for it (bulk loads): see docs/ARCHITECTURE.md.
     ///   - mapSize: the initial LMDB map; it grows when full.
+    ///   - replayChunk: events a replay (rebuild, as-of) projects between commits of its scratch environment: what it
+    ///     holds in memory at once.
     public init(
         directory: String, create: Bool = false, durability: Environment.Durability = .synchronous,
-        mapSize: Int = 64 << 20, clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000_000) }
+        mapSize: Int = 64 << 20, replayChunk: Int = 50_000,
+        clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000_000) }
     ) throws(LedgerError) {
         guard create || Ledger.exists(at: directory) else {
             throw LedgerError(.noLedger, "there is no ledger in \(directory); create one with `aidledger init --data \(directory)`")
@@ -51,8 +56,10 @@ public final class Ledger: @unchecked Sendable {  // the environment and writer 
         }
         self.directory = directory
         store = LedgerStore(env)
+        ReplayedState.removeLeftovers(in: directory)
         writer = SerialWriter()
         self.clock = clock
+        self.replayChunk = max(1, replayChunk)
         try upgradeLayoutIfNeeded()
     }
 

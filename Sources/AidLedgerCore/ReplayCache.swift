@@ -3,7 +3,7 @@ import LMDBStore
 /// Decoded projection entries a replay keeps while it runs: each recipient's summary is decoded and encoded once
 /// per replay instead of once per event, and each lot is decoded once. Written to the store at the end.
 ///
-/// Only for a replay into memory: the append path reads and writes the store itself, so a command rolled back
+/// Only for a replay: the append path reads and writes the store itself, so a command rolled back
 /// inside a batch leaves nothing behind.
 final class ReplayCache {
     private var summaries: [String: RecipientSummary] = [:]
@@ -21,6 +21,12 @@ final class ReplayCache {
         let l = try load(id)
         lots[id] = l
         return l
+    }
+
+    /// Forgets everything (a scratch write that is run again starts from what its environment holds).
+    func clear() {
+        summaries = [:]
+        lots = [:]
     }
 
     /// Writes the summaries changed during the replay.

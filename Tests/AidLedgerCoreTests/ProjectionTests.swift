@@ -128,8 +128,42 @@ import Testing
         #expect(try t.ledger.projectionDifferences().isEmpty)
     }
 
-    @Test func theBooksAsOfAPositionEqualALedgerCutAtThatPoint() throws {
-        let t = try TestLedger()
+    @Test func aRebuildInManySmallStepsFindsAndMendsEveryDifference() throws {
+        // Replays of 5 events and comparisons of 1 entry at a time, as on a ledger of millions.
+        let t = try TestLedger(replayChunk: 5)
+        try t.standardWorld()
+        for (i, r) in ["H-1", "P-1"].enumerated() {
+            try t.submit("issue", ["site": "DP", "recipient": r, "campaign": "WINTER", "date": "2026-11-0\(i + 3)"], lists: ["item": ["food-kit", "hygiene-set"]])
+        }
+        let before = try t.ledger.recipientBalance("H-1", on: BusinessDate(year: 2026, month: 11, day: 20)!).json
+        #expect(try t.ledger.projectionDifferences().isEmpty)
+        // Someone empties the recipients' summaries, changes a counter and adds an entry the log does not back.
+        try t.tamper(databases: ["recipients", "totals"]) { env in
+            try env.write { txn in
+                try txn.clear(env.database("recipients"))
+                var first: ([UInt8], [UInt8])?
+                try txn.forEach(env.database("totals")) { k, v in first = (Array(k), Array(v)); return false }
+                try txn.put(env.database("totals"), first!.0, [UInt8](repeating: 1, count: 8))
+                try txn.put(env.database("totals"), Array("zz-forged".utf8), [0, 0, 0, 0, 0, 0, 0, 9])
+            }
+        }
+        let differences = try t.ledger.projectionDifferences(limit: 100)
+        #expect(differences.filter { $0.hasPrefix("recipients:") && $0.hasSuffix("missing from the stored projection") }.count == 2)
+        #expect(differences.contains { $0.hasPrefix("totals:") && $0.contains("holds 0101010101010101") })
+        #expect(differences.contains { $0 == "totals: entry zz-forged is not backed by the log" })
+        #expect(differences.count == 4)
+        #expect(try t.ledger.projectionDifferences(limit: 3).count == 3)
+        let report = try t.ledger.rebuild()
+        #expect(report.mended == 4)
+        #expect(try t.ledger.projectionDifferences().isEmpty)
+        #expect(try t.ledger.recipientBalance("H-1", on: BusinessDate(year: 2026, month: 11, day: 20)!).json == before)
+        #expect(try t.ledger.rebuild().mended == 0)
+    }
+
+    @Test(arguments: [50_000, 7])
+    func theBooksAsOfAPositionEqualALedgerCutAtThatPoint(replayChunk: Int) throws {
+        // Replayed in one step, and in many small ones (as a long ledger is).
+        let t = try TestLedger(replayChunk: replayChunk)
         let today = BusinessDate.today()
         let inputs = DemoScenario(seed: 5, households: 30, today: today).commands()
         var cut = 0

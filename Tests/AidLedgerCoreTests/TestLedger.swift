@@ -8,9 +8,10 @@ final class TestLedger {
     var ledger: Ledger!
     private var counter = 0
 
-    init() throws {
+    /// `replayChunk`: events a replay projects between commits (small, to replay in many steps).
+    init(replayChunk: Int = 50_000) throws {
         directory = NSTemporaryDirectory() + "aidledger-test-" + UUID().uuidString
-        ledger = try Ledger(directory: directory, create: true)
+        ledger = try Ledger(directory: directory, create: true, replayChunk: replayChunk)
     }
 
     deinit { try? FileManager.default.removeItem(atPath: directory) }

@@ -21,6 +21,10 @@ if args.contains("--replay-only") {
         let report = try ledger.rebuild()
         print("replayed \(report.events) events: \(Double(report.events) / (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)) events/s")
     }
+    var bytes = 0
+    try ledger.forEachRecord { _, stored in bytes += stored.count }
+    let fileBytes = (try FileManager.default.attributesOfItem(atPath: dir + "/events/data.mdb")[.size] as? Int) ?? 0
+    print("data file / raw record bytes: \(Double(fileBytes) / Double(bytes)) (\(fileBytes) / \(bytes))")
     ledger.close()
     exit(0)
 }
