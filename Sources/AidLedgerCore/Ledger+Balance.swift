@@ -69,7 +69,7 @@ extension Ledger {
         let summary = try store.summary(txn, id)
         // Entitlements of every campaign the recipient received from.
         var statuses: [RecipientBalance.EntitlementStatus] = []
-        for campaignID in Set(summary.history.map(\.campaign)).sorted() {
+        for campaignID in summary.campaigns {
             guard let campaign = try store.registered(txn, .campaign, campaignID, as: CampaignCreated.self) else { continue }
             for rule in campaign.rules {
                 let limit = rule.limit(householdSize: recipient.householdSize)

@@ -48,12 +48,24 @@ struct RecipientSummary: Equatable {
 
     /// Units and value by item (every issuance is under one campaign, so these are the campaigns' sums).
     var items: [(item: String, units: Int64, value: Int64)] {
-        var out: [String: (Int64, Int64)] = [:]
+        // A handful of items: a sorted array beats a dictionary.
+        var out: [(item: String, units: Int64, value: Int64)] = []
         for g in goodsByCampaign {
-            out[g.item, default: (0, 0)].0 += g.units
-            out[g.item, default: (0, 0)].1 += g.value
+            if let i = out.firstIndex(where: { $0.item == g.item }) {
+                out[i].units += g.units
+                out[i].value += g.value
+            } else {
+                out.append((g.item, g.units, g.value))
+            }
         }
-        return out.sorted { $0.key < $1.key }.map { ($0.key, $0.value.0, $0.value.1) }
+        return out.sorted { $0.item < $1.item }
+    }
+
+    /// The campaigns the recipient received goods from, sorted.
+    var campaigns: [String] {
+        var out: [String] = []
+        for h in history where !out.contains(h.campaign) { out.append(h.campaign) }
+        return out.sorted()
     }
 
     static func == (a: RecipientSummary, b: RecipientSummary) -> Bool { a.encoded() == b.encoded() }

@@ -115,7 +115,7 @@ public struct CounterServer: Sendable {
         guard let header = request.headers[.authorization] else {
             throw APIError.unauthorized("this needs an API token: send the header Authorization: Bearer <token> (aidledger token create makes one)")
         }
-        guard header.hasPrefix("Bearer "), let holder = try ledger.authenticate(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)) else {
+        guard header.hasPrefix("Bearer "), let holder = try ledger.authenticate(String(header.dropFirst(7).drop { $0 == " " })) else {
             throw APIError.unauthorized("the API token is not known or was revoked")
         }
         return holder

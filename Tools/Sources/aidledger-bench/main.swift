@@ -13,6 +13,16 @@ guard args.count >= 2 else {
 }
 let dir = args[1]
 let households = args.firstIndex(of: "--households").flatMap { Int(args[$0 + 1]) } ?? 20_000
+// `--lookups-only`: a million recipient balance lookups on an existing ledger (for profiling the card).
+if args.contains("--lookups-only") {
+    let ledger = try Ledger(directory: dir)
+    let ids = try ledger.ids(of: "recipient")
+    let start = DispatchTime.now().uptimeNanoseconds
+    for i in 0..<1_000_000 { _ = try ledger.recipientBalance(ids[i % ids.count]) }
+    print("mean lookup: \(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9) µs")
+    ledger.close()
+    exit(0)
+}
 // `--replay-only [--repeat N]`: rebuilds an existing ledger's projections N times (3 unless said; for profiling).
 if args.contains("--replay-only") {
     let ledger = try Ledger(directory: dir)
