@@ -81,7 +81,7 @@ extension Ledger {
         _ effects: RecipientEffects, reach: [(scope: RecipientSummary.Scope, id: String)], sign: Int64, in txn: borrowing some KeyValueStore & ~Copyable,
         cache: ReplayCache?
     ) throws {
-        var summary = try cache?.summary(effects.id, from: store, txn) ?? store.summary(txn, effects.id)
+        var summary = try cache?.takeSummary(effects.id, from: store, txn) ?? store.summary(txn, effects.id)
         effects.apply(to: &summary, sign: sign)
         var attributes: RecipientRegistered.Attributes?
         for (scope, id) in reach {

@@ -9,8 +9,9 @@ final class ReplayCache {
     private var summaries: [String: RecipientSummary] = [:]
     private var lots: [UInt64: Lot] = [:]
 
-    func summary(_ id: String, from store: LedgerStore, _ txn: borrowing some KeyValueStore & ~Copyable) throws -> RecipientSummary {
-        if let s = summaries[id] { return s }
+    /// The recipient's summary, taken out of the cache so that changing it copies nothing; put it back with `setSummary`.
+    func takeSummary(_ id: String, from store: LedgerStore, _ txn: borrowing some KeyValueStore & ~Copyable) throws -> RecipientSummary {
+        if let s = summaries.removeValue(forKey: id) { return s }
         return try store.summary(txn, id)
     }
 
