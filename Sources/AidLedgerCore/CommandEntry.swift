@@ -1,12 +1,13 @@
 /// What the ledger keeps of a command under its id, so a retry returns the first outcome: a digest of what the
 /// command said, and the positions of the events it appended.
 struct CommandEntry: Equatable {
-    /// The first 16 bytes of the command's keyed digest: enough to tell a retry from a reuse of the id.
+    /// The first 8 bytes of the command's keyed digest: enough to tell a retry from a reuse of the id
+    /// (another command under the same id matches by chance once in 2^64).
     var digest: [UInt8]
     var first: UInt64
     var count: UInt64
 
-    static let digestSize = 16
+    static let digestSize = 8
     /// The digest kept for commands whose input is not known (restored from an export).
     static let unknownDigest = [UInt8](repeating: 0, count: digestSize)
 
@@ -22,20 +23,30 @@ struct CommandEntry: Equatable {
     }
 
     func encoded() -> [UInt8] {
-        var w = ByteWriter(capacity: 32)
+        var w = ByteWriter(capacity: 20)
         w.raw(digest)
-        w.u64(first)
+        w.varint(first)
         w.varint(count)
         return w.bytes
     }
 
-    /// Reads an entry; entries written before the digest was shortened (32 + 8 + 8 bytes) still read.
     init(decoding bytes: [UInt8]) throws {
         var r = ByteReader(bytes)
+        self.init(digest: try r.raw(CommandEntry.digestSize), first: try r.varint(), count: try r.varint())
+    }
+
+    /// An entry of the older `commands` database, keyed by the id itself: a 32-byte digest and two 8-byte numbers,
+    /// or a 16-byte digest, an 8-byte position and a varint count.
+    init(decodingLegacy bytes: [UInt8]) throws {
+        var r = ByteReader(bytes)
         if bytes.count == 48 {
-            self.init(digest: try r.raw(32), first: try r.u64(), count: try r.u64())
+            let digest = try r.raw(32)
+            let unknown = digest.allSatisfy { $0 == 0 }
+            self.init(digest: unknown ? CommandEntry.unknownDigest : digest, first: try r.u64(), count: try r.u64())
         } else {
-            self.init(digest: try r.raw(CommandEntry.digestSize), first: try r.u64(), count: try r.varint())
+            let digest = try r.raw(16)
+            let unknown = digest.allSatisfy { $0 == 0 }
+            self.init(digest: unknown ? CommandEntry.unknownDigest : digest, first: try r.u64(), count: try r.varint())
         }
     }
 }

@@ -90,7 +90,7 @@ extension Ledger {
     /// Checks one command against the ledger and decides its events. Reads only.
     private func prepare(_ command: Command, in txn: borrowing Transaction, now: Int64, today: BusinessDate) throws -> Prepared {
         let digest = secret.digest(command.input.canonicalBytes)
-        if let seen = try txn.get(store.commands, Array(command.id.utf8)).map({ try CommandEntry(decoding: $0) }) {
+        if let seen = try store.command(txn, command.id) {
             guard seen.matches(digest) else {
                 throw LedgerError(.commandIDReused, "command id \(command.id) was already used for a different command; choose a new id")
             }
@@ -134,7 +134,7 @@ extension Ledger {
             records.append(record)
         }
         let first = records.first?.position ?? head.position + 1
-        try txn.put(store.commands, Array(command.id.utf8), CommandEntry(digest: digest, first: first, count: UInt64(records.count)).encoded())
+        try store.setCommand(txn, command.id, CommandEntry(digest: digest, first: first, count: UInt64(records.count)))
         return Outcome(commandID: command.id, status: .appended, records: records)
     }
 }

@@ -113,10 +113,11 @@ extension Ledger {
         return report
     }
 
-    /// The projections' layout. A ledger written under an older one has its projections rebuilt when it is opened,
-    /// and the databases the layout no longer uses are deleted.
-    static let layout: UInt64 = 2
-    static let retiredDatabases = ["history"]
+    /// The layout of what the ledger keeps beside the log. A ledger written under an older one is brought up to date
+    /// when it is opened: layout 2 keeps one summary per recipient (the projections are rebuilt and the retired
+    /// `history` database deleted); layout 3 keeps shorter command entries in `command-index` (the `commands`
+    /// database is carried over entry by entry and deleted).
+    static let layout: UInt64 = 3
 
     func upgradeLayoutIfNeeded() throws(LedgerError) {
         let key = Array("layout".utf8)
@@ -125,15 +126,37 @@ extension Ledger {
         do {
             try writer.performAndWait {
                 try env.write { txn in
-                    guard (try txn.get(store.meta, key).map { LedgerStore.readBE64($0) } ?? 0) < Ledger.layout else { return }
-                    for name in Ledger.retiredDatabases { try txn.dropDatabase(named: name) }
-                    if try store.head(txn).position > 0 { _ = try mend(in: txn, progress: nil) }
+                    let current = try txn.get(store.meta, key).map { LedgerStore.readBE64($0) } ?? 0
+                    guard current < Ledger.layout else { return }
+                    if current < 2 {
+                        try txn.dropDatabase(named: "history")
+                        if try store.head(txn).position > 0 { _ = try mend(in: txn, progress: nil) }
+                    }
+                    if current < 3 { try carryOverCommands(in: txn) }
                     try txn.put(store.meta, key, LedgerStore.be64(Ledger.layout))
                 }
             }
         } catch {
             throw Ledger.storageError(error)
         }
+    }
+
+    /// Moves the entries of the older `commands` database into the command index, a chunk at a time so that memory
+    /// stays small, then deletes it.
+    private func carryOverCommands(in txn: borrowing Transaction) throws {
+        guard let old = try txn.existingDatabase(named: "commands") else { return }
+        var from: [UInt8]? = nil
+        while true {
+            var chunk: [(id: String, entry: CommandEntry)] = []
+            try txn.forEach(old, from: from) { k, v in
+                chunk.append((String(decoding: k, as: UTF8.self), try CommandEntry(decodingLegacy: Array(v))))
+                return chunk.count < 10_000
+            }
+            for (id, entry) in chunk { try store.setCommand(txn, id, entry) }
+            guard chunk.count == 10_000, let last = chunk.last else { break }
+            from = Array(last.id.utf8) + [0]
+        }
+        try txn.dropDatabase(named: "commands")
     }
 
     /// Compares the stored projections entry by entry with a fresh replay of the log.

@@ -23,14 +23,12 @@ extension Ledger {
                         }
                         try txn.put(store.log, LedgerStore.be64(record.position), entry.stored, options: .append)
                         try project(record, in: txn, log: txn)
-                        let idKey = Array(record.commandID.utf8)
-                        var first = record.position
-                        var count: UInt64 = 1
-                        if let seen = try txn.get(store.commands, idKey).map { try CommandEntry(decoding: $0) }, seen.first + seen.count == record.position {
-                            first = seen.first
-                            count = seen.count + 1
+                        // The records of one command follow each other: a second one extends the entry of the first.
+                        var entry = CommandEntry(digest: CommandEntry.unknownDigest, first: record.position, count: 1)
+                        if let seen = try store.command(txn, record.commandID), seen.first + seen.count == record.position {
+                            entry = CommandEntry(digest: seen.digest, first: seen.first, count: seen.count + 1)
                         }
-                        try txn.put(store.commands, idKey, CommandEntry(digest: CommandEntry.unknownDigest, first: first, count: count).encoded())
+                        try store.setCommand(txn, record.commandID, entry)
                         head = Head(position: record.position, hash: hash, recordedAt: record.recordedAt)
                     }
                     try store.setHead(txn, head)

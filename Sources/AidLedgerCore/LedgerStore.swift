@@ -7,7 +7,7 @@ import LMDBStore
 /// | log        | position (u64 BE)                      | the stored record (`EventRecord`)        |
 /// | meta       | "head"                                 | position, hash, recorded-at of the last  |
 /// |            | "layout"                               | the projections' layout (`Ledger.layout`)|
-/// | commands   | command id                             | `CommandEntry`: digest, first position, count |
+/// | command-index | command id                            | `CommandEntry`: digest, first position, count |
 /// | registry   | kind letter + id                       | schema version + registration payload    |
 /// | documents  | document HMAC                          | recipient id                             |
 /// | lots       | lot id (u64 BE)                        | `Lot`                                    |
@@ -20,16 +20,16 @@ import LMDBStore
 /// | checkpoints| position (u64 BE)                      | a signed checkpoint (JSON)               |
 /// | tokens     | "h:" SHA-256 of a token / "n:" name    | its holder / the token's hash            |
 struct LedgerStore {
-    static let names = ["log", "meta", "commands", "registry", "documents", "lots", "stock", "cash", "recipients", "voids", "versions", "totals", "checkpoints", "tokens"]
+    static let names = ["log", "meta", "command-index", "registry", "documents", "lots", "stock", "cash", "recipients", "voids", "versions", "totals", "checkpoints", "tokens"]
     /// The databases a rebuild recomputes from the log.
     static let projectionNames = ["registry", "documents", "lots", "stock", "cash", "recipients", "voids", "versions", "totals"]
 
-    let log, meta, commands, registry, documents, lots, stock, cash, recipients, voids, versions, totals, checkpoints, tokens: Database
+    let log, meta, commandIndex, registry, documents, lots, stock, cash, recipients, voids, versions, totals, checkpoints, tokens: Database
 
     init(_ env: Environment) {
         log = env.database("log")
         meta = env.database("meta")
-        commands = env.database("commands")
+        commandIndex = env.database("command-index")
         registry = env.database("registry")
         documents = env.database("documents")
         lots = env.database("lots")
@@ -112,6 +112,17 @@ struct LedgerStore {
 
     func lot(_ txn: borrowing some KeyValueStore & ~Copyable, _ id: UInt64) throws -> Lot? {
         try txn.get(lots, LedgerStore.be64(id)).map { try Lot.decode(id: id, $0) }
+    }
+
+    // MARK: Commands
+
+    /// What the ledger kept of command `id`, if it ran.
+    func command(_ txn: borrowing some KeyValueStore & ~Copyable, _ id: String) throws -> CommandEntry? {
+        try txn.get(commandIndex, Array(id.utf8)).map { try CommandEntry(decoding: $0) }
+    }
+
+    func setCommand(_ txn: borrowing some KeyValueStore & ~Copyable, _ id: String, _ entry: CommandEntry) throws {
+        try txn.put(commandIndex, Array(id.utf8), entry.encoded())
     }
 
     // MARK: Recipients

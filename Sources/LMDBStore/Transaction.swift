@@ -153,6 +153,15 @@ public struct Transaction: ~Copyable {
         }
     }
 
+    /// An existing database the environment was not opened with (one an older layout used), or nil when there is none.
+    public func existingDatabase(named name: String) throws -> Database? {
+        var dbi: MDB_dbi = 0
+        let rc = mdb_dbi_open(handle, name, 0, &dbi)
+        if rc == MDB_NOTFOUND { return nil }
+        try check(rc)
+        return Database(dbi: dbi, name: name)
+    }
+
     /// Deletes the named database with its entries, if there is one (a database a newer layout no longer uses).
     /// - Returns: whether there was one.
     @discardableResult

@@ -28,24 +28,39 @@ import Testing
         #expect(try t.submit("issue", fields, lists: ["item": ["food-kit"]], id: "c-1").status == .duplicate)
     }
 
-    @Test func aCommandRecordedBeforeTheDigestWasShortenedIsStillRecognisedOnRetry() throws {
+    @Test func commandsRecordedByAnOlderLayoutAreStillRecognisedOnRetry() throws {
         let fields = ["site": "DP", "recipient": "H-1", "campaign": "WINTER", "date": "2026-11-10"]
-        let first = try t.submit("issue", fields, lists: ["item": ["food-kit"]], id: "c-old")
-        let position = first.records[0].position
-        // An older program kept the whole 32-byte digest and the count as 8 bytes.
-        try t.tamper(databases: ["commands"]) { env in
+        let positions = try ["c-old", "c-mid"].map { id in try t.submit("issue", fields, lists: ["item": [id == "c-old" ? "food-kit" : "hygiene-set"]], id: id).records[0].position }
+        // Older programs kept a `commands` database keyed by the id itself: a 32-byte digest and two 8-byte numbers,
+        // later a 16-byte digest, an 8-byte position and a varint count.
+        try t.tamper(databases: ["meta", "command-index", "commands"]) { env in
             try env.write { txn in
-                let db = env.database("commands")
-                let stored = try txn.get(db, Array("c-old".utf8))!
-                let old = Array(stored.prefix(16)) + [UInt8](repeating: 0xAB, count: 16) + Array(stored[16..<24]) + [0, 0, 0, 0, 0, 0, 0, 1]
-                try txn.put(db, Array("c-old".utf8), old)
+                let index = env.database("command-index")
+                var digests: [String: [UInt8]] = [:]
+                try txn.forEach(index) { k, v in
+                    digests[String(decoding: k, as: UTF8.self)] = Array(v.prefix(8))
+                    return true
+                }
+                for id in digests.keys { try txn.delete(index, Array(id.utf8)) }
+                let be = { (v: UInt64) in (0..<8).map { UInt8(truncatingIfNeeded: v >> UInt64(56 - 8 * $0)) } }
+                let commands = env.database("commands")
+                try txn.put(commands, Array("c-old".utf8), digests["c-old"]! + [UInt8](repeating: 0xAB, count: 24) + be(positions[0]) + be(1))
+                try txn.put(commands, Array("c-mid".utf8), digests["c-mid"]! + [UInt8](repeating: 0xCD, count: 8) + be(positions[1]) + [1])
+                try txn.put(env.database("meta"), Array("layout".utf8), be(2))
             }
         }
-        let retry = try t.submit("issue", fields, lists: ["item": ["food-kit"]], id: "c-old")
-        #expect(retry.status == .duplicate)
-        #expect(retry.records.map(\.position) == [position])
-        #expect(throws: LedgerError(.commandIDReused, "command id c-old was already used for a different command; choose a new id")) {
-            try t.submit("issue", ["site": "DP", "recipient": "P-1", "campaign": "WINTER", "date": "2026-11-10"], lists: ["item": ["food-kit"]], id: "c-old")
+        for (id, position) in zip(["c-old", "c-mid"], positions) {
+            let retry = try t.submit("issue", fields, lists: ["item": [id == "c-old" ? "food-kit" : "hygiene-set"]], id: id)
+            #expect(retry.status == .duplicate)
+            #expect(retry.records.map(\.position) == [position])
+            #expect(throws: LedgerError(.commandIDReused, "command id \(id) was already used for a different command; choose a new id")) {
+                try t.submit("issue", ["site": "DP", "recipient": "P-1", "campaign": "WINTER", "date": "2026-11-10"], lists: ["item": ["food-kit"]], id: id)
+            }
+        }
+        // The older database is gone once carried over.
+        try t.tamper(databases: ["meta"]) { env in
+            let dropped = try env.write { txn in try txn.dropDatabase(named: "commands") }
+            #expect(!dropped)
         }
     }
 
