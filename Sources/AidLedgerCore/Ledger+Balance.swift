@@ -158,6 +158,6 @@ extension Ledger {
     /// The recipient registered with this document, found through its keyed hash.
     public func recipient(holding type: DocumentType, _ number: String) throws(LedgerError) -> String? {
         let hash = secret.documentHash(type, number)
-        return try read { txn in try txn.get(store.documents, hash).map { String(decoding: $0, as: UTF8.self) } }
+        return try read { txn in try txn.get(store.documents, LedgerStore.documentKey(hash)).map { String(decoding: $0, as: UTF8.self) } }
     }
 }

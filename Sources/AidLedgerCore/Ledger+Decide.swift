@@ -127,7 +127,7 @@ extension Ledger {
         var out: [DocumentHash] = []
         for (type, number) in documents {
             let hash = secret.documentHash(type, number)
-            if let owner = try txn.get(store.documents, hash) {
+            if let owner = try txn.get(store.documents, LedgerStore.documentKey(hash)) {
                 throw LedgerError(.duplicateDocument, "this \(type.rawValue.replacingOccurrences(of: "_", with: " ")) is already registered to recipient \(String(decoding: owner, as: UTF8.self)); serve that recipient instead of registering again")
             }
             guard !out.contains(where: { $0.hash == hash }) else { throw LedgerError(.invalidField, "the same \(type.rawValue) is given twice") }

@@ -13,7 +13,7 @@ extension Ledger {
         case .campaignCreated(let p): try store.register(txn, .campaign, p.campaign, p)
         case .recipientRegistered(let p):
             try store.register(txn, .recipient, p.recipient, p)
-            for d in p.documents { try txn.put(store.documents, d.hash, Array(p.recipient.utf8)) }
+            for d in p.documents { try txn.put(store.documents, LedgerStore.documentKey(d.hash), Array(p.recipient.utf8)) }
         case .recipientUpdated(let u):
             // The registry keeps the latest view: every document, the latest sealed data.
             guard var p = try store.registered(txn, .recipient, u.recipient, as: RecipientRegistered.self) else {
@@ -22,14 +22,14 @@ extension Ledger {
             p.documents += u.addedDocuments
             if let sealed = u.personal { p.personal = sealed }
             try store.register(txn, .recipient, u.recipient, p)
-            for d in u.addedDocuments { try txn.put(store.documents, d.hash, Array(u.recipient.utf8)) }
+            for d in u.addedDocuments { try txn.put(store.documents, LedgerStore.documentKey(d.hash), Array(u.recipient.utf8)) }
         case .recipientErased(let e):
             // Erasure takes the person out of the document index, so they may be registered anew, and drops the
             // sealed data from the projection; the log keeps only what its chain needs, sealed under a destroyed key.
             guard var p = try store.registered(txn, .recipient, e.recipient, as: RecipientRegistered.self) else {
                 throw LedgerError(.corruptRecord, "recipient \(e.recipient) is missing from the projections")
             }
-            for d in p.documents { try txn.delete(store.documents, d.hash) }
+            for d in p.documents { try txn.delete(store.documents, LedgerStore.documentKey(d.hash)) }
             p.personal = nil
             try store.register(txn, .recipient, e.recipient, p)
             try txn.put(store.registry, LedgerStore.Kind.erased.key(e.recipient), LedgerStore.be64(record.position))

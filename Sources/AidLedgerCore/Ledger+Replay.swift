@@ -116,8 +116,9 @@ extension Ledger {
     /// The layout of what the ledger keeps beside the log. A ledger written under an older one is brought up to date
     /// when it is opened: layout 2 keeps one summary per recipient (the projections are rebuilt and the retired
     /// `history` database deleted); layout 3 keeps shorter command entries in `command-index` (the `commands`
-    /// database is carried over entry by entry and deleted).
-    static let layout: UInt64 = 3
+    /// database is carried over entry by entry and deleted); layout 4 keys the documents index by 16 bytes (the
+    /// projections are rebuilt).
+    static let layout: UInt64 = 4
 
     func upgradeLayoutIfNeeded() throws(LedgerError) {
         let key = Array("layout".utf8)
@@ -128,11 +129,9 @@ extension Ledger {
                 try env.write { txn in
                     let current = try txn.get(store.meta, key).map { LedgerStore.readBE64($0) } ?? 0
                     guard current < Ledger.layout else { return }
-                    if current < 2 {
-                        try txn.dropDatabase(named: "history")
-                        if try store.head(txn).position > 0 { _ = try mend(in: txn, progress: nil) }
-                    }
+                    if current < 2 { try txn.dropDatabase(named: "history") }
                     if current < 3 { try carryOverCommands(in: txn) }
+                    if current < 4, try store.head(txn).position > 0 { _ = try mend(in: txn, progress: nil) }
                     try txn.put(store.meta, key, LedgerStore.be64(Ledger.layout))
                 }
             }

@@ -9,7 +9,7 @@ import LMDBStore
 /// |            | "layout"                               | the projections' layout (`Ledger.layout`)|
 /// | command-index | command id                            | `CommandEntry`: digest, first position, count |
 /// | registry   | kind letter + id                       | schema version + registration payload    |
-/// | documents  | document HMAC                          | recipient id                             |
+/// | documents  | document HMAC, first 16 bytes          | recipient id                             |
 /// | lots       | lot id (u64 BE)                        | `Lot`                                    |
 /// | stock      | site 0 item 0 lot                      | units on hand (i64 BE)                   |
 /// | cash       | campaign 0 lot                         | kopecks not yet granted (i64 BE)         |
@@ -67,6 +67,9 @@ struct LedgerStore {
     static func stockKey(site: String, item: String, lot: UInt64) -> [UInt8] { stockPrefix(site: site, item: item) + be64(lot) }
 
     static func cashPrefix(campaign: String) -> [UInt8] { key(campaign) + [0] }
+
+    /// The documents index is keyed by the first 16 bytes of each document's keyed hash (the events keep all 32).
+    static func documentKey(_ hash: [UInt8]) -> [UInt8] { Array(hash.prefix(16)) }
 
     // MARK: Counters (stock, cash, totals)
 
@@ -164,6 +167,7 @@ struct LedgerStore {
         try txn.put(registry, kind.key(id), w.bytes)
     }
 
+    /// The position of the entity's last change (0 when it never changed).
     func version(_ txn: borrowing some KeyValueStore & ~Copyable, _ kind: Kind, _ id: String) throws -> UInt64 {
         try txn.get(versions, kind.key(id)).map { LedgerStore.readBE64($0) } ?? 0
     }

@@ -117,6 +117,18 @@ import Testing
         try expectRejected(.versionConflict, "issue", issue.merging(["expect-version": String(version)]) { $1 }, lists: ["item": ["hygiene-set"]])
     }
 
+    @Test func aRecipientsVersionIsTheirLastChangeWhetherRegistrationUpdateOrIssuance() throws {
+        let registered = try t.submit("recipient.register", ["id": "H-2", "kind": "household", "size": "3", "category": "idp", "area": "urban", "settlement": "Kalush"])
+        let atRegistration = String(registered.records[0].position)
+        let issued = try t.submit("issue", issue.merging(["recipient": "H-2", "expect-version": atRegistration]) { $1 }, lists: ["item": ["hygiene-set"]])
+        try expectRejected(.versionConflict, "recipient.update", ["id": "H-2", "expect-version": atRegistration], lists: ["document": ["tax_number:5554443332"]])
+        let updated = try t.submit("recipient.update", ["id": "H-2", "expect-version": String(issued.records[0].position)], lists: ["document": ["tax_number:5554443332"]])
+        let last = try t.submit("issue", issue.merging(["recipient": "H-2", "expect-version": String(updated.records[0].position)]) { $1 }, lists: ["item": ["hygiene-set"]])
+        // Another recipient's changes leave this one's version alone.
+        try t.submit("issue", issue, lists: ["item": ["hygiene-set"]])
+        try t.submit("issue", issue.merging(["recipient": "H-2", "expect-version": String(last.records[0].position), "override-reason": "third set"]) { $1 }, lists: ["item": ["hygiene-set"]])
+    }
+
     @Test func unknownFieldsAndCommandsAreRejected() {
         #expect(throws: LedgerError.self) { try t.submit("issue", issue.merging(["qty": "1"]) { $1 }, lists: ["item": ["food-kit"]]) }
         #expect(throws: LedgerError.self) { try t.submit("delete", [:]) }
