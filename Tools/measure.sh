@@ -2,7 +2,9 @@
 # One run, one machine: the raw LMDB and SHA-256 limits (Tools/limit) and the project's equivalents
 # (aidledger-bench), each figure with its ratio to its limit (medians of ROUNDS rounds, 3 unless set), then the
 # HTTP load test (Tools/http-load.sh).
-# The whole table of docs/PERFORMANCE.md. Usage: Tools/measure.sh [HOUSEHOLDS]   (SKIP_HTTP=1 to leave out HTTP)
+# Then the ten-million-event ledger (Tools/ten-million.sh: about 10 minutes and 4 GB of disk).
+# The whole table of docs/PERFORMANCE.md. Usage: Tools/measure.sh [HOUSEHOLDS]
+# (SKIP_HTTP=1 leaves out HTTP, SKIP_TEN_MILLION=1 the ten million events.)
 set -euo pipefail
 cd "$(dirname "$0")"
 HOUSEHOLDS=${1:-20000}
@@ -51,4 +53,9 @@ work, rounds = sys.argv[1], int(sys.argv[2])
 runs = [json.loads(open(f"{work}/http-{r}.txt").readline()) for r in range(1, rounds + 1)]
 print(f"median: {statistics.median(r['per_second'] for r in runs):,.0f} issuances/s, p99 {statistics.median(r['p99_ms'] for r in runs):.1f} ms")
 PY
+fi
+if [ -z "${SKIP_TEN_MILLION:-}" ]; then
+  echo
+  echo "Ten million events for a million households: generated, then rebuilt inside 1 GiB"
+  bash ./ten-million.sh
 fi

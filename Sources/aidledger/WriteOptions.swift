@@ -23,7 +23,7 @@ struct WriteOptions: ParsableArguments {
 
     func input(_ verb: String, _ fields: [String: String?], lists: [String: [String]] = [:]) -> CommandInput {
         var input = CommandInput(verb: verb)
-        input.set("command-id", commandId ?? "cli-" + UUID().uuidString.lowercased())
+        input.set("command-id", commandId ?? WriteOptions.newCommandID())
         input.set("actor", actor)
         input.set("date", date)
         input.set("expect-version", expectVersion)
@@ -47,5 +47,17 @@ extension RecordingCommand {
             let outcome = try ledger.open().submit(command)
             Printer.outcome(outcome, json: ledger.json)
         }
+    }
+}
+
+extension WriteOptions {
+    /// A fresh command id that sorts after the ones made before it (the time in microseconds, base 36, then random
+    /// hex), so the ledger's command index grows at its end, as it does for the counter page's ids.
+    static func newCommandID() -> String {
+        let micros = UInt64(Date().timeIntervalSince1970 * 1_000_000)
+        let time = String(micros, radix: 36)
+        var random = SystemRandomNumberGenerator()
+        let suffix = String(random.next() as UInt64, radix: 16)
+        return "cli-" + String(repeating: "0", count: max(0, 11 - time.count)) + time + "-" + suffix
     }
 }

@@ -21,8 +21,8 @@ function request()
   counter = counter + 1
   local recipient = string.format("L-%06d", (counter * 7 + tid * 131) % recipients + 1)
   local body = string.format(
-    '{"command":"issue","command-id":"load-%d-%d","site":"LOAD-SITE","recipient":"%s","campaign":"LOAD","item":["load-kit"]}',
-    tid, counter, recipient)
+    '{"command":"issue","command-id":"load-%010d-%d","site":"LOAD-SITE","recipient":"%s","campaign":"LOAD","item":["load-kit"]}',
+    counter, tid, recipient)
   return wrk.format("POST", "/api/commands", { ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json" }, body)
 end
 

@@ -64,7 +64,9 @@ public struct LedgerGenerator: Sequence {
             n += 1
             var input = CommandInput(verb: verb, fields: fields.mapValues { [$0] })
             for (k, v) in lists { input.append(k, v) }
-            input.set("command-id", "gen-\(g.seed)-\(n)")
+            // Ids that sort in the order they are made, as the counter page's and the command line's do.
+            let number = String(n)
+            input.set("command-id", "gen-\(g.seed)-" + String(repeating: "0", count: Swift.max(0, 10 - number.count)) + number)
             input.set("actor", "generator")
             input.set("date", date.description)
             return input
