@@ -3,12 +3,13 @@
 # (aidledger-bench), each figure with its ratio to its limit (medians of ROUNDS rounds, 3 unless set), then the
 # HTTP load test (Tools/http-load.sh).
 # Then the ten-million-event ledger (Tools/ten-million.sh: about 10 minutes and 4 GB of disk).
-# The whole table of docs/PERFORMANCE.md. Usage: Tools/measure.sh [HOUSEHOLDS]
+# Installs what it needs from Debian (as root). The whole table of docs/PERFORMANCE.md. Usage: Tools/measure.sh [HOUSEHOLDS]
 # (SKIP_HTTP=1 leaves out HTTP, SKIP_TEN_MILLION=1 the ten million events.)
 set -euo pipefail
 cd "$(dirname "$0")"
 HOUSEHOLDS=${1:-20000}
-dpkg -s libssl-dev >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq libssl-dev >/dev/null; }
+make -s -C .. deps  # liblmdb-dev, lmdb-utils, pkg-config, libssl-dev
+command -v gcc >/dev/null || { apt-get update -qq && apt-get install -y -qq gcc >/dev/null; }
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 gcc -O2 -Wno-deprecated-declarations -o "$WORK/lmdb_limit" limit/lmdb_limit.c -llmdb -lcrypto

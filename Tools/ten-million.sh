@@ -7,6 +7,7 @@
 # Usage: Tools/ten-million.sh [HOUSEHOLDS EVENTS]
 set -euo pipefail
 cd "$(dirname "$0")"
+make -s -C .. deps
 HOUSEHOLDS=${1:-1000000}
 EVENTS=${2:-10000000}
 swift build -c release --product aidledger-generate >/dev/null
@@ -19,7 +20,7 @@ cleanup() {
 }
 trap cleanup EXIT
 START=$(date +%s)
-.build/release/aidledger-generate --households "$HOUSEHOLDS" --events "$EVENTS" --data "$WORK/ledger" | tail -1 | sed 's/.*\({.*}\)/\1/'
+.build/release/aidledger-generate --households "$HOUSEHOLDS" --events "$EVENTS" --data "$WORK/ledger" 2>/dev/null | tail -1
 echo "generated in $(( $(date +%s) - START )) s"
 
 # A memory cgroup of 1 GiB for the rebuild (v1 or v2), when we may make one. Its limit counts the page cache too,
@@ -42,5 +43,7 @@ while kill -0 $PID 2>/dev/null; do
 done
 wait $PID && STATUS=0 || STATUS=$?
 cat "$WORK/rebuild.txt"
-echo "rebuild exit status $STATUS; memory limit: ${CGROUP:+1 GiB (cgroup)}${CGROUP:-none could be set}; peak anonymous memory $((PEAK / 1024)) MiB"
+LIMIT="none could be set (not root, or no memory cgroup)"
+if [ -n "$CGROUP" ]; then LIMIT="1 GiB (cgroup)"; fi
+echo "rebuild exit status $STATUS; memory limit: $LIMIT; peak anonymous memory $((PEAK / 1024)) MiB"
 exit $STATUS
