@@ -4,8 +4,8 @@ import LMDBStore
 /// The ledger: an append-only, hash-chained event log in LMDB, with the projections its checks need.
 ///
 /// All writes go through one writer thread (`SerialWriter`); each batch of commands is one LMDB write
-/// transaction and each command in it a nested transaction, so a rejected command leaves no trace
-/// while the others commit. A command is acknowledged only after its transaction committed to disk.
+/// transaction. A command's checks only read, so a rejected command leaves no trace while the others commit
+/// (see `execute(batch:in:)`). A command is acknowledged only after its transaction committed to disk.
 public final class Ledger: @unchecked Sendable {  // the environment and writer are thread-safe; the rest is immutable
     public let directory: String
     let env: Environment
