@@ -120,7 +120,7 @@ extension Ledger {
     /// projections are rebuilt).
     static let layout: UInt64 = 4
 
-    func upgradeLayoutIfNeeded() throws(LedgerError) {
+    func upgradeLayoutIfNeeded(notice: ((String) -> Void)? = nil) throws(LedgerError) {
         let key = Array("layout".utf8)
         let current = try read { txn in try txn.get(store.meta, key).map { LedgerStore.readBE64($0) } ?? 0 }
         guard current < Ledger.layout else { return }
@@ -129,9 +129,13 @@ extension Ledger {
                 try env.write { txn in
                     let current = try txn.get(store.meta, key).map { LedgerStore.readBE64($0) } ?? 0
                     guard current < Ledger.layout else { return }
+                    let events = try store.head(txn).position
+                    if events > 0 {
+                        notice?("this ledger was written by an older version: bringing its \(events) events' projections up to date (once; about a minute per five million events)")
+                    }
                     if current < 2 { try txn.dropDatabase(named: "history") }
                     if current < 3 { try carryOverCommands(in: txn) }
-                    if current < 4, try store.head(txn).position > 0 { _ = try mend(in: txn, progress: nil) }
+                    if current < 4, events > 0 { _ = try mend(in: txn, progress: nil) }
                     try txn.put(store.meta, key, LedgerStore.be64(Ledger.layout))
                 }
             }

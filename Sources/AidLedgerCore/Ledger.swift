@@ -36,10 +36,12 @@ public final class Ledger: @unchecked Sendable {  // the environment and writer 
     ///   - mapSize: the initial LMDB map; it grows when full.
     ///   - replayChunk: events a replay (rebuild, as-of) projects between commits of its scratch environment: what it
     ///     holds in memory at once.
+    ///   - notice: told, in words, when opening takes long: a ledger written under an older layout is brought up to date.
     public init(
         directory: String, create: Bool = false, durability: Environment.Durability = .synchronous,
         mapSize: Int = 64 << 20, replayChunk: Int = 50_000,
-        clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000_000) }
+        clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000_000) },
+        notice: ((String) -> Void)? = nil
     ) throws(LedgerError) {
         guard create || Ledger.exists(at: directory) else {
             throw LedgerError(.noLedger, "there is no ledger in \(directory); create one with `aidledger init --data \(directory)`")
@@ -60,7 +62,7 @@ public final class Ledger: @unchecked Sendable {  // the environment and writer 
         writer = SerialWriter()
         self.clock = clock
         self.replayChunk = max(1, replayChunk)
-        try upgradeLayoutIfNeeded()
+        try upgradeLayoutIfNeeded(notice: notice)
     }
 
     deinit { writer.stop() }

@@ -55,7 +55,9 @@ struct LedgerOptions: ParsableArguments {
 
     func open(create: Bool = false, relaxed: Bool = false) throws -> Ledger {
         do {
-            return try Ledger(directory: directory, create: create, durability: relaxed ? .relaxed : .synchronous)
+            return try Ledger(
+                directory: directory, create: create, durability: relaxed ? .relaxed : .synchronous,
+                notice: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
         } catch {
             throw Failure.ledger(error)
         }

@@ -93,14 +93,18 @@ import Testing
         let day = BusinessDate(year: 2026, month: 11, day: 20)!
         let card = try t.ledger.recipientBalance("P-1", on: day).json
         // An older program kept per-recipient counters and an issue history in databases of their own.
-        try t.tamper(databases: ["meta", "history", "recipients"]) { env in
+        try t.tamper(databases: ["meta", "history", "recipients"], reopen: false) { env in
             try env.write { txn in
                 try txn.delete(env.database("meta"), Array("layout".utf8))
                 try txn.put(env.database("history"), Array("P-1\u{0}WINTER\u{0}food-kit".utf8), [0, 0, 0, 0, 0, 0, 0, 2])
                 try txn.clear(env.database("recipients"))
             }
         }
-        // Opening it again rebuilt the projections and removed the database no longer used.
+        // Opening it again says so, rebuilds the projections and removes the database no longer used.
+        var notices: [String] = []
+        t.ledger = try Ledger(directory: t.directory, notice: { notices.append($0) })
+        #expect(notices.count == 1)
+        #expect(notices.first?.contains("older version") == true)
         #expect(try t.ledger.projectionDifferences().isEmpty)
         #expect(try t.ledger.recipientBalance("P-1", on: day).json == card)
         try t.tamper(databases: ["meta"]) { env in

@@ -22,13 +22,13 @@ final class TestLedger {
     }
 
     /// Closes the ledger and hands its raw LMDB environment to `body`, as someone editing the file would.
-    func tamper(databases: [String] = ["log", "meta", "stock"], _ body: (Environment) throws -> Void) throws {
+    func tamper(databases: [String] = ["log", "meta", "stock"], reopen: Bool = true, _ body: (Environment) throws -> Void) throws {
         ledger = nil
         do {
             let env = try Environment(path: directory + "/" + Ledger.eventsDirectory, databases: databases)
             try body(env)
         }
-        ledger = try Ledger(directory: directory)
+        if reopen { ledger = try Ledger(directory: directory) }
     }
 
     /// Builds a command with a fresh command id unless one is given.
