@@ -63,16 +63,25 @@ extension Ledger {
 
     private func apply(_ effects: Effects, at position: UInt64, in txn: borrowing some KeyValueStore & ~Copyable, cache: ReplayCache?) throws {
         for s in effects.stock {
-            let left = try store.add(txn, store.stock, LedgerStore.stockKey(site: s.site, item: s.item, lot: s.lot), s.delta)
+            let left = try add(store.stock, LedgerStore.stockKey(site: s.site, item: s.item, lot: s.lot), s.delta, txn, cache)
             guard left >= 0 else { throw LedgerError(.corruptRecord, "stock of lot #\(s.lot) at \(s.site) would go below zero at #\(position)") }
         }
         for c in effects.cash {
-            let left = try store.add(txn, store.cash, LedgerStore.cashPrefix(campaign: c.campaign) + LedgerStore.be64(c.lot), c.delta)
+            let left = try add(store.cash, LedgerStore.cashPrefix(campaign: c.campaign) + LedgerStore.be64(c.lot), c.delta, txn, cache)
             guard left >= 0 else { throw LedgerError(.corruptRecord, "cash of lot #\(c.lot) would go below zero at #\(position)") }
         }
-        for t in effects.totals { try store.add(txn, store.totals, t.key, t.delta) }
+        for t in effects.totals { try add(store.totals, t.key, t.delta, txn, cache) }
         if let mine = effects.recipient { try applyToRecipient(mine, reach: effects.reach, sign: effects.sign, in: txn, cache: cache) }
-        for (kind, id) in effects.touched { try store.setVersion(txn, kind, id, position) }
+        for (kind, id) in effects.touched {
+            if let cache { cache.setVersion(kind.key(id), position) } else { try store.setVersion(txn, kind, id, position) }
+        }
+    }
+
+    /// Adds to a counter in the store, or in the replay's cache. - Returns: the new value.
+    @discardableResult
+    private func add(_ db: Database, _ key: [UInt8], _ delta: Int64, _ txn: borrowing some KeyValueStore & ~Copyable, _ cache: ReplayCache?) throws -> Int64 {
+        if let cache { return try cache.add(db, key, delta, from: store, txn) }
+        return try store.add(txn, db, key, delta)
     }
 
     /// Updates the recipient's summary, and counts them once per donor or campaign: the first event that reaches
@@ -100,7 +109,7 @@ extension Ledger {
                 (["recipients"], 1), ([r.kind == .household ? "households" : "individuals"], 1), (["people"], r.householdSize),
                 (["category", r.category.rawValue], 1), (["area", r.area.rawValue], 1),
             ] as [([String], Int64)] {
-                try store.add(txn, store.totals, LedgerStore.key(base + name), sign * amount)
+                try add(store.totals, LedgerStore.key(base + name), sign * amount, txn, cache)
             }
         }
         if let cache { cache.setSummary(effects.id, summary) } else { try store.setSummary(txn, effects.id, summary) }

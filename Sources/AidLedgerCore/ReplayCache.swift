@@ -1,13 +1,34 @@
 import LMDBStore
 
 /// Decoded projection entries a replay keeps while it runs: each recipient's summary is decoded and encoded once
-/// per replay instead of once per event, and each lot is decoded once. Written to the store at the end.
+/// per chunk instead of once per event, each lot decoded once, and the running totals, stock, cash and versions
+/// kept as numbers. Written to the store at the end of each chunk.
 ///
 /// Only for a replay: the append path reads and writes the store itself, so a command rolled back
 /// inside a batch leaves nothing behind.
 final class ReplayCache {
     private var summaries: [String: RecipientSummary] = [:]
     private var lots: [UInt64: Lot] = [:]
+    /// Counters (stock, cash, totals) by database and key; zero means the entry goes.
+    private var counters: [Database: [ByteKey: Int64]] = [:]
+    private var versions: [ByteKey: UInt64] = [:]
+
+    /// A key hashed as one run of bytes (an array of bytes hashes byte by byte, which is slow).
+    struct ByteKey: Hashable {
+        let bytes: [UInt8]
+        func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
+    }
+
+    /// Adds `delta` to a counter. - Returns: the new value.
+    func add(_ db: Database, _ key: [UInt8], _ delta: Int64, from store: LedgerStore, _ txn: borrowing some KeyValueStore & ~Copyable) throws -> Int64 {
+        let k = ByteKey(bytes: key)
+        let current = try counters[db]?[k] ?? store.int64(txn, db, key)
+        let value = try current.adding(delta, describing: "a running total")
+        counters[db, default: [:]][k] = value
+        return value
+    }
+
+    func setVersion(_ key: [UInt8], _ position: UInt64) { versions[ByteKey(bytes: key)] = position }
 
     /// The recipient's summary, taken out of the cache so that changing it copies nothing; put it back with `setSummary`.
     func takeSummary(_ id: String, from store: LedgerStore, _ txn: borrowing some KeyValueStore & ~Copyable) throws -> RecipientSummary {
@@ -28,11 +49,21 @@ final class ReplayCache {
     func clear() {
         summaries = [:]
         lots = [:]
+        counters = [:]
+        versions = [:]
     }
 
-    /// Writes the summaries changed during the replay.
+    /// Writes what changed during the chunk.
     func flush(to store: LedgerStore, _ txn: borrowing some KeyValueStore & ~Copyable) throws {
         for (id, summary) in summaries { try store.setSummary(txn, id, summary) }
+        for (db, entries) in counters {
+            for (key, value) in entries {
+                if value == 0 { try txn.delete(db, key.bytes) } else { try txn.put(db, key.bytes, LedgerStore.int64Value(value)) }
+            }
+        }
+        for (key, position) in versions { try txn.put(store.versions, key.bytes, LedgerStore.be64(position)) }
         summaries = [:]
+        counters = [:]
+        versions = [:]
     }
 }
