@@ -45,7 +45,9 @@ struct LedgerStore {
 
     // MARK: Keys
 
-    static func be64(_ v: UInt64) -> [UInt8] { (0..<8).map { UInt8(truncatingIfNeeded: v >> UInt64(56 - 8 * $0)) } }
+    static func be64(_ v: UInt64) -> [UInt8] {
+        withUnsafeBytes(of: v.bigEndian) { Array($0) }
+    }
 
     static func readBE64(_ b: some Collection<UInt8>) -> UInt64 { b.prefix(8).reduce(0) { $0 << 8 | UInt64($1) } }
 
@@ -55,6 +57,7 @@ struct LedgerStore {
 
     static func key(_ parts: [String]) -> [UInt8] {
         var out: [UInt8] = []
+        out.reserveCapacity(parts.reduce(parts.count) { $0 + $1.utf8.count })
         for (i, p) in parts.enumerated() {
             if i > 0 { out.append(0) }
             out.append(contentsOf: p.utf8)
@@ -64,7 +67,11 @@ struct LedgerStore {
 
     static func stockPrefix(site: String, item: String) -> [UInt8] { key(site, item) + [0] }
 
-    static func stockKey(site: String, item: String, lot: UInt64) -> [UInt8] { stockPrefix(site: site, item: item) + be64(lot) }
+    static func stockKey(site: String, item: String, lot: UInt64) -> [UInt8] {
+        var out = key(site, item, "")
+        out.append(contentsOf: be64(lot))
+        return out
+    }
 
     static func cashPrefix(campaign: String) -> [UInt8] { key(campaign) + [0] }
 
