@@ -22,8 +22,15 @@ public struct EventID: Sendable, Hashable, CustomStringConvertible {
 
     /// `0192f1c4-5d2e-7a3b-8c4d-1e2f3a4b5c6d`
     public var description: String {
-        let h = bytes.hexString
-        let c = Array(h)
-        return String(c[0..<8]) + "-" + String(c[8..<12]) + "-" + String(c[12..<16]) + "-" + String(c[16..<20]) + "-" + String(c[20..<32])
+        // The UUID layout: 8-4-4-4-12 hexadecimal digits.
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(36)
+        for (i, b) in bytes.enumerated() {
+            if i == 4 || i == 6 || i == 8 || i == 10 { out.append(UInt8(ascii: "-")) }
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 0xf)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }
