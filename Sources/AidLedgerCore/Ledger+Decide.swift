@@ -42,6 +42,9 @@ extension Ledger {
             try requireNotErased(id, in: txn)
             // The key goes first: if the batch then failed, the data would be unreadable already, which is what was asked.
             try keys.destroyKey(for: id)
+            // Replays kept for earlier points hold the documents index as it was then: they go too.
+            ReplayedState.forgetKept(in: directory)
+            pastStates.withLock { $0 = [:] }
             return [("", .recipientErased(RecipientErased(recipient: id, reason: reason)))]
         case .receiveGoods(let site, var p, let valueGiven):
             _ = try self.site(txn, site)

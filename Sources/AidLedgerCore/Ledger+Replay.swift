@@ -54,7 +54,8 @@ extension Ledger {
 
     /// Runs `body` on the projections as they stood at `point`: the stored ones at the head, otherwise a replay of
     /// the log. A point whose history can no longer change (a position already written, a day that has ended in Kyiv)
-    /// is kept, so an auditor browsing the books as of that point replays the log once, not on every page.
+    /// is kept, in the process and on disk (`DATA/asof-…`), so an auditor browsing the books as of that point replays
+    /// the log once, not on every page or every command.
     func atPoint<R>(_ point: AsOf, _ body: (borrowing Transaction) throws -> R) throws(LedgerError) -> R {
         let state: ReplayedState? = try read { txn in
             guard point != .head else { return nil }
@@ -64,9 +65,17 @@ extension Ledger {
             case .position(let p): p <= head.position
             case .endOfDay(let d): d.endInKyivMicros < clock()
             }
-            if settled, let kept = pastStates.withLock({ $0[point] }) { return kept }
+            guard settled else { return try replay(txn, to: point) }
+            if let kept = pastStates.withLock({ $0[point] }) { return kept }
+            // Kept on disk by an earlier process, or replayed now and kept for the next.
+            if let kept = ReplayedState.openKept(in: directory, point: point, like: env, hash: { try self.store.record(txn, at: $0)?.hash }) {
+                pastStates.withLock { $0 = [point: kept] }
+                return kept
+            }
             let state = try replay(txn, to: point)
-            if settled { pastStates.withLock { $0 = [point: state] } }  // one point at a time: the disk it takes stays bounded
+            let lastHash = state.last == 0 ? [UInt8](repeating: 0, count: 32) : try store.record(txn, at: state.last)?.hash ?? []
+            try state.keep(as: point, lastHash: lastHash, in: directory)
+            pastStates.withLock { $0 = [point: state] }  // one point at a time in the process
             return state
         }
         do {

@@ -4,15 +4,21 @@ import LMDBStore
 /// Projections replayed from the log into an LMDB environment of their own, in a scratch directory inside the
 /// data directory, so that a replay of any length needs little memory: the pages live in the file, not in the
 /// process. Its databases are opened in the ledger's order, so the ledger's database handles serve it too.
-/// The directory is removed when the state is dropped.
-final class ReplayedState: @unchecked Sendable {  // the environment is thread-safe; `last` is set before it is shared
+/// The directory is removed when the state is dropped, unless it was kept for a settled point (`keep(as:…)`): then
+/// later processes asking about the same point open it instead of replaying the log again.
+final class ReplayedState: @unchecked Sendable {  // the environment is thread-safe; `last` and `kept` are set before it is shared
     let env: Environment
-    let directory: String
+    private(set) var directory: String
     /// The last position replayed into it.
     var last: UInt64 = 0
+    /// Whether it is kept on disk for later processes.
+    private(set) var kept = false
 
     /// Scratch directories are named with this prefix; ones left by a process that died are removed on open.
     static let prefix = "replay-"
+    /// Kept replays of settled points: `asof-p<position>` or `asof-d<date>`. At most `keptLimit` are kept.
+    static let keptPrefix = "asof-"
+    static let keptLimit = 2
 
     init(in dataDirectory: String, like ledger: Environment, mapSize: Int) throws {
         directory = dataDirectory + "/" + ReplayedState.prefix + UUID().uuidString
@@ -23,7 +29,69 @@ final class ReplayedState: @unchecked Sendable {  // the environment is thread-s
         }
     }
 
-    deinit { try? FileManager.default.removeItem(atPath: directory) }
+    private init(env: Environment, directory: String, last: UInt64) {
+        self.env = env
+        self.directory = directory
+        self.last = last
+        kept = true
+    }
+
+    deinit { if !kept { try? FileManager.default.removeItem(atPath: directory) } }
+
+    static func keptName(_ point: AsOf) -> String? {
+        switch point {
+        case .head: nil
+        case .position(let p): keptPrefix + "p\(p)"
+        case .endOfDay(let d): keptPrefix + "d\(d)"
+        }
+    }
+
+    /// The kept replay of `point`, when there is one and the log still holds, with the same hash, the record it was
+    /// replayed up to (`hash(position)`); a kept replay that does not match is removed.
+    static func openKept(
+        in dataDirectory: String, point: AsOf, like ledger: Environment, hash: (UInt64) throws -> [UInt8]?
+    ) -> ReplayedState? {
+        guard let name = keptName(point) else { return nil }
+        let path = dataDirectory + "/" + name
+        guard FileManager.default.fileExists(atPath: path + "/data.mdb") else { return nil }
+        do {
+            let env = try Environment(path: path, databases: LedgerStore.names, durability: .relaxed)
+            guard LedgerStore.names.allSatisfy({ env.database($0) == ledger.database($0) }),
+                  let mark = try env.read({ txn in try txn.get(env.database("meta"), Array("replayed".utf8)) }), mark.count == 40 else {
+                throw LedgerError(.corruptRecord, "a kept replay without its mark")
+            }
+            let last = LedgerStore.readBE64(mark)
+            let recorded = last == 0 ? Array(mark[8...]) : try hash(last)
+            guard recorded == Array(mark[8...]) else { throw LedgerError(.corruptRecord, "a kept replay of another log") }
+            return ReplayedState(env: env, directory: path, last: last)
+        } catch {
+            try? FileManager.default.removeItem(atPath: path)
+            return nil
+        }
+    }
+
+    /// Keeps this replay on disk for later processes asking about `point`, marked with the hash of the last record
+    /// replayed; keeps at most `keptLimit` such points. Another process that kept the same point first wins.
+    func keep(as point: AsOf, lastHash: [UInt8], in dataDirectory: String) throws {
+        guard !kept, let name = ReplayedState.keptName(point) else { return }
+        try env.write { txn in try txn.put(env.database("meta"), Array("replayed".utf8), LedgerStore.be64(last) + lastHash) }
+        try env.sync()
+        let path = dataDirectory + "/" + name
+        guard rename(directory, path) == 0 else { return }
+        directory = path
+        kept = true
+        let others = ((try? FileManager.default.contentsOfDirectory(atPath: dataDirectory)) ?? [])
+            .filter { $0.hasPrefix(ReplayedState.keptPrefix) && $0 != name }
+            .map { (name: $0, modified: (try? FileManager.default.attributesOfItem(atPath: dataDirectory + "/" + $0)[.modificationDate] as? Date) ?? .distantPast) }
+            .sorted { $0.modified > $1.modified }
+        for old in others.dropFirst(ReplayedState.keptLimit - 1) { try? FileManager.default.removeItem(atPath: dataDirectory + "/" + old.name) }
+    }
+
+    /// Removes every kept replay (after an erasure, so no earlier state of the document index stays on disk).
+    static func forgetKept(in dataDirectory: String) {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dataDirectory)) ?? []
+        for name in names where name.hasPrefix(keptPrefix) { try? FileManager.default.removeItem(atPath: dataDirectory + "/" + name) }
+    }
 
     /// Removes scratch directories in `dataDirectory` (left by a process that stopped mid-replay). Another process
     /// still using one keeps its open files; only their names go.

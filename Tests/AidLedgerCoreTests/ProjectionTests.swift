@@ -1,4 +1,6 @@
 import AidLedgerCore
+import Foundation
+import LMDBStore
 import Testing
 
 @Suite struct ProjectionTests {
@@ -162,6 +164,38 @@ import Testing
         #expect(try t.ledger.projectionDifferences().isEmpty)
         #expect(try t.ledger.recipientBalance("H-1", on: BusinessDate(year: 2026, month: 11, day: 20)!).json == before)
         #expect(try t.ledger.rebuild().mended == 0)
+    }
+
+    @Test func theBooksAtASettledPointAreKeptForTheNextProcessUntilAnErasure() throws {
+        try month()
+        let cut = t.headPosition - 3
+        let kept = t.directory + "/asof-p\(cut)"
+        let answer = try t.ledger.donorBalance("CITY", as: .position(cut)).json
+        #expect(FileManager.default.fileExists(atPath: kept + "/data.mdb"))
+        // A later process answers from the kept replay: a change made there shows (so it was not replayed again).
+        t.ledger = nil
+        do {
+            let env = try Environment(path: kept, databases: ["totals"])
+            try env.write { txn in try txn.put(env.database("totals"), Array("donor\u{0}CITY\u{0}cash\u{0}received".utf8), [0, 0, 0, 0, 0, 0, 0, 7]) }
+        }
+        t.ledger = try Ledger(directory: t.directory)
+        #expect(try t.ledger.donorBalance("CITY", as: .position(cut)).cashReceived == 7)
+        // A kept replay whose mark no longer matches the log is dropped and replayed again.
+        t.ledger = nil
+        do {
+            let env = try Environment(path: kept, databases: ["meta"])
+            try env.write { txn in
+                var mark = try txn.get(env.database("meta"), Array("replayed".utf8))!
+                mark[20] ^= 0xFF
+                try txn.put(env.database("meta"), Array("replayed".utf8), mark)
+            }
+        }
+        t.ledger = try Ledger(directory: t.directory)
+        #expect(try t.ledger.donorBalance("CITY", as: .position(cut)).json == answer)
+        // An erasure removes every kept replay: they hold the documents index as it was.
+        try t.submit("recipient.erase", ["id": "P-1", "reason": "asked to be forgotten"])
+        #expect(!FileManager.default.fileExists(atPath: kept))
+        #expect(try t.ledger.donorBalance("CITY", as: .position(cut)).json == answer)
     }
 
     @Test(arguments: [50_000, 7])
