@@ -58,15 +58,20 @@ public struct BusinessDate: Sendable, Hashable, Comparable, CustomStringConverti
 
     /// `2026-11-23`
     public var description: String {
-        let (y, m, d) = components
         var out: [UInt8] = []
         out.reserveCapacity(10)
+        write(into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `YYYY-MM-DD` appended to `out`.
+    func write(into out: inout [UInt8]) {
+        let (y, m, d) = components
         BusinessDate.digits(y, 4, into: &out)
         out.append(UInt8(ascii: "-"))
         BusinessDate.digits(m, 2, into: &out)
         out.append(UInt8(ascii: "-"))
         BusinessDate.digits(d, 2, into: &out)
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// `value` in decimal, zero-padded to `width` digits (a minus sign first when negative).
@@ -76,13 +81,17 @@ public struct BusinessDate: Sendable, Hashable, Comparable, CustomStringConverti
             out.append(UInt8(ascii: "-"))
             v = -v
         }
-        var buffer: [UInt8] = []
-        repeat {
-            buffer.append(UInt8(ascii: "0") + UInt8(v % 10))
-            v /= 10
-        } while v > 0
-        for _ in buffer.count..<max(width, buffer.count) { out.append(UInt8(ascii: "0")) }
-        out.append(contentsOf: buffer.reversed())
+        var count = 1
+        var scale: Int64 = 1
+        while v / scale >= 10 {
+            scale *= 10
+            count += 1
+        }
+        for _ in count..<max(width, count) { out.append(UInt8(ascii: "0")) }
+        while scale > 0 {
+            out.append(UInt8(ascii: "0") + UInt8(v / scale % 10))
+            scale /= 10
+        }
     }
 
     public func adding(days: Int) -> BusinessDate { BusinessDate(day: day + Int32(days)) }

@@ -1,6 +1,6 @@
 /// What the ledger keeps of a command under its id, so a retry returns the first outcome: a digest of what the
 /// command said, and the positions of the events it appended.
-struct CommandEntry: Equatable {
+struct CommandEntry {
     /// The first 8 bytes of the command's keyed digest: enough to tell a retry from a reuse of the id
     /// (another command under the same id matches by chance once in 2^64).
     var digest: [UInt8]

@@ -114,7 +114,9 @@ public struct EventRecord: Sendable, Equatable {
         let fraction = micros - seconds * 1_000_000
         let date = BusinessDate(day: Int32(floorDiv(seconds, 86_400)))
         let s = seconds - Int64(date.day) * 86_400
-        var out = Array(date.description.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(27)
+        date.write(into: &out)
         out.append(UInt8(ascii: "T"))
         BusinessDate.digits(s / 3600, 2, into: &out)
         out.append(UInt8(ascii: ":"))

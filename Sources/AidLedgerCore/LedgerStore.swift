@@ -90,12 +90,17 @@ struct LedgerStore {
     @discardableResult
     func add(_ txn: borrowing some KeyValueStore & ~Copyable, _ db: Database, _ key: [UInt8], _ delta: Int64) throws -> Int64 {
         let value = try int64(txn, db, key).adding(delta, describing: "a running total")
+        try setCounter(txn, db, key, value)
+        return value
+    }
+
+    /// Writes a counter's value, removing the entry at zero so scans stay short.
+    func setCounter(_ txn: borrowing some KeyValueStore & ~Copyable, _ db: Database, _ key: [UInt8], _ value: Int64) throws {
         if value == 0 {
             try txn.delete(db, key)
         } else {
             try txn.put(db, key, LedgerStore.int64Value(value))
         }
-        return value
     }
 
     /// The lots of `item` at `site` with units on hand, in lot order.

@@ -3,7 +3,7 @@
 ///
 /// Ids are written once each in a small table at the front of the entry and referred to by index, so the
 /// entry stays a few hundred bytes for a year of monthly kits.
-struct RecipientSummary: Equatable {
+struct RecipientSummary {
     /// One issued line: the entitlement checks read these.
     struct Issue: Equatable {
         var campaign: String
@@ -67,8 +67,6 @@ struct RecipientSummary: Equatable {
         for h in history where !out.contains(h.campaign) { out.append(h.campaign) }
         return out.sorted()
     }
-
-    static func == (a: RecipientSummary, b: RecipientSummary) -> Bool { a.encoded() == b.encoded() }
 
     // MARK: Changes
 

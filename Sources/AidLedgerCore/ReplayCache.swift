@@ -57,9 +57,7 @@ final class ReplayCache {
     func flush(to store: LedgerStore, _ txn: borrowing some KeyValueStore & ~Copyable) throws {
         for (id, summary) in summaries { try store.setSummary(txn, id, summary) }
         for (db, entries) in counters {
-            for (key, value) in entries {
-                if value == 0 { try txn.delete(db, key.bytes) } else { try txn.put(db, key.bytes, LedgerStore.int64Value(value)) }
-            }
+            for (key, value) in entries { try store.setCounter(txn, db, key.bytes, value) }
         }
         for (key, position) in versions { try txn.put(store.versions, key.bytes, LedgerStore.be64(position)) }
         summaries = [:]

@@ -24,6 +24,11 @@ final class ReplayedState: @unchecked Sendable {  // the environment is thread-s
         directory = dataDirectory + "/" + ReplayedState.prefix + UUID().uuidString
         // Nothing here needs to survive a crash: commits are not synced.
         env = try Environment(path: directory, databases: LedgerStore.names, mapSize: mapSize, durability: .relaxed)
+        try ReplayedState.requireSameOrder(env, ledger)
+    }
+
+    /// The ledger's database handles serve a replay only when its databases opened in the same order.
+    private static func requireSameOrder(_ env: Environment, _ ledger: Environment) throws {
         for name in LedgerStore.names where env.database(name) != ledger.database(name) {
             throw LedgerError(.storage, "the replay's database \(name) did not open in the ledger's order")
         }
@@ -56,8 +61,8 @@ final class ReplayedState: @unchecked Sendable {  // the environment is thread-s
         guard FileManager.default.fileExists(atPath: path + "/data.mdb") else { return nil }
         do {
             let env = try Environment(path: path, databases: LedgerStore.names, durability: .relaxed)
-            guard LedgerStore.names.allSatisfy({ env.database($0) == ledger.database($0) }),
-                  let mark = try env.read({ txn in try txn.get(env.database("meta"), Array("replayed".utf8)) }), mark.count == 40 else {
+            try requireSameOrder(env, ledger)
+            guard let mark = try env.read({ txn in try txn.get(env.database("meta"), Array("replayed".utf8)) }), mark.count == 40 else {
                 throw LedgerError(.corruptRecord, "a kept replay without its mark")
             }
             let last = LedgerStore.readBE64(mark)

@@ -53,11 +53,16 @@ struct LedgerOptions: ParsableArguments {
         data ?? ProcessInfo.processInfo.environment["AIDLEDGER_DATA"] ?? "./aidledger-data"
     }
 
+    /// Tells the operator on stderr what makes opening a ledger take long.
+    static func notice(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
     func open(create: Bool = false, relaxed: Bool = false) throws -> Ledger {
         do {
             return try Ledger(
                 directory: directory, create: create, durability: relaxed ? .relaxed : .synchronous,
-                notice: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
+                notice: LedgerOptions.notice)
         } catch {
             throw Failure.ledger(error)
         }

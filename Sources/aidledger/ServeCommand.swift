@@ -23,7 +23,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let l: Ledger
         do {
-            l = try Ledger(directory: ledger.directory, notice: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
+            l = try Ledger(directory: ledger.directory, notice: LedgerOptions.notice)
             if firstAdminToken, try l.tokens().isEmpty {
                 let token = try l.createToken(name: "admin", role: .admin)
                 FileHandle.standardOutput.write(Data("first admin token (shown once; keep it): \(token)\n".utf8))
