@@ -1,24 +1,39 @@
 /// Reads what `ByteWriter` wrote; every read checks its bounds and throws instead of trapping.
+///
+/// Reads index the bytes directly (no slices, no intermediate arrays): replays decode millions of records.
 public struct ByteReader {
     private let bytes: [UInt8]
+    /// Where the readable bytes end (a stored record's hash follows its body).
+    private let end: Int
     public private(set) var offset: Int
 
-    public init(_ bytes: [UInt8], offset: Int = 0) {
+    public init(_ bytes: [UInt8], offset: Int = 0, end: Int? = nil) {
         self.bytes = bytes
         self.offset = offset
+        self.end = min(end ?? bytes.count, bytes.count)
     }
 
     /// Whether every byte has been read.
-    public var isAtEnd: Bool { offset == bytes.count }
-    public var remaining: Int { bytes.count - offset }
+    public var isAtEnd: Bool { offset == end }
+    public var remaining: Int { end - offset }
 
-    private mutating func take(_ n: Int) throws(DecodeError) -> ArraySlice<UInt8> {
-        guard n >= 0, n <= bytes.count - offset else { throw .truncated(at: offset) }
-        defer { offset += n }
-        return bytes[offset..<offset + n]
+    /// Moves past `n` bytes. - Returns: where they start.
+    @inline(__always)
+    private mutating func advance(_ n: Int) throws(DecodeError) -> Int {
+        guard n >= 0, n <= end - offset else { throw .truncated(at: offset) }
+        let start = offset
+        offset += n
+        return start
     }
 
-    public mutating func u8() throws(DecodeError) -> UInt8 { try take(1).first! }
+    @inline(__always)
+    private func bigEndian<T: FixedWidthInteger>(at start: Int, _ count: Int, as: T.Type) -> T {
+        var v: T = 0
+        for i in start..<start + count { v = v << 8 | T(bytes[i]) }
+        return v
+    }
+
+    public mutating func u8() throws(DecodeError) -> UInt8 { bytes[try advance(1)] }
 
     public mutating func bool() throws(DecodeError) -> Bool {
         switch try u8() {
@@ -28,28 +43,24 @@ public struct ByteReader {
         }
     }
 
-    public mutating func u16() throws(DecodeError) -> UInt16 {
-        try take(2).reduce(0) { $0 << 8 | UInt16($1) }
-    }
+    public mutating func u16() throws(DecodeError) -> UInt16 { bigEndian(at: try advance(2), 2, as: UInt16.self) }
 
-    public mutating func u32() throws(DecodeError) -> UInt32 {
-        try take(4).reduce(0) { $0 << 8 | UInt32($1) }
-    }
+    public mutating func u32() throws(DecodeError) -> UInt32 { bigEndian(at: try advance(4), 4, as: UInt32.self) }
 
-    public mutating func u64() throws(DecodeError) -> UInt64 {
-        try take(8).reduce(0) { $0 << 8 | UInt64($1) }
-    }
+    public mutating func u64() throws(DecodeError) -> UInt64 { bigEndian(at: try advance(8), 8, as: UInt64.self) }
 
     public mutating func varint() throws(DecodeError) -> UInt64 {
         var result: UInt64 = 0
         var shift: UInt64 = 0
-        while true {
-            let byte = try u8()
+        while offset < end {
+            let byte = bytes[offset]
+            offset += 1
             guard shift < 64, shift < 63 || byte <= 1 else { throw .invalid("a varint longer than 64 bits", at: offset) }
             result |= UInt64(byte & 0x7f) << shift
             if byte & 0x80 == 0 { return result }
             shift += 7
         }
+        throw .truncated(at: offset)
     }
 
     public mutating func int() throws(DecodeError) -> Int64 {
@@ -66,14 +77,21 @@ public struct ByteReader {
 
     public mutating func string() throws(DecodeError) -> String {
         let n = try count()
-        let slice = try take(n)
-        // Ids and most names are ASCII, which needs no validation beyond the high bit.
-        if slice.allSatisfy({ $0 < 0x80 }) { return String(decoding: slice, as: UTF8.self) }
-        guard let s = String(validating: slice, as: UTF8.self) else { throw .invalid("text that is not UTF-8", at: offset - n) }
+        let start = try advance(n)
+        let s: String? = bytes.withUnsafeBufferPointer { all in
+            let text = UnsafeBufferPointer(rebasing: all[start..<start + n])
+            // Ids and most names are ASCII, which needs no validation beyond the high bit.
+            if text.allSatisfy({ $0 < 0x80 }) { return String(decoding: text, as: UTF8.self) }
+            return String(validating: text, as: UTF8.self)
+        }
+        guard let s else { throw .invalid("text that is not UTF-8", at: start) }
         return s
     }
 
-    public mutating func raw(_ n: Int) throws(DecodeError) -> [UInt8] { Array(try take(n)) }
+    public mutating func raw(_ n: Int) throws(DecodeError) -> [UInt8] {
+        let start = try advance(n)
+        return Array(bytes[start..<start + n])
+    }
 
     /// What `ByteWriter.blob` wrote.
     public mutating func blob() throws(DecodeError) -> [UInt8] { try raw(try count()) }

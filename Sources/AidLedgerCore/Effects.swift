@@ -18,8 +18,6 @@ struct Effects {
 
     /// The effects of `record`. `lot` looks up the lots its draws name (for their donor and value).
     init(of record: EventRecord, lot: (UInt64) throws -> Lot) throws {
-        let t = { (parts: [String], delta: Int64) in (LedgerStore.key(parts), delta) }
-        func key(_ parts: String...) -> [String] { parts }
         switch record.event {
         case .donorRegistered(let p): touched = [(.donor, p.donor)]
         case .siteRegistered(let p): touched = [(.site, p.site)]
@@ -32,27 +30,26 @@ struct Effects {
             stock = [(record.site, p.item, record.position, p.quantity)]
             let value = try p.quantity.multiplied(by: p.valuePerUnit, describing: "the value of the intake")
             totals = [
-                t(key("donor", p.donor, "item", p.item, "received_units"), p.quantity),
-                t(key("donor", p.donor, "item", p.item, "received_value"), value),
+                (LedgerStore.joined("donor", p.donor, "item", p.item, "received_units"), p.quantity),
+                (LedgerStore.joined("donor", p.donor, "item", p.item, "received_value"), value),
             ]
             touched = [(.site, record.site)]
         case .cashReceived(let p):
             cash = [(p.campaign, record.position, p.amount)]
-            totals = [t(key("donor", p.donor, "cash", "received"), p.amount), t(key("campaign", p.campaign, "cash", "received"), p.amount)]
+            totals = [(LedgerStore.joined("donor", p.donor, "cash", "received"), p.amount), (LedgerStore.joined("campaign", p.campaign, "cash", "received"), p.amount)]
             touched = [(.campaign, p.campaign)]
         case .goodsIssued(let p):
             var mine = RecipientEffects(id: p.recipient, issuances: 1)
+            totals.reserveCapacity(4 * p.lines.count + 1)
             for line in p.lines {
                 for d in line.draws {
                     let l = try lot(d.lot)
                     let value = try d.amount.multiplied(by: l.valuePerUnit, describing: "the value issued")
                     stock.append((record.site, line.item, d.lot, -d.amount))
-                    totals += [
-                        t(key("donor", l.donor, "item", line.item, "issued_units"), d.amount),
-                        t(key("donor", l.donor, "item", line.item, "issued_value"), value),
-                        t(key("campaign", p.campaign, "item", line.item, "issued_units"), d.amount),
-                        t(key("campaign", p.campaign, "item", line.item, "issued_value"), value),
-                    ]
+                    totals.append((LedgerStore.joined("donor", l.donor, "item", line.item, "issued_units"), d.amount))
+                    totals.append((LedgerStore.joined("donor", l.donor, "item", line.item, "issued_value"), value))
+                    totals.append((LedgerStore.joined("campaign", p.campaign, "item", line.item, "issued_units"), d.amount))
+                    totals.append((LedgerStore.joined("campaign", p.campaign, "item", line.item, "issued_value"), value))
                     mine.goods.append((p.campaign, l.donor, line.item, d.amount, value))
                     if !reach.contains(where: { $0 == (.donor, l.donor) }) { reach.append((.donor, l.donor)) }
                 }
@@ -60,26 +57,26 @@ struct Effects {
             }
             reach.append((.campaign, p.campaign))
             recipient = mine
-            totals.append(t(key("campaign", p.campaign, "issuances"), 1))
+            totals.append((LedgerStore.joined("campaign", p.campaign, "issuances"), 1))
             touched = [(.recipient, p.recipient), (.site, record.site), (.campaign, p.campaign)]
         case .cashGranted(let p):
             var mine = RecipientEffects(id: p.recipient, grants: 1)
             for d in p.draws {
                 let donor = try lot(d.lot).donor
                 cash.append((p.campaign, d.lot, -d.amount))
-                totals.append(t(key("donor", donor, "cash", "granted"), d.amount))
+                totals.append((LedgerStore.joined("donor", donor, "cash", "granted"), d.amount))
                 mine.cash.append((p.campaign, donor, d.amount))
                 if !reach.contains(where: { $0 == (.donor, donor) }) { reach.append((.donor, donor)) }
             }
             reach.append((.campaign, p.campaign))
             recipient = mine
-            totals += [t(key("campaign", p.campaign, "cash", "granted"), p.amount), t(key("campaign", p.campaign, "grants"), 1)]
+            totals += [(LedgerStore.joined("campaign", p.campaign, "cash", "granted"), p.amount), (LedgerStore.joined("campaign", p.campaign, "grants"), 1)]
             touched = [(.recipient, p.recipient), (.campaign, p.campaign)]
         case .stockTransferred(let p):
             for d in p.draws {
                 stock.append((record.site, p.item, d.lot, -d.amount))
                 stock.append((p.toSite, p.item, d.lot, d.amount))
-                totals.append(t(key("donor", try lot(d.lot).donor, "item", p.item, "transferred_units"), d.amount))
+                totals.append((LedgerStore.joined("donor", try lot(d.lot).donor, "item", p.item, "transferred_units"), d.amount))
             }
             touched = [(.site, record.site), (.site, p.toSite)]
         case .stockAdjusted(let p):
@@ -87,8 +84,8 @@ struct Effects {
                 let l = try lot(d.lot)
                 stock.append((record.site, p.item, d.lot, d.amount))
                 totals += [
-                    t(key("donor", l.donor, "item", p.item, "adjusted_units", p.reason.rawValue), d.amount),
-                    t(key("donor", l.donor, "item", p.item, "adjusted_value", p.reason.rawValue),
+                    (LedgerStore.joined("donor", l.donor, "item", p.item, "adjusted_units", p.reason.rawValue), d.amount),
+                    (LedgerStore.joined("donor", l.donor, "item", p.item, "adjusted_value", p.reason.rawValue),
                       try d.amount.multiplied(by: l.valuePerUnit, describing: "the value adjusted")),
                 ]
             }

@@ -74,7 +74,7 @@ public struct EventRecord: Sendable, Equatable {
     /// Reads a stored record. Does not check its hash: `Ledger.verify` does.
     public static func decode(position: UInt64, stored: [UInt8]) throws -> EventRecord {
         guard stored.count > hashSize else { throw DecodeError.truncated(at: stored.count) }
-        var r = ByteReader(Array(stored.dropLast(hashSize)))
+        var r = ByteReader(stored, end: stored.count - hashSize)
         let format = try r.u8()
         guard format == EventRecord.format else { throw DecodeError.invalid("record format \(format)", at: 0) }
         let type = try r.u16()

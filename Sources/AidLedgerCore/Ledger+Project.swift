@@ -104,12 +104,12 @@ extension Ledger {
                 attributes = try RecipientRegistered.Attributes(bytes)
             }
             let r = attributes!
-            let base = [scope == .donor ? "donor" : "campaign", id, "reached"]
-            for (name, amount) in [
-                (["recipients"], 1), ([r.kind == .household ? "households" : "individuals"], 1), (["people"], r.householdSize),
-                (["category", r.category.rawValue], 1), (["area", r.area.rawValue], 1),
-            ] as [([String], Int64)] {
-                try add(store.totals, LedgerStore.key(base + name), sign * amount, txn, cache)
+            let scopeName = scope == .donor ? "donor" : "campaign"
+            for (name, detail, amount) in [
+                ("recipients", nil, 1), (r.kind == .household ? "households" : "individuals", nil, 1), ("people", nil, r.householdSize),
+                ("category", r.category.rawValue, 1), ("area", r.area.rawValue, 1),
+            ] as [(String, String?, Int64)] {
+                try add(store.totals, LedgerStore.joined(scopeName, id, "reached", name, detail), sign * amount, txn, cache)
             }
         }
         if let cache { cache.setSummary(effects.id, summary) } else { try store.setSummary(txn, effects.id, summary) }

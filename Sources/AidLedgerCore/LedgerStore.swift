@@ -65,11 +65,56 @@ struct LedgerStore {
         return out
     }
 
+    /// The same key as `key(_:)` for three to six parts, written straight into one array (the append path and the
+    /// replay build several per event).
+    static func joined(_ a: String, _ b: String, _ c: String, _ d: String? = nil, _ e: String? = nil, _ f: String? = nil) -> [UInt8] {
+        let count = a.utf8.count + b.utf8.count + c.utf8.count + (d.map { $0.utf8.count + 1 } ?? 0) + (e.map { $0.utf8.count + 1 } ?? 0)
+            + (f.map { $0.utf8.count + 1 } ?? 0) + 2
+        return [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            let base = buffer.baseAddress!
+            var i = copyUTF8(a, to: base, at: 0)
+            base[i] = 0
+            i = copyUTF8(b, to: base, at: i + 1)
+            base[i] = 0
+            i = copyUTF8(c, to: base, at: i + 1)
+            if let d {
+                base[i] = 0
+                i = copyUTF8(d, to: base, at: i + 1)
+            }
+            if let e {
+                base[i] = 0
+                i = copyUTF8(e, to: base, at: i + 1)
+            }
+            if let f {
+                base[i] = 0
+                i = copyUTF8(f, to: base, at: i + 1)
+            }
+            initialized = i
+        }
+    }
+
+    /// Copies the text's UTF-8 bytes to `base + at`. - Returns: the offset after them.
+    @inline(__always)
+    private static func copyUTF8(_ s: String, to base: UnsafeMutablePointer<UInt8>, at: Int) -> Int {
+        var s = s
+        return s.withUTF8 { text in
+            if let from = text.baseAddress { (base + at).initialize(from: from, count: text.count) }
+            return at + text.count
+        }
+    }
+
+    /// Appends the text's UTF-8 bytes in one copy (appending `utf8` goes byte by byte for short strings).
+    @inline(__always)
+    static func appendUTF8(_ s: String, to out: inout [UInt8]) {
+        var s = s
+        s.withUTF8 { out.append(contentsOf: $0) }
+    }
+
     static func stockPrefix(site: String, item: String) -> [UInt8] { key(site, item) + [0] }
 
     static func stockKey(site: String, item: String, lot: UInt64) -> [UInt8] {
-        var out = key(site, item, "")
-        out.append(contentsOf: be64(lot))
+        var out = joined(site, item, "")
+        withUnsafeBytes(of: lot.bigEndian) { out.append(contentsOf: $0) }
         return out
     }
 
@@ -163,7 +208,23 @@ struct LedgerStore {
         case donor = "d", site = "s", item = "i", campaign = "c", recipient = "r"
         /// A recipient whose personal data was erased (the value is the erasure's position).
         case erased = "x"
-        func key(_ id: String) -> [UInt8] { Array(String(rawValue).utf8) + Array(id.utf8) }
+        var letter: UInt8 {
+            switch self {
+            case .donor: UInt8(ascii: "d")
+            case .site: UInt8(ascii: "s")
+            case .item: UInt8(ascii: "i")
+            case .campaign: UInt8(ascii: "c")
+            case .recipient: UInt8(ascii: "r")
+            case .erased: UInt8(ascii: "x")
+            }
+        }
+        func key(_ id: String) -> [UInt8] {
+            var out: [UInt8] = []
+            out.reserveCapacity(id.utf8.count + 1)
+            out.append(letter)
+            LedgerStore.appendUTF8(id, to: &out)
+            return out
+        }
     }
 
     func registered<P: EventPayload>(_ txn: borrowing some KeyValueStore & ~Copyable, _ kind: Kind, _ id: String, as: P.Type) throws -> P? {

@@ -9,22 +9,58 @@ import LMDBStore
 final class ReplayCache {
     private var summaries: [String: RecipientSummary] = [:]
     private var lots: [UInt64: Lot] = [:]
-    /// Counters (stock, cash, totals) by database and key; zero means the entry goes.
-    private var counters: [Database: [ByteKey: Int64]] = [:]
+    /// Counters (stock, cash, totals) by database and key; zero means the entry goes. Three databases: a linear
+    /// search for the slot beats hashing the handle.
+    private var counters: [(db: Database, entries: [ByteKey: Int64])] = []
     private var versions: [ByteKey: UInt64] = [:]
 
-    /// A key hashed as one run of bytes (an array of bytes hashes byte by byte, which is slow).
+    /// A key compared with `memcmp` and folded to one word before it meets the hasher (an array of bytes compares
+    /// and hashes byte by byte, which is slow).
     struct ByteKey: Hashable {
         let bytes: [UInt8]
-        func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
+
+        static func == (a: ByteKey, b: ByteKey) -> Bool {
+            a.bytes.count == b.bytes.count && a.bytes.withUnsafeBytes { x in b.bytes.withUnsafeBytes { y in KeyOrder.compare(x, y) == 0 } }
+        }
+
+        func hash(into hasher: inout Hasher) {
+            // The bytes folded eight at a time (multiply and shift): the hasher then mixes one word, not every byte.
+            let folded: UInt64 = bytes.withUnsafeBytes { raw in
+                var h = 0x9e37_79b9_7f4a_7c15 ^ UInt64(raw.count)
+                var i = 0
+                while i + 8 <= raw.count {
+                    h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0x100_0000_01b3
+                    h ^= h >> 29
+                    i += 8
+                }
+                var tail: UInt64 = 0
+                while i < raw.count {
+                    tail = tail << 8 | UInt64(raw[i])
+                    i += 1
+                }
+                return (h ^ tail) &* 0x100_0000_01b3
+            }
+            hasher.combine(folded)
+        }
     }
 
     /// Adds `delta` to a counter. - Returns: the new value.
     func add(_ db: Database, _ key: [UInt8], _ delta: Int64, from store: LedgerStore, _ txn: borrowing some KeyValueStore & ~Copyable) throws -> Int64 {
+        let slot: Int
+        if let i = counters.firstIndex(where: { $0.db == db }) {
+            slot = i
+        } else {
+            counters.append((db, [:]))
+            slot = counters.count - 1
+        }
         let k = ByteKey(bytes: key)
-        let current = try counters[db]?[k] ?? store.int64(txn, db, key)
-        let value = try current.adding(delta, describing: "a running total")
-        counters[db, default: [:]][k] = value
+        if let i = counters[slot].entries.index(forKey: k) {
+            let value = try counters[slot].entries.values[i].adding(delta, describing: "a running total")
+            counters[slot].entries.values[i] = value
+            return value
+        }
+        let value = try store.int64(txn, db, key).adding(delta, describing: "a running total")
+        counters[slot].entries[k] = value
         return value
     }
 
@@ -49,7 +85,7 @@ final class ReplayCache {
     func clear() {
         summaries = [:]
         lots = [:]
-        counters = [:]
+        counters = []
         versions = [:]
     }
 
@@ -61,7 +97,7 @@ final class ReplayCache {
         }
         for (key, position) in versions { try txn.put(store.versions, key.bytes, LedgerStore.be64(position)) }
         summaries = [:]
-        counters = [:]
+        counters = []
         versions = [:]
     }
 }

@@ -7,4 +7,8 @@ public struct Database: Sendable, Hashable {
     let dbi: MDB_dbi
     /// The name the database was opened with.
     public let name: String
+
+    // One environment opens each name once, so the handle alone tells databases apart (and hashes fast).
+    public static func == (a: Database, b: Database) -> Bool { a.dbi == b.dbi }
+    public func hash(into hasher: inout Hasher) { hasher.combine(dbi) }
 }
