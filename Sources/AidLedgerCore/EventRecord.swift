@@ -1,4 +1,4 @@
-import Crypto
+import COpenSSL
 import Foundation
 
 /// A committed event with its envelope, exactly as stored in the log.
@@ -64,11 +64,14 @@ public struct EventRecord: Sendable, Equatable {
     }
 
     /// SHA-256(previous ‖ body).
-    public static func chainHash(previous: [UInt8], body: some DataProtocol) -> [UInt8] {
-        var h = SHA256()
-        h.update(data: previous)
-        h.update(data: body)
-        return Array(h.finalize())
+    public static func chainHash(previous: [UInt8], body: some ContiguousBytes) -> [UInt8] {
+        var context = SHA256_CTX()
+        SHA256_Init(&context)
+        _ = SHA256_Update(&context, previous, previous.count)
+        body.withUnsafeBytes { _ = SHA256_Update(&context, $0.baseAddress, $0.count) }
+        var out = [UInt8](repeating: 0, count: 32)
+        _ = SHA256_Final(&out, &context)
+        return out
     }
 
     /// Reads a stored record. Does not check its hash: `Ledger.verify` does.

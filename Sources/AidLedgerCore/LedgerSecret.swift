@@ -7,6 +7,13 @@ import Foundation
 /// cannot be used to test guesses of document numbers. Back it up separately from the data.
 public struct LedgerSecret: @unchecked Sendable {  // SymmetricKey is an immutable value; it is never mutated after load
     private let key: SymmetricKey
+    /// The same key with its padded blocks hashed once (every command is digested under it).
+    private let keyed: KeyedDigest
+
+    private init(key: SymmetricKey) {
+        self.key = key
+        keyed = KeyedDigest(key: key.withUnsafeBytes { Array($0) })
+    }
 
     /// The file name inside the data directory.
     public static let fileName = "ledger.secret"
@@ -35,13 +42,11 @@ public struct LedgerSecret: @unchecked Sendable {  // SymmetricKey is an immutab
 
     /// HMAC-SHA256 of a document's type and normalised number.
     public func documentHash(_ type: DocumentType, _ number: String) -> [UInt8] {
-        Array(HMAC<SHA256>.authenticationCode(for: Data((type.rawValue + ":" + DocumentNumber.normalise(number)).utf8), using: key))
+        keyed.digest(Array((type.rawValue + ":" + DocumentNumber.normalise(number)).utf8))
     }
 
     /// HMAC-SHA256 of a command's fields: recognises a retry without storing what was typed.
-    func digest(_ bytes: [UInt8]) -> [UInt8] {
-        Array(HMAC<SHA256>.authenticationCode(for: bytes, using: key))
-    }
+    func digest(_ bytes: [UInt8]) -> [UInt8] { keyed.digest(bytes) }
 }
 
 extension String {

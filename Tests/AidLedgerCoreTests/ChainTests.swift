@@ -1,3 +1,4 @@
+import Foundation
 import AidLedgerCore
 import LMDBStore
 import Testing
@@ -62,5 +63,18 @@ import Testing
         let records = try t.ledger.records()
         #expect(zip(records, records.dropFirst()).allSatisfy { $0.recordedAt <= $1.recordedAt })
         #expect(records.map(\.position) == Array(1...UInt64(records.count)))
+    }
+
+    /// Document hashes (and command digests, the same keyed hash) are HMAC-SHA256 under the ledger's secret, so a
+    /// ledger's dedup index and retries keep working whichever build wrote them. Expected values from Python's hmac.
+    @Test func keyedHashesAreStandardHMACUnderTheLedgersSecret() throws {
+        let directory = NSTemporaryDirectory() + "aidledger-secret-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let secret = (0..<32).map { String(format: "%02x", $0) }.joined() + "\n"
+        try secret.write(toFile: directory + "/" + LedgerSecret.fileName, atomically: true, encoding: .utf8)
+        let ledger = try Ledger(directory: directory, create: true)
+        #expect(ledger.documentHash(.taxNumber, "3012 456-789").hexString == "f05a84252844ed6215e5d47f68a692ced38c90a5b88b41b2904fc5f4cbc84a76")
+        #expect(ledger.documentHash(.passport, "жк123456").hexString == "4fb9fad682fffcbf83b2bf1fd0a1faa1e05827afdb84df7b1066fc8d12bffc4d")
     }
 }
