@@ -53,7 +53,7 @@ struct Effects {
                     mine.goods.append((p.campaign, l.donor, line.item, d.amount, value))
                     if !reach.contains(where: { $0 == (.donor, l.donor) }) { reach.append((.donor, l.donor)) }
                 }
-                mine.history.append(.init(campaign: p.campaign, item: line.item, day: record.businessDate, position: record.position, quantity: line.quantity))
+                mine.history.append((p.campaign, line.item, record.businessDate, record.position, line.quantity))
             }
             reach.append((.campaign, p.campaign))
             recipient = mine
@@ -115,7 +115,7 @@ struct RecipientEffects {
     var issuances: Int64 = 0
     var grants: Int64 = 0
     /// Lines issued: added by the event, removed by its void.
-    var history: [RecipientSummary.Issue] = []
+    var history: [(campaign: String, item: String, day: BusinessDate, position: UInt64, quantity: Int64)] = []
 
     var negated: RecipientEffects {
         var e = self
@@ -128,21 +128,14 @@ struct RecipientEffects {
 
     /// Applies these effects (negated ones for a void) to the recipient's summary.
     func apply(to s: inout RecipientSummary, sign: Int64) {
-        for g in goods {
-            RecipientSummary.add(&s.goodsByCampaign, g.campaign, g.item, g.units, g.value)
-            RecipientSummary.add(&s.goodsByDonor, g.donor, g.item, g.units, g.value)
-        }
-        for c in cash {
-            RecipientSummary.add(&s.cashByCampaign, c.campaign, c.amount)
-            RecipientSummary.add(&s.cashByDonor, c.donor, c.amount)
-        }
+        for g in goods { s.addGoods(campaign: g.campaign, donor: g.donor, item: g.item, units: g.units, value: g.value) }
+        for c in cash { s.addCash(campaign: c.campaign, donor: c.donor, amount: c.amount) }
         s.issuances += issuances
         s.grants += grants
         if sign > 0 {
-            s.history += history
+            s.addIssued(history)
         } else {
-            let voided = Set(history.map(\.position))
-            s.history.removeAll { voided.contains($0.position) }
+            s.removeIssued(at: Set(history.map(\.position)))
         }
     }
 }

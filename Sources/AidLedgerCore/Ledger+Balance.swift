@@ -80,12 +80,12 @@ extension Ledger {
                     nextEligible: ok ? today : (check.nextDate(for: 1, after: today) ?? today), eligibleToday: ok))
             }
         }
-        let share = { (g: RecipientSummary.Goods) in RecipientBalance.Share(id: g.id, item: g.item, units: g.units, value: g.value) }
+        let days = summary.issuedDays
         return RecipientBalance(
             recipient: recipient, items: summary.items, cash: summary.cash, issuances: summary.issuances, grants: summary.grants,
-            entitlements: statuses, byCampaign: summary.goodsByCampaign.map(share), byDonor: summary.goodsByDonor.map(share),
-            cashByCampaign: summary.cashByCampaign, cashByDonor: summary.cashByDonor,
-            firstIssuance: summary.history.map(\.day).min(), lastIssuance: summary.history.map(\.day).max())
+            entitlements: statuses, byCampaign: summary.sharesByCampaign, byDonor: summary.sharesByDonor,
+            cashByCampaign: summary.cashSharesByCampaign, cashByDonor: summary.cashSharesByDonor,
+            firstIssuance: days?.first, lastIssuance: days?.last)
     }
 
     /// As of `point`: the current state, or the log replayed up to that point.

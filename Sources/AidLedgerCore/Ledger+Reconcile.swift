@@ -49,7 +49,7 @@ extension Ledger {
         var recipientsCash: Int64 = 0
         try txn.forEach(store.recipients, prefix: []) { _, v in
             let summary = try RecipientSummary(decoding: Array(v))
-            for g in summary.goodsByCampaign {
+            for g in summary.sharesByCampaign {
                 recipientsGoods[g.item, default: (0, 0)].units += g.units
                 recipientsGoods[g.item, default: (0, 0)].value += g.value
             }

@@ -1,20 +1,35 @@
 /// Everything the projections keep about one recipient, in one LMDB entry: what their card shows and what
 /// the entitlement checks read. One read serves the card; one write per event keeps it current.
 ///
-/// Ids are written once each in a small table at the front of the entry and referred to by index, so the
-/// entry stays a few hundred bytes for a year of monthly kits.
+/// The campaign, donor and item ids are kept once each in `names` and referred to by index, in memory as in the
+/// stored entry: changing a summary compares small integers, and encoding it writes integers, not strings.
+/// The stored form is canonical (names in the order the fields first use them), so a summary encodes to the same
+/// bytes whichever way it was reached: event by event on the append path, or many events at once in a replay.
 struct RecipientSummary {
+    /// An index into `names`.
+    typealias Name = Int32
+
     /// One issued line: the entitlement checks read these.
     struct Issue: Equatable {
-        var campaign: String
-        var item: String
+        var campaign: Name
+        var item: Name
         var day: BusinessDate
         var position: UInt64
         var quantity: Int64
     }
 
     /// Units and value of one item from one campaign or donor.
-    typealias Goods = RecipientBalance.Share
+    struct Goods: Equatable {
+        var id: Name
+        var item: Name
+        var units: Int64
+        var value: Int64
+    }
+
+    struct Cash: Equatable {
+        var id: Name
+        var amount: Int64
+    }
 
     /// Whether a reach count is per donor or per campaign.
     enum Scope: UInt8 { case donor = 1, campaign = 2 }
@@ -22,40 +37,57 @@ struct RecipientSummary {
     /// Events that reached the recipient through one donor or campaign.
     struct Reach: Equatable {
         var scope: Scope
-        var id: String
+        var id: Name
         var events: Int64
     }
 
+    private(set) var names: [String] = []
     var issuances: Int64 = 0
     var grants: Int64 = 0
     /// Issued lines in position order.
-    var history: [Issue] = []
-    /// Sorted by id, then item.
-    var goodsByCampaign: [Goods] = []
-    var goodsByDonor: [Goods] = []
-    /// Sorted by id.
-    var cashByCampaign: [(id: String, amount: Int64)] = []
-    var cashByDonor: [(id: String, amount: Int64)] = []
-    var reach: [Reach] = []
+    private(set) var history: [Issue] = []
+    /// Sorted by id, then item (by their text).
+    private(set) var goodsByCampaign: [Goods] = []
+    private(set) var goodsByDonor: [Goods] = []
+    /// Sorted by id (by its text).
+    private(set) var cashByCampaign: [Cash] = []
+    private(set) var cashByDonor: [Cash] = []
+    /// In the order the donors and campaigns first reached the recipient.
+    private(set) var reach: [Reach] = []
 
     var isEmpty: Bool {
         issuances == 0 && grants == 0 && history.isEmpty && goodsByCampaign.isEmpty && goodsByDonor.isEmpty
             && cashByCampaign.isEmpty && cashByDonor.isEmpty && reach.isEmpty
     }
 
+    // MARK: Reading
+
     /// Cash received in all.
     var cash: Int64 { cashByCampaign.reduce(0) { $0 + $1.amount } }
+
+    /// Goods by campaign and by donor, with their ids as text.
+    var sharesByCampaign: [RecipientBalance.Share] { goodsByCampaign.map(share) }
+    var sharesByDonor: [RecipientBalance.Share] { goodsByDonor.map(share) }
+
+    /// Cash by campaign and by donor, with their ids as text.
+    var cashSharesByCampaign: [(id: String, amount: Int64)] { cashByCampaign.map { (names[Int($0.id)], $0.amount) } }
+    var cashSharesByDonor: [(id: String, amount: Int64)] { cashByDonor.map { (names[Int($0.id)], $0.amount) } }
+
+    private func share(_ g: Goods) -> RecipientBalance.Share {
+        RecipientBalance.Share(id: names[Int(g.id)], item: names[Int(g.item)], units: g.units, value: g.value)
+    }
 
     /// Units and value by item (every issuance is under one campaign, so these are the campaigns' sums).
     var items: [(item: String, units: Int64, value: Int64)] {
         // A handful of items: a sorted array beats a dictionary.
         var out: [(item: String, units: Int64, value: Int64)] = []
         for g in goodsByCampaign {
-            if let i = out.firstIndex(where: { $0.item == g.item }) {
+            let item = names[Int(g.item)]
+            if let i = out.firstIndex(where: { $0.item == item }) {
                 out[i].units += g.units
                 out[i].value += g.value
             } else {
-                out.append((g.item, g.units, g.value))
+                out.append((item, g.units, g.value))
             }
         }
         return out.sorted { $0.item < $1.item }
@@ -63,49 +95,87 @@ struct RecipientSummary {
 
     /// The campaigns the recipient received goods from, sorted.
     var campaigns: [String] {
-        var out: [String] = []
+        var out: [Name] = []
         for h in history where !out.contains(h.campaign) { out.append(h.campaign) }
-        return out.sorted()
+        return out.map { names[Int($0)] }.sorted()
+    }
+
+    /// The first and the last day goods were issued.
+    var issuedDays: (first: BusinessDate, last: BusinessDate)? {
+        guard let first = history.first?.day else { return nil }
+        return history.reduce((first, first)) { (min($0.0, $1.day), max($0.1, $1.day)) }
+    }
+
+    /// Days and units issued under `campaign` of `item`, for an entitlement check.
+    func history(campaign: String, item: String) -> [(day: BusinessDate, quantity: Int64)] {
+        guard let c = names.firstIndex(of: campaign), let i = names.firstIndex(of: item) else { return [] }
+        return history.filter { $0.campaign == Name(c) && $0.item == Name(i) }.map { ($0.day, $0.quantity) }
     }
 
     // MARK: Changes
 
-    static func add(_ goods: inout [Goods], _ id: String, _ item: String, _ units: Int64, _ value: Int64) {
-        let i = goods.firstIndex { ($0.id, $0.item) >= (id, item) } ?? goods.endIndex
-        if i < goods.endIndex, goods[i].id == id, goods[i].item == item {
+    /// The index of `name`, added when the summary does not hold it yet.
+    mutating func name(_ name: String) -> Name {
+        if let i = names.firstIndex(of: name) { return Name(i) }
+        names.append(name)
+        return Name(names.count - 1)
+    }
+
+    mutating func addGoods(campaign: String, donor: String, item: String, units: Int64, value: Int64) {
+        let (c, d, i) = (name(campaign), name(donor), name(item))
+        add(&goodsByCampaign, c, i, units, value)
+        add(&goodsByDonor, d, i, units, value)
+    }
+
+    mutating func addCash(campaign: String, donor: String, amount: Int64) {
+        let (c, d) = (name(campaign), name(donor))
+        add(&cashByCampaign, c, amount)
+        add(&cashByDonor, d, amount)
+    }
+
+    mutating func addIssued(_ lines: [(campaign: String, item: String, day: BusinessDate, position: UInt64, quantity: Int64)]) {
+        for l in lines { history.append(Issue(campaign: name(l.campaign), item: name(l.item), day: l.day, position: l.position, quantity: l.quantity)) }
+    }
+
+    mutating func removeIssued(at positions: Set<UInt64>) { history.removeAll { positions.contains($0.position) } }
+
+    /// Whether `a` sorts before `b` by their text.
+    private func precedes(_ a: (Name, Name), _ b: (Name, Name)) -> Bool {
+        a.0 == b.0 ? names[Int(a.1)] < names[Int(b.1)] : names[Int(a.0)] < names[Int(b.0)]
+    }
+
+    private func add(_ goods: inout [Goods], _ id: Name, _ item: Name, _ units: Int64, _ value: Int64) {
+        if let i = goods.firstIndex(where: { $0.id == id && $0.item == item }) {
             goods[i].units += units
             goods[i].value += value
             if goods[i].units == 0 && goods[i].value == 0 { goods.remove(at: i) }
         } else if units != 0 || value != 0 {
-            goods.insert(Goods(id: id, item: item, units: units, value: value), at: i)
+            let at = goods.firstIndex { !precedes(($0.id, $0.item), (id, item)) } ?? goods.endIndex
+            goods.insert(Goods(id: id, item: item, units: units, value: value), at: at)
         }
     }
 
-    static func add(_ cash: inout [(id: String, amount: Int64)], _ id: String, _ amount: Int64) {
-        let i = cash.firstIndex { $0.id >= id } ?? cash.endIndex
-        if i < cash.endIndex, cash[i].id == id {
+    private func add(_ cash: inout [Cash], _ id: Name, _ amount: Int64) {
+        if let i = cash.firstIndex(where: { $0.id == id }) {
             cash[i].amount += amount
             if cash[i].amount == 0 { cash.remove(at: i) }
         } else if amount != 0 {
-            cash.insert((id, amount), at: i)
+            let at = cash.firstIndex { names[Int($0.id)] >= names[Int(id)] } ?? cash.endIndex
+            cash.insert(Cash(id: id, amount: amount), at: at)
         }
     }
 
     /// Adds `sign` to the events that reached the recipient through `id`. - Returns: the new count.
     mutating func reach(_ scope: Scope, _ id: String, _ sign: Int64) -> Int64 {
-        if let i = reach.firstIndex(where: { $0.scope == scope && $0.id == id }) {
+        let n = name(id)
+        if let i = reach.firstIndex(where: { $0.scope == scope && $0.id == n }) {
             reach[i].events += sign
-            let n = reach[i].events
-            if n == 0 { reach.remove(at: i) }
-            return n
+            let events = reach[i].events
+            if events == 0 { reach.remove(at: i) }
+            return events
         }
-        reach.append(Reach(scope: scope, id: id, events: sign))
+        reach.append(Reach(scope: scope, id: n, events: sign))
         return sign
-    }
-
-    /// Days and units issued under `campaign` of `item`, for an entitlement check.
-    func history(campaign: String, item: String) -> [(day: BusinessDate, quantity: Int64)] {
-        history.filter { $0.campaign == campaign && $0.item == item }.map { ($0.day, $0.quantity) }
     }
 
     // MARK: Encoding
@@ -113,33 +183,36 @@ struct RecipientSummary {
     static let formatVersion: UInt8 = 1
 
     func encoded() -> [UInt8] {
-        // The names first (a recipient's handful of campaigns, donors and items: a linear search beats hashing).
-        var names: [String] = []
-        func ref(_ s: String) -> UInt64 {
-            if let i = names.firstIndex(of: s) { return UInt64(i) }
-            names.append(s)
-            return UInt64(names.count - 1)
+        // Names renumbered in the order the fields first use them; names no field uses any more are left out.
+        var canonical = [Name](repeating: -1, count: names.count)
+        var order: [Name] = []
+        order.reserveCapacity(names.count)
+        func use(_ n: Name) {
+            if canonical[Int(n)] < 0 {
+                canonical[Int(n)] = Name(order.count)
+                order.append(n)
+            }
         }
-        for h in history { _ = ref(h.campaign); _ = ref(h.item) }
-        for g in goodsByCampaign { _ = ref(g.id); _ = ref(g.item) }
-        for g in goodsByDonor { _ = ref(g.id); _ = ref(g.item) }
-        for c in cashByCampaign { _ = ref(c.id) }
-        for c in cashByDonor { _ = ref(c.id) }
-        for r in reach { _ = ref(r.id) }
-        var w = ByteWriter(capacity: 48 + history.count * 12 + names.reduce(0) { $0 + $1.utf8.count + 1 })
+        for h in history { use(h.campaign); use(h.item) }
+        for g in goodsByCampaign { use(g.id); use(g.item) }
+        for g in goodsByDonor { use(g.id); use(g.item) }
+        for c in cashByCampaign { use(c.id) }
+        for c in cashByDonor { use(c.id) }
+        for r in reach { use(r.id) }
+        let ref = { (n: Name) in UInt64(canonical[Int(n)]) }
+        var w = ByteWriter(capacity: 48 + history.count * 12 + order.reduce(0) { $0 + names[Int($1)].utf8.count + 1 })
         w.u8(RecipientSummary.formatVersion)
-        w.array(names) { $0.string($1) }
+        w.varint(UInt64(order.count))
+        for n in order { w.string(names[Int(n)]) }
         w.int(issuances)
         w.int(grants)
         w.array(history) { w, h in
             w.varint(ref(h.campaign)); w.varint(ref(h.item)); w.date(h.day); w.varint(h.position); w.int(h.quantity)
         }
-        for goods in [goodsByCampaign, goodsByDonor] {
-            w.array(goods) { w, g in w.varint(ref(g.id)); w.varint(ref(g.item)); w.int(g.units); w.int(g.value) }
-        }
-        for cash in [cashByCampaign, cashByDonor] {
-            w.array(cash) { w, c in w.varint(ref(c.id)); w.int(c.amount) }
-        }
+        w.array(goodsByCampaign) { w, g in w.varint(ref(g.id)); w.varint(ref(g.item)); w.int(g.units); w.int(g.value) }
+        w.array(goodsByDonor) { w, g in w.varint(ref(g.id)); w.varint(ref(g.item)); w.int(g.units); w.int(g.value) }
+        w.array(cashByCampaign) { w, c in w.varint(ref(c.id)); w.int(c.amount) }
+        w.array(cashByDonor) { w, c in w.varint(ref(c.id)); w.int(c.amount) }
         w.array(reach) { w, r in w.u8(r.scope.rawValue); w.varint(ref(r.id)); w.int(r.events) }
         return w.bytes
     }
@@ -149,11 +222,12 @@ struct RecipientSummary {
     init(decoding bytes: [UInt8]) throws {
         var r = ByteReader(bytes)
         guard try r.u8() == RecipientSummary.formatVersion else { throw DecodeError.invalid("a recipient summary of an unknown format", at: 0) }
-        let names = try r.array { try $0.string() }
-        func name(_ r: inout ByteReader) throws -> String {
+        names = try r.array { try $0.string() }
+        let count = names.count
+        func name(_ r: inout ByteReader) throws -> Name {
             let i = try r.varint()
-            guard i < names.count else { throw DecodeError.invalid("a name index beyond the summary's names", at: r.offset) }
-            return names[Int(i)]
+            guard i < count else { throw DecodeError.invalid("a name index beyond the summary's names", at: r.offset) }
+            return Name(i)
         }
         issuances = try r.int()
         grants = try r.int()
@@ -163,7 +237,7 @@ struct RecipientSummary {
         let goods = { (r: inout ByteReader) throws -> Goods in Goods(id: try name(&r), item: try name(&r), units: try r.int(), value: try r.int()) }
         goodsByCampaign = try r.array(goods)
         goodsByDonor = try r.array(goods)
-        let cash = { (r: inout ByteReader) throws -> (id: String, amount: Int64) in (try name(&r), try r.int()) }
+        let cash = { (r: inout ByteReader) throws -> Cash in Cash(id: try name(&r), amount: try r.int()) }
         cashByCampaign = try r.array(cash)
         cashByDonor = try r.array(cash)
         reach = try r.array { r in

@@ -5,14 +5,15 @@ import LMDBStore
 /// kept as numbers. Written to the store at the end of each chunk.
 ///
 /// Only for a replay: the append path reads and writes the store itself, so a command rolled back
-/// inside a batch leaves nothing behind.
+/// inside a batch leaves nothing behind. One replay on one thread uses it and its accesses never overlap, so the
+/// runtime's exclusivity checks on its dictionaries (a tenth of a replay's time) are switched off.
 final class ReplayCache {
-    private var summaries: [String: RecipientSummary] = [:]
-    private var lots: [UInt64: Lot] = [:]
+    @exclusivity(unchecked) private var summaries: [String: RecipientSummary] = [:]
+    @exclusivity(unchecked) private var lots: [UInt64: Lot] = [:]
     /// Counters (stock, cash, totals) by database and key; zero means the entry goes. Three databases: a linear
     /// search for the slot beats hashing the handle.
-    private var counters: [(db: Database, entries: [ByteKey: Int64])] = []
-    private var versions: [ByteKey: UInt64] = [:]
+    @exclusivity(unchecked) private var counters: [(db: Database, entries: [ByteKey: Int64])] = []
+    @exclusivity(unchecked) private var versions: [ByteKey: UInt64] = [:]
 
     /// A key compared with `memcmp` and folded to one word before it meets the hasher (an array of bytes compares
     /// and hashes byte by byte, which is slow).
