@@ -176,14 +176,24 @@ extension Ledger {
     }
 
     func recipient(_ txn: borrowing some KeyValueStore & ~Copyable, _ id: String) throws -> RecipientRegistered {
-        try registered(txn, .recipient, id, .unknownRecipient, "there is no recipient \(id); register them first with `aidledger recipient register`")
+        try registered(txn, .recipient, id, .unknownRecipient, Ledger.noRecipient(id))
     }
+
+    /// The first fields of a recipient's registration (see `RecipientRegistered.Attributes`).
+    func recipientAttributes(_ txn: borrowing some KeyValueStore & ~Copyable, _ id: String) throws -> RecipientRegistered.Attributes {
+        guard let bytes = try txn.get(store.registry, LedgerStore.Kind.recipient.key(id)) else {
+            throw LedgerError(.unknownRecipient, Ledger.noRecipient(id))
+        }
+        return try RecipientRegistered.Attributes(bytes)
+    }
+
+    private static func noRecipient(_ id: String) -> String { "there is no recipient \(id); register them first with `aidledger recipient register`" }
 
     /// A registration, or the rejection that names what is missing and how to add it.
     private func registered<P: EventPayload>(
         _ txn: borrowing some KeyValueStore & ~Copyable, _ kind: LedgerStore.Kind, _ id: String, _ code: LedgerError.Code, _ missing: @autoclosure () -> String
     ) throws -> P {
-        guard let payload = try store.registered(txn, kind, id, as: P.self) else { throw LedgerError(code, missing()) }
+        guard let payload = try registrations.registered(txn, store, kind, id, as: P.self) else { throw LedgerError(code, missing()) }
         return payload
     }
 

@@ -8,7 +8,8 @@ extension Ledger {
         lines: [(item: String, quantity: Int64)], overrideReason: String?, date: BusinessDate, in txn: borrowing some KeyValueStore & ~Copyable
     ) throws -> GoodsIssued {
         _ = try self.site(txn, site)
-        let recipient = try self.recipient(txn, recipientID)
+        // The kind and household size are all the checks read: the documents and sealed data after them stay undecoded.
+        let recipient = try recipientAttributes(txn, recipientID)
         let campaign = try self.campaign(txn, campaignID)
         try requireDate(date, in: campaign)
         try checkVersion(command, txn, .recipient, recipientID)
@@ -34,7 +35,7 @@ extension Ledger {
     /// Applies an entitlement rule, refusing (unless overridden with a reason) and saying when the
     /// recipient may receive again.
     private func entitlement(
-        _ rule: EntitlementRule, recipient: RecipientRegistered, history: [(day: BusinessDate, quantity: Int64)], campaign: String,
+        _ rule: EntitlementRule, recipient: RecipientRegistered.Attributes, history: [(day: BusinessDate, quantity: Int64)], campaign: String,
         item: ItemRegistered, quantity: Int64, date: BusinessDate, overrideReason: String?
     ) throws -> EntitlementDecision {
         let limit = rule.limit(householdSize: recipient.householdSize)
@@ -42,7 +43,7 @@ extension Ledger {
         let received = check.received(inPeriodEnding: date)
         let allowed = check.allows(quantity, on: date)
         if !allowed && overrideReason == nil {
-            let who = recipient.kind == .household ? "Household \(recipient.recipient)" : "Recipient \(recipient.recipient)"
+            let who = recipient.kind == .household ? "Household \(recipient.id)" : "Recipient \(recipient.id)"
             let per = rule.scope == .person ? "per person (\(limit) for \(recipient.householdSize) people)" : "per household"
             let when = check.nextDate(for: quantity, after: date).map { "may receive \(quantity) again on \($0)" } ?? "may never receive \(quantity) at once under this rule"
             throw LedgerError(.entitlementExceeded, "\(who) already received \(received) × \(item.name) in the last \(rule.periodDays) days under campaign \(campaign); the rule allows \(rule.quantity) \(per) every \(rule.periodDays) days. It \(when). A supervisor may override with a reason.")

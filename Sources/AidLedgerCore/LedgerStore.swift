@@ -228,7 +228,12 @@ struct LedgerStore {
     }
 
     func registered<P: EventPayload>(_ txn: borrowing some KeyValueStore & ~Copyable, _ kind: Kind, _ id: String, as: P.Type) throws -> P? {
-        guard let bytes = try txn.get(registry, kind.key(id)), let version = bytes.first else { return nil }
+        try txn.get(registry, kind.key(id)).map { try LedgerStore.registration($0, as: P.self) }
+    }
+
+    /// A registry entry's payload: its schema version, then its fields.
+    static func registration<P: EventPayload>(_ bytes: [UInt8], as: P.Type) throws -> P {
+        guard let version = bytes.first else { throw DecodeError.truncated(at: 0) }
         var r = ByteReader(bytes, offset: 1)
         return try P.decode(&r, version: version)
     }

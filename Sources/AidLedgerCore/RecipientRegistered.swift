@@ -66,6 +66,7 @@ public struct RecipientRegistered: EventPayload {
 extension RecipientRegistered {
     /// What reports count of a recipient, read from the head of a stored registration (schema byte first).
     struct Attributes {
+        var id: String
         var kind: RecipientKind
         var householdSize: Int64
         var category: RecipientCategory
@@ -73,7 +74,7 @@ extension RecipientRegistered {
 
         init(_ stored: [UInt8]) throws {
             var r = ByteReader(stored, offset: 1)
-            _ = try r.string()
+            id = try r.string()
             kind = try .decode(&r)
             householdSize = try r.int()
             category = try .decode(&r)
