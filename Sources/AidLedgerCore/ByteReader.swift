@@ -88,6 +88,12 @@ public struct ByteReader {
         return s
     }
 
+    /// Moves past a string without building it. - Returns: the empty string.
+    public mutating func skipString() throws(DecodeError) -> String {
+        _ = try advance(try count())
+        return ""
+    }
+
     public mutating func raw(_ n: Int) throws(DecodeError) -> [UInt8] {
         let start = try advance(n)
         return Array(bytes[start..<start + n])

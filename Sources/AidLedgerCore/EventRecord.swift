@@ -75,7 +75,8 @@ public struct EventRecord: Sendable, Equatable {
     }
 
     /// Reads a stored record. Does not check its hash: `Ledger.verify` does.
-    public static func decode(position: UInt64, stored: [UInt8]) throws -> EventRecord {
+    /// `envelope: false` leaves out what no projection reads (the command id, the actor and the hash): a replay's form.
+    public static func decode(position: UInt64, stored: [UInt8], envelope: Bool = true) throws -> EventRecord {
         guard stored.count > hashSize else { throw DecodeError.truncated(at: stored.count) }
         var r = ByteReader(stored, end: stored.count - hashSize)
         let format = try r.u8()
@@ -83,10 +84,10 @@ public struct EventRecord: Sendable, Equatable {
         let type = try r.u16()
         let version = try r.u8()
         let eventID = EventID(bytes: try r.raw(16))
-        let commandID = try r.string()
+        let commandID = envelope ? try r.string() : try r.skipString()
         let recordedAt = Int64(bitPattern: try r.u64())
         let date = try r.date()
-        let actor = try r.string()
+        let actor = envelope ? try r.string() : try r.skipString()
         let site = try r.string()
         let length = try r.count()
         let payloadStart = r.offset
@@ -96,7 +97,7 @@ public struct EventRecord: Sendable, Equatable {
         }
         return EventRecord(
             position: position, eventID: eventID, commandID: commandID, recordedAt: recordedAt, businessDate: date,
-            actor: actor, site: site, event: event, hash: Array(stored.suffix(hashSize))
+            actor: actor, site: site, event: event, hash: envelope ? Array(stored.suffix(hashSize)) : []
         )
     }
 

@@ -90,20 +90,21 @@ extension Ledger {
         _ effects: RecipientEffects, reach: [(scope: RecipientSummary.Scope, id: String)], sign: Int64, in txn: borrowing some KeyValueStore & ~Copyable,
         cache: ReplayCache?
     ) throws {
-        var summary = try cache?.takeSummary(effects.id, from: store, txn) ?? store.summary(txn, effects.id)
-        effects.apply(to: &summary, sign: sign)
-        var attributes: RecipientRegistered.Attributes?
-        for (scope, id) in reach {
-            let events = summary.reach(scope, id, sign)
-            guard (sign > 0 && events == 1) || (sign < 0 && events == 0) else { continue }
-            if attributes == nil {
-                // Only the first fields are needed: read them, not the documents and sealed data after them.
-                guard let bytes = try txn.get(store.registry, LedgerStore.Kind.recipient.key(effects.id)) else {
-                    throw LedgerError(.corruptRecord, "recipient \(effects.id) is missing from the projections")
-                }
-                attributes = try RecipientRegistered.Attributes(bytes)
-            }
-            let r = attributes!
+        let crossed: [(scope: RecipientSummary.Scope, id: String)]
+        if let cache {
+            crossed = try cache.withSummary(effects.id, from: store, txn) { Ledger.change(&$0, effects, reach: reach, sign: sign) }
+        } else {
+            var summary = try store.summary(txn, effects.id)
+            crossed = Ledger.change(&summary, effects, reach: reach, sign: sign)
+            try store.setSummary(txn, effects.id, summary)
+        }
+        guard !crossed.isEmpty else { return }
+        // Only the first fields are needed: read them, not the documents and sealed data after them.
+        guard let bytes = try txn.get(store.registry, LedgerStore.Kind.recipient.key(effects.id)) else {
+            throw LedgerError(.corruptRecord, "recipient \(effects.id) is missing from the projections")
+        }
+        let r = try RecipientRegistered.Attributes(bytes)
+        for (scope, id) in crossed {
             let scopeName = scope == .donor ? "donor" : "campaign"
             for (name, detail, amount) in [
                 ("recipients", nil, 1), (r.kind == .household ? "households" : "individuals", nil, 1), ("people", nil, r.householdSize),
@@ -112,6 +113,19 @@ extension Ledger {
                 try add(store.totals, LedgerStore.joined(scopeName, id, "reached", name, detail), sign * amount, txn, cache)
             }
         }
-        if let cache { cache.setSummary(effects.id, summary) } else { try store.setSummary(txn, effects.id, summary) }
+    }
+
+    /// Applies the effects to the summary. - Returns: the donors and campaigns whose reach the recipient entered
+    /// (or left, for a void) with this event.
+    private static func change(
+        _ summary: inout RecipientSummary, _ effects: RecipientEffects, reach: [(scope: RecipientSummary.Scope, id: String)], sign: Int64
+    ) -> [(scope: RecipientSummary.Scope, id: String)] {
+        effects.apply(to: &summary, sign: sign)
+        var crossed: [(scope: RecipientSummary.Scope, id: String)] = []
+        for (scope, id) in reach {
+            let events = summary.reach(scope, id, sign)
+            if (sign > 0 && events == 1) || (sign < 0 && events == 0) { crossed.append((scope, id)) }
+        }
+        return crossed
     }
 }
