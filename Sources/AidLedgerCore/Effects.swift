@@ -1,141 +1,134 @@
-/// What an event changes in the stock, the campaigns' cash and the running totals.
+/// What an event changes in the stock, the campaigns' cash, the running totals and its recipient's summary.
 ///
-/// Projecting an event adds its effects; voiding it subtracts the same effects, so a void needs
-/// no rule of its own and a replay needs no policy code.
-struct Effects {
-    var stock: [(site: String, item: String, lot: UInt64, delta: Int64)] = []
-    var cash: [(campaign: String, lot: UInt64, delta: Int64)] = []
-    /// Counter name parts and the amount to add.
-    var totals: [(key: [UInt8], delta: Int64)] = []
-    /// Entities whose version becomes this event's position.
-    var touched: [(LedgerStore.Kind, String)] = []
-    /// What changes for the event's recipient, if it has one.
-    var recipient: RecipientEffects?
-    /// Donors and campaigns that reached the recipient through this event (for distinct counts).
-    var reach: [(scope: RecipientSummary.Scope, id: String)] = []
-    /// +1 for the event itself, -1 for its void.
-    var sign: Int64 = 1
+/// Projecting an event adds its effects; voiding it subtracts the same effects (`sign` -1), so a void needs
+/// no rule of its own and a replay needs no policy code. The effects are handed over one at a time, not gathered
+/// into arrays first: an event's handful of changes would otherwise cost as many allocations.
+enum Effect {
+    case stock(site: String, item: String, lot: UInt64, delta: Int64)
+    case cash(campaign: String, lot: UInt64, delta: Int64)
+    /// A running total, named by its parts.
+    case total(CounterName, delta: Int64)
+    /// An entity whose version becomes this event's position.
+    case touched(LedgerStore.Kind, String)
+    /// The event's recipient: the changes that follow are theirs.
+    case recipient(String)
+    /// Goods they received, by campaign and by the lot's donor.
+    case goods(campaign: String, donor: String, item: String, units: Int64, value: Int64)
+    /// Cash they received, by campaign and by the lot's donor.
+    case grant(campaign: String, donor: String, amount: Int64)
+    /// A line issued to them (added by the event, removed by its void).
+    case issued(campaign: String, item: String, day: BusinessDate, position: UInt64, quantity: Int64)
+    case counts(issuances: Int64, grants: Int64)
+    /// A donor or campaign that reached them through this event (once per event), for the distinct counts.
+    case reach(RecipientSummary.Scope, String)
 
-    /// The effects of `record`. `lot` looks up the lots its draws name (for their donor and value).
-    init(of record: EventRecord, lot: (UInt64) throws -> Lot) throws {
+    /// Hands the effects of `record`, times `sign`, to `handle`. `lot` looks up the lots its draws name
+    /// (for their donor and value).
+    static func visit(
+        _ record: EventRecord, sign: Int64, lot: (UInt64) throws -> Lot, _ handle: (Effect) throws -> Void
+    ) throws {
         switch record.event {
-        case .donorRegistered(let p): touched = [(.donor, p.donor)]
-        case .siteRegistered(let p): touched = [(.site, p.site)]
-        case .itemRegistered(let p): touched = [(.item, p.item)]
-        case .campaignCreated(let p): touched = [(.campaign, p.campaign)]
-        case .recipientRegistered(let p): touched = [(.recipient, p.recipient)]
-        case .recipientUpdated(let p): touched = [(.recipient, p.recipient)]
-        case .recipientErased(let p): touched = [(.recipient, p.recipient)]
+        case .donorRegistered(let p): try handle(.touched(.donor, p.donor))
+        case .siteRegistered(let p): try handle(.touched(.site, p.site))
+        case .itemRegistered(let p): try handle(.touched(.item, p.item))
+        case .campaignCreated(let p): try handle(.touched(.campaign, p.campaign))
+        case .recipientRegistered(let p): try handle(.touched(.recipient, p.recipient))
+        case .recipientUpdated(let p): try handle(.touched(.recipient, p.recipient))
+        case .recipientErased(let p): try handle(.touched(.recipient, p.recipient))
         case .goodsReceived(let p):
-            stock = [(record.site, p.item, record.position, p.quantity)]
             let value = try p.quantity.multiplied(by: p.valuePerUnit, describing: "the value of the intake")
-            totals = [
-                (LedgerStore.joined("donor", p.donor, "item", p.item, "received_units"), p.quantity),
-                (LedgerStore.joined("donor", p.donor, "item", p.item, "received_value"), value),
-            ]
-            touched = [(.site, record.site)]
+            try handle(.stock(site: record.site, item: p.item, lot: record.position, delta: sign * p.quantity))
+            try handle(.total(CounterName("donor", p.donor, "item", p.item, "received_units"), delta: sign * p.quantity))
+            try handle(.total(CounterName("donor", p.donor, "item", p.item, "received_value"), delta: sign * value))
+            try handle(.touched(.site, record.site))
         case .cashReceived(let p):
-            cash = [(p.campaign, record.position, p.amount)]
-            totals = [(LedgerStore.joined("donor", p.donor, "cash", "received"), p.amount), (LedgerStore.joined("campaign", p.campaign, "cash", "received"), p.amount)]
-            touched = [(.campaign, p.campaign)]
+            try handle(.cash(campaign: p.campaign, lot: record.position, delta: sign * p.amount))
+            try handle(.total(CounterName("donor", p.donor, "cash", "received"), delta: sign * p.amount))
+            try handle(.total(CounterName("campaign", p.campaign, "cash", "received"), delta: sign * p.amount))
+            try handle(.touched(.campaign, p.campaign))
         case .goodsIssued(let p):
-            var mine = RecipientEffects(id: p.recipient, issuances: 1)
-            totals.reserveCapacity(4 * p.lines.count + 1)
+            try handle(.recipient(p.recipient))
+            try handle(.counts(issuances: sign, grants: 0))
+            // Each donor reaches the recipient once per event, however many lots of theirs it draws.
+            let draws = p.lines.reduce(0) { $0 + $1.draws.count }
+            var donors: [String] = []
             for line in p.lines {
                 for d in line.draws {
                     let l = try lot(d.lot)
                     let value = try d.amount.multiplied(by: l.valuePerUnit, describing: "the value issued")
-                    stock.append((record.site, line.item, d.lot, -d.amount))
-                    totals.append((LedgerStore.joined("donor", l.donor, "item", line.item, "issued_units"), d.amount))
-                    totals.append((LedgerStore.joined("donor", l.donor, "item", line.item, "issued_value"), value))
-                    totals.append((LedgerStore.joined("campaign", p.campaign, "item", line.item, "issued_units"), d.amount))
-                    totals.append((LedgerStore.joined("campaign", p.campaign, "item", line.item, "issued_value"), value))
-                    mine.goods.append((p.campaign, l.donor, line.item, d.amount, value))
-                    if !reach.contains(where: { $0 == (.donor, l.donor) }) { reach.append((.donor, l.donor)) }
+                    try handle(.stock(site: record.site, item: line.item, lot: d.lot, delta: -sign * d.amount))
+                    try handle(.total(CounterName("donor", l.donor, "item", line.item, "issued_units"), delta: sign * d.amount))
+                    try handle(.total(CounterName("donor", l.donor, "item", line.item, "issued_value"), delta: sign * value))
+                    try handle(.total(CounterName("campaign", p.campaign, "item", line.item, "issued_units"), delta: sign * d.amount))
+                    try handle(.total(CounterName("campaign", p.campaign, "item", line.item, "issued_value"), delta: sign * value))
+                    try handle(.goods(campaign: p.campaign, donor: l.donor, item: line.item, units: sign * d.amount, value: sign * value))
+                    if draws == 1 {
+                        try handle(.reach(.donor, l.donor))
+                    } else if !donors.contains(l.donor) {
+                        donors.append(l.donor)
+                        try handle(.reach(.donor, l.donor))
+                    }
                 }
-                mine.history.append((p.campaign, line.item, record.businessDate, record.position, line.quantity))
+                try handle(.issued(campaign: p.campaign, item: line.item, day: record.businessDate, position: record.position, quantity: line.quantity))
             }
-            reach.append((.campaign, p.campaign))
-            recipient = mine
-            totals.append((LedgerStore.joined("campaign", p.campaign, "issuances"), 1))
-            touched = [(.recipient, p.recipient), (.site, record.site), (.campaign, p.campaign)]
+            try handle(.reach(.campaign, p.campaign))
+            try handle(.total(CounterName("campaign", p.campaign, "issuances"), delta: sign))
+            try handle(.touched(.recipient, p.recipient))
+            try handle(.touched(.site, record.site))
+            try handle(.touched(.campaign, p.campaign))
         case .cashGranted(let p):
-            var mine = RecipientEffects(id: p.recipient, grants: 1)
+            try handle(.recipient(p.recipient))
+            try handle(.counts(issuances: 0, grants: sign))
+            var donors: [String] = []
             for d in p.draws {
                 let donor = try lot(d.lot).donor
-                cash.append((p.campaign, d.lot, -d.amount))
-                totals.append((LedgerStore.joined("donor", donor, "cash", "granted"), d.amount))
-                mine.cash.append((p.campaign, donor, d.amount))
-                if !reach.contains(where: { $0 == (.donor, donor) }) { reach.append((.donor, donor)) }
+                try handle(.cash(campaign: p.campaign, lot: d.lot, delta: -sign * d.amount))
+                try handle(.total(CounterName("donor", donor, "cash", "granted"), delta: sign * d.amount))
+                try handle(.grant(campaign: p.campaign, donor: donor, amount: sign * d.amount))
+                if p.draws.count == 1 {
+                    try handle(.reach(.donor, donor))
+                } else if !donors.contains(donor) {
+                    donors.append(donor)
+                    try handle(.reach(.donor, donor))
+                }
             }
-            reach.append((.campaign, p.campaign))
-            recipient = mine
-            totals += [(LedgerStore.joined("campaign", p.campaign, "cash", "granted"), p.amount), (LedgerStore.joined("campaign", p.campaign, "grants"), 1)]
-            touched = [(.recipient, p.recipient), (.campaign, p.campaign)]
+            try handle(.reach(.campaign, p.campaign))
+            try handle(.total(CounterName("campaign", p.campaign, "cash", "granted"), delta: sign * p.amount))
+            try handle(.total(CounterName("campaign", p.campaign, "grants"), delta: sign))
+            try handle(.touched(.recipient, p.recipient))
+            try handle(.touched(.campaign, p.campaign))
         case .stockTransferred(let p):
             for d in p.draws {
-                stock.append((record.site, p.item, d.lot, -d.amount))
-                stock.append((p.toSite, p.item, d.lot, d.amount))
-                totals.append((LedgerStore.joined("donor", try lot(d.lot).donor, "item", p.item, "transferred_units"), d.amount))
+                try handle(.stock(site: record.site, item: p.item, lot: d.lot, delta: -sign * d.amount))
+                try handle(.stock(site: p.toSite, item: p.item, lot: d.lot, delta: sign * d.amount))
+                try handle(.total(CounterName("donor", try lot(d.lot).donor, "item", p.item, "transferred_units"), delta: sign * d.amount))
             }
-            touched = [(.site, record.site), (.site, p.toSite)]
+            try handle(.touched(.site, record.site))
+            try handle(.touched(.site, p.toSite))
         case .stockAdjusted(let p):
             for d in p.draws {
                 let l = try lot(d.lot)
-                stock.append((record.site, p.item, d.lot, d.amount))
-                totals += [
-                    (LedgerStore.joined("donor", l.donor, "item", p.item, "adjusted_units", p.reason.rawValue), d.amount),
-                    (LedgerStore.joined("donor", l.donor, "item", p.item, "adjusted_value", p.reason.rawValue),
-                      try d.amount.multiplied(by: l.valuePerUnit, describing: "the value adjusted")),
-                ]
+                let value = try d.amount.multiplied(by: l.valuePerUnit, describing: "the value adjusted")
+                try handle(.stock(site: record.site, item: p.item, lot: d.lot, delta: sign * d.amount))
+                try handle(.total(CounterName("donor", l.donor, "item", p.item, "adjusted_units", p.reason.rawValue), delta: sign * d.amount))
+                try handle(.total(CounterName("donor", l.donor, "item", p.item, "adjusted_value", p.reason.rawValue), delta: sign * value))
             }
-            touched = [(.site, record.site)]
+            try handle(.touched(.site, record.site))
         case .eventVoided:
             break  // a void's effects are its target's, negated: see Ledger.project
         }
     }
-
-    /// The same effects with every amount negated (what a void does).
-    var negated: Effects {
-        var e = self
-        e.stock = stock.map { ($0.site, $0.item, $0.lot, -$0.delta) }
-        e.cash = cash.map { ($0.campaign, $0.lot, -$0.delta) }
-        e.totals = totals.map { ($0.key, -$0.delta) }
-        e.recipient = recipient?.negated
-        e.sign = -sign
-        return e
-    }
 }
 
-/// What one event changes for its recipient: goods and cash by campaign and donor, counts, issued lines.
-struct RecipientEffects {
-    var id: String
-    var goods: [(campaign: String, donor: String, item: String, units: Int64, value: Int64)] = []
-    var cash: [(campaign: String, donor: String, amount: Int64)] = []
-    var issuances: Int64 = 0
-    var grants: Int64 = 0
-    /// Lines issued: added by the event, removed by its void.
-    var history: [(campaign: String, item: String, day: BusinessDate, position: UInt64, quantity: Int64)] = []
+/// The name of a running total in parts ("donor", id, "item", id, "issued_units"): the key is written only when
+/// it is needed, in one copy.
+struct CounterName {
+    let a, b, c: String
+    let d, e, f: String?
 
-    var negated: RecipientEffects {
-        var e = self
-        e.goods = goods.map { ($0.campaign, $0.donor, $0.item, -$0.units, -$0.value) }
-        e.cash = cash.map { ($0.campaign, $0.donor, -$0.amount) }
-        e.issuances = -issuances
-        e.grants = -grants
-        return e
+    init(_ a: String, _ b: String, _ c: String, _ d: String? = nil, _ e: String? = nil, _ f: String? = nil) {
+        (self.a, self.b, self.c, self.d, self.e, self.f) = (a, b, c, d, e, f)
     }
 
-    /// Applies these effects (negated ones for a void) to the recipient's summary.
-    func apply(to s: inout RecipientSummary, sign: Int64) {
-        for g in goods { s.addGoods(campaign: g.campaign, donor: g.donor, item: g.item, units: g.units, value: g.value) }
-        for c in cash { s.addCash(campaign: c.campaign, donor: c.donor, amount: c.amount) }
-        s.issuances += issuances
-        s.grants += grants
-        if sign > 0 {
-            s.addIssued(history)
-        } else {
-            s.removeIssued(at: Set(history.map(\.position)))
-        }
-    }
+    var key: [UInt8] { LedgerStore.joined(a, b, c, d, e, f) }
 }

@@ -48,12 +48,11 @@ extension Ledger {
                 throw LedgerError(.corruptRecord, "event #\(v.target), voided by #\(record.position), is missing")
             }
             try txn.put(store.voids, LedgerStore.be64(v.target), LedgerStore.be64(record.position))
-            let reversal = try Effects(of: target) { try lot($0, txn, cache) }.negated
-            try apply(reversal, at: record.position, in: txn, cache: cache)
+            try apply(target, sign: -1, at: record.position, in: txn, cache: cache)
             return
         default: break
         }
-        try apply(try Effects(of: record) { try lot($0, txn, cache) }, at: record.position, in: txn, cache: cache)
+        try apply(record, sign: 1, at: record.position, in: txn, cache: cache)
     }
 
     private func lot(_ id: UInt64, _ txn: borrowing some KeyValueStore & ~Copyable, _ cache: ReplayCache?) throws -> Lot {
@@ -61,20 +60,44 @@ extension Ledger {
         return try cache.lot(id) { try lot(txn, $0) }
     }
 
-    private func apply(_ effects: Effects, at position: UInt64, in txn: borrowing some KeyValueStore & ~Copyable, cache: ReplayCache?) throws {
-        for s in effects.stock {
-            let left = try add(store.stock, LedgerStore.stockKey(site: s.site, item: s.item, lot: s.lot), s.delta, txn, cache)
-            guard left >= 0 else { throw LedgerError(.corruptRecord, "stock of lot #\(s.lot) at \(s.site) would go below zero at #\(position)") }
+    /// Applies the effects of `record` times `sign` (-1: its void, at `position`).
+    private func apply(_ record: EventRecord, sign: Int64, at position: UInt64, in txn: borrowing some KeyValueStore & ~Copyable, cache: ReplayCache?) throws {
+        var recipient: String?
+        var summary = RecipientSummary()
+        // Donors and campaigns the recipient entered (or left) the reach of with this event.
+        var crossed: [(scope: RecipientSummary.Scope, id: String)] = []
+        try Effect.visit(record, sign: sign, lot: { try lot($0, txn, cache) }) { effect in
+            switch effect {
+            case .stock(let site, let item, let lot, let delta):
+                let left = try add(store.stock, LedgerStore.stockKey(site: site, item: item, lot: lot), delta, txn, cache)
+                guard left >= 0 else { throw LedgerError(.corruptRecord, "stock of lot #\(lot) at \(site) would go below zero at #\(position)") }
+            case .cash(let campaign, let lot, let delta):
+                let left = try add(store.cash, LedgerStore.cashKey(campaign: campaign, lot: lot), delta, txn, cache)
+                guard left >= 0 else { throw LedgerError(.corruptRecord, "cash of lot #\(lot) would go below zero at #\(position)") }
+            case .total(let name, let delta):
+                try add(store.totals, name.key, delta, txn, cache)
+            case .touched(let kind, let id):
+                if let cache { cache.setVersion(kind.key(id), position) } else { try store.setVersion(txn, kind, id, position) }
+            case .recipient(let id):
+                recipient = id
+                summary = try cache?.takeSummary(id, from: store, txn) ?? store.summary(txn, id)
+            case .goods(let campaign, let donor, let item, let units, let value):
+                summary.addGoods(campaign: campaign, donor: donor, item: item, units: units, value: value)
+            case .grant(let campaign, let donor, let amount):
+                summary.addCash(campaign: campaign, donor: donor, amount: amount)
+            case .issued(let campaign, let item, let day, let at, let quantity):
+                if sign > 0 { summary.addIssued(campaign: campaign, item: item, day: day, position: at, quantity: quantity) } else { summary.removeIssued(at: at) }
+            case .counts(let issuances, let grants):
+                summary.issuances += issuances
+                summary.grants += grants
+            case .reach(let scope, let id):
+                let events = summary.reach(scope, id, sign)
+                if (sign > 0 && events == 1) || (sign < 0 && events == 0) { crossed.append((scope, id)) }
+            }
         }
-        for c in effects.cash {
-            let left = try add(store.cash, LedgerStore.cashPrefix(campaign: c.campaign) + LedgerStore.be64(c.lot), c.delta, txn, cache)
-            guard left >= 0 else { throw LedgerError(.corruptRecord, "cash of lot #\(c.lot) would go below zero at #\(position)") }
-        }
-        for t in effects.totals { try add(store.totals, t.key, t.delta, txn, cache) }
-        if let mine = effects.recipient { try applyToRecipient(mine, reach: effects.reach, sign: effects.sign, in: txn, cache: cache) }
-        for (kind, id) in effects.touched {
-            if let cache { cache.setVersion(kind.key(id), position) } else { try store.setVersion(txn, kind, id, position) }
-        }
+        guard let recipient else { return }
+        if let cache { cache.setSummary(recipient, summary) } else { try store.setSummary(txn, recipient, summary) }
+        if !crossed.isEmpty { try countReach(of: recipient, crossed, sign: sign, in: txn, cache: cache) }
     }
 
     /// Adds to a counter in the store, or in the replay's cache. - Returns: the new value.
@@ -84,24 +107,15 @@ extension Ledger {
         return try store.add(txn, db, key, delta)
     }
 
-    /// Updates the recipient's summary, and counts them once per donor or campaign: the first event that reaches
-    /// them adds them (with their household, category and area) to its reach, the void of the last one removes them.
-    private func applyToRecipient(
-        _ effects: RecipientEffects, reach: [(scope: RecipientSummary.Scope, id: String)], sign: Int64, in txn: borrowing some KeyValueStore & ~Copyable,
+    /// Counts the recipient once per donor or campaign: the first event that reaches them adds them (with their
+    /// household, category and area) to its reach, the void of the last one removes them.
+    private func countReach(
+        of recipient: String, _ crossed: [(scope: RecipientSummary.Scope, id: String)], sign: Int64, in txn: borrowing some KeyValueStore & ~Copyable,
         cache: ReplayCache?
     ) throws {
-        let crossed: [(scope: RecipientSummary.Scope, id: String)]
-        if let cache {
-            crossed = try cache.withSummary(effects.id, from: store, txn) { Ledger.change(&$0, effects, reach: reach, sign: sign) }
-        } else {
-            var summary = try store.summary(txn, effects.id)
-            crossed = Ledger.change(&summary, effects, reach: reach, sign: sign)
-            try store.setSummary(txn, effects.id, summary)
-        }
-        guard !crossed.isEmpty else { return }
         // Only the first fields are needed: read them, not the documents and sealed data after them.
-        guard let bytes = try txn.get(store.registry, LedgerStore.Kind.recipient.key(effects.id)) else {
-            throw LedgerError(.corruptRecord, "recipient \(effects.id) is missing from the projections")
+        guard let bytes = try txn.get(store.registry, LedgerStore.Kind.recipient.key(recipient)) else {
+            throw LedgerError(.corruptRecord, "recipient \(recipient) is missing from the projections")
         }
         let r = try RecipientRegistered.Attributes(bytes)
         for (scope, id) in crossed {
@@ -113,19 +127,5 @@ extension Ledger {
                 try add(store.totals, LedgerStore.joined(scopeName, id, "reached", name, detail), sign * amount, txn, cache)
             }
         }
-    }
-
-    /// Applies the effects to the summary. - Returns: the donors and campaigns whose reach the recipient entered
-    /// (or left, for a void) with this event.
-    private static func change(
-        _ summary: inout RecipientSummary, _ effects: RecipientEffects, reach: [(scope: RecipientSummary.Scope, id: String)], sign: Int64
-    ) -> [(scope: RecipientSummary.Scope, id: String)] {
-        effects.apply(to: &summary, sign: sign)
-        var crossed: [(scope: RecipientSummary.Scope, id: String)] = []
-        for (scope, id) in reach {
-            let events = summary.reach(scope, id, sign)
-            if (sign > 0 && events == 1) || (sign < 0 && events == 0) { crossed.append((scope, id)) }
-        }
-        return crossed
     }
 }

@@ -15,17 +15,19 @@ extension Ledger {
         if let by = try txn.get(store.voids, LedgerStore.be64(target)) {
             throw LedgerError(.alreadyVoided, "event #\(target) was already voided by #\(LedgerStore.readBE64(by))")
         }
-        let reversal = try Effects(of: record) { try lot(txn, $0) }.negated
-        for s in reversal.stock where s.delta < 0 {
-            let held = try store.int64(txn, store.stock, LedgerStore.stockKey(site: s.site, item: s.item, lot: s.lot))
-            guard held >= -s.delta else {
-                throw LedgerError(.insufficientStock, "voiding #\(target) would take \(-s.delta) × \(s.item) of lot #\(s.lot) from \(s.site), which holds \(held): \(-s.delta - held) short; void the later events that used them first")
-            }
-        }
-        for c in reversal.cash where c.delta < 0 {
-            let left = try store.int64(txn, store.cash, LedgerStore.cashPrefix(campaign: c.campaign) + LedgerStore.be64(c.lot))
-            guard left >= -c.delta else {
-                throw LedgerError(.insufficientCash, "voiding #\(target) would take \(Kopecks.format(-c.delta)) UAH from campaign \(c.campaign), which has \(Kopecks.format(left)) UAH of it left; void the grants paid from it first")
+        try Effect.visit(record, sign: -1, lot: { try lot(txn, $0) }) { effect in
+            switch effect {
+            case .stock(let site, let item, let lot, let delta) where delta < 0:
+                let held = try store.int64(txn, store.stock, LedgerStore.stockKey(site: site, item: item, lot: lot))
+                guard held >= -delta else {
+                    throw LedgerError(.insufficientStock, "voiding #\(target) would take \(-delta) × \(item) of lot #\(lot) from \(site), which holds \(held): \(-delta - held) short; void the later events that used them first")
+                }
+            case .cash(let campaign, let lot, let delta) where delta < 0:
+                let left = try store.int64(txn, store.cash, LedgerStore.cashKey(campaign: campaign, lot: lot))
+                guard left >= -delta else {
+                    throw LedgerError(.insufficientCash, "voiding #\(target) would take \(Kopecks.format(-delta)) UAH from campaign \(campaign), which has \(Kopecks.format(left)) UAH of it left; void the grants paid from it first")
+                }
+            default: break
             }
         }
         return (record.site, .eventVoided(EventVoided(target: target, targetType: type, reason: reason)))

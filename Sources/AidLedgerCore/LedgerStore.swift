@@ -120,6 +120,15 @@ struct LedgerStore {
 
     static func cashPrefix(campaign: String) -> [UInt8] { key(campaign) + [0] }
 
+    static func cashKey(campaign: String, lot: UInt64) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(campaign.utf8.count + 9)
+        appendUTF8(campaign, to: &out)
+        out.append(0)
+        withUnsafeBytes(of: lot.bigEndian) { out.append(contentsOf: $0) }
+        return out
+    }
+
     /// The documents index is keyed by the first 16 bytes of each document's keyed hash (the events keep all 32).
     static func documentKey(_ hash: [UInt8]) -> [UInt8] { Array(hash.prefix(16)) }
 

@@ -133,11 +133,12 @@ struct RecipientSummary {
         add(&cashByDonor, d, amount)
     }
 
-    mutating func addIssued(_ lines: [(campaign: String, item: String, day: BusinessDate, position: UInt64, quantity: Int64)]) {
-        for l in lines { history.append(Issue(campaign: name(l.campaign), item: name(l.item), day: l.day, position: l.position, quantity: l.quantity)) }
+    mutating func addIssued(campaign: String, item: String, day: BusinessDate, position: UInt64, quantity: Int64) {
+        history.append(Issue(campaign: name(campaign), item: name(item), day: day, position: position, quantity: quantity))
     }
 
-    mutating func removeIssued(at positions: Set<UInt64>) { history.removeAll { positions.contains($0.position) } }
+    /// Removes the lines an event issued (its void).
+    mutating func removeIssued(at position: UInt64) { history.removeAll { $0.position == position } }
 
     /// Whether `a` sorts before `b` by their text.
     private func precedes(_ a: (Name, Name), _ b: (Name, Name)) -> Bool {

@@ -67,16 +67,13 @@ final class ReplayCache {
 
     func setVersion(_ key: [UInt8], _ position: UInt64) { versions[ByteKey(bytes: key)] = position }
 
-    /// Changes the recipient's summary in place (decoded from the store the first time in a chunk).
-    func withSummary<R>(
-        _ id: String, from store: LedgerStore, _ txn: borrowing some KeyValueStore & ~Copyable, _ change: (inout RecipientSummary) throws -> R
-    ) throws -> R {
-        if let i = summaries.index(forKey: id) { return try change(&summaries.values[i]) }
-        var summary = try store.summary(txn, id)
-        let result = try change(&summary)
-        summaries[id] = summary
-        return result
+    /// The recipient's summary, taken out of the cache so that changing it copies nothing; put it back with `setSummary`.
+    func takeSummary(_ id: String, from store: LedgerStore, _ txn: borrowing some KeyValueStore & ~Copyable) throws -> RecipientSummary {
+        if let s = summaries.removeValue(forKey: id) { return s }
+        return try store.summary(txn, id)
     }
+
+    func setSummary(_ id: String, _ summary: RecipientSummary) { summaries[id] = summary }
 
     func lot(_ id: UInt64, from load: (UInt64) throws -> Lot) throws -> Lot {
         if let l = lots[id] { return l }
