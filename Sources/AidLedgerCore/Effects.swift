@@ -119,16 +119,3 @@ enum Effect {
         }
     }
 }
-
-/// The name of a running total in parts ("donor", id, "item", id, "issued_units"): the key is written only when
-/// it is needed, in one copy.
-struct CounterName {
-    let a, b, c: String
-    let d, e, f: String?
-
-    init(_ a: String, _ b: String, _ c: String, _ d: String? = nil, _ e: String? = nil, _ f: String? = nil) {
-        (self.a, self.b, self.c, self.d, self.e, self.f) = (a, b, c, d, e, f)
-    }
-
-    var key: [UInt8] { LedgerStore.joined(a, b, c, d, e, f) }
-}

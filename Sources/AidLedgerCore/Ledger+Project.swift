@@ -69,15 +69,15 @@ extension Ledger {
         try Effect.visit(record, sign: sign, lot: { try lot($0, txn, cache) }) { effect in
             switch effect {
             case .stock(let site, let item, let lot, let delta):
-                let left = try add(store.stock, LedgerStore.stockKey(site: site, item: item, lot: lot), delta, txn, cache)
+                let left = try add(store.stock, .stock(site: site, item: item, lot: lot), delta, txn, cache)
                 guard left >= 0 else { throw LedgerError(.corruptRecord, "stock of lot #\(lot) at \(site) would go below zero at #\(position)") }
             case .cash(let campaign, let lot, let delta):
-                let left = try add(store.cash, LedgerStore.cashKey(campaign: campaign, lot: lot), delta, txn, cache)
+                let left = try add(store.cash, .cash(campaign: campaign, lot: lot), delta, txn, cache)
                 guard left >= 0 else { throw LedgerError(.corruptRecord, "cash of lot #\(lot) would go below zero at #\(position)") }
             case .total(let name, let delta):
-                try add(store.totals, name.key, delta, txn, cache)
+                try add(store.totals, .total(name), delta, txn, cache)
             case .touched(let kind, let id):
-                if let cache { cache.setVersion(kind.key(id), position) } else { try store.setVersion(txn, kind, id, position) }
+                if let cache { cache.setVersion(kind, id, position) } else { try store.setVersion(txn, kind, id, position) }
             case .recipient(let id):
                 recipient = id
                 summary = try cache?.takeSummary(id, from: store, txn) ?? store.summary(txn, id)
@@ -102,9 +102,9 @@ extension Ledger {
 
     /// Adds to a counter in the store, or in the replay's cache. - Returns: the new value.
     @discardableResult
-    private func add(_ db: Database, _ key: [UInt8], _ delta: Int64, _ txn: borrowing some KeyValueStore & ~Copyable, _ cache: ReplayCache?) throws -> Int64 {
+    private func add(_ db: Database, _ key: CounterKey, _ delta: Int64, _ txn: borrowing some KeyValueStore & ~Copyable, _ cache: ReplayCache?) throws -> Int64 {
         if let cache { return try cache.add(db, key, delta, from: store, txn) }
-        return try store.add(txn, db, key, delta)
+        return try store.add(txn, db, key.bytes, delta)
     }
 
     /// Counts the recipient once per donor or campaign: the first event that reaches them adds them (with their
@@ -124,7 +124,7 @@ extension Ledger {
                 ("recipients", nil, 1), (r.kind == .household ? "households" : "individuals", nil, 1), ("people", nil, r.householdSize),
                 ("category", r.category.rawValue, 1), ("area", r.area.rawValue, 1),
             ] as [(String, String?, Int64)] {
-                try add(store.totals, LedgerStore.joined(scopeName, id, "reached", name, detail), sign * amount, txn, cache)
+                try add(store.totals, .total(CounterName(scopeName, id, "reached", name, detail)), sign * amount, txn, cache)
             }
         }
     }

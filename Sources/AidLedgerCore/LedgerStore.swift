@@ -65,44 +65,6 @@ struct LedgerStore {
         return out
     }
 
-    /// The same key as `key(_:)` for three to six parts, written straight into one array (the append path and the
-    /// replay build several per event).
-    static func joined(_ a: String, _ b: String, _ c: String, _ d: String? = nil, _ e: String? = nil, _ f: String? = nil) -> [UInt8] {
-        let count = a.utf8.count + b.utf8.count + c.utf8.count + (d.map { $0.utf8.count + 1 } ?? 0) + (e.map { $0.utf8.count + 1 } ?? 0)
-            + (f.map { $0.utf8.count + 1 } ?? 0) + 2
-        return [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-            let base = buffer.baseAddress!
-            var i = copyUTF8(a, to: base, at: 0)
-            base[i] = 0
-            i = copyUTF8(b, to: base, at: i + 1)
-            base[i] = 0
-            i = copyUTF8(c, to: base, at: i + 1)
-            if let d {
-                base[i] = 0
-                i = copyUTF8(d, to: base, at: i + 1)
-            }
-            if let e {
-                base[i] = 0
-                i = copyUTF8(e, to: base, at: i + 1)
-            }
-            if let f {
-                base[i] = 0
-                i = copyUTF8(f, to: base, at: i + 1)
-            }
-            initialized = i
-        }
-    }
-
-    /// Copies the text's UTF-8 bytes to `base + at`. - Returns: the offset after them.
-    @inline(__always)
-    private static func copyUTF8(_ s: String, to base: UnsafeMutablePointer<UInt8>, at: Int) -> Int {
-        var s = s
-        return s.withUTF8 { text in
-            if let from = text.baseAddress { (base + at).initialize(from: from, count: text.count) }
-            return at + text.count
-        }
-    }
-
     /// Appends the text's UTF-8 bytes in one copy (appending `utf8` goes byte by byte for short strings).
     @inline(__always)
     static func appendUTF8(_ s: String, to out: inout [UInt8]) {
@@ -112,22 +74,11 @@ struct LedgerStore {
 
     static func stockPrefix(site: String, item: String) -> [UInt8] { key(site, item) + [0] }
 
-    static func stockKey(site: String, item: String, lot: UInt64) -> [UInt8] {
-        var out = joined(site, item, "")
-        withUnsafeBytes(of: lot.bigEndian) { out.append(contentsOf: $0) }
-        return out
-    }
+    static func stockKey(site: String, item: String, lot: UInt64) -> [UInt8] { CounterKey.stock(site: site, item: item, lot: lot).bytes }
 
     static func cashPrefix(campaign: String) -> [UInt8] { key(campaign) + [0] }
 
-    static func cashKey(campaign: String, lot: UInt64) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(campaign.utf8.count + 9)
-        appendUTF8(campaign, to: &out)
-        out.append(0)
-        withUnsafeBytes(of: lot.bigEndian) { out.append(contentsOf: $0) }
-        return out
-    }
+    static func cashKey(campaign: String, lot: UInt64) -> [UInt8] { CounterKey.cash(campaign: campaign, lot: lot).bytes }
 
     /// The documents index is keyed by the first 16 bytes of each document's keyed hash (the events keep all 32).
     static func documentKey(_ hash: [UInt8]) -> [UInt8] { Array(hash.prefix(16)) }

@@ -12,60 +12,51 @@ final class ReplayCache {
     @exclusivity(unchecked) private var lots: [UInt64: Lot] = [:]
     /// Counters (stock, cash, totals) by database and key; zero means the entry goes. Three databases: a linear
     /// search for the slot beats hashing the handle.
-    @exclusivity(unchecked) private var counters: [(db: Database, entries: [ByteKey: Int64])] = []
-    @exclusivity(unchecked) private var versions: [ByteKey: UInt64] = [:]
-
-    /// A key compared with `memcmp` and folded to one word before it meets the hasher (an array of bytes compares
-    /// and hashes byte by byte, which is slow).
-    struct ByteKey: Hashable {
-        let bytes: [UInt8]
-
-        static func == (a: ByteKey, b: ByteKey) -> Bool {
-            a.bytes.count == b.bytes.count && a.bytes.withUnsafeBytes { x in b.bytes.withUnsafeBytes { y in KeyOrder.compare(x, y) == 0 } }
-        }
-
-        func hash(into hasher: inout Hasher) {
-            // The bytes folded eight at a time (multiply and shift): the hasher then mixes one word, not every byte.
-            let folded: UInt64 = bytes.withUnsafeBytes { raw in
-                var h = 0x9e37_79b9_7f4a_7c15 ^ UInt64(raw.count)
-                var i = 0
-                while i + 8 <= raw.count {
-                    h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0x100_0000_01b3
-                    h ^= h >> 29
-                    i += 8
-                }
-                var tail: UInt64 = 0
-                while i < raw.count {
-                    tail = tail << 8 | UInt64(raw[i])
-                    i += 1
-                }
-                return (h ^ tail) &* 0x100_0000_01b3
-            }
-            hasher.combine(folded)
-        }
-    }
+    @exclusivity(unchecked) private var counters: [(db: Database, table: ByteTable)] = []
+    /// Positions by version key (kind letter and id).
+    @exclusivity(unchecked) private var versions = ByteTable()
+    /// Where each key is written for its look-up (reused: no allocation per look-up).
+    @exclusivity(unchecked) private var scratch: [UInt8] = []
 
     /// Adds `delta` to a counter. - Returns: the new value.
-    func add(_ db: Database, _ key: [UInt8], _ delta: Int64, from store: LedgerStore, _ txn: borrowing some KeyValueStore & ~Copyable) throws -> Int64 {
+    func add(_ db: Database, _ key: CounterKey, _ delta: Int64, from store: LedgerStore, _ txn: borrowing some KeyValueStore & ~Copyable) throws -> Int64 {
         let slot: Int
         if let i = counters.firstIndex(where: { $0.db == db }) {
             slot = i
         } else {
-            counters.append((db, [:]))
+            counters.append((db, ByteTable()))
             slot = counters.count - 1
         }
-        let k = ByteKey(bytes: key)
-        if let i = counters[slot].entries.index(forKey: k) {
-            let value = try counters[slot].entries.values[i].adding(delta, describing: "a running total")
-            counters[slot].entries.values[i] = value
+        scratch.removeAll(keepingCapacity: true)
+        key.write(into: &scratch)
+        let (found, hash) = scratch.withUnsafeBytes { k -> (Int?, UInt64) in
+            let hash = ByteTable.hash(k)
+            return (counters[slot].table.find(k, hash: hash), hash)
+        }
+        if let e = found {
+            let value = try counters[slot].table[entry: e].adding(delta, describing: "a running total")
+            counters[slot].table[entry: e] = value
             return value
         }
-        let value = try store.int64(txn, db, key).adding(delta, describing: "a running total")
-        counters[slot].entries[k] = value
+        let value = try store.int64(txn, db, scratch).adding(delta, describing: "a running total")
+        scratch.withUnsafeBytes { k in _ = counters[slot].table.insert(k, hash: hash, value: value) }
         return value
     }
 
-    func setVersion(_ key: [UInt8], _ position: UInt64) { versions[ByteKey(bytes: key)] = position }
+    /// The entity's version becomes `position`.
+    func setVersion(_ kind: LedgerStore.Kind, _ id: String, _ position: UInt64) {
+        scratch.removeAll(keepingCapacity: true)
+        scratch.append(kind.letter)
+        LedgerStore.appendUTF8(id, to: &scratch)
+        scratch.withUnsafeBytes { k in
+            let hash = ByteTable.hash(k)
+            if let e = versions.find(k, hash: hash) {
+                versions[entry: e] = Int64(bitPattern: position)
+            } else {
+                versions.insert(k, hash: hash, value: Int64(bitPattern: position))
+            }
+        }
+    }
 
     /// The recipient's summary, taken out of the cache so that changing it copies nothing; put it back with `setSummary`.
     func takeSummary(_ id: String, from store: LedgerStore, _ txn: borrowing some KeyValueStore & ~Copyable) throws -> RecipientSummary {
@@ -87,18 +78,18 @@ final class ReplayCache {
         summaries = [:]
         lots = [:]
         counters = []
-        versions = [:]
+        versions.removeAll()
     }
 
     /// Writes what changed during the chunk.
     func flush(to store: LedgerStore, _ txn: borrowing some KeyValueStore & ~Copyable) throws {
         for (id, summary) in summaries { try store.setSummary(txn, id, summary) }
-        for (db, entries) in counters {
-            for (key, value) in entries { try store.setCounter(txn, db, key.bytes, value) }
+        for (db, table) in counters {
+            try table.forEach { key, value in try store.setCounter(txn, db, Array(key), value) }
         }
-        for (key, position) in versions { try txn.put(store.versions, key.bytes, LedgerStore.be64(position)) }
+        try versions.forEach { key, position in try txn.put(store.versions, Array(key), LedgerStore.int64Value(position)) }
         summaries = [:]
-        counters = []
-        versions = [:]
+        for i in counters.indices { counters[i].table.removeAll() }
+        versions.removeAll()
     }
 }

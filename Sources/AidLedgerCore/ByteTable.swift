@@ -1,0 +1,103 @@
+import Foundation
+
+/// Numbers keyed by short byte strings, the keys kept in one growing arena: a look-up or an update allocates nothing,
+/// where a dictionary keyed by byte arrays allocates an array per key. A replay keeps its running totals, stock, cash
+/// and versions in these between the commits of its scratch environment.
+struct ByteTable {
+    private var arena: [UInt8] = []
+    private var offsets: [Int32] = []
+    private var lengths: [Int32] = []
+    private var hashes: [UInt64] = []
+    private(set) var values: [Int64] = []
+    /// Open addressing: an entry's index, or -1 for an empty slot; a power of two, at most three quarters full.
+    private var slots = [Int32](repeating: -1, count: 64)
+
+    var count: Int { values.count }
+
+    /// The key's bytes folded eight at a time, then mixed.
+    static func hash(_ key: UnsafeRawBufferPointer) -> UInt64 {
+        var h = 0x9e37_79b9_7f4a_7c15 ^ UInt64(key.count)
+        var i = 0
+        while i + 8 <= key.count {
+            h = (h ^ key.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0x100_0000_01b3
+            h ^= h >> 29
+            i += 8
+        }
+        var tail: UInt64 = 0
+        while i < key.count {
+            tail = tail << 8 | UInt64(key[i])
+            i += 1
+        }
+        h = (h ^ tail) &* 0xff51_afd7_ed55_8ccd
+        return h ^ (h >> 33)
+    }
+
+    /// The entry holding `key`, if any.
+    func find(_ key: UnsafeRawBufferPointer, hash: UInt64) -> Int? {
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        return arena.withUnsafeBytes { stored in
+            while true {
+                let e = Int(slots[slot])
+                if e < 0 { return nil }
+                if hashes[e] == hash, Int(lengths[e]) == key.count,
+                    key.count == 0 || memcmp(stored.baseAddress! + Int(offsets[e]), key.baseAddress!, key.count) == 0
+                {
+                    return e
+                }
+                slot = (slot + 1) & mask
+            }
+        }
+    }
+
+    /// Adds an entry for a key the table does not hold. - Returns: its index.
+    @discardableResult
+    mutating func insert(_ key: UnsafeRawBufferPointer, hash: UInt64, value: Int64) -> Int {
+        if (values.count + 1) * 4 > slots.count * 3 { grow() }
+        let e = values.count
+        offsets.append(Int32(arena.count))
+        lengths.append(Int32(key.count))
+        arena.append(contentsOf: key)
+        hashes.append(hash)
+        values.append(value)
+        place(e)
+        return e
+    }
+
+    /// The value of entry `e`.
+    subscript(entry e: Int) -> Int64 {
+        get { values[e] }
+        set { values[e] = newValue }
+    }
+
+    /// Every key and its value, in the order they were added.
+    func forEach(_ body: (UnsafeRawBufferPointer, Int64) throws -> Void) rethrows {
+        try arena.withUnsafeBytes { stored in
+            for e in values.indices {
+                try body(UnsafeRawBufferPointer(rebasing: stored[Int(offsets[e])..<Int(offsets[e]) + Int(lengths[e])]), values[e])
+            }
+        }
+    }
+
+    /// Empties the table, keeping its memory for the next chunk.
+    mutating func removeAll() {
+        arena.removeAll(keepingCapacity: true)
+        offsets.removeAll(keepingCapacity: true)
+        lengths.removeAll(keepingCapacity: true)
+        hashes.removeAll(keepingCapacity: true)
+        values.removeAll(keepingCapacity: true)
+        for i in slots.indices { slots[i] = -1 }
+    }
+
+    private mutating func place(_ e: Int) {
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hashes[e]) & mask
+        while slots[slot] >= 0 { slot = (slot + 1) & mask }
+        slots[slot] = Int32(e)
+    }
+
+    private mutating func grow() {
+        slots = [Int32](repeating: -1, count: slots.count * 2)
+        for e in values.indices { place(e) }
+    }
+}
