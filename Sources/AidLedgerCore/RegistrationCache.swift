@@ -8,7 +8,15 @@ final class RegistrationCache: Sendable {
     /// Reference data is small; recipients (millions) are not cached.
     static let capacity = 4_096
 
-    private let entries = Locked<[String: (bytes: [UInt8], payload: any EventPayload)]>([:])
+    private let entries = Locked<[String: AnyObject]>([:])
+
+    /// A decoded registration and the bytes it came from (a class: telling its type is one comparison, where
+    /// casting an existential payload costs a search through the runtime's conformances).
+    private final class Entry<P: EventPayload>: @unchecked Sendable {  // immutable after init
+        let bytes: [UInt8]
+        let payload: P
+        init(_ bytes: [UInt8], _ payload: P) { (self.bytes, self.payload) = (bytes, payload) }
+    }
 
     /// The registration of `kind` `id` as `txn` sees it, or nil when there is none.
     func registered<P: EventPayload>(
@@ -18,11 +26,15 @@ final class RegistrationCache: Sendable {
         guard let bytes = try txn.get(store.registry, key) else { return nil }
         guard kind != .recipient else { return try LedgerStore.registration(bytes, as: P.self) }
         let name = String(decoding: key, as: UTF8.self)
-        if let hit = entries.withLock({ $0[name] }), hit.bytes == bytes, let payload = hit.payload as? P { return payload }
+        if let hit = entries.withLock({ $0[name] }) as? Entry<P>,
+            hit.bytes.withUnsafeBytes({ a in bytes.withUnsafeBytes { b in KeyOrder.compare(a, b) == 0 } })
+        {
+            return hit.payload
+        }
         let payload = try LedgerStore.registration(bytes, as: P.self)
         entries.withLock { entries in
             if entries.count >= RegistrationCache.capacity { entries.removeAll(keepingCapacity: true) }
-            entries[name] = (bytes, payload)
+            entries[name] = Entry(bytes, payload)
         }
         return payload
     }
