@@ -59,16 +59,19 @@ extension Ledger {
     ) throws -> [Result<Outcome, LedgerError>]? {
         var results: [Result<Outcome, LedgerError>] = []
         results.reserveCapacity(commands.count)
+        // The batch's running totals are written once, at its end (an overflow refuses the command at once).
+        let totals = CounterOverlay()
         for command in commands {
             switch try checked({ try prepare(command, in: txn, now: now, today: today) }) {
             case .failure(let error): results.append(.failure(error))
             case .success(let prepared):
-                switch try checked({ try run(prepared, in: txn, head: &head, now: now) }) {
+                switch try checked({ try run(prepared, in: txn, head: &head, now: now, batch: totals) }) {
                 case .success(let outcome): results.append(.success(outcome))
                 case .failure: return nil
                 }
             }
         }
+        try totals.flush(to: store, txn)
         return results
     }
 
@@ -111,16 +114,17 @@ extension Ledger {
     }
 
     /// Appends a prepared command's events, updates the projections and keeps the command id.
-    private func run(_ prepared: Prepared, in txn: borrowing Transaction, head: inout Head, now: Int64) throws -> Outcome {
+    private func run(_ prepared: Prepared, in txn: borrowing Transaction, head: inout Head, now: Int64, batch: CounterOverlay? = nil) throws -> Outcome {
         switch prepared {
         case .duplicate(let outcome): return outcome
         case .append(let command, let digest, let date, let pending):
-            return try append(command, digest: digest, date: date, events: pending, in: txn, head: &head, now: now)
+            return try append(command, digest: digest, date: date, events: pending, in: txn, head: &head, now: now, batch: batch)
         }
     }
 
     private func append(
-        _ command: Command, digest: [UInt8], date: BusinessDate, events pending: [PendingEvent], in txn: borrowing Transaction, head: inout Head, now: Int64
+        _ command: Command, digest: [UInt8], date: BusinessDate, events pending: [PendingEvent], in txn: borrowing Transaction, head: inout Head, now: Int64,
+        batch: CounterOverlay?
     ) throws -> Outcome {
         var records: [EventRecord] = []
         for (site, event) in pending {
@@ -130,7 +134,7 @@ extension Ledger {
                 businessDate: date, actor: command.actor, site: site, event: event, previousHash: head.hash)
             try txn.put(store.log, LedgerStore.be64(position), stored, options: .append)
             head = Head(position: position, hash: record.hash, recordedAt: now)
-            try project(record, in: txn, log: txn)
+            try project(record, in: txn, log: txn, batch: batch)
             records.append(record)
         }
         let first = records.first?.position ?? head.position + 1

@@ -3,8 +3,10 @@ import LMDBStore
 extension Ledger {
     /// Brings every projection up to date with `record`, in the transaction that appends it
     /// (or in memory, for a replay, with a `cache` of decoded entries). `log` is where voided events are read from.
+    /// `batch` keeps the running totals of a batch of commands until the batch ends.
     func project(
-        _ record: EventRecord, in txn: borrowing some KeyValueStore & ~Copyable, log: borrowing some KeyValueStore & ~Copyable, cache: ReplayCache? = nil
+        _ record: EventRecord, in txn: borrowing some KeyValueStore & ~Copyable, log: borrowing some KeyValueStore & ~Copyable, cache: ReplayCache? = nil,
+        batch: CounterOverlay? = nil
     ) throws {
         switch record.event {
         case .donorRegistered(let p): try store.register(txn, .donor, p.donor, p)
@@ -48,11 +50,11 @@ extension Ledger {
                 throw LedgerError(.corruptRecord, "event #\(v.target), voided by #\(record.position), is missing")
             }
             try txn.put(store.voids, LedgerStore.be64(v.target), LedgerStore.be64(record.position))
-            try apply(target, sign: -1, at: record.position, in: txn, cache: cache)
+            try apply(target, sign: -1, at: record.position, in: txn, cache: cache, batch: batch)
             return
         default: break
         }
-        try apply(record, sign: 1, at: record.position, in: txn, cache: cache)
+        try apply(record, sign: 1, at: record.position, in: txn, cache: cache, batch: batch)
     }
 
     private func lot(_ id: UInt64, _ txn: borrowing some KeyValueStore & ~Copyable, _ cache: ReplayCache?) throws -> Lot {
@@ -61,7 +63,9 @@ extension Ledger {
     }
 
     /// Applies the effects of `record` times `sign` (-1: its void, at `position`).
-    private func apply(_ record: EventRecord, sign: Int64, at position: UInt64, in txn: borrowing some KeyValueStore & ~Copyable, cache: ReplayCache?) throws {
+    private func apply(
+        _ record: EventRecord, sign: Int64, at position: UInt64, in txn: borrowing some KeyValueStore & ~Copyable, cache: ReplayCache?, batch: CounterOverlay?
+    ) throws {
         var recipient: String?
         var summary = RecipientSummary()
         // Donors and campaigns the recipient entered (or left) the reach of with this event.
@@ -69,13 +73,13 @@ extension Ledger {
         try Effect.visit(record, sign: sign, lot: { try lot($0, txn, cache) }) { effect in
             switch effect {
             case .stock(let site, let item, let lot, let delta):
-                let left = try add(store.stock, .stock(site: site, item: item, lot: lot), delta, txn, cache)
+                let left = try add(store.stock, .stock(site: site, item: item, lot: lot), delta, txn, cache, nil)
                 guard left >= 0 else { throw LedgerError(.corruptRecord, "stock of lot #\(lot) at \(site) would go below zero at #\(position)") }
             case .cash(let campaign, let lot, let delta):
-                let left = try add(store.cash, .cash(campaign: campaign, lot: lot), delta, txn, cache)
+                let left = try add(store.cash, .cash(campaign: campaign, lot: lot), delta, txn, cache, nil)
                 guard left >= 0 else { throw LedgerError(.corruptRecord, "cash of lot #\(lot) would go below zero at #\(position)") }
             case .total(let name, let delta):
-                try add(store.totals, .total(name), delta, txn, cache)
+                try add(store.totals, .total(name), delta, txn, cache, batch)
             case .touched(let kind, let id):
                 if let cache { cache.setVersion(kind, id, position) } else { try store.setVersion(txn, kind, id, position) }
             case .recipient(let id):
@@ -97,13 +101,15 @@ extension Ledger {
         }
         guard let recipient else { return }
         if let cache { cache.setSummary(recipient, summary) } else { try store.setSummary(txn, recipient, summary) }
-        if !crossed.isEmpty { try countReach(of: recipient, crossed, sign: sign, in: txn, cache: cache) }
+        if !crossed.isEmpty { try countReach(of: recipient, crossed, sign: sign, in: txn, cache: cache, batch: batch) }
     }
 
-    /// Adds to a counter in the store, or in the replay's cache. - Returns: the new value.
+    /// Adds to a counter in the store, in the replay's cache, or in the batch's overlay. - Returns: the new value.
     @discardableResult
-    private func add(_ db: Database, _ key: CounterKey, _ delta: Int64, _ txn: borrowing some KeyValueStore & ~Copyable, _ cache: ReplayCache?) throws -> Int64 {
-        if let cache { return try cache.add(db, key, delta, from: store, txn) }
+    private func add(
+        _ db: Database, _ key: CounterKey, _ delta: Int64, _ txn: borrowing some KeyValueStore & ~Copyable, _ cache: ReplayCache?, _ batch: CounterOverlay?
+    ) throws -> Int64 {
+        if let overlay = cache?.counters ?? batch { return try overlay.add(db, key, delta, from: store, txn) }
         return try store.add(txn, db, key.bytes, delta)
     }
 
@@ -111,7 +117,7 @@ extension Ledger {
     /// household, category and area) to its reach, the void of the last one removes them.
     private func countReach(
         of recipient: String, _ crossed: [(scope: RecipientSummary.Scope, id: String)], sign: Int64, in txn: borrowing some KeyValueStore & ~Copyable,
-        cache: ReplayCache?
+        cache: ReplayCache?, batch: CounterOverlay?
     ) throws {
         // Only the first fields are needed: read them, not the documents and sealed data after them.
         guard let bytes = try txn.get(store.registry, LedgerStore.Kind.recipient.key(recipient)) else {
@@ -124,7 +130,7 @@ extension Ledger {
                 ("recipients", nil, 1), (r.kind == .household ? "households" : "individuals", nil, 1), ("people", nil, r.householdSize),
                 ("category", r.category.rawValue, 1), ("area", r.area.rawValue, 1),
             ] as [(String, String?, Int64)] {
-                try add(store.totals, .total(CounterName(scopeName, id, "reached", name, detail)), sign * amount, txn, cache)
+                try add(store.totals, .total(CounterName(scopeName, id, "reached", name, detail)), sign * amount, txn, cache, batch)
             }
         }
     }

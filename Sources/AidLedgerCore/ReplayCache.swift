@@ -2,46 +2,21 @@ import LMDBStore
 
 /// Decoded projection entries a replay keeps while it runs: each recipient's summary is decoded and encoded once
 /// per chunk instead of once per event, each lot decoded once, and the running totals, stock, cash and versions
-/// kept as numbers. Written to the store at the end of each chunk.
+/// kept as numbers (`CounterOverlay`, `ByteTable`). Written to the store at the end of each chunk.
 ///
-/// Only for a replay: the append path reads and writes the store itself, so a command rolled back
-/// inside a batch leaves nothing behind. One replay on one thread uses it and its accesses never overlap, so the
-/// runtime's exclusivity checks on its dictionaries (a tenth of a replay's time) are switched off.
+/// Only for a replay: the append path reads and writes the store itself (but for a batch's running totals, see
+/// `CounterOverlay`), so a command rolled back inside a batch leaves nothing behind. One replay on one thread uses
+/// it and its accesses never overlap, so the runtime's exclusivity checks on its dictionaries (a tenth of a
+/// replay's time) are switched off.
 final class ReplayCache {
     @exclusivity(unchecked) private var summaries: [String: RecipientSummary] = [:]
     @exclusivity(unchecked) private var lots: [UInt64: Lot] = [:]
-    /// Counters (stock, cash, totals) by database and key; zero means the entry goes. Three databases: a linear
-    /// search for the slot beats hashing the handle.
-    @exclusivity(unchecked) private var counters: [(db: Database, table: ByteTable)] = []
+    /// Stock, cash and running totals.
+    let counters = CounterOverlay()
     /// Positions by version key (kind letter and id).
     @exclusivity(unchecked) private var versions = ByteTable()
-    /// Where each key is written for its look-up (reused: no allocation per look-up).
+    /// Where each version key is written for its look-up (reused: no allocation per look-up).
     @exclusivity(unchecked) private var scratch: [UInt8] = []
-
-    /// Adds `delta` to a counter. - Returns: the new value.
-    func add(_ db: Database, _ key: CounterKey, _ delta: Int64, from store: LedgerStore, _ txn: borrowing some KeyValueStore & ~Copyable) throws -> Int64 {
-        let slot: Int
-        if let i = counters.firstIndex(where: { $0.db == db }) {
-            slot = i
-        } else {
-            counters.append((db, ByteTable()))
-            slot = counters.count - 1
-        }
-        scratch.removeAll(keepingCapacity: true)
-        key.write(into: &scratch)
-        let (found, hash) = scratch.withUnsafeBytes { k -> (Int?, UInt64) in
-            let hash = ByteTable.hash(k)
-            return (counters[slot].table.find(k, hash: hash), hash)
-        }
-        if let e = found {
-            let value = try counters[slot].table[entry: e].adding(delta, describing: "a running total")
-            counters[slot].table[entry: e] = value
-            return value
-        }
-        let value = try store.int64(txn, db, scratch).adding(delta, describing: "a running total")
-        scratch.withUnsafeBytes { k in _ = counters[slot].table.insert(k, hash: hash, value: value) }
-        return value
-    }
 
     /// The entity's version becomes `position`.
     func setVersion(_ kind: LedgerStore.Kind, _ id: String, _ position: UInt64) {
@@ -77,19 +52,16 @@ final class ReplayCache {
     func clear() {
         summaries = [:]
         lots = [:]
-        counters = []
+        counters.clear()
         versions.removeAll()
     }
 
     /// Writes what changed during the chunk.
     func flush(to store: LedgerStore, _ txn: borrowing some KeyValueStore & ~Copyable) throws {
         for (id, summary) in summaries { try store.setSummary(txn, id, summary) }
-        for (db, table) in counters {
-            try table.forEach { key, value in try store.setCounter(txn, db, Array(key), value) }
-        }
+        try counters.flush(to: store, txn)
         try versions.forEach { key, position in try txn.put(store.versions, Array(key), LedgerStore.int64Value(position)) }
         summaries = [:]
-        for i in counters.indices { counters[i].table.removeAll() }
         versions.removeAll()
     }
 }
