@@ -14,7 +14,7 @@ extension Ledger {
         try requireDate(date, in: campaign)
         try checkVersion(command, txn, .recipient, recipientID)
         var out: [GoodsIssued.Line] = []
-        let summary = try store.summary(txn, recipientID)
+        let summary = try summaries.summary(txn, store, recipientID)
         for (itemID, quantity) in lines {
             let item = try self.item(txn, itemID)
             guard campaign.items.contains(itemID) else {

@@ -84,7 +84,7 @@ extension Ledger {
                 if let cache { cache.setVersion(kind, id, position) } else { try store.setVersion(txn, kind, id, position) }
             case .recipient(let id):
                 recipient = id
-                summary = try cache?.takeSummary(id, from: store, txn) ?? store.summary(txn, id)
+                summary = try cache?.takeSummary(id, from: store, txn) ?? summaries.summary(txn, store, id)
             case .goods(let campaign, let donor, let item, let units, let value):
                 summary.addGoods(campaign: campaign, donor: donor, item: item, units: units, value: value)
             case .grant(let campaign, let donor, let amount):
@@ -100,7 +100,7 @@ extension Ledger {
             }
         }
         guard let recipient else { return }
-        if let cache { cache.setSummary(recipient, summary) } else { try store.setSummary(txn, recipient, summary) }
+        if let cache { cache.setSummary(recipient, summary) } else { try summaries.setSummary(txn, store, recipient, summary) }
         if !crossed.isEmpty { try countReach(of: recipient, crossed, sign: sign, in: txn, cache: cache, batch: batch) }
     }
 

@@ -22,6 +22,8 @@ public final class Ledger: @unchecked Sendable {  // the environment and writer 
     let pastStates = Locked<[AsOf: ReplayedState]>([:])
     /// Decoded donors, sites, items and campaigns, checked against the registry's bytes on every use.
     let registrations = RegistrationCache()
+    /// The recipient summary the writer decoded or wrote last.
+    let summaries = SummaryMemo()
 
     /// The LMDB environment's directory inside the data directory.
     public static let eventsDirectory = "events"

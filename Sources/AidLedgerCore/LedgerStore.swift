@@ -153,12 +153,16 @@ struct LedgerStore {
         return try RecipientSummary(decoding: bytes)
     }
 
-    func setSummary(_ txn: borrowing some KeyValueStore & ~Copyable, _ recipient: String, _ summary: RecipientSummary) throws {
+    /// - Returns: the bytes written, or nil when the empty summary's entry was removed.
+    @discardableResult
+    func setSummary(_ txn: borrowing some KeyValueStore & ~Copyable, _ recipient: String, _ summary: RecipientSummary) throws -> [UInt8]? {
         if summary.isEmpty {
             try txn.delete(recipients, Array(recipient.utf8))
-        } else {
-            try txn.put(recipients, Array(recipient.utf8), summary.encoded())
+            return nil
         }
+        let bytes = summary.encoded()
+        try txn.put(recipients, Array(recipient.utf8), bytes)
+        return bytes
     }
 
     // MARK: Registry
