@@ -70,7 +70,7 @@ extension Ledger {
         // Entitlements of every campaign the recipient received from.
         var statuses: [RecipientBalance.EntitlementStatus] = []
         for campaignID in summary.campaigns {
-            guard let campaign = try store.registered(txn, .campaign, campaignID, as: CampaignCreated.self) else { continue }
+            guard let campaign = try registrations.registered(txn, store, .campaign, campaignID, as: CampaignCreated.self) else { continue }
             for rule in campaign.rules {
                 let limit = rule.limit(householdSize: recipient.householdSize)
                 let check = Entitlement(limit: limit, periodDays: rule.periodDays, history: summary.history(campaign: campaignID, item: rule.item))
