@@ -15,8 +15,10 @@ extension Ledger {
 
     /// Replays the log from the first record up to `point` into a scratch LMDB environment, with the same projection
     /// code as the append path, committing every `replayChunk` events so memory stays bounded whatever the length.
-    func replay(_ txn: borrowing Transaction, to point: AsOf, progress: ((UInt64) -> Void)? = nil) throws -> ReplayedState {
-        let state = try ReplayedState(in: directory, like: env, mapSize: env.mapSize)
+    /// With `base`, the replay starts from a copy of that earlier replay and reads only the records after it.
+    func replay(_ txn: borrowing Transaction, to point: AsOf, from base: ReplayedState? = nil, progress: ((UInt64) -> Void)? = nil) throws -> ReplayedState {
+        let state = try base.map { try ReplayedState(continuing: $0, in: directory, like: env, mapSize: env.mapSize) }
+            ?? ReplayedState(in: directory, like: env, mapSize: env.mapSize)
         let cache = ReplayCache()
         var finished = false
         while !finished {
@@ -66,13 +68,16 @@ extension Ledger {
             case .endOfDay(let d): d.endInKyivMicros < clock()
             }
             guard settled else { return try replay(txn, to: point) }
+            // One settled point at a time in the process: LMDB opens each kept replay once per process.
+            settling.lock()
+            defer { settling.unlock() }
             if let kept = pastStates.withLock({ $0[point] }) { return kept }
-            // Kept on disk by an earlier process, or replayed now and kept for the next.
+            // Kept on disk by an earlier process, or replayed now (from the latest kept point before it) and kept.
             if let kept = ReplayedState.openKept(in: directory, point: point, like: env, hash: { try self.store.record(txn, at: $0)?.hash }) {
                 pastStates.withLock { $0 = [point: kept] }
                 return kept
             }
-            let state = try replay(txn, to: point)
+            let state = try replay(txn, to: point, from: try latestKept(before: point, in: txn))
             let lastHash = state.last == 0 ? [UInt8](repeating: 0, count: 32) : try store.record(txn, at: state.last)?.hash ?? []
             try state.keep(as: point, lastHash: lastHash, in: directory)
             pastStates.withLock { $0 = [point: state] }  // one point at a time in the process
@@ -84,6 +89,25 @@ extension Ledger {
         } catch {
             throw Ledger.storageError(error)
         }
+    }
+
+    /// The kept replay (in the process or on disk) that ends latest while still inside `point`'s history, if any:
+    /// an auditor moving forward through month-ends replays each month once.
+    private func latestKept(before point: AsOf, in txn: borrowing Transaction) throws -> ReplayedState? {
+        func inside(_ state: ReplayedState) throws -> Bool {
+            guard state.last > 0, let record = try store.record(txn, at: state.last) else { return false }
+            return point.includes(state.last, recordedAt: record.recordedAt)
+        }
+        let current = pastStates.withLock { $0.first }
+        var best: ReplayedState? = nil
+        if let current, try inside(current.value) { best = current.value }
+        for other in ReplayedState.keptPoints(in: directory) where other != point && other != current?.key {
+            guard let kept = ReplayedState.openKept(in: directory, point: other, like: env, hash: { try self.store.record(txn, at: $0)?.hash }),
+                try inside(kept), kept.last > best?.last ?? 0
+            else { continue }
+            best = kept
+        }
+        return best
     }
 
     /// Recomputes every projection from the log and mends the stored ones to match, in one write transaction:

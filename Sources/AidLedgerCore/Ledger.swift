@@ -20,6 +20,8 @@ public final class Ledger: @unchecked Sendable {  // the environment and writer 
     let replayChunk: Int
     /// The last settled point replayed for an as-of question (see `atPoint`).
     let pastStates = Locked<[AsOf: ReplayedState]>([:])
+    /// Held while a settled point's replay is found, opened or made.
+    let settling = NSLock()
     /// Decoded donors, sites, items and campaigns, checked against the registry's bytes on every use.
     let registrations = RegistrationCache()
     /// The recipient summary the writer decoded or wrote last.

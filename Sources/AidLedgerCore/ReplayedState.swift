@@ -27,6 +27,17 @@ final class ReplayedState: @unchecked Sendable {  // the environment is thread-s
         try ReplayedState.requireSameOrder(env, ledger)
     }
 
+    /// A scratch replay that starts where `base` ends, from a compacted copy of its environment: a question about a
+    /// later point replays only the records after `base`.
+    init(continuing base: ReplayedState, in dataDirectory: String, like ledger: Environment, mapSize: Int) throws {
+        directory = dataDirectory + "/" + ReplayedState.prefix + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
+        try base.env.copyCompacted(to: directory)
+        env = try Environment(path: directory, databases: LedgerStore.names, mapSize: mapSize, durability: .relaxed)
+        try ReplayedState.requireSameOrder(env, ledger)
+        last = base.last
+    }
+
     /// The ledger's database handles serve a replay only when its databases opened in the same order.
     private static func requireSameOrder(_ env: Environment, _ ledger: Environment) throws {
         for name in LedgerStore.names where env.database(name) != ledger.database(name) {
@@ -48,6 +59,20 @@ final class ReplayedState: @unchecked Sendable {  // the environment is thread-s
         case .head: nil
         case .position(let p): keptPrefix + "p\(p)"
         case .endOfDay(let d): keptPrefix + "d\(d)"
+        }
+    }
+
+    /// The points whose replays are kept in `dataDirectory`.
+    static func keptPoints(in dataDirectory: String) -> [AsOf] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dataDirectory)) ?? []
+        return names.compactMap { name -> AsOf? in
+            guard name.hasPrefix(keptPrefix) else { return nil }
+            let rest = name.dropFirst(keptPrefix.count)
+            switch rest.first {
+            case "p": return UInt64(rest.dropFirst()).map { .position($0) }
+            case "d": return (try? BusinessDate.parse(String(rest.dropFirst()), field: "date")).map { .endOfDay($0) }
+            default: return nil
+            }
         }
     }
 

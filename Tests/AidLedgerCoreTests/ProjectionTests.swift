@@ -224,4 +224,39 @@ import Testing
         // And the present differs from the cut.
         #expect(try t.ledger.campaignBalance("WINTER").json != other.ledger.campaignBalance("WINTER").json)
     }
+
+    @Test func booksAtLaterPointsContinueFromTheEarlierAnswerAndEqualLedgersCutThere() throws {
+        // An auditor moving forward through the history: the second question replays only what came after the first.
+        let t = try TestLedger(replayChunk: 7)
+        let today = BusinessDate.today()
+        let inputs = DemoScenario(seed: 9, households: 30, today: today).commands()
+        var cuts: [(index: Int, position: UInt64)] = []
+        for (i, input) in inputs.enumerated() {
+            let o = try t.ledger.submit(try Command.parse(input, actor: "t"))
+            if i == inputs.count / 3 || i == inputs.count * 3 / 4 { cuts.append((i, o.records.last!.position)) }
+        }
+        func expectSame(as point: UInt64, as cutAt: Int) throws {
+            let other = try TestLedger()
+            for input in inputs[...cutAt] { try other.ledger.submit(try Command.parse(input, actor: "t")) }
+            for donor in ["CARITAS", "UNICEF", "CITY"] {
+                #expect(try t.ledger.donorBalance(donor, as: .position(point)).json == other.ledger.donorBalance(donor).json)
+            }
+            for site in ["WH-CENTRAL", "DP-CENTRE", "DP-VILLAGE"] {
+                #expect(try t.ledger.siteBalance(site, as: .position(point)).json == other.ledger.siteBalance(site).json)
+            }
+            #expect(try t.ledger.campaignBalance("WINTER", as: .position(point)).json == other.ledger.campaignBalance("WINTER").json)
+            for recipient in ["R-000001", "R-000002", "R-000003"] {
+                #expect(
+                    try t.ledger.recipientBalance(recipient, on: today, as: .position(point)).json
+                        == other.ledger.recipientBalance(recipient, on: today).json)
+            }
+        }
+        try expectSame(as: cuts[0].position, as: cuts[0].index)
+        try expectSame(as: cuts[1].position, as: cuts[1].index)
+        // Both points are kept, and a new process asking about the earlier one again gets the same books.
+        #expect(FileManager.default.fileExists(atPath: t.directory + "/asof-p\(cuts[0].position)/data.mdb"))
+        #expect(FileManager.default.fileExists(atPath: t.directory + "/asof-p\(cuts[1].position)/data.mdb"))
+        try t.reopen()
+        try expectSame(as: cuts[0].position, as: cuts[0].index)
+    }
 }
