@@ -88,9 +88,12 @@ public struct ByteReader {
         return s
     }
 
+    /// Moves past `n` bytes.
+    public mutating func skip(_ n: Int) throws(DecodeError) { _ = try advance(n) }
+
     /// Moves past a string without building it. - Returns: the empty string.
     public mutating func skipString() throws(DecodeError) -> String {
-        _ = try advance(try count())
+        try skip(try count())
         return ""
     }
 

@@ -75,7 +75,8 @@ public struct EventRecord: Sendable, Equatable {
     }
 
     /// Reads a stored record. Does not check its hash: `Ledger.verify` does.
-    /// `envelope: false` leaves out what no projection reads (the command id, the actor and the hash): a replay's form.
+    /// `envelope: false` leaves out what no projection reads (the event id, the command id, the actor and the hash):
+    /// a replay's form.
     public static func decode(position: UInt64, stored: [UInt8], envelope: Bool = true) throws -> EventRecord {
         guard stored.count > hashSize else { throw DecodeError.truncated(at: stored.count) }
         var r = ByteReader(stored, end: stored.count - hashSize)
@@ -83,7 +84,13 @@ public struct EventRecord: Sendable, Equatable {
         guard format == EventRecord.format else { throw DecodeError.invalid("record format \(format)", at: 0) }
         let type = try r.u16()
         let version = try r.u8()
-        let eventID = EventID(bytes: try r.raw(16))
+        let eventID: EventID
+        if envelope {
+            eventID = EventID(bytes: try r.raw(16))
+        } else {
+            try r.skip(16)
+            eventID = EventID(bytes: [])
+        }
         let commandID = envelope ? try r.string() : try r.skipString()
         let recordedAt = Int64(bitPattern: try r.u64())
         let date = try r.date()
