@@ -59,19 +59,21 @@ extension Ledger {
     ) throws -> [Result<Outcome, LedgerError>]? {
         var results: [Result<Outcome, LedgerError>] = []
         results.reserveCapacity(commands.count)
-        // The batch's running totals are written once, at its end (an overflow refuses the command at once).
-        let totals = CounterOverlay()
+        // The batch's running totals and versions are written once, at its end (an overflow refuses the command at
+        // once); a command that states the version it expects reads the versions written so far.
+        let batch = BatchOverlay()
         for command in commands {
+            if command.expectedVersion != nil { try batch.versions.flush(to: store, txn) }
             switch try checked({ try prepare(command, in: txn, now: now, today: today) }) {
             case .failure(let error): results.append(.failure(error))
             case .success(let prepared):
-                switch try checked({ try run(prepared, in: txn, head: &head, now: now, batch: totals) }) {
+                switch try checked({ try run(prepared, in: txn, head: &head, now: now, batch: batch) }) {
                 case .success(let outcome): results.append(.success(outcome))
                 case .failure: return nil
                 }
             }
         }
-        try totals.flush(to: store, txn)
+        try batch.flush(to: store, txn)
         return results
     }
 
@@ -114,7 +116,7 @@ extension Ledger {
     }
 
     /// Appends a prepared command's events, updates the projections and keeps the command id.
-    private func run(_ prepared: Prepared, in txn: borrowing Transaction, head: inout Head, now: Int64, batch: CounterOverlay? = nil) throws -> Outcome {
+    private func run(_ prepared: Prepared, in txn: borrowing Transaction, head: inout Head, now: Int64, batch: BatchOverlay? = nil) throws -> Outcome {
         switch prepared {
         case .duplicate(let outcome): return outcome
         case .append(let command, let digest, let date, let pending):
@@ -124,7 +126,7 @@ extension Ledger {
 
     private func append(
         _ command: Command, digest: [UInt8], date: BusinessDate, events pending: [PendingEvent], in txn: borrowing Transaction, head: inout Head, now: Int64,
-        batch: CounterOverlay?
+        batch: BatchOverlay?
     ) throws -> Outcome {
         var records: [EventRecord] = []
         for (site, event) in pending {

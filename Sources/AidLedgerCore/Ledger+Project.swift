@@ -3,10 +3,10 @@ import LMDBStore
 extension Ledger {
     /// Brings every projection up to date with `record`, in the transaction that appends it
     /// (or in memory, for a replay, with a `cache` of decoded entries). `log` is where voided events are read from.
-    /// `batch` keeps the running totals of a batch of commands until the batch ends.
+    /// `batch` keeps the running totals and versions of a batch of commands until the batch ends.
     func project(
         _ record: EventRecord, in txn: borrowing some KeyValueStore & ~Copyable, log: borrowing some KeyValueStore & ~Copyable, cache: ReplayCache? = nil,
-        batch: CounterOverlay? = nil
+        batch: BatchOverlay? = nil
     ) throws {
         switch record.event {
         case .donorRegistered(let p): try store.register(txn, .donor, p.donor, p)
@@ -64,7 +64,7 @@ extension Ledger {
 
     /// Applies the effects of `record` times `sign` (-1: its void, at `position`).
     private func apply(
-        _ record: EventRecord, sign: Int64, at position: UInt64, in txn: borrowing some KeyValueStore & ~Copyable, cache: ReplayCache?, batch: CounterOverlay?
+        _ record: EventRecord, sign: Int64, at position: UInt64, in txn: borrowing some KeyValueStore & ~Copyable, cache: ReplayCache?, batch: BatchOverlay?
     ) throws {
         var recipient: String?
         var summary = RecipientSummary()
@@ -81,7 +81,7 @@ extension Ledger {
             case .total(let name, let delta):
                 try add(store.totals, .total(name), delta, txn, cache, batch)
             case .touched(let kind, let id):
-                if let cache { cache.setVersion(kind, id, position) } else { try store.setVersion(txn, kind, id, position) }
+                if let versions = cache?.versions ?? batch?.versions { versions.set(kind, id, position) } else { try store.setVersion(txn, kind, id, position) }
             case .recipient(let id):
                 recipient = id
                 summary = try cache?.takeSummary(id, from: store, txn) ?? summaries.summary(txn, store, id)
@@ -107,9 +107,9 @@ extension Ledger {
     /// Adds to a counter in the store, in the replay's cache, or in the batch's overlay. - Returns: the new value.
     @discardableResult
     private func add(
-        _ db: Database, _ key: CounterKey, _ delta: Int64, _ txn: borrowing some KeyValueStore & ~Copyable, _ cache: ReplayCache?, _ batch: CounterOverlay?
+        _ db: Database, _ key: CounterKey, _ delta: Int64, _ txn: borrowing some KeyValueStore & ~Copyable, _ cache: ReplayCache?, _ batch: BatchOverlay?
     ) throws -> Int64 {
-        if let overlay = cache?.counters ?? batch { return try overlay.add(db, key, delta, from: store, txn) }
+        if let overlay = cache?.counters ?? batch?.totals { return try overlay.add(db, key, delta, from: store, txn) }
         return try store.add(txn, db, key.bytes, delta)
     }
 
@@ -117,7 +117,7 @@ extension Ledger {
     /// household, category and area) to its reach, the void of the last one removes them.
     private func countReach(
         of recipient: String, _ crossed: [(scope: RecipientSummary.Scope, id: String)], sign: Int64, in txn: borrowing some KeyValueStore & ~Copyable,
-        cache: ReplayCache?, batch: CounterOverlay?
+        cache: ReplayCache?, batch: BatchOverlay?
     ) throws {
         // Only the first fields are needed: read them, not the documents and sealed data after them.
         guard let bytes = try txn.get(store.registry, LedgerStore.Kind.recipient.key(recipient)) else {

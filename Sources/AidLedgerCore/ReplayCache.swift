@@ -2,7 +2,7 @@ import LMDBStore
 
 /// Decoded projection entries a replay keeps while it runs: each recipient's summary is decoded and encoded once
 /// per chunk instead of once per event, each lot decoded once, and the running totals, stock, cash and versions
-/// kept as numbers (`CounterOverlay`, `ByteTable`). Written to the store at the end of each chunk.
+/// kept as numbers (`CounterOverlay`, `VersionOverlay`). Written to the store at the end of each chunk.
 ///
 /// Only for a replay: the append path reads and writes the store itself (but for a batch's running totals, see
 /// `CounterOverlay`), so a command rolled back inside a batch leaves nothing behind. One replay on one thread uses
@@ -13,25 +13,8 @@ final class ReplayCache {
     @exclusivity(unchecked) private var lots: [UInt64: Lot] = [:]
     /// Stock, cash and running totals.
     let counters = CounterOverlay()
-    /// Positions by version key (kind letter and id).
-    @exclusivity(unchecked) private var versions = ByteTable()
-    /// Where each version key is written for its look-up (reused: no allocation per look-up).
-    @exclusivity(unchecked) private var scratch: [UInt8] = []
-
-    /// The entity's version becomes `position`.
-    func setVersion(_ kind: LedgerStore.Kind, _ id: String, _ position: UInt64) {
-        scratch.removeAll(keepingCapacity: true)
-        scratch.append(kind.letter)
-        LedgerStore.appendUTF8(id, to: &scratch)
-        scratch.withUnsafeBytes { k in
-            let hash = ByteTable.hash(k)
-            if let e = versions.find(k, hash: hash) {
-                versions[entry: e] = Int64(bitPattern: position)
-            } else {
-                versions.insert(k, hash: hash, value: Int64(bitPattern: position))
-            }
-        }
-    }
+    /// Versions of the entities the chunk changed.
+    let versions = VersionOverlay()
 
     /// The recipient's summary, taken out of the cache so that changing it copies nothing; put it back with `setSummary`.
     func takeSummary(_ id: String, from store: LedgerStore, _ txn: borrowing some KeyValueStore & ~Copyable) throws -> RecipientSummary {
@@ -53,15 +36,14 @@ final class ReplayCache {
         summaries = [:]
         lots = [:]
         counters.clear()
-        versions.removeAll()
+        versions.clear()
     }
 
     /// Writes what changed during the chunk.
     func flush(to store: LedgerStore, _ txn: borrowing some KeyValueStore & ~Copyable) throws {
         for (id, summary) in summaries { try store.setSummary(txn, id, summary) }
         try counters.flush(to: store, txn)
-        try versions.forEach { key, position in try txn.put(store.versions, Array(key), LedgerStore.int64Value(position)) }
+        try versions.flush(to: store, txn)
         summaries = [:]
-        versions.removeAll()
     }
 }

@@ -117,6 +117,20 @@ import Testing
         try expectRejected(.versionConflict, "issue", issue.merging(["expect-version": String(version)]) { $1 }, lists: ["item": ["hygiene-set"]])
     }
 
+    @Test func anExpectedVersionInsideABatchSeesTheBatchsEarlierCommands() throws {
+        // The counter's batch: a kit issued, then two more for the same household, one from a screen opened before it.
+        let before = try t.ledger.head().position
+        let results = try t.ledger.submit([
+            try t.command("issue", issue, lists: ["item": ["hygiene-set"]]),
+            try t.command("issue", issue.merging(["expect-version": String(before), "override-reason": "second set"]) { $1 }, lists: ["item": ["hygiene-set"]]),
+            try t.command("issue", issue.merging(["expect-version": String(before + 1), "override-reason": "second set"]) { $1 }, lists: ["item": ["hygiene-set"]]),
+        ])
+        #expect(results.count == 3)
+        #expect((try? results[0].get()) != nil)
+        if case .failure(let error) = results[1] { #expect(error.code == .versionConflict) } else { Issue.record("a stale expectation was accepted") }
+        #expect((try? results[2].get())?.records.first?.position == before + 2)
+    }
+
     @Test func aRecipientsVersionIsTheirLastChangeWhetherRegistrationUpdateOrIssuance() throws {
         let registered = try t.submit("recipient.register", ["id": "H-2", "kind": "household", "size": "3", "category": "idp", "area": "urban", "settlement": "Kalush"])
         let atRegistration = String(registered.records[0].position)
