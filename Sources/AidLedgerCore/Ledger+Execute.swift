@@ -60,10 +60,11 @@ extension Ledger {
         var results: [Result<Outcome, LedgerError>] = []
         results.reserveCapacity(commands.count)
         // The batch's running totals and versions are written once, at its end (an overflow refuses the command at
-        // once); a command that states the version it expects reads the versions written so far.
-        let batch = BatchOverlay()
+        // once); a command that states the version it expects reads the versions written so far. A batch of one
+        // writes them directly.
+        let batch = commands.count > 1 ? BatchOverlay() : nil
         for command in commands {
-            if command.expectedVersion != nil { try batch.versions.flush(to: store, txn) }
+            if command.expectedVersion != nil { try batch?.versions.flush(to: store, txn) }
             switch try checked({ try prepare(command, in: txn, now: now, today: today) }) {
             case .failure(let error): results.append(.failure(error))
             case .success(let prepared):
@@ -73,7 +74,7 @@ extension Ledger {
                 }
             }
         }
-        try batch.flush(to: store, txn)
+        try batch?.flush(to: store, txn)
         return results
     }
 
