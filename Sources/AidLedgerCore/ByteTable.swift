@@ -8,11 +8,9 @@ struct ByteTable {
     private var offsets: [Int32] = []
     private var lengths: [Int32] = []
     private var hashes: [UInt64] = []
-    private(set) var values: [Int64] = []
+    private var values: [Int64] = []
     /// Open addressing: an entry's index, or -1 for an empty slot; a power of two, at most three quarters full.
     private var slots = [Int32](repeating: -1, count: 64)
-
-    var count: Int { values.count }
 
     /// The key's bytes folded eight at a time, then mixed.
     static func hash(_ key: UnsafeRawBufferPointer) -> UInt64 {
@@ -33,7 +31,7 @@ struct ByteTable {
     }
 
     /// The entry holding `key`, if any.
-    func find(_ key: UnsafeRawBufferPointer, hash: UInt64) -> Int? {
+    private func find(_ key: UnsafeRawBufferPointer, hash: UInt64) -> Int? {
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: hash) & mask
         return arena.withUnsafeBytes { stored in
@@ -52,7 +50,7 @@ struct ByteTable {
 
     /// Adds an entry for a key the table does not hold. - Returns: its index.
     @discardableResult
-    mutating func insert(_ key: UnsafeRawBufferPointer, hash: UInt64, value: Int64) -> Int {
+    private mutating func insert(_ key: UnsafeRawBufferPointer, hash: UInt64, value: Int64) -> Int {
         if (values.count + 1) * 4 > slots.count * 3 { grow() }
         let e = values.count
         offsets.append(Int32(arena.count))
@@ -64,10 +62,18 @@ struct ByteTable {
         return e
     }
 
-    /// The value of entry `e`.
-    subscript(entry e: Int) -> Int64 {
-        get { values[e] }
-        set { values[e] = newValue }
+    /// Sets the value under `key` to what `update` makes of the current one (nil when the table does not hold the
+    /// key yet). - Returns: the new value.
+    @discardableResult
+    mutating func update(_ key: UnsafeRawBufferPointer, _ update: (Int64?) throws -> Int64) rethrows -> Int64 {
+        let hash = ByteTable.hash(key)
+        if let e = find(key, hash: hash) {
+            values[e] = try update(values[e])
+            return values[e]
+        }
+        let value = try update(nil)
+        insert(key, hash: hash, value: value)
+        return value
     }
 
     /// Every key and its value, in the order they were added.

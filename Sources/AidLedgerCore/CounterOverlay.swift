@@ -24,18 +24,12 @@ final class CounterOverlay {
         }
         scratch.removeAll(keepingCapacity: true)
         key.write(into: &scratch)
-        let (found, hash) = scratch.withUnsafeBytes { k -> (Int?, UInt64) in
-            let hash = ByteTable.hash(k)
-            return (tables[slot].table.find(k, hash: hash), hash)
+        let stored = scratch
+        return try scratch.withUnsafeBytes { k in
+            try tables[slot].table.update(k) { current in
+                try (current ?? store.int64(txn, db, stored)).adding(delta, describing: "a running total")
+            }
         }
-        if let e = found {
-            let value = try tables[slot].table[entry: e].adding(delta, describing: "a running total")
-            tables[slot].table[entry: e] = value
-            return value
-        }
-        let value = try store.int64(txn, db, scratch).adding(delta, describing: "a running total")
-        scratch.withUnsafeBytes { k in _ = tables[slot].table.insert(k, hash: hash, value: value) }
-        return value
     }
 
     /// Writes every counter changed since the last flush, and forgets them.

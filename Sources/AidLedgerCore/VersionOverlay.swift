@@ -15,14 +15,7 @@ final class VersionOverlay {
         scratch.removeAll(keepingCapacity: true)
         scratch.append(kind.letter)
         LedgerStore.appendUTF8(id, to: &scratch)
-        scratch.withUnsafeBytes { k in
-            let hash = ByteTable.hash(k)
-            if let e = versions.find(k, hash: hash) {
-                versions[entry: e] = Int64(bitPattern: position)
-            } else {
-                versions.insert(k, hash: hash, value: Int64(bitPattern: position))
-            }
-        }
+        scratch.withUnsafeBytes { k in _ = versions.update(k) { _ in Int64(bitPattern: position) } }
     }
 
     /// Writes every version set since the last flush, and forgets them.
