@@ -181,10 +181,8 @@ extension Ledger {
 
     /// The first fields of a recipient's registration (see `RecipientRegistered.Attributes`).
     func recipientAttributes(_ txn: borrowing some KeyValueStore & ~Copyable, _ id: String) throws -> RecipientRegistered.Attributes {
-        guard let bytes = try txn.get(store.registry, LedgerStore.Kind.recipient.key(id)) else {
-            throw LedgerError(.unknownRecipient, Ledger.noRecipient(id))
-        }
-        return try RecipientRegistered.Attributes(bytes)
+        guard let attributes = try store.recipientAttributes(txn, id) else { throw LedgerError(.unknownRecipient, Ledger.noRecipient(id)) }
+        return attributes
     }
 
     private static func noRecipient(_ id: String) -> String { "there is no recipient \(id); register them first with `aidledger recipient register`" }

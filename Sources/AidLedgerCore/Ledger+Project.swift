@@ -119,11 +119,9 @@ extension Ledger {
         of recipient: String, _ crossed: [(scope: RecipientSummary.Scope, id: String)], sign: Int64, in txn: borrowing some KeyValueStore & ~Copyable,
         cache: ReplayCache?, batch: BatchOverlay?
     ) throws {
-        // Only the first fields are needed: read them, not the documents and sealed data after them.
-        guard let bytes = try txn.get(store.registry, LedgerStore.Kind.recipient.key(recipient)) else {
+        guard let r = try store.recipientAttributes(txn, recipient) else {
             throw LedgerError(.corruptRecord, "recipient \(recipient) is missing from the projections")
         }
-        let r = try RecipientRegistered.Attributes(bytes)
         for (scope, id) in crossed {
             let scopeName = scope == .donor ? "donor" : "campaign"
             for (name, detail, amount) in [

@@ -17,8 +17,7 @@ extension Ledger {
     /// code as the append path, committing every `replayChunk` events so memory stays bounded whatever the length.
     /// With `base`, the replay starts from a copy of that earlier replay and reads only the records after it.
     func replay(_ txn: borrowing Transaction, to point: AsOf, from base: ReplayedState? = nil, progress: ((UInt64) -> Void)? = nil) throws -> ReplayedState {
-        let state = try base.map { try ReplayedState(continuing: $0, in: directory, like: env, mapSize: env.mapSize) }
-            ?? ReplayedState(in: directory, like: env, mapSize: env.mapSize)
+        let state = try ReplayedState(in: directory, like: env, mapSize: env.mapSize, continuing: base)
         let cache = ReplayCache()
         var finished = false
         while !finished {

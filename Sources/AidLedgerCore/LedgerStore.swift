@@ -195,6 +195,12 @@ struct LedgerStore {
         try txn.get(registry, kind.key(id)).map { try LedgerStore.registration($0, as: P.self) }
     }
 
+    /// The first fields of a recipient's registration (kind, household size, category, area), without decoding the
+    /// documents and sealed data after them; nil when there is no such recipient.
+    func recipientAttributes(_ txn: borrowing some KeyValueStore & ~Copyable, _ id: String) throws -> RecipientRegistered.Attributes? {
+        try txn.get(registry, Kind.recipient.key(id)).map { try RecipientRegistered.Attributes($0) }
+    }
+
     /// A registry entry's payload: its schema version, then its fields.
     static func registration<P: EventPayload>(_ bytes: [UInt8], as: P.Type) throws -> P {
         guard let version = bytes.first else { throw DecodeError.truncated(at: 0) }

@@ -27,7 +27,7 @@ final class RegistrationCache: Sendable {
         guard kind != .recipient else { return try LedgerStore.registration(bytes, as: P.self) }
         let name = String(decoding: key, as: UTF8.self)
         if let hit = entries.withLock({ $0[name] }) as? Entry<P>,
-            hit.bytes.withUnsafeBytes({ a in bytes.withUnsafeBytes { b in KeyOrder.compare(a, b) == 0 } })
+            KeyOrder.same(hit.bytes, bytes)
         {
             return hit.payload
         }

@@ -4,8 +4,8 @@ import LMDBStore
 /// per chunk instead of once per event, each lot decoded once, and the running totals, stock, cash and versions
 /// kept as numbers (`CounterOverlay`, `VersionOverlay`). Written to the store at the end of each chunk.
 ///
-/// Only for a replay: the append path reads and writes the store itself (but for a batch's running totals, see
-/// `CounterOverlay`), so a command rolled back inside a batch leaves nothing behind. One replay on one thread uses
+/// Only for a replay: the append path reads and writes the store itself (but for a batch's running totals and
+/// versions, see `BatchOverlay`), so a command rolled back inside a batch leaves nothing behind. One replay on one thread uses
 /// it and its accesses never overlap, so the runtime's exclusivity checks on its dictionaries (a tenth of a
 /// replay's time) are switched off.
 final class ReplayCache {

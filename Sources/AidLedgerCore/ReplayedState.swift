@@ -20,22 +20,18 @@ final class ReplayedState: @unchecked Sendable {  // the environment is thread-s
     static let keptPrefix = "asof-"
     static let keptLimit = 2
 
-    init(in dataDirectory: String, like ledger: Environment, mapSize: Int) throws {
+    /// A new scratch replay; with `base`, it starts where `base` ends, from a compacted copy of its environment, so a
+    /// question about a later point replays only the records after `base`.
+    init(in dataDirectory: String, like ledger: Environment, mapSize: Int, continuing base: ReplayedState? = nil) throws {
         directory = dataDirectory + "/" + ReplayedState.prefix + UUID().uuidString
+        if let base {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
+            try base.env.copyCompacted(to: directory)
+            last = base.last
+        }
         // Nothing here needs to survive a crash: commits are not synced.
         env = try Environment(path: directory, databases: LedgerStore.names, mapSize: mapSize, durability: .relaxed)
         try ReplayedState.requireSameOrder(env, ledger)
-    }
-
-    /// A scratch replay that starts where `base` ends, from a compacted copy of its environment: a question about a
-    /// later point replays only the records after `base`.
-    init(continuing base: ReplayedState, in dataDirectory: String, like ledger: Environment, mapSize: Int) throws {
-        directory = dataDirectory + "/" + ReplayedState.prefix + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
-        try base.env.copyCompacted(to: directory)
-        env = try Environment(path: directory, databases: LedgerStore.names, mapSize: mapSize, durability: .relaxed)
-        try ReplayedState.requireSameOrder(env, ledger)
-        last = base.last
     }
 
     /// The ledger's database handles serve a replay only when its databases opened in the same order.

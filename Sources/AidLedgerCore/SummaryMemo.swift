@@ -11,7 +11,7 @@ final class SummaryMemo: Sendable {
     func summary(_ txn: borrowing some KeyValueStore & ~Copyable, _ store: LedgerStore, _ id: String) throws -> RecipientSummary {
         guard let bytes = try txn.get(store.recipients, Array(id.utf8)) else { return RecipientSummary() }
         if let memo = last.withLock({ $0 }), memo.id == id,
-            memo.bytes.withUnsafeBytes({ a in bytes.withUnsafeBytes { b in KeyOrder.compare(a, b) == 0 } })
+            KeyOrder.same(memo.bytes, bytes)
         {
             return memo.summary
         }

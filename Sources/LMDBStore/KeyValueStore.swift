@@ -22,6 +22,11 @@ public enum KeyOrder {
         let c = memcmp(xs, ys, min(a.count, b.count))
         return c != 0 ? Int(c) : a.count - b.count
     }
+
+    /// Whether two byte arrays hold the same bytes (one `memcmp`; `==` on arrays compares element by element).
+    public static func same(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        a.count == b.count && a.withUnsafeBytes { x in b.withUnsafeBytes { y in compare(x, y) == 0 } }
+    }
 }
 
 extension KeyValueStore where Self: ~Copyable {
