@@ -2,12 +2,14 @@ import Foundation
 import LMDBStore
 import Testing
 
-struct EnvironmentTests {
+final class EnvironmentTests {
     let path: String
 
     init() throws {
         path = NSTemporaryDirectory() + "lmdbstore-" + UUID().uuidString
     }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
 
     @Test func aWriteIsVisibleToLaterReadsAndSurvivesReopening() throws {
         do {

@@ -2,13 +2,18 @@ import AidLedgerCore
 import Benchmark
 import Foundation
 
-/// A ledger in a fresh temporary directory with a small programme and `households` households.
-func freshLedger(households: Int) throws -> (Ledger, [Command]) {
+/// Runs `body` on a ledger in a fresh temporary directory, empty or with a small programme and `households`
+/// households; closes it and removes the directory afterwards (a benchmark runs its closure many times).
+func withFreshLedger(households: Int = 0, _ body: (Ledger) throws -> Void) throws {
     let dir = NSTemporaryDirectory() + "aidledger-bench-" + UUID().uuidString
+    defer { try? FileManager.default.removeItem(atPath: dir) }
     let ledger = try Ledger(directory: dir, create: true, mapSize: 1 << 30)
-    let inputs = DemoScenario(seed: 3, households: households).commands()
-    for r in try ledger.submit(try inputs.map { try Command.parse($0, actor: "bench") }) { _ = try r.get() }
-    return (ledger, [])
+    defer { ledger.close() }
+    if households > 0 {
+        let inputs = DemoScenario(seed: 3, households: households).commands()
+        for r in try ledger.submit(try inputs.map { try Command.parse($0, actor: "bench") }) { _ = try r.get() }
+    }
+    try body(ledger)
 }
 
 /// `count` issuances of a kit without an entitlement rule, each with its own command id, to `households` households.
@@ -37,89 +42,87 @@ let benchmarks: @Sendable () -> Void = {
     )
 
     Benchmark("Single-command durable append", configuration: .init(maxIterations: 500)) { benchmark in
-        let (ledger, _) = try freshLedger(households: 50)
-        try stockUp(ledger, "single")
-        let commands = try issuances(benchmark.scaledIterations.count, households: 50, tag: "single")
-        benchmark.startMeasurement()
-        for c in commands { blackHole(try ledger.submit(c)) }
-        benchmark.stopMeasurement()
-        ledger.close()
+        try withFreshLedger(households: 50) { ledger in
+            try stockUp(ledger, "single")
+            let commands = try issuances(benchmark.scaledIterations.count, households: 50, tag: "single")
+            benchmark.startMeasurement()
+            for c in commands { blackHole(try ledger.submit(c)) }
+            benchmark.stopMeasurement()
+        }
     }
 
     for perCommit in [100, 10_000] {
         Benchmark("Batched appends, \(perCommit) per commit", configuration: .init(scalingFactor: .one, maxIterations: 20)) { benchmark in
-            let (ledger, _) = try freshLedger(households: 200)
-            try stockUp(ledger, "batch")
-            for iteration in benchmark.scaledIterations {
-                let batch = try issuances(perCommit, households: 200, tag: "b\(perCommit)-\(iteration)")
-                benchmark.startMeasurement()
-                blackHole(try ledger.submit(batch))
-                benchmark.stopMeasurement()
+            try withFreshLedger(households: 200) { ledger in
+                try stockUp(ledger, "batch")
+                for iteration in benchmark.scaledIterations {
+                    let batch = try issuances(perCommit, households: 200, tag: "b\(perCommit)-\(iteration)")
+                    benchmark.startMeasurement()
+                    blackHole(try ledger.submit(batch))
+                    benchmark.stopMeasurement()
+                }
             }
-            ledger.close()
         }
     }
 
     Benchmark("Issuance with every check (entitlements, lots)", configuration: .init(maxIterations: 200)) { benchmark in
-        let (ledger, _) = try freshLedger(households: 400)
-        var commands: [Command] = []
-        for i in benchmark.scaledIterations {
-            var input = CommandInput(verb: "issue", fields: [
-                "site": ["DP-CENTRE"], "recipient": [String(format: "R-%06d", i % 400 + 1)], "campaign": ["WINTER"],
-                "item": ["food-kit", "hygiene-set"], "override-reason": ["benchmark"],
-            ])
-            input.set("command-id", "full-\(i)")
-            commands.append(try Command.parse(input, actor: "bench"))
+        try withFreshLedger(households: 400) { ledger in
+            var commands: [Command] = []
+            for i in benchmark.scaledIterations {
+                var input = CommandInput(verb: "issue", fields: [
+                    "site": ["DP-CENTRE"], "recipient": [String(format: "R-%06d", i % 400 + 1)], "campaign": ["WINTER"],
+                    "item": ["food-kit", "hygiene-set"], "override-reason": ["benchmark"],
+                ])
+                input.set("command-id", "full-\(i)")
+                commands.append(try Command.parse(input, actor: "bench"))
+            }
+            benchmark.startMeasurement()
+            for c in commands { blackHole(try? ledger.submit(c)) }
+            benchmark.stopMeasurement()
         }
-        benchmark.startMeasurement()
-        for c in commands { blackHole(try? ledger.submit(c)) }
-        benchmark.stopMeasurement()
-        ledger.close()
     }
 
     Benchmark("Rebuild of all projections", configuration: .init(maxIterations: 5)) { benchmark in
-        let (ledger, _) = try freshLedger(households: 2_000)
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations { blackHole(try ledger.rebuild()) }
-        benchmark.stopMeasurement()
-        ledger.close()
+        try withFreshLedger(households: 2_000) { ledger in
+            benchmark.startMeasurement()
+            for _ in benchmark.scaledIterations { blackHole(try ledger.rebuild()) }
+            benchmark.stopMeasurement()
+        }
     }
 
     Benchmark("As-of report over the whole log", configuration: .init(maxIterations: 5)) { benchmark in
-        let (ledger, _) = try freshLedger(households: 2_000)
-        let from = try BusinessDate.parse("2014-01-01", field: "from")
-        benchmark.startMeasurement()
-        defer { benchmark.stopMeasurement() }
-        for _ in benchmark.scaledIterations { blackHole(try ledger.report(from: from, to: .today(), as: .position(ledger.head().position - 10))) }
-        ledger.close()
+        try withFreshLedger(households: 2_000) { ledger in
+            let from = try BusinessDate.parse("2014-01-01", field: "from")
+            benchmark.startMeasurement()
+            defer { benchmark.stopMeasurement() }
+            for _ in benchmark.scaledIterations { blackHole(try ledger.report(from: from, to: .today(), as: .position(ledger.head().position - 10))) }
+        }
     }
 
     Benchmark("Verify", configuration: .init(maxIterations: 5)) { benchmark in
-        let (ledger, _) = try freshLedger(households: 2_000)
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations { blackHole(try ledger.verify()) }
-        benchmark.stopMeasurement()
-        ledger.close()
+        try withFreshLedger(households: 2_000) { ledger in
+            benchmark.startMeasurement()
+            for _ in benchmark.scaledIterations { blackHole(try ledger.verify()) }
+            benchmark.stopMeasurement()
+        }
     }
 
     Benchmark("Balance lookup", configuration: .init(scalingFactor: .kilo, maxIterations: 100)) { benchmark in
-        let (ledger, _) = try freshLedger(households: 200)
-        benchmark.startMeasurement()
-        for i in benchmark.scaledIterations { blackHole(try ledger.recipientBalance(String(format: "R-%06d", i % 200 + 1))) }
-        benchmark.stopMeasurement()
-        ledger.close()
+        try withFreshLedger(households: 200) { ledger in
+            benchmark.startMeasurement()
+            for i in benchmark.scaledIterations { blackHole(try ledger.recipientBalance(String(format: "R-%06d", i % 200 + 1))) }
+            benchmark.stopMeasurement()
+        }
     }
 
     Benchmark("JSONL import", configuration: .init(maxIterations: 10)) { benchmark in
         let text = DemoScenario(seed: 9, households: 1_000).commands().map(\.json.serialized).joined(separator: "\n")
         for _ in benchmark.scaledIterations {
-            let dir = NSTemporaryDirectory() + "aidledger-bench-" + UUID().uuidString
-            let ledger = try Ledger(directory: dir, create: true, mapSize: 1 << 30)
-            benchmark.startMeasurement()
-            blackHole(try ledger.importJSONL(text, actor: "bench", batchSize: 1_000) { _, _ in })
-            benchmark.stopMeasurement()
-            ledger.close()
-            try? FileManager.default.removeItem(atPath: dir)
+            try withFreshLedger { ledger in
+                benchmark.startMeasurement()
+                blackHole(try ledger.importJSONL(text, actor: "bench", batchSize: 1_000) { _, _ in })
+                benchmark.stopMeasurement()
+            }
         }
     }
 }
