@@ -8,42 +8,59 @@ enum CounterKey {
     case cash(campaign: String, lot: UInt64)
 
     var bytes: [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(64)  // one allocation for any key of ids of common length
-        write(into: &out)
-        return out
+        let n = length
+        return [UInt8](unsafeUninitializedCapacity: n) { buffer, count in
+            var writer = RawKeyWriter(UnsafeMutableRawPointer(buffer.baseAddress!))
+            write(&writer)
+            count = n
+        }
     }
 
-    func write(into out: inout [UInt8]) {
+    /// The bytes the key takes.
+    var length: Int {
         switch self {
         case .total(let n):
-            LedgerStore.appendUTF8(n.a, to: &out)
-            out.append(0)
-            LedgerStore.appendUTF8(n.b, to: &out)
-            out.append(0)
-            LedgerStore.appendUTF8(n.c, to: &out)
+            var total = RawKeyWriter.length(n.a) + 1 + RawKeyWriter.length(n.b) + 1 + RawKeyWriter.length(n.c)
+            if let d = n.d { total += 1 + RawKeyWriter.length(d) }
+            if let e = n.e { total += 1 + RawKeyWriter.length(e) }
+            if let f = n.f { total += 1 + RawKeyWriter.length(f) }
+            return total
+        case .stock(let site, let item, _): return RawKeyWriter.length(site) + 1 + RawKeyWriter.length(item) + 1 + 8
+        case .cash(let campaign, _): return RawKeyWriter.length(campaign) + 1 + 8
+        }
+    }
+
+    /// Writes the key's `length` bytes.
+    func write(_ w: inout RawKeyWriter) {
+        switch self {
+        case .total(let n):
+            w.text(n.a)
+            w.byte(0)
+            w.text(n.b)
+            w.byte(0)
+            w.text(n.c)
             if let d = n.d {
-                out.append(0)
-                LedgerStore.appendUTF8(d, to: &out)
+                w.byte(0)
+                w.text(d)
             }
             if let e = n.e {
-                out.append(0)
-                LedgerStore.appendUTF8(e, to: &out)
+                w.byte(0)
+                w.text(e)
             }
             if let f = n.f {
-                out.append(0)
-                LedgerStore.appendUTF8(f, to: &out)
+                w.byte(0)
+                w.text(f)
             }
         case .stock(let site, let item, let lot):
-            LedgerStore.appendUTF8(site, to: &out)
-            out.append(0)
-            LedgerStore.appendUTF8(item, to: &out)
-            out.append(0)
-            withUnsafeBytes(of: lot.bigEndian) { out.append(contentsOf: $0) }
+            w.text(site)
+            w.byte(0)
+            w.text(item)
+            w.byte(0)
+            w.bigEndian(lot)
         case .cash(let campaign, let lot):
-            LedgerStore.appendUTF8(campaign, to: &out)
-            out.append(0)
-            withUnsafeBytes(of: lot.bigEndian) { out.append(contentsOf: $0) }
+            w.text(campaign)
+            w.byte(0)
+            w.bigEndian(lot)
         }
     }
 }

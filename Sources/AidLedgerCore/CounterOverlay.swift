@@ -11,7 +11,7 @@ final class CounterOverlay {
     /// By database; three at most: a linear search for the slot beats hashing the handle.
     @exclusivity(unchecked) private var tables: [(db: Database, table: ByteTable)] = []
     /// Where each key is written for its look-up (reused: no allocation per look-up).
-    @exclusivity(unchecked) private var scratch: [UInt8] = []
+    private let scratch = KeyScratch()
 
     /// Adds `delta` to a counter. - Returns: the new value.
     func add(_ db: Database, _ key: CounterKey, _ delta: Int64, from store: LedgerStore, _ txn: borrowing some KeyValueStore & ~Copyable) throws -> Int64 {
@@ -22,12 +22,9 @@ final class CounterOverlay {
             tables.append((db, ByteTable()))
             slot = tables.count - 1
         }
-        scratch.removeAll(keepingCapacity: true)
-        key.write(into: &scratch)
-        let stored = scratch
-        return try scratch.withUnsafeBytes { k in
+        return try scratch.with(length: key.length, write: { key.write(&$0) }) { k in
             try tables[slot].table.update(k) { current in
-                try (current ?? store.int64(txn, db, stored)).adding(delta, describing: "a running total")
+                try (current ?? store.int64(txn, db, Array(k))).adding(delta, describing: "a running total")
             }
         }
     }

@@ -124,12 +124,14 @@ extension Ledger {
         }
         for (scope, id) in crossed {
             let scopeName = scope == .donor ? "donor" : "campaign"
-            for (name, detail, amount) in [
-                ("recipients", nil, 1), (r.kind == .household ? "households" : "individuals", nil, 1), ("people", nil, r.householdSize),
-                ("category", r.category.rawValue, 1), ("area", r.area.rawValue, 1),
-            ] as [(String, String?, Int64)] {
+            func count(_ name: String, _ detail: String? = nil, _ amount: Int64 = 1) throws {
                 try add(store.totals, .total(CounterName(scopeName, id, "reached", name, detail)), sign * amount, txn, cache, batch)
             }
+            try count("recipients")
+            try count(r.kind == .household ? "households" : "individuals")
+            try count("people", nil, r.householdSize)
+            try count("category", r.category.rawValue)
+            try count("area", r.area.rawValue)
         }
     }
 }

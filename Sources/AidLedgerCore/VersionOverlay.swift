@@ -8,14 +8,16 @@ final class VersionOverlay {
     /// Positions by version key (kind letter and id).
     @exclusivity(unchecked) private var versions = ByteTable()
     /// Where each key is written for its look-up (reused: no allocation per look-up).
-    @exclusivity(unchecked) private var scratch: [UInt8] = []
+    private let scratch = KeyScratch()
 
     /// The entity's version becomes `position`.
     func set(_ kind: LedgerStore.Kind, _ id: String, _ position: UInt64) {
-        scratch.removeAll(keepingCapacity: true)
-        scratch.append(kind.letter)
-        LedgerStore.appendUTF8(id, to: &scratch)
-        scratch.withUnsafeBytes { k in _ = versions.update(k) { _ in Int64(bitPattern: position) } }
+        scratch.with(length: 1 + RawKeyWriter.length(id)) { w in
+            w.byte(kind.letter)
+            w.text(id)
+        } _: { k in
+            _ = versions.update(k) { _ in Int64(bitPattern: position) }
+        }
     }
 
     /// Writes every version set since the last flush, and forgets them.

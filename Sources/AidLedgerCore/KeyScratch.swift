@@ -1,0 +1,63 @@
+import Foundation
+
+/// Raw memory a key is written into for a look-up, reused for every look-up and grown when a key needs more: writing
+/// a key is a few copies, with no allocation and none of an array's per-append checks.
+final class KeyScratch {
+    private var base: UnsafeMutableRawPointer
+    private var capacity: Int
+
+    init(capacity: Int = 256) {
+        self.capacity = capacity
+        base = .allocate(byteCount: capacity, alignment: 8)
+    }
+
+    deinit { base.deallocate() }
+
+    /// Writes `length` bytes with `write` and hands them to `body`.
+    func with<R>(length: Int, write: (inout RawKeyWriter) -> Void, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        if length > capacity {
+            base.deallocate()
+            capacity = max(length, capacity * 2)
+            base = .allocate(byteCount: capacity, alignment: 8)
+        }
+        var writer = RawKeyWriter(base)
+        write(&writer)
+        precondition(writer.written == length, "a key wrote \(writer.written) bytes, not the \(length) it announced")
+        return try body(UnsafeRawBufferPointer(start: base, count: length))
+    }
+}
+
+/// Writes a key's parts one after another into raw memory the caller has sized.
+struct RawKeyWriter {
+    private let start: UnsafeMutableRawPointer
+    private var next: UnsafeMutableRawPointer
+
+    init(_ start: UnsafeMutableRawPointer) { (self.start, next) = (start, start) }
+
+    var written: Int { next - start }
+
+    /// The bytes a text takes in a key.
+    @inline(__always)
+    static func length(_ s: String) -> Int { s.utf8.count }
+
+    @inline(__always)
+    mutating func text(_ s: String) {
+        var s = s
+        s.withUTF8 { utf8 in
+            if let from = utf8.baseAddress { next.copyMemory(from: from, byteCount: utf8.count) }
+            next += utf8.count
+        }
+    }
+
+    @inline(__always)
+    mutating func byte(_ b: UInt8) {
+        next.storeBytes(of: b, as: UInt8.self)
+        next += 1
+    }
+
+    @inline(__always)
+    mutating func bigEndian(_ v: UInt64) {
+        next.storeBytes(of: v.bigEndian, toByteOffset: 0, as: UInt64.self)
+        next += 8
+    }
+}
