@@ -21,25 +21,34 @@ public struct LogFilter: Sendable {
 extension Ledger {
     /// Records in position order that pass `filter`.
     public func records(_ filter: LogFilter = LogFilter()) throws(LedgerError) -> [EventRecord] {
+        var out: [EventRecord] = []
+        try forEachRecord(filter) { out.append($0) }
+        return out
+    }
+
+    /// Hands each record that passes `filter` to `body`, in position order, one at a time: a log of any length is
+    /// listed without holding it in memory.
+    public func forEachRecord(_ filter: LogFilter, _ body: (EventRecord) throws -> Void) throws(LedgerError) {
         try read { txn in
-            var out: [EventRecord] = []
+            var passed = 0
             var failure: (any Error)?
             try txn.forEach(store.log, from: LedgerStore.be64(max(filter.from, 1))) { key, value in
                 let position = LedgerStore.readBE64(key)
-                guard position <= filter.to, out.count < filter.limit else { return false }
+                guard position <= filter.to, passed < filter.limit else { return false }
+                let record: EventRecord
                 do {
-                    let record = try EventRecord.decode(position: position, stored: Array(value))
-                    if !filter.types.isEmpty && !filter.types.contains(record.event.type) { return true }
-                    if let entity = filter.entity, !record.mentions(entity) { return true }
-                    out.append(record)
+                    record = try EventRecord.decode(position: position, stored: Array(value))
                 } catch {
                     failure = LedgerError(.corruptRecord, "record #\(position) cannot be read: \(error)")
                     return false
                 }
+                if !filter.types.isEmpty && !filter.types.contains(record.event.type) { return true }
+                if let entity = filter.entity, !record.mentions(entity) { return true }
+                passed += 1
+                try body(record)
                 return true
             }
             if let failure { throw failure }
-            return out
         }
     }
 

@@ -20,13 +20,13 @@ struct LogCommand: ParsableCommand {
                 }
                 filter.types.insert(t)
             }
-            let records = try ledger.open().records(filter)
-            if ledger.json {
-                for r in records { print(r.json.serialized) }
-                return
-            }
-            for r in records {
-                print("#\(r.position)  \(r.businessDate)  \(r.event.type.name)  \(Printer.summary(r))  [\(r.actor)]")
+            let json = ledger.json
+            try ledger.open().forEachRecord(filter) { r in
+                if json {
+                    print(r.json.serialized)
+                } else {
+                    print("#\(r.position)  \(r.businessDate)  \(r.event.type.name)  \(Printer.summary(r))  [\(r.actor)]")
+                }
             }
         }
     }

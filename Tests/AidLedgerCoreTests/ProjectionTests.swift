@@ -70,6 +70,49 @@ import Testing
         #expect(wh.lots.allSatisfy { $0.lot.donor == "CARITAS" })
     }
 
+    @Test func theMonthsReportMatchesTheFiguresWorkedOutByHandBeforeAndAfterAVoid() throws {
+        try month()
+        // A third hygiene set for P-1 under an override, voided the next day: it counts in the books as of the
+        // position before its void, and no more after it.
+        let extra = try t.submit("issue", ["site": "DP", "recipient": "P-1", "campaign": "WINTER", "date": "2026-11-09", "override-reason": "lost in a shelling"],
+                                 lists: ["item": ["hygiene-set"]])
+        let void = try t.submit("void", ["position": String(extra.records[0].position), "reason": "entered twice"])
+        let november = (from: try BusinessDate.parse("2026-11-01", field: "from"), to: try BusinessDate.parse("2026-11-30", field: "to"))
+        let report = try t.ledger.report(from: november.from, to: november.to)
+        #expect(report.served.recipients == 2)
+        #expect(report.served.households == 1)
+        #expect(report.served.individuals == 1)
+        #expect(report.served.people == 5)
+        #expect(report.served.byCategory[.idp] == 1)
+        #expect(report.served.byArea[.rural] == 1)
+        #expect(report.issued["food-kit"]?.units == 3)
+        #expect(report.issued["food-kit"]?.value == 237_000)  // 3 × 79,000 from CITY's earmarked lot
+        #expect(report.issued["hygiene-set"]?.units == 5)
+        #expect(report.issued["hygiene-set"]?.value == 210_250)
+        #expect(report.publicValue == 237_000)
+        #expect(report.charitableValue == 210_250)
+        #expect(report.valueByDonor == ["CITY": 237_000, "CARITAS": 210_250])
+        #expect(report.cashRecipients == 1)
+        #expect(report.cashTotal == 45_000)
+        #expect(report.intake["CARITAS"]?["food-kit"]?.units == 10)
+        #expect(report.intake["CARITAS"]?["hygiene-set"]?.value == 841_000)
+        #expect(report.intake["CITY"]?["food-kit"]?.value == 316_000)
+        #expect(report.cashIntake == ["CITY": 180_000])
+        #expect(report.writeOffs[.damaged]?.units == 1)
+        #expect(report.writeOffs[.damaged]?.value == 42_050)
+
+        let before = try t.ledger.report(from: november.from, to: november.to, as: .position(void.records[0].position - 1))
+        #expect(before.issued["hygiene-set"]?.units == 6)
+        #expect(before.charitableValue == 210_250 + 42_050)
+        // The cash campaign alone: P-1's grant, no goods; October: nothing.
+        let cash = try t.ledger.report(from: november.from, to: november.to, campaign: "CASH")
+        #expect(cash.served.recipients == 1)
+        #expect(cash.cashTotal == 45_000)
+        #expect(cash.issued.isEmpty)
+        let october = try t.ledger.report(from: try BusinessDate.parse("2026-10-01", field: "from"), to: try BusinessDate.parse("2026-10-31", field: "to"))
+        #expect(october.served.recipients == 0 && october.intake.isEmpty)
+    }
+
     @Test func voidingTheOnlyIssuanceToARecipientRemovesThemFromTheReach() throws {
         let o = try t.submit("issue", ["site": "DP", "recipient": "H-1", "campaign": "WINTER", "date": "2026-11-05"], lists: ["item": ["food-kit"]])
         #expect(try t.ledger.campaignBalance("WINTER").reach.recipients == 1)

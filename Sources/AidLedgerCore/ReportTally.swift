@@ -1,0 +1,85 @@
+import LMDBStore
+
+/// A period report counted one record at a time, so a report over a log of any length holds only its figures, the
+/// recipients it has served (to count each once) and the lots and donors it has looked up.
+struct ReportTally {
+    private(set) var report: PeriodReport
+    private var served = Set<String>()
+    private var cashServed = Set<String>()
+    /// What a report needs of a lot: its donor and its value per unit.
+    private var lots: [UInt64: (donor: String, valuePerUnit: Int64)] = [:]
+    private var publicDonors: [String: Bool] = [:]
+
+    init(from: BusinessDate, to: BusinessDate, campaign: String?, site: String?) {
+        report = PeriodReport(from: from, to: to, campaign: campaign, site: site)
+    }
+
+    /// Counts a record of the period that no void inside the report's history reverses; the lots, donors and
+    /// recipients it names are read from `ledger`'s registry in `txn`.
+    mutating func add(_ record: EventRecord, _ ledger: Ledger, _ txn: borrowing some KeyValueStore & ~Copyable) throws {
+        let (campaign, site) = (report.campaign, report.site)
+        if let site, record.site != site, !(record.event.type == .cashGranted || record.event.type == .cashReceived) { return }
+        switch record.event {
+        case .goodsIssued(let p):
+            if let campaign, p.campaign != campaign { return }
+            try serve(p.recipient, ledger, txn)
+            for line in p.lines {
+                for d in line.draws {
+                    let l = try lot(d.lot, ledger, txn)
+                    let value = try d.amount.multiplied(by: l.valuePerUnit, describing: "the value issued")
+                    report.issued[line.item, default: (0, 0)].units += d.amount
+                    report.issued[line.item, default: (0, 0)].value += value
+                    report.valueByDonor[l.donor, default: 0] += value
+                    if try isPublic(l.donor, ledger, txn) { report.publicValue += value } else { report.charitableValue += value }
+                }
+            }
+        case .cashGranted(let p):
+            if let campaign, p.campaign != campaign { return }
+            if site != nil { return }  // cash is paid from a campaign, not a site
+            try serve(p.recipient, ledger, txn)
+            if cashServed.insert(p.recipient).inserted { report.cashRecipients += 1 }
+            report.cashTotal += p.amount
+        case .goodsReceived(let p):
+            if let campaign, p.campaign != campaign { return }
+            let value = try p.quantity.multiplied(by: p.valuePerUnit, describing: "the intake's value")
+            report.intake[p.donor, default: [:]][p.item, default: (0, 0)].units += p.quantity
+            report.intake[p.donor, default: [:]][p.item, default: (0, 0)].value += value
+        case .cashReceived(let p):
+            if let campaign, p.campaign != campaign { return }
+            if site != nil { return }
+            report.cashIntake[p.donor, default: 0] += p.amount
+        case .stockAdjusted(let p) where p.delta < 0:
+            if campaign != nil { return }  // write-offs belong to sites and lots, not campaigns
+            for d in p.draws {
+                let value = try d.amount.multiplied(by: try lot(d.lot, ledger, txn).valuePerUnit, describing: "the value written off")
+                report.writeOffs[p.reason, default: (0, 0)].units -= d.amount
+                report.writeOffs[p.reason, default: (0, 0)].value -= value
+            }
+        default: break
+        }
+    }
+
+    /// Counts a recipient the first time the period serves them, with their household, category and area.
+    private mutating func serve(_ id: String, _ ledger: Ledger, _ txn: borrowing some KeyValueStore & ~Copyable) throws {
+        guard served.insert(id).inserted, let r = try ledger.store.recipientAttributes(txn, id) else { return }
+        report.served.recipients += 1
+        if r.kind == .household { report.served.households += 1 } else { report.served.individuals += 1 }
+        report.served.people += r.householdSize
+        report.served.byCategory[r.category, default: 0] += 1
+        report.served.byArea[r.area, default: 0] += 1
+    }
+
+    private mutating func lot(_ id: UInt64, _ ledger: Ledger, _ txn: borrowing some KeyValueStore & ~Copyable) throws -> (donor: String, valuePerUnit: Int64) {
+        if let known = lots[id] { return known }
+        let l = try ledger.lot(txn, id)
+        lots[id] = (l.donor, l.valuePerUnit)
+        return (l.donor, l.valuePerUnit)
+    }
+
+    private mutating func isPublic(_ donor: String, _ ledger: Ledger, _ txn: borrowing some KeyValueStore & ~Copyable) throws -> Bool {
+        if let known = publicDonors[donor] { return known }
+        let known = try ledger.donor(txn, donor).kind.isPublicFunding
+        publicDonors[donor] = known
+        return known
+    }
+}
