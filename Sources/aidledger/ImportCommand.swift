@@ -17,15 +17,15 @@ struct ImportCommand: ParsableCommand {
 
     func run() throws {
         try reporting(json: ledger.json) {
-            guard let data = FileManager.default.contents(atPath: file) else {
+            // Mapped, not read: a file of any size is imported a batch at a time.
+            guard let data = try? Data(contentsOf: URL(fileURLWithPath: file), options: .alwaysMapped) else {
                 throw LedgerError(.invalidField, "cannot read \(file)")
-            }
-            guard let text = String(data: data, encoding: .utf8) else {
-                throw LedgerError(.invalidJSON, "\(file) is not UTF-8 text")
             }
             let env = ProcessInfo.processInfo.environment
             let l = try ledger.open(relaxed: relaxedSync)
-            let summary = try l.importJSONL(text, actor: actor ?? env["AIDLEDGER_ACTOR"] ?? env["USER"] ?? "import", batchSize: max(1, batch)) { line, result in
+            let actor = actor ?? env["AIDLEDGER_ACTOR"] ?? env["USER"] ?? "import"
+            let summary = try data.withUnsafeBytes { raw in
+                try l.importJSONL(raw.bindMemory(to: UInt8.self), actor: actor, batchSize: max(1, batch)) { line, result in
                 switch result {
                 case .success(let o):
                     if quiet { return }
@@ -40,6 +40,7 @@ struct ImportCommand: ParsableCommand {
                     } else {
                         print("line \(line): error[\(e.code.rawValue)]: \(e.message)")
                     }
+                }
                 }
             }
             if relaxedSync { try? l.sync() }

@@ -137,15 +137,24 @@ import Testing
         not json at all
         {"command":"donor.add","command-id":"d3","id":"CITY","name":"City","kind":"city_budget","amount":1e3}
         {"command":"donor.add","command-id":"d1","id":"CARITAS","name":"Caritas","kind":"charity"}
+
         """.write(toFile: file, atomically: true, encoding: .utf8)
-        let run = try cli("import", file)
+        // A line a legacy system wrote in another encoding (0xFF is never UTF-8), then a good line.
+        let handle = try #require(FileHandle(forWritingAtPath: file))
+        handle.seekToEndOfFile()
+        handle.write(Data([0x7B, 0xFF, 0x7D, 0x0A]) + Data(#"{"command":"donor.add","command-id":"d4","id":"UNICEF","name":"UNICEF","kind":"international"}"#.utf8))
+        handle.closeFile()
+        // Two commands per transaction: the lines are read and committed a batch at a time.
+        let run = try cli("import", file, "--batch", "2")
         #expect(run.status == 3)
         #expect(run.out.contains("line 1: recorded #1"))
         #expect(run.out.contains("line 2: error[invalid_id]"))
         #expect(run.out.contains("line 3: error[invalid_json]"))
         #expect(run.out.contains("line 4: error[unknown_field]"))
         #expect(run.out.contains("line 5: already recorded #1"))
-        #expect(run.out.contains("5 lines: 1 recorded (1 events), 1 already recorded, 3 rejected"))
+        #expect(run.out.contains("line 6: error[invalid_json]: line is not UTF-8 text"))
+        #expect(run.out.contains("line 7: recorded #2"))
+        #expect(run.out.contains("7 lines: 2 recorded (2 events), 1 already recorded, 4 rejected"))
     }
 }
 
