@@ -13,27 +13,8 @@ public enum JSONLImport {
     public static func parse(_ text: String, actor: String) -> [Line] {
         var out: [Line] = []
         var text = text
-        text.withUTF8 { bytes in forEachLine(in: bytes) { number, line in out.append(parse(line, number: number, actor: actor)) } }
+        text.withUTF8 { bytes in for (number, line) in TextLines(bytes) { out.append(parse(line, number: number, actor: actor)) } }
         return out
-    }
-
-    /// Hands each line of `bytes` that is not blank to `body`, with its number (the first line is 1), without
-    /// copying the file. Any of "\n", "\r\n" and "\r" ends a line; a leading byte-order mark is skipped.
-    public static func forEachLine<E: Error>(in bytes: UnsafeBufferPointer<UInt8>, _ body: (Int, UnsafeBufferPointer<UInt8>) throws(E) -> Void) throws(E) {
-        var start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-        var number = 0
-        var i = start
-        // Split on bytes, not on Characters, for speed.
-        while start < bytes.count {
-            while i < bytes.count && bytes[i] != 0x0A && bytes[i] != 0x0D { i += 1 }
-            number += 1
-            let line = UnsafeBufferPointer(rebasing: bytes[start..<i])
-            if i < bytes.count && bytes[i] == 0x0D && i + 1 < bytes.count && bytes[i + 1] == 0x0A { i += 1 }
-            i += 1
-            start = i
-            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-            try body(number, line)
-        }
     }
 
     /// One line's command, or why it cannot be read.
@@ -103,7 +84,7 @@ extension Ledger {
             }
             chunk.removeAll(keepingCapacity: true)
         }
-        try JSONLImport.forEachLine(in: bytes) { number, line throws(LedgerError) in
+        for (number, line) in TextLines(bytes) {
             chunk.append(JSONLImport.parse(line, number: number, actor: actor))
             if chunk.count >= batchSize { try commit() }
         }

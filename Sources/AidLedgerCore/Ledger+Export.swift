@@ -101,14 +101,12 @@ public enum LogExport {
     }
 
     /// Checks an export's chain from its first line: positions gapless from 1, every hash recomputed.
-    public static func verify(lines: some Sequence<Substring>) -> VerifyReport {
+    public static func verify(_ export: UnsafeBufferPointer<UInt8>) -> VerifyReport {
         var previous = EventRecord.genesisHash
         var expected: UInt64 = 1
-        for raw in lines {
-            let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
-            if line.isEmpty { continue }
+        for (_, line) in TextLines(export) {
             let entry: Entry
-            do { entry = try LogExport.entry(String(line)) } catch {
+            do { entry = try LogExport.entry(String(decoding: line, as: UTF8.self)) } catch {
                 return VerifyReport(count: expected - 1, headHash: previous.hexString, firstBadPosition: expected, problem: "line \(expected): \(error.message)")
             }
             guard entry.record.position == expected else {

@@ -17,15 +17,11 @@ struct ImportCommand: ParsableCommand {
 
     func run() throws {
         try reporting(json: ledger.json) {
-            // Mapped, not read: a file of any size is imported a batch at a time.
-            guard let data = try? Data(contentsOf: URL(fileURLWithPath: file), options: .alwaysMapped) else {
-                throw LedgerError(.invalidField, "cannot read \(file)")
-            }
             let env = ProcessInfo.processInfo.environment
             let l = try ledger.open(relaxed: relaxedSync)
             let actor = actor ?? env["AIDLEDGER_ACTOR"] ?? env["USER"] ?? "import"
-            let summary = try data.withUnsafeBytes { raw in
-                try l.importJSONL(raw.bindMemory(to: UInt8.self), actor: actor, batchSize: max(1, batch)) { line, result in
+            let summary = try mapped(file) { bytes in
+                try l.importJSONL(bytes, actor: actor, batchSize: max(1, batch)) { line, result in
                 switch result {
                 case .success(let o):
                     if quiet { return }

@@ -76,8 +76,7 @@ struct VerifyCommand: ParsableCommand {
         try reporting(json: ledger.json) {
             let report: VerifyReport
             if let file {
-                guard let data = FileManager.default.contents(atPath: file) else { throw LedgerError(.invalidField, "cannot read \(file)") }
-                report = LogExport.verify(lines: String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false))
+                report = try mapped(file) { LogExport.verify($0) }
             } else {
                 report = try ledger.open().verify(checkpointFile: checkpoints, trustedKeys: trustedKeys)
             }
@@ -128,7 +127,6 @@ struct ReplayCommand: ParsableCommand {
             guard !Ledger.exists(at: ledger.directory) else {
                 throw LedgerError(.alreadyExists, "\(ledger.directory) already holds a ledger; replay into a new directory")
             }
-            guard let data = FileManager.default.contents(atPath: file) else { throw LedgerError(.invalidField, "cannot read \(file)") }
             if let secret {
                 guard FileManager.default.fileExists(atPath: secret) else { throw LedgerError(.keyMissing, "there is no secret file \(secret)") }
                 try? FileManager.default.createDirectory(atPath: ledger.directory, withIntermediateDirectories: true)
@@ -141,16 +139,18 @@ struct ReplayCommand: ParsableCommand {
             let l = try ledger.open(create: true)
             var batch: [LogExport.Entry] = []
             var count = 0
-            for line in String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline) where !line.isEmpty {
-                do {
-                    batch.append(try LogExport.entry(String(line)))
-                } catch let error as LedgerError {
-                    throw LedgerError(error.code, "line \(count + batch.count + 1): \(error.message)")
-                }
-                if batch.count == 10_000 {
-                    try l.restore(batch)
-                    count += batch.count
-                    batch.removeAll(keepingCapacity: true)
+            try mapped(file) { export in
+                for (number, line) in TextLines(export) {
+                    do {
+                        batch.append(try LogExport.entry(String(decoding: line, as: UTF8.self)))
+                    } catch let error as LedgerError {
+                        throw LedgerError(error.code, "line \(number): \(error.message)")
+                    }
+                    if batch.count == 10_000 {
+                        try l.restore(batch)
+                        count += batch.count
+                        batch.removeAll(keepingCapacity: true)
+                    }
                 }
             }
             try l.restore(batch)
