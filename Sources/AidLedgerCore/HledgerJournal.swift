@@ -18,7 +18,7 @@ public struct HledgerJournal {
         var note: String = ""
     }
 
-    /// - Parameter voided: the positions of the events voided in the log (`Ledger.voidedPositions`).
+    /// - Parameter voided: the positions of the events voided inside the exported history.
     public init(voided: Set<UInt64>) { self.voided = voided }
 
     /// The header: commodity declarations so amounts print the same everywhere.

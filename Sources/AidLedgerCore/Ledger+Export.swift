@@ -45,21 +45,8 @@ public enum ExportFormat: String, Sendable, CaseIterable {
 extension Ledger {
     /// Writes the whole log in `format`, piece by piece, to `write`.
     public func export(_ format: ExportFormat, to write: (String) -> Void) throws(LedgerError) {
-        switch format {
-        case .jsonl:
-            try forEachRecord { record, stored in write(LogExport.line(record, stored: stored) + "\n") }
-        case .csv:
-            write("\u{FEFF}" + LogExport.csvHeader.joined(separator: ",") + "\r\n")
-            try forEachRecord { record, _ in
-                for row in LogExport.csvRows(record) { write(row.map(LogExport.csvField).joined(separator: ",") + "\r\n") }
-            }
-        case .hledger:
-            var journal = HledgerJournal(voided: try voidedPositions())
-            write(HledgerJournal.header)
-            try forEachRecord { record, _ in
-                if let entry = journal.entry(record) { write(entry) }
-            }
-        }
+        let cursor = try ExportCursor(self, format: format)
+        while let piece = try cursor.nextPiece() { write(piece) }
     }
 }
 

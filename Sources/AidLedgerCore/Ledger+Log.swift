@@ -56,15 +56,6 @@ extension Ledger {
     public func record(at position: UInt64) throws(LedgerError) -> EventRecord? {
         try read { txn in try store.record(txn, at: position) }
     }
-
-    /// The positions of every voided event.
-    public func voidedPositions() throws(LedgerError) -> Set<UInt64> {
-        try read { txn in
-            var out = Set<UInt64>()
-            try txn.forEach(store.voids) { k, _ in out.insert(LedgerStore.readBE64(k)); return true }
-            return out
-        }
-    }
 }
 
 extension EventRecord {

@@ -19,7 +19,8 @@ extension CounterServer {
         var commands: [Command] = []
         var slots: [Int?] = []  // for each line, its index in `commands`, or nil when it was refused before the ledger
         var refused: [Int: LedgerError] = [:]
-        for line in JSONLImport.parse(String(buffer: body), actor: holder.name) {
+        let name = holder.name
+        for line in try await Self.offLoop({ JSONLImport.parse(String(buffer: body), actor: name) }) {
             switch line.command {
             case .success(var command) where holder.role.mayRun(command.input.verb):
                 command.actor = holder.name

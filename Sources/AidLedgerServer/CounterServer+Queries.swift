@@ -128,28 +128,24 @@ extension CounterServer {
         }
     }
 
-    /// `GET /api/export?format=jsonl|csv|hledger`: the whole log for auditors and accountants.
-    func export(_ request: Request) throws -> Response {
+    /// `GET /api/export?format=jsonl|csv|hledger`: the whole log for auditors and accountants, up to the head when
+    /// the request came, sent a piece at a time (chunked) as the client reads it: the server holds one piece, not
+    /// the export, and goes on recording meanwhile.
+    func export(_ request: Request) async throws -> Response {
         _ = try require(request, Self.readers, "exports")
-        switch Self.exported(Self.query(request, "format") ?? "jsonl", from: ledger) {
-        case .success(let (text, format)): return Self.text(text, type: format.contentType)
-        case .failure(let e): throw APIError(e)
+        let name = Self.query(request, "format") ?? "jsonl"
+        let ledger = ledger
+        let cursor: ExportCursor
+        do {
+            cursor = try await Self.offLoop { try ExportCursor(ledger, format: try ExportFormat.parse(name)) }
+        } catch let e as LedgerError {
+            throw APIError(e)
         }
+        return Response(status: .ok, headers: [.contentType: cursor.format.contentType], body: ResponseBody { writer in
+            while let piece = try await Self.offLoop({ try cursor.nextPiece() }) {
+                try await writer.write(ByteBuffer(string: piece))
+            }
+            try await writer.finish(nil)
+        })
     }
-
-    /// The whole export as one text.
-    private static func exported(_ name: String, from ledger: Ledger) -> Result<(String, ExportFormat), LedgerError> {
-        Result { () throws(LedgerError) -> (String, ExportFormat) in
-            let format = try ExportFormat.parse(name)
-            let out = TextBuffer()
-            try ledger.export(format, to: out.append)
-            return (out.text, format)
-        }
-    }
-}
-
-/// Text gathered piece by piece.
-private final class TextBuffer {
-    var text = ""
-    func append(_ piece: String) { text += piece }
 }

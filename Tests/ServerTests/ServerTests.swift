@@ -209,6 +209,23 @@ func json(_ response: TestResponse) throws -> JSONValue { try JSONValue.parse(St
         #expect(!f.logs.text.contains("Галина") && !f.logs.text.contains("2233445566"))
     }
 
+    @Test func anExportIsSentInPiecesAsTheClientReadsAndEqualsTheLedgersExport() async throws {
+        try await f.live { client in
+            for format in ExportFormat.allCases {
+                var expected = ""
+                try f.ledger.export(format) { expected += $0 }
+                let response = try await client.execute(uri: "/api/export?format=\(format.rawValue)", method: .get, headers: f.headers(.accountant))
+                #expect(response.status == .ok)
+                #expect(response.headers[.transferEncoding] == "chunked", "an export is streamed, not gathered first")
+                #expect(response.headers[.contentType] == format.contentType)
+                #expect(body(response) == expected)
+            }
+            let wrong = try await client.execute(uri: "/api/export?format=pdf", method: .get, headers: f.headers(.accountant))
+            #expect(wrong.status == .unprocessableContent)
+            #expect(body(wrong).contains("invalid_field"))
+        }
+    }
+
     @Test func theOpenAPIDocumentListsExactlyTheRoutesTheServiceAnswers() async throws {
         try await f.live { client in
             let yaml = body(try await client.execute(uri: "/openapi.yaml", method: .get))
