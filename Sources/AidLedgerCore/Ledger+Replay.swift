@@ -15,13 +15,18 @@ extension Ledger {
 
     /// Replays the log from the first record up to `point` into a scratch LMDB environment, with the same projection
     /// code as the append path, committing every `replayChunk` events so memory stays bounded whatever the length.
-    /// With `base`, the replay starts from a copy of that earlier replay and reads only the records after it.
-    func replay(_ txn: borrowing Transaction, to point: AsOf, from base: ReplayedState? = nil, progress: ((UInt64) -> Void)? = nil) throws -> ReplayedState {
+    /// With `base`, the replay starts from a copy of that earlier replay and reads only the records after it. With
+    /// `milestones`, it keeps a copy of its projections at each multiple of `milestoneEvery` it passes.
+    func replay(
+        _ txn: borrowing Transaction, to point: AsOf, from base: ReplayedState? = nil, milestones: Bool = false, progress: ((UInt64) -> Void)? = nil
+    ) throws -> ReplayedState {
         let state = try ReplayedState(in: directory, like: env, mapSize: env.mapSize, continuing: base)
         let cache = ReplayCache()
         var finished = false
         while !finished {
             let from = state.last + 1
+            // A chunk ends at the next milestone, so the scratch environment holds exactly the books there.
+            let milestone = milestones ? (state.last / milestoneEvery + 1) * milestoneEvery : UInt64.max
             // A write that fills the scratch map is run again after the map grows: each run starts from its last commit.
             let (last, reachedEnd) = try state.env.write { scratch -> (UInt64, Bool) in
                 cache.clear()
@@ -34,7 +39,7 @@ extension Ledger {
                         throw LedgerError(.corruptRecord, "record #\(position) cannot be read; run aidledger verify")
                     }
                     guard point.includes(position, recordedAt: record.recordedAt) else { return false }
-                    guard count < replayChunk else {
+                    guard count < replayChunk, position <= milestone else {
                         reachedEnd = false
                         return false
                     }
@@ -49,6 +54,9 @@ extension Ledger {
             }
             state.last = last
             finished = reachedEnd
+            if last == milestone, let record = try store.record(txn, at: last) {
+                try state.keepMilestone(lastHash: record.hash, in: directory)
+            }
         }
         return state
     }
@@ -76,7 +84,7 @@ extension Ledger {
                 pastStates.withLock { $0 = [point: kept] }
                 return kept
             }
-            let state = try replay(txn, to: point, from: try latestKept(before: point, in: txn))
+            let state = try replay(txn, to: point, from: try latestKept(before: point, in: txn), milestones: true)
             let lastHash = state.last == 0 ? [UInt8](repeating: 0, count: 32) : try store.record(txn, at: state.last)?.hash ?? []
             try state.keep(as: point, lastHash: lastHash, in: directory)
             pastStates.withLock { $0 = [point: state] }  // one point at a time in the process
@@ -98,13 +106,20 @@ extension Ledger {
             return point.includes(state.last, recordedAt: record.recordedAt)
         }
         let current = pastStates.withLock { $0.first }
+        func hash(_ position: UInt64) throws -> [UInt8]? { try store.record(txn, at: position)?.hash }
         var best: ReplayedState? = nil
         if let current, try inside(current.value) { best = current.value }
         for other in ReplayedState.keptPoints(in: directory) where other != point && other != current?.key {
-            guard let kept = ReplayedState.openKept(in: directory, point: other, like: env, hash: { try self.store.record(txn, at: $0)?.hash }),
-                try inside(kept), kept.last > best?.last ?? 0
+            guard let kept = ReplayedState.openKept(in: directory, point: other, like: env, hash: hash), try inside(kept), kept.last > best?.last ?? 0
             else { continue }
             best = kept
+        }
+        // The latest milestone inside the point's history, when it ends later than any kept point.
+        for position in ReplayedState.milestones(in: directory).sorted(by: >) where position > best?.last ?? 0 {
+            guard let record = try store.record(txn, at: position), point.includes(position, recordedAt: record.recordedAt) else { continue }
+            guard let milestone = ReplayedState.openMilestone(in: directory, at: position, like: env, hash: hash) else { continue }
+            best = milestone
+            break
         }
         return best
     }

@@ -18,6 +18,8 @@ public final class Ledger: @unchecked Sendable {  // the environment and writer 
     let clock: @Sendable () -> Int64
     /// Events a replay projects between commits of its scratch environment; a fifth as many entries are compared at once.
     let replayChunk: Int
+    /// An as-of replay keeps a copy of its projections at every multiple of this many events (`DATA/milestone-p…`).
+    let milestoneEvery: UInt64
     /// The last settled point replayed for an as-of question (see `atPoint`).
     let pastStates = Locked<[AsOf: ReplayedState]>([:])
     /// Held while a settled point's replay is found, opened or made.
@@ -42,10 +44,12 @@ public final class Ledger: @unchecked Sendable {  // the environment and writer 
     ///   - mapSize: the initial LMDB map; it grows when full.
     ///   - replayChunk: events a replay (rebuild, as-of) projects between commits of its scratch environment: what it
     ///     holds in memory at once.
+    ///   - milestoneEvery: an as-of replay that passes a multiple of this many events keeps a copy of the projections
+    ///     there, so a later question about any point after it replays at most this many events.
     ///   - notice: told, in words, when opening takes long: a ledger written under an older layout is brought up to date.
     public init(
         directory: String, create: Bool = false, durability: Environment.Durability = .synchronous,
-        mapSize: Int = 64 << 20, replayChunk: Int = 50_000,
+        mapSize: Int = 64 << 20, replayChunk: Int = 50_000, milestoneEvery: UInt64 = 1_000_000,
         clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000_000) },
         notice: ((String) -> Void)? = nil
     ) throws(LedgerError) {
@@ -68,6 +72,7 @@ public final class Ledger: @unchecked Sendable {  // the environment and writer 
         writer = SerialWriter()
         self.clock = clock
         self.replayChunk = max(1, replayChunk)
+        self.milestoneEvery = max(1, milestoneEvery)
         try upgradeLayoutIfNeeded(notice: notice)
     }
 

@@ -19,6 +19,10 @@ final class ReplayedState: @unchecked Sendable {  // the environment is thread-s
     /// Kept replays of settled points: `asof-p<position>` or `asof-d<date>`. At most `keptLimit` are kept.
     static let keptPrefix = "asof-"
     static let keptLimit = 2
+    /// Copies of a replay's projections at multiples of the ledger's `milestoneEvery`: `milestone-p<position>`. At
+    /// most `milestoneLimit` are kept (the latest made).
+    static let milestonePrefix = "milestone-p"
+    static let milestoneLimit = 10
 
     /// A new scratch replay; with `base`, it starts where `base` ends, from a compacted copy of its environment, so a
     /// question about a later point replays only the records after `base`.
@@ -72,13 +76,29 @@ final class ReplayedState: @unchecked Sendable {  // the environment is thread-s
         }
     }
 
+    /// The positions of the milestones kept in `dataDirectory`.
+    static func milestones(in dataDirectory: String) -> [UInt64] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dataDirectory)) ?? []
+        return names.compactMap { $0.hasPrefix(milestonePrefix) ? UInt64($0.dropFirst(milestonePrefix.count)) : nil }
+    }
+
     /// The kept replay of `point`, when there is one and the log still holds, with the same hash, the record it was
     /// replayed up to (`hash(position)`); a kept replay that does not match is removed.
     static func openKept(
         in dataDirectory: String, point: AsOf, like ledger: Environment, hash: (UInt64) throws -> [UInt8]?
     ) -> ReplayedState? {
         guard let name = keptName(point) else { return nil }
-        let path = dataDirectory + "/" + name
+        return openKept(at: dataDirectory + "/" + name, like: ledger, hash: hash)
+    }
+
+    /// The milestone at `position`, on the same terms as `openKept(in:point:…)`.
+    static func openMilestone(
+        in dataDirectory: String, at position: UInt64, like ledger: Environment, hash: (UInt64) throws -> [UInt8]?
+    ) -> ReplayedState? {
+        openKept(at: dataDirectory + "/" + milestonePrefix + "\(position)", like: ledger, hash: hash)
+    }
+
+    private static func openKept(at path: String, like ledger: Environment, hash: (UInt64) throws -> [UInt8]?) -> ReplayedState? {
         guard FileManager.default.fileExists(atPath: path + "/data.mdb") else { return nil }
         do {
             let env = try Environment(path: path, databases: LedgerStore.names, durability: .relaxed)
@@ -100,23 +120,52 @@ final class ReplayedState: @unchecked Sendable {  // the environment is thread-s
     /// replayed; keeps at most `keptLimit` such points. Another process that kept the same point first wins.
     func keep(as point: AsOf, lastHash: [UInt8], in dataDirectory: String) throws {
         guard !kept, let name = ReplayedState.keptName(point) else { return }
-        try env.write { txn in try txn.put(env.database("meta"), Array("replayed".utf8), LedgerStore.be64(last) + lastHash) }
+        try mark(lastHash: lastHash)
         try env.sync()
         let path = dataDirectory + "/" + name
         guard rename(directory, path) == 0 else { return }
         directory = path
         kept = true
-        let others = ((try? FileManager.default.contentsOfDirectory(atPath: dataDirectory)) ?? [])
-            .filter { $0.hasPrefix(ReplayedState.keptPrefix) && $0 != name }
-            .map { (name: $0, modified: (try? FileManager.default.attributesOfItem(atPath: dataDirectory + "/" + $0)[.modificationDate] as? Date) ?? .distantPast) }
-            .sorted { $0.modified > $1.modified }
-        for old in others.dropFirst(ReplayedState.keptLimit - 1) { try? FileManager.default.removeItem(atPath: dataDirectory + "/" + old.name) }
+        ReplayedState.prune(prefix: ReplayedState.keptPrefix, besides: name, keeping: ReplayedState.keptLimit - 1, in: dataDirectory)
     }
 
-    /// Removes every kept replay (after an erasure, so no earlier state of the document index stays on disk).
+    /// Keeps a compacted copy of this replay, which has just reached a milestone, for any later question about a
+    /// point after it; the replay itself goes on. Nothing is done when the milestone is already kept.
+    func keepMilestone(lastHash: [UInt8], in dataDirectory: String) throws {
+        let name = ReplayedState.milestonePrefix + "\(last)"
+        let path = dataDirectory + "/" + name
+        guard !FileManager.default.fileExists(atPath: path) else { return }
+        try mark(lastHash: lastHash)
+        // Copied under a scratch name, so a copy cut short is never taken for a milestone (and is removed on open).
+        let copy = dataDirectory + "/" + ReplayedState.prefix + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: copy, withIntermediateDirectories: false)
+        try env.copyCompacted(to: copy)
+        guard rename(copy, path) == 0 else { try? FileManager.default.removeItem(atPath: copy); return }
+        ReplayedState.prune(prefix: ReplayedState.milestonePrefix, besides: name, keeping: ReplayedState.milestoneLimit - 1, in: dataDirectory)
+    }
+
+    /// Marks the replay with its last position and that record's hash: the check a later process makes before using it.
+    private func mark(lastHash: [UInt8]) throws {
+        try env.write { txn in try txn.put(env.database("meta"), Array("replayed".utf8), LedgerStore.be64(last) + lastHash) }
+    }
+
+    /// Removes the least recently changed directories named with `prefix`, other than `besides` (the one just
+    /// kept), beyond the `keeping` latest.
+    private static func prune(prefix: String, besides name: String, keeping: Int, in dataDirectory: String) {
+        let kept = ((try? FileManager.default.contentsOfDirectory(atPath: dataDirectory)) ?? [])
+            .filter { $0.hasPrefix(prefix) && $0 != name }
+            .map { (name: $0, modified: (try? FileManager.default.attributesOfItem(atPath: dataDirectory + "/" + $0)[.modificationDate] as? Date) ?? .distantPast) }
+            .sorted { $0.modified > $1.modified }
+        for old in kept.dropFirst(keeping) { try? FileManager.default.removeItem(atPath: dataDirectory + "/" + old.name) }
+    }
+
+    /// Removes every kept replay and milestone (after an erasure, so no earlier state of the document index stays on
+    /// disk).
     static func forgetKept(in dataDirectory: String) {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: dataDirectory)) ?? []
-        for name in names where name.hasPrefix(keptPrefix) { try? FileManager.default.removeItem(atPath: dataDirectory + "/" + name) }
+        for name in names where name.hasPrefix(keptPrefix) || name.hasPrefix(milestonePrefix) {
+            try? FileManager.default.removeItem(atPath: dataDirectory + "/" + name)
+        }
     }
 
     /// Removes scratch directories in `dataDirectory` (left by a process that stopped mid-replay). Another process

@@ -241,6 +241,33 @@ import Testing
         #expect(try t.ledger.donorBalance("CITY", as: .position(cut)).json == answer)
     }
 
+    @Test func aQuestionAboutAnEarlierPointStartsFromTheLatestMilestoneBeforeIt() throws {
+        // Milestones every 10 events, replays committed every 4: an auditor asks about #28, then about #25.
+        let m = try TestLedger(replayChunk: 4, milestoneEvery: 10)
+        try m.standardWorld()
+        try m.submit("intake.cash", ["donor": "CITY", "campaign": "CASH", "amount": "1800", "document": "order 1", "date": "2026-11-01"])
+        while m.headPosition < 30 {
+            try m.submit("grant", ["recipient": m.headPosition % 2 == 0 ? "H-1" : "P-1", "campaign": "CASH", "amount": "10", "date": "2026-11-06"])
+        }
+        let granted = { (point: UInt64) throws -> Int64 in try m.ledger.donorBalance("CITY", as: .position(point)).cashGranted }
+        #expect(try granted(28) == 1_000 * (28 - 14))  // one grant of 10 UAH at each position after #14
+        for position in [10, 20] { #expect(FileManager.default.fileExists(atPath: m.directory + "/milestone-p\(position)/data.mdb")) }
+        #expect(!FileManager.default.fileExists(atPath: m.directory + "/milestone-p30"))  // beyond the question
+        // A later process asking about #25 starts from the milestone at #20: a change made there shows.
+        try m.reopen(milestoneEvery: 10)
+        m.ledger = nil
+        do {
+            let env = try Environment(path: m.directory + "/milestone-p20", databases: ["totals"])
+            try env.write { txn in try txn.put(env.database("totals"), Array("donor\u{0}CITY\u{0}cash\u{0}granted".utf8), [0, 0, 0, 0, 0, 0, 0, 7]) }
+        }
+        try m.reopen(milestoneEvery: 10)
+        #expect(try granted(25) == 7 + 1_000 * 5)
+        // Without the change, the books at #25 are the log's.
+        try m.submit("recipient.erase", ["id": "P-1", "reason": "asked to be forgotten"])
+        #expect(!FileManager.default.fileExists(atPath: m.directory + "/milestone-p20"), "an erasure removes the milestones too")
+        #expect(try granted(25) == 1_000 * (25 - 14))
+    }
+
     @Test(arguments: [50_000, 7])
     func theBooksAsOfAPositionEqualALedgerCutAtThatPoint(replayChunk: Int) throws {
         // Replayed in one step, and in many small ones (as a long ledger is).

@@ -9,16 +9,17 @@ final class TestLedger {
     private var counter = 0
 
     /// `replayChunk`: events a replay projects between commits (small, to replay in many steps).
-    init(replayChunk: Int = 50_000) throws {
+    /// `milestoneEvery`: events between the copies an as-of replay keeps (small, to pass several).
+    init(replayChunk: Int = 50_000, milestoneEvery: UInt64 = 1_000_000) throws {
         directory = NSTemporaryDirectory() + "aidledger-test-" + UUID().uuidString
-        ledger = try Ledger(directory: directory, create: true, replayChunk: replayChunk)
+        ledger = try Ledger(directory: directory, create: true, replayChunk: replayChunk, milestoneEvery: milestoneEvery)
     }
 
     deinit { try? FileManager.default.removeItem(atPath: directory) }
 
-    func reopen() throws {
+    func reopen(milestoneEvery: UInt64 = 1_000_000) throws {
         ledger = nil  // LMDB allows one open environment per file and process
-        ledger = try Ledger(directory: directory)
+        ledger = try Ledger(directory: directory, milestoneEvery: milestoneEvery)
     }
 
     /// Closes the ledger and hands its raw LMDB environment to `body`, as someone editing the file would.
