@@ -26,31 +26,39 @@ extension Ledger {
         return out
     }
 
-    /// Hands each record that passes `filter` to `body`, in position order, one at a time: a log of any length is
-    /// listed without holding it in memory.
-    public func forEachRecord(_ filter: LogFilter, _ body: (EventRecord) throws -> Void) throws(LedgerError) {
-        try read { txn in
-            var passed = 0
-            var failure: (any Error)?
-            try txn.forEach(store.log, from: LedgerStore.be64(max(filter.from, 1))) { key, value in
-                let position = LedgerStore.readBE64(key)
-                guard position <= filter.to, passed < filter.limit else { return false }
-                let record: EventRecord
-                do {
-                    record = try EventRecord.decode(position: position, stored: Array(value))
-                } catch {
-                    failure = LedgerError(.corruptRecord, "record #\(position) cannot be read: \(error)")
-                    return false
+    /// Hands each record that passes `filter` to `body`, in position order: a log of any length is listed without
+    /// holding it in memory. The log is read a window at a time, each in a read transaction of its own that ends
+    /// before its records are handed over, so a slow reader (a pager) never holds a snapshot that keeps the writer
+    /// from reusing the pages it frees.
+    public func forEachRecord(_ filter: LogFilter, _ body: (EventRecord) -> Void) throws(LedgerError) {
+        var next = max(filter.from, 1)
+        var passed = 0
+        while next <= filter.to && passed < filter.limit {
+            var window: [EventRecord] = []
+            var scanned: UInt64? = nil
+            try read { txn in
+                try txn.forEach(store.log, from: LedgerStore.be64(next)) { key, value in
+                    let position = LedgerStore.readBE64(key)
+                    guard position <= filter.to, passed + window.count < filter.limit, position - next < Ledger.logWindow else { return false }
+                    scanned = position
+                    guard let record = try? EventRecord.decode(position: position, stored: Array(value)) else {
+                        throw LedgerError(.corruptRecord, "record #\(position) cannot be read; run aidledger verify")
+                    }
+                    if !filter.types.isEmpty && !filter.types.contains(record.event.type) { return true }
+                    if let entity = filter.entity, !record.mentions(entity) { return true }
+                    window.append(record)
+                    return true
                 }
-                if !filter.types.isEmpty && !filter.types.contains(record.event.type) { return true }
-                if let entity = filter.entity, !record.mentions(entity) { return true }
-                passed += 1
-                try body(record)
-                return true
             }
-            if let failure { throw failure }
+            guard let last = scanned else { return }  // the end of the log
+            for record in window { body(record) }
+            passed += window.count
+            next = last + 1
         }
     }
+
+    /// Positions of the log read in one transaction by `forEachRecord`.
+    static let logWindow: UInt64 = 10_000
 
     /// The record at `position`, when there is one.
     public func record(at position: UInt64) throws(LedgerError) -> EventRecord? {

@@ -1,7 +1,8 @@
 import AidLedgerCore
 import Testing
 
-@Suite struct ExportTests {
+/// Reading the whole log in pieces: exports and the log listing.
+@Suite struct LogReadingTests {
     @Test func anExportReadInSmallPiecesEqualsOneReadInAPieceAndStopsAtTheHeadItBeganAt() throws {
         let t = try TestLedger()
         try t.standardWorld()
@@ -27,5 +28,25 @@ import Testing
             #expect(try whole(records: 3) == inOne)
             #expect(try whole(records: 3, appendingAfterStart: true) == inOne)
         }
+    }
+
+    @Test func theLogIsListedAcrossItsReadWindowsWithEveryFilter() throws {
+        // More than one window of the log (10,000 positions per read transaction).
+        let t = try TestLedger()
+        let inputs = DemoScenario(seed: 5, households: 4_000).commands()
+        for r in try t.ledger.submit(try inputs.map { try Command.parse($0, actor: "t") }) { _ = try r.get() }
+        let head = t.headPosition
+        try #require(head > 10_000)
+        let all = try t.ledger.records()
+        #expect(all.map(\.position) == Array(1...head))
+        #expect(try t.ledger.records(LogFilter(from: 9_990, to: 10_020)).map(\.position) == Array(9_990...10_020))
+        #expect(try t.ledger.records(LogFilter(from: 9_999, limit: 3)).map(\.position) == [9_999, 10_000, 10_001])
+        let issued = all.filter { $0.event.type == .goodsIssued }
+        #expect(try t.ledger.records(LogFilter(types: [.goodsIssued])).map(\.position) == issued.map(\.position))
+        let recipient = "R-000001"
+        let theirs = all.filter { $0.mentions(recipient) }
+        try #require(!theirs.isEmpty)
+        #expect(try t.ledger.records(LogFilter(entity: recipient)).map(\.position) == theirs.map(\.position))
+        #expect(try t.ledger.records(LogFilter(from: 2, types: [.goodsIssued], limit: 5)).map(\.position) == issued.prefix(5).map(\.position))
     }
 }
