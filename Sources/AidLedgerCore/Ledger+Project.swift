@@ -119,7 +119,8 @@ extension Ledger {
         of recipient: String, _ crossed: [(scope: RecipientSummary.Scope, id: String)], sign: Int64, in txn: borrowing some KeyValueStore & ~Copyable,
         cache: ReplayCache?, batch: BatchOverlay?
     ) throws {
-        guard let r = try store.recipientAttributes(txn, recipient) else {
+        func read(_ id: String) throws -> RecipientRegistered.Attributes? { try store.recipientAttributes(txn, id) }
+        guard let r = try cache?.attributes(recipient, from: read) ?? read(recipient) else {
             throw LedgerError(.corruptRecord, "recipient \(recipient) is missing from the projections")
         }
         for (scope, id) in crossed {

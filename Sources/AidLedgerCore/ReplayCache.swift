@@ -10,19 +10,44 @@ import LMDBStore
 /// replay's time) are switched off.
 final class ReplayCache {
     @exclusivity(unchecked) private var summaries: [String: RecipientSummary] = [:]
+    /// The summary taken out last, and its slot (which holds an empty summary until it is put back).
+    @exclusivity(unchecked) private var taken: (id: String, slot: Dictionary<String, RecipientSummary>.Index)?
     @exclusivity(unchecked) private var lots: [UInt64: Lot] = [:]
+    /// Recipients' kind, household, category and area, for counting reach: registered once, never changed.
+    @exclusivity(unchecked) private var attributes: [String: RecipientRegistered.Attributes] = [:]
     /// Stock, cash and running totals.
     let counters = CounterOverlay()
     /// Versions of the entities the chunk changed.
     let versions = VersionOverlay()
 
-    /// The recipient's summary, taken out of the cache so that changing it copies nothing; put it back with `setSummary`.
+    /// The recipient's summary, taken out of the cache so that changing it copies nothing; put it back with
+    /// `setSummary`. Its slot stays in the table, so putting it back looks nothing up.
     func takeSummary(_ id: String, from store: LedgerStore, _ txn: borrowing some KeyValueStore & ~Copyable) throws -> RecipientSummary {
-        if let s = summaries.removeValue(forKey: id) { return s }
+        var summary = RecipientSummary()
+        if let slot = summaries.index(forKey: id) {
+            swap(&summary, &summaries.values[slot])
+            taken = (id, slot)
+            return summary
+        }
+        taken = nil
         return try store.summary(txn, id)
     }
 
-    func setSummary(_ id: String, _ summary: RecipientSummary) { summaries[id] = summary }
+    func setSummary(_ id: String, _ summary: RecipientSummary) {
+        if let taken, taken.id == id {
+            summaries.values[taken.slot] = summary
+            self.taken = nil
+        } else {
+            summaries[id] = summary
+        }
+    }
+
+    func attributes(_ id: String, from load: (String) throws -> RecipientRegistered.Attributes?) throws -> RecipientRegistered.Attributes? {
+        if let known = attributes[id] { return known }
+        let loaded = try load(id)
+        attributes[id] = loaded
+        return loaded
+    }
 
     func lot(_ id: UInt64, from load: (UInt64) throws -> Lot) throws -> Lot {
         if let l = lots[id] { return l }
@@ -34,7 +59,9 @@ final class ReplayCache {
     /// Forgets everything (a scratch write that is run again starts from what its environment holds).
     func clear() {
         summaries = [:]
+        taken = nil
         lots = [:]
+        attributes = [:]
         counters.clear()
         versions.clear()
     }
@@ -45,5 +72,6 @@ final class ReplayCache {
         try counters.flush(to: store, txn)
         try versions.flush(to: store, txn)
         summaries = [:]
+        taken = nil
     }
 }
