@@ -50,6 +50,11 @@ public struct ByteReader {
     public mutating func u64() throws(DecodeError) -> UInt64 { bigEndian(at: try advance(8), 8, as: UInt64.self) }
 
     public mutating func varint() throws(DecodeError) -> UInt64 {
+        // Most varints (lengths, counts, small quantities) fit in one byte.
+        if offset < end, bytes[offset] < 0x80 {
+            offset += 1
+            return UInt64(bytes[offset - 1])
+        }
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while offset < end {
@@ -71,7 +76,8 @@ public struct ByteReader {
     /// A count that must fit in the bytes left, so a corrupt length cannot make us allocate gigabytes.
     public mutating func count(minimumElementSize: Int = 1) throws(DecodeError) -> Int {
         let n = try varint()
-        guard n <= UInt64(remaining / max(minimumElementSize, 1)) else { throw .invalid("a count of \(n) beyond the record", at: offset) }
+        let fits = minimumElementSize <= 1 ? remaining : remaining / minimumElementSize
+        guard n <= UInt64(fits) else { throw .invalid("a count of \(n) beyond the record", at: offset) }
         return Int(n)
     }
 
