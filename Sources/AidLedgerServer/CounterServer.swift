@@ -98,12 +98,20 @@ public struct CounterServer: Sendable {
 
     /// Where work that reads much of the ledger runs (a report, a verification, a piece of an export, a replay to a
     /// past point): not on the event loops that answer the counter, so an auditor's question never holds up an
-    /// issuance. Each job opens and closes its own read transactions; none spans an `await`.
-    static let queries = DispatchQueue(label: "aidledger.queries", qos: .utility, attributes: .concurrent)
+    /// issuance. As many at once as there are cores (the work is all computation; more would only hold more of
+    /// LMDB's reader slots); the rest wait their turn. Each job opens and closes its own read transactions; none
+    /// spans an `await`.
+    static let queries: OperationQueue = {
+        let queue = OperationQueue()
+        queue.name = "aidledger.queries"
+        queue.maxConcurrentOperationCount = max(2, ProcessInfo.processInfo.activeProcessorCount)
+        queue.qualityOfService = .utility
+        return queue
+    }()
 
     static func offLoop<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            queries.async { continuation.resume(with: Result { try work() }) }
+            queries.addOperation { continuation.resume(with: Result { try work() }) }
         }
     }
 
