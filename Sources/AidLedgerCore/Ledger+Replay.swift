@@ -13,12 +13,17 @@ extension Ledger {
     /// Projection entries compared per step of a rebuild or a check.
     var compareChunk: Int { max(1, replayChunk / 5) }
 
+    /// How a replay reads the log for each chunk: in the caller's transaction (a rebuild, inside the writer's), or
+    /// in a read transaction of its own per chunk (an as-of question), so that a long replay holds no snapshot that
+    /// keeps the writer from reusing pages. The log is append-only: the chunks read the same history either way.
+    typealias LogReading = ((borrowing Transaction) throws -> Void) throws -> Void
+
     /// Replays the log from the first record up to `point` into a scratch LMDB environment, with the same projection
     /// code as the append path, committing every `replayChunk` events so memory stays bounded whatever the length.
     /// With `base`, the replay starts from a copy of that earlier replay and reads only the records after it. With
     /// `milestones`, it keeps a copy of its projections at each multiple of `milestoneEvery` it passes.
     func replay(
-        _ txn: borrowing Transaction, to point: AsOf, from base: ReplayedState? = nil, milestones: Bool = false, progress: ((UInt64) -> Void)? = nil
+        to point: AsOf, from base: ReplayedState? = nil, milestones: Bool = false, progress: ((UInt64) -> Void)? = nil, reading: LogReading
     ) throws -> ReplayedState {
         let state = try ReplayedState(in: directory, like: env, mapSize: env.mapSize, continuing: base)
         let cache = ReplayCache()
@@ -27,36 +32,40 @@ extension Ledger {
             let from = state.last + 1
             // A chunk ends at the next milestone, so the scratch environment holds exactly the books there.
             let milestone = milestones ? (state.last / milestoneEvery + 1) * milestoneEvery : UInt64.max
-            // A write that fills the scratch map is run again after the map grows: each run starts from its last commit.
-            let (last, reachedEnd) = try state.env.write { scratch -> (UInt64, Bool) in
-                cache.clear()
-                var last = from - 1
-                var count = 0
-                var reachedEnd = true
-                try txn.forEach(store.log, from: LedgerStore.be64(from)) { key, value in
-                    let position = LedgerStore.readBE64(key)
-                    guard let record = try? EventRecord.decode(position: position, stored: Array(value), envelope: false) else {
-                        throw LedgerError(.corruptRecord, "record #\(position) cannot be read; run aidledger verify")
+            var last = state.last
+            var reachedEnd = true
+            var milestoneHash: [UInt8]? = nil
+            try reading { txn in
+                // A write that fills the scratch map is run again after the map grows: each run starts from its last commit.
+                (last, reachedEnd) = try state.env.write { scratch -> (UInt64, Bool) in
+                    cache.clear()
+                    var last = from - 1
+                    var count = 0
+                    var reachedEnd = true
+                    try txn.forEach(store.log, from: LedgerStore.be64(from)) { key, value in
+                        let position = LedgerStore.readBE64(key)
+                        guard let record = try? EventRecord.decode(position: position, stored: Array(value), envelope: false) else {
+                            throw LedgerError(.corruptRecord, "record #\(position) cannot be read; run aidledger verify")
+                        }
+                        guard point.includes(position, recordedAt: record.recordedAt) else { return false }
+                        guard count < replayChunk, position <= milestone else {
+                            reachedEnd = false
+                            return false
+                        }
+                        try project(record, in: scratch, log: txn, cache: cache)
+                        last = position
+                        count += 1
+                        if position % 100_000 == 0 { progress?(position) }
+                        return true
                     }
-                    guard point.includes(position, recordedAt: record.recordedAt) else { return false }
-                    guard count < replayChunk, position <= milestone else {
-                        reachedEnd = false
-                        return false
-                    }
-                    try project(record, in: scratch, log: txn, cache: cache)
-                    last = position
-                    count += 1
-                    if position % 100_000 == 0 { progress?(position) }
-                    return true
+                    try cache.flush(to: store, scratch)
+                    return (last, reachedEnd)
                 }
-                try cache.flush(to: store, scratch)
-                return (last, reachedEnd)
+                if last == milestone { milestoneHash = try store.record(txn, at: last)?.hash }
             }
             state.last = last
             finished = reachedEnd
-            if last == milestone, let record = try store.record(txn, at: last) {
-                try state.keepMilestone(lastHash: record.hash, in: directory)
-            }
+            if let milestoneHash { try state.keepMilestone(lastHash: milestoneHash, in: directory) }
         }
         return state
     }
@@ -66,36 +75,41 @@ extension Ledger {
     /// is kept, in the process and on disk (`DATA/asof-…`), so an auditor browsing the books as of that point replays
     /// the log once, not on every page or every command.
     func atPoint<R>(_ point: AsOf, _ body: (borrowing Transaction) throws -> R) throws(LedgerError) -> R {
-        let state: ReplayedState? = try read { txn in
-            guard point != .head else { return nil }
-            let head = try store.head(txn)
-            let settled: Bool = switch point {
-            case .head: false
-            case .position(let p): p <= head.position
-            case .endOfDay(let d): d.endInKyivMicros < clock()
-            }
-            guard settled else { return try replay(txn, to: point) }
-            // One settled point at a time in the process: LMDB opens each kept replay once per process.
-            settling.lock()
-            defer { settling.unlock() }
-            if let kept = pastStates.withLock({ $0[point] }) { return kept }
-            // Kept on disk by an earlier process, or replayed now (from the latest kept point before it) and kept.
-            if let kept = ReplayedState.openKept(in: directory, point: point, like: env, hash: { try self.store.record(txn, at: $0)?.hash }) {
-                pastStates.withLock { $0 = [point: kept] }
-                return kept
-            }
-            let state = try replay(txn, to: point, from: try latestKept(before: point, in: txn), milestones: true)
-            let lastHash = state.last == 0 ? [UInt8](repeating: 0, count: 32) : try store.record(txn, at: state.last)?.hash ?? []
-            try state.keep(as: point, lastHash: lastHash, in: directory)
-            pastStates.withLock { $0 = [point: state] }  // one point at a time in the process
-            return state
-        }
         do {
-            guard let state else { return try read(body) }
+            guard let state = try replayed(at: point) else { return try read(body) }
             return try state.env.read(body)
         } catch {
             throw Ledger.storageError(error)
         }
+    }
+
+    /// The replay of the books at `point` (nil at the head), kept or made now.
+    private func replayed(at point: AsOf) throws -> ReplayedState? {
+        guard point != .head else { return nil }
+        let head = try read { txn in try store.head(txn) }
+        let settled: Bool = switch point {
+        case .head: false
+        case .position(let p): p <= head.position
+        case .endOfDay(let d): d.endInKyivMicros < clock()
+        }
+        let reading: LogReading = { chunk in try self.read(chunk) }
+        guard settled else { return try replay(to: point, reading: reading) }
+        // One settled point at a time in the process: LMDB opens each kept replay once per process.
+        settling.lock()
+        defer { settling.unlock() }
+        if let kept = pastStates.withLock({ $0[point] }) { return kept }
+        // Kept on disk by an earlier process, or replayed now (from the latest kept point before it) and kept.
+        let kept = try read { txn in ReplayedState.openKept(in: directory, point: point, like: env, hash: { try self.store.record(txn, at: $0)?.hash }) }
+        if let kept {
+            pastStates.withLock { $0 = [point: kept] }
+            return kept
+        }
+        let base = try read { txn in try latestKept(before: point, in: txn) }
+        let state = try replay(to: point, from: base, milestones: true, reading: reading)
+        let lastHash = state.last == 0 ? [UInt8](repeating: 0, count: 32) : try read { txn in try store.record(txn, at: state.last)?.hash } ?? []
+        try state.keep(as: point, lastHash: lastHash, in: directory)
+        pastStates.withLock { $0 = [point: state] }  // one point at a time in the process
+        return state
     }
 
     /// The kept replay (in the process or on disk) that ends latest while still inside `point`'s history, if any:
@@ -141,7 +155,7 @@ extension Ledger {
     /// Replays the log and writes the entries of the stored projections that differ from it.
     private func mend(in txn: borrowing Transaction, progress: ((UInt64, UInt64) -> Void)?) throws -> RebuildReport {
         let total = try store.head(txn).position
-        let state = try replay(txn, to: .head) { progress?($0, total) }
+        let state = try replay(to: .head, progress: { progress?($0, total) }) { chunk in try chunk(txn) }
         var report = RebuildReport(events: state.last, entries: 0, mended: 0)
         for name in LedgerStore.projectionNames {
             let db = env.database(name)
@@ -213,7 +227,7 @@ extension Ledger {
     /// - Returns: the differences, in words (empty when they agree).
     public func projectionDifferences(limit: Int = 20) throws(LedgerError) -> [String] {
         try read { txn in
-            let state = try replay(txn, to: .head)
+            let state = try replay(to: .head) { chunk in try chunk(txn) }
             var out: [String] = []
             for name in LedgerStore.projectionNames where out.count < limit {
                 try compare(env.database(name), stored: txn, replayed: state, limit: limit - out.count) { differences, _ in
