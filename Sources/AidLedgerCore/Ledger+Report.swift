@@ -4,30 +4,46 @@ extension Ledger {
     /// The period report for business dates `from`…`to`, optionally for one campaign or site, as the
     /// books stood at `point`.
     public func report(from: BusinessDate, to: BusinessDate, campaign: String? = nil, site: String? = nil, as point: AsOf = .head) throws(LedgerError) -> PeriodReport {
-        try read { txn in
+        // The head and the voids as the report begins: the history it counts ends there at the latest.
+        let (head, voids) = try read { txn -> (UInt64, [UInt64: UInt64]) in
             if let campaign { _ = try self.campaign(txn, campaign) }
             if let site { _ = try self.site(txn, site) }
-            // One pass over the history up to the point, a record at a time. A record of the period that was voided is
-            // held back (voids are rare) until the pass has found where the history ends: it counts only when its void
-            // came after that.
             var voids: [UInt64: UInt64] = [:]
             try txn.forEach(store.voids) { target, void in
                 voids[LedgerStore.readBE64(target)] = LedgerStore.readBE64(void)
                 return true
             }
-            var tally = ReportTally(from: from, to: to, campaign: campaign, site: site)
-            var held: [EventRecord] = []
-            var last: UInt64 = 0
-            try txn.forEach(store.log) { key, value in
-                let record = try EventRecord.decode(position: LedgerStore.readBE64(key), stored: Array(value), envelope: false)
-                guard point.includes(record.position, recordedAt: record.recordedAt) else { return false }
-                last = record.position
-                guard record.businessDate >= from && record.businessDate <= to else { return true }
-                if voids[record.position] != nil { held.append(record) } else { try tally.add(record, self, txn) }
-                return true
-            }
-            for record in held where voids[record.position]! > last { try tally.add(record, self, txn) }
-            return tally.report
+            return (try store.head(txn).position, voids)
         }
+        // One pass over the history up to the point, a record at a time, `replayChunk` positions of the log per read
+        // transaction (a long report holds no snapshot that keeps the writer from reusing pages). A record of the period that was
+        // voided is held back (voids are rare) until the pass has found where the history ends: it counts only when
+        // its void came after that.
+        var tally = ReportTally(from: from, to: to, campaign: campaign, site: site)
+        var held: [EventRecord] = []
+        var last: UInt64 = 0
+        var ended = false
+        while !ended && last < head {
+            try read { txn in
+                let window = last + UInt64(replayChunk)
+                ended = true
+                try txn.forEach(store.log, from: LedgerStore.be64(last + 1)) { key, value in
+                    let record = try EventRecord.decode(position: LedgerStore.readBE64(key), stored: Array(value), envelope: false)
+                    guard record.position <= head, point.includes(record.position, recordedAt: record.recordedAt) else { return false }
+                    guard record.position <= window else {
+                        ended = false
+                        return false
+                    }
+                    last = record.position
+                    guard record.businessDate >= from && record.businessDate <= to else { return true }
+                    if voids[record.position] != nil { held.append(record) } else { try tally.add(record, self, txn) }
+                    return true
+                }
+            }
+        }
+        try read { txn in
+            for record in held where voids[record.position]! > last { try tally.add(record, self, txn) }
+        }
+        return tally.report
     }
 }

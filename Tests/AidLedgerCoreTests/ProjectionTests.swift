@@ -111,6 +111,10 @@ import Testing
         #expect(cash.issued.isEmpty)
         let october = try t.ledger.report(from: try BusinessDate.parse("2026-10-01", field: "from"), to: try BusinessDate.parse("2026-10-31", field: "to"))
         #expect(october.served.recipients == 0 && october.intake.isEmpty)
+        // Read three positions per read transaction, the same figures.
+        try t.reopen(replayChunk: 3)
+        #expect(try t.ledger.report(from: november.from, to: november.to).json == report.json)
+        #expect(try t.ledger.report(from: november.from, to: november.to, as: .position(void.records[0].position - 1)).json == before.json)
     }
 
     @Test func voidingTheOnlyIssuanceToARecipientRemovesThemFromTheReach() throws {

@@ -17,9 +17,9 @@ final class TestLedger {
 
     deinit { try? FileManager.default.removeItem(atPath: directory) }
 
-    func reopen(milestoneEvery: UInt64 = 1_000_000) throws {
+    func reopen(replayChunk: Int = 50_000, milestoneEvery: UInt64 = 1_000_000) throws {
         ledger = nil  // LMDB allows one open environment per file and process
-        ledger = try Ledger(directory: directory, milestoneEvery: milestoneEvery)
+        ledger = try Ledger(directory: directory, replayChunk: replayChunk, milestoneEvery: milestoneEvery)
     }
 
     /// Closes the ledger and hands its raw LMDB environment to `body`, as someone editing the file would.
