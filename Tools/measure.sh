@@ -59,6 +59,6 @@ PY
 fi
 if [ -z "${SKIP_TEN_MILLION:-}" ]; then
   echo
-  echo "Ten million events for a million households: generated, then rebuilt inside 1 GiB"
+  echo "Ten million events for a million households: generated, then rebuilt, reported on, asked about at two past points and verified, each inside 1 GiB"
   bash ./ten-million.sh
 fi
