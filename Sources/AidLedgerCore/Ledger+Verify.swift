@@ -29,45 +29,57 @@ public struct VerifyReport: Sendable {
 extension Ledger {
     /// Recomputes the hash chain from the first record and compares it with every stored hash and
     /// with the ledger's recorded head, so a changed byte, a missing, swapped or cut-off record shows.
+    /// Reads `replayChunk` positions per read transaction, so a long verification holds no snapshot while the server
+    /// writes; the last transaction compares the end of the log with the head it records.
     public func verify() throws(LedgerError) -> VerifyReport {
-        try read { txn in
-            var previous = SHA256Digest.zero
-            var expected: UInt64 = 1
-            var bad: (UInt64, String)?
-            try txn.forEach(store.log) { key, value in
-                guard key.count == 8 else {
-                    bad = (expected, "a record key is not a position")
-                    return false
+        var previous = SHA256Digest.zero
+        var expected: UInt64 = 1
+        var bad: (UInt64, String)?
+        var finished = false
+        while !finished {
+            try read { txn in
+                let window = expected + UInt64(replayChunk)
+                finished = true
+                // The first window starts before any key, so a key that is not a position shows wherever it sorts.
+                try txn.forEach(store.log, from: expected == 1 ? nil : LedgerStore.be64(expected)) { key, value in
+                    guard key.count == 8 else {
+                        bad = (expected, "a record key is not a position")
+                        return false
+                    }
+                    guard expected < window else {
+                        finished = false
+                        return false
+                    }
+                    let position = UInt64(bigEndian: key.loadUnaligned(as: UInt64.self))
+                    guard position == expected else {
+                        bad = (expected, position > expected ? "record #\(expected) is missing (the next one is #\(position))" : "a record key is out of order")
+                        return false
+                    }
+                    guard value.count > EventRecord.hashSize else {
+                        bad = (position, "record #\(position) is too short to hold a hash")
+                        return false
+                    }
+                    // Hash in place over LMDB's bytes with libcrypto: no copies, no allocations per record.
+                    let split = value.count - EventRecord.hashSize
+                    let digest = SHA256Digest(previous: previous, body: UnsafeRawBufferPointer(rebasing: value[..<split]))
+                    guard digest.matches(UnsafeRawBufferPointer(rebasing: value[split...])) else {
+                        bad = (position, "record #\(position) does not match its hash: it was changed, or one before it was")
+                        return false
+                    }
+                    previous = digest
+                    expected += 1
+                    return true
                 }
-                let position = UInt64(bigEndian: key.loadUnaligned(as: UInt64.self))
-                guard position == expected else {
-                    bad = (expected, position > expected ? "record #\(expected) is missing (the next one is #\(position))" : "a record key is out of order")
-                    return false
-                }
-                guard value.count > EventRecord.hashSize else {
-                    bad = (position, "record #\(position) is too short to hold a hash")
-                    return false
-                }
-                // Hash in place over LMDB's bytes with libcrypto: no copies, no allocations per record.
-                let split = value.count - EventRecord.hashSize
-                let digest = SHA256Digest(previous: previous, body: UnsafeRawBufferPointer(rebasing: value[..<split]))
-                guard digest.matches(UnsafeRawBufferPointer(rebasing: value[split...])) else {
-                    bad = (position, "record #\(position) does not match its hash: it was changed, or one before it was")
-                    return false
-                }
-                previous = digest
-                expected += 1
-                return true
-            }
-            let count = expected - 1
-            if bad == nil {
+                guard finished, bad == nil else { return }
                 let head = try store.head(txn)
+                let count = expected - 1
                 if head.position != count || head.hash != previous.array {
                     bad = (min(head.position, count) + 1, "the log ends at #\(count) but the ledger last committed #\(head.position): records were removed or added outside the ledger")
                 }
             }
-            return VerifyReport(count: count, headHash: previous.array.hexString, firstBadPosition: bad?.0, problem: bad?.1)
+            if bad != nil { finished = true }
         }
+        return VerifyReport(count: expected - 1, headHash: previous.array.hexString, firstBadPosition: bad?.0, problem: bad?.1)
     }
 }
 
