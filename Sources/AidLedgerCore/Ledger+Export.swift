@@ -7,7 +7,7 @@ extension Ledger {
         try read { txn in
             try txn.forEach(store.log) { key, value in
                 let stored = Array(value)
-                let record = try EventRecord.decode(position: LedgerStore.readBE64(key), stored: stored)
+                let record = try LedgerStore.logRecord(key, stored)
                 guard point.includes(record.position, recordedAt: record.recordedAt) else { return false }
                 try body(record, stored)
                 return true

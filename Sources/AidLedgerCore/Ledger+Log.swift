@@ -41,9 +41,7 @@ extension Ledger {
                     let position = LedgerStore.readBE64(key)
                     guard position <= filter.to, passed + window.count < filter.limit, position - next < Ledger.logWindow else { return false }
                     scanned = position
-                    guard let record = try? EventRecord.decode(position: position, stored: Array(value)) else {
-                        throw LedgerError(.corruptRecord, "record #\(position) cannot be read; run aidledger verify")
-                    }
+                    let record = try LedgerStore.logRecord(key, Array(value))
                     if !filter.types.isEmpty && !filter.types.contains(record.event.type) { return true }
                     if let entity = filter.entity, !record.mentions(entity) { return true }
                     window.append(record)

@@ -44,9 +44,7 @@ extension Ledger {
                     var reachedEnd = true
                     try txn.forEach(store.log, from: LedgerStore.be64(from)) { key, value in
                         let position = LedgerStore.readBE64(key)
-                        guard let record = try? EventRecord.decode(position: position, stored: Array(value), envelope: false) else {
-                            throw LedgerError(.corruptRecord, "record #\(position) cannot be read; run aidledger verify")
-                        }
+                        let record = try LedgerStore.logRecord(key, Array(value), envelope: false)
                         guard point.includes(position, recordedAt: record.recordedAt) else { return false }
                         guard count < replayChunk, position <= milestone else {
                             reachedEnd = false

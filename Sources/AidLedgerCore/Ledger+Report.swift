@@ -28,7 +28,7 @@ extension Ledger {
                 let window = last + UInt64(replayChunk)
                 ended = true
                 try txn.forEach(store.log, from: LedgerStore.be64(last + 1)) { key, value in
-                    let record = try EventRecord.decode(position: LedgerStore.readBE64(key), stored: Array(value), envelope: false)
+                    let record = try LedgerStore.logRecord(key, Array(value), envelope: false)
                     guard record.position <= head, point.includes(record.position, recordedAt: record.recordedAt) else { return false }
                     guard record.position <= window else {
                         ended = false

@@ -240,6 +240,16 @@ struct LedgerStore {
         guard let stored = try txn.get(log, LedgerStore.be64(position)) else { return nil }
         return try EventRecord.decode(position: position, stored: stored)
     }
+
+    /// The record under a cursor over the log (its key and stored bytes); one that cannot be read is a corrupt record,
+    /// named by its position. `envelope: false`: a replay's form (see `EventRecord.decode`).
+    static func logRecord(_ key: UnsafeRawBufferPointer, _ stored: [UInt8], envelope: Bool = true) throws -> EventRecord {
+        let position = readBE64(key)
+        guard let record = try? EventRecord.decode(position: position, stored: stored, envelope: envelope) else {
+            throw LedgerError(.corruptRecord, "record #\(position) cannot be read; run aidledger verify")
+        }
+        return record
+    }
 }
 
 /// Where the log ends: the next record chains from here.

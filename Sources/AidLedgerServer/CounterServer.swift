@@ -67,7 +67,7 @@ public struct CounterServer: Sendable {
         on(.get, "/api/registry/:kind") { request, context in try registry(request, context) }
         on(.get, "/api/balance/:kind/:id") { request, context in
             // The books at a past point may need a replay of the log: not on the event loop.
-            if Self.query(request, "at") == nil && Self.query(request, "as_of") == nil { return try balance(request, context) }
+            if try Self.point(request) == .head { return try balance(request, context) }
             return try await Self.offLoop { try balance(request, context) }
         }
         on(.get, "/api/recipients/find") { request, _ in try find(request) }
