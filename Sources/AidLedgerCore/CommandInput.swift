@@ -64,10 +64,22 @@ public struct CommandInput: Sendable, Equatable {
     var canonicalBytes: [UInt8] {
         var w = ByteWriter(capacity: 256)
         w.string(verb)
-        // Sorted as pairs: one pass, no second look-up of each field.
-        for (key, values) in fields.sorted(by: { $0.key < $1.key }) where key != "actor" {
-            w.string(key)
-            w.array(values) { $0.string($1) }
+        // The dictionary's positions sorted by their keys: no copy of a key or its values, no second look-up.
+        var order: [Dictionary<String, [String]>.Index] = []
+        order.reserveCapacity(fields.count)
+        var i = fields.startIndex
+        while i != fields.endIndex {
+            let key = fields[i].key
+            if key != "actor" {
+                var at = order.endIndex
+                while at > order.startIndex && key < fields[order[at - 1]].key { at -= 1 }
+                order.insert(i, at: at)
+            }
+            fields.formIndex(after: &i)
+        }
+        for i in order {
+            w.string(fields[i].key)
+            w.array(fields[i].value) { $0.string($1) }
         }
         return w.bytes
     }

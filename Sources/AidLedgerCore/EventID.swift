@@ -9,12 +9,10 @@ public struct EventID: Sendable, Hashable, CustomStringConvertible {
 
     /// A new id for a record made at `micros` (microseconds since 1970).
     public static func make(atMicros micros: Int64) -> EventID {
-        var rng = SystemRandomNumberGenerator()
         let millis = UInt64(max(micros, 0) / 1000)
         var b = [UInt8](repeating: 0, count: 16)
         for i in 0..<6 { b[i] = UInt8(truncatingIfNeeded: millis >> UInt64(40 - 8 * i)) }
-        let random = (rng.next() as UInt64, rng.next() as UInt64)
-        for i in 6..<16 { b[i] = UInt8(truncatingIfNeeded: (i < 14 ? random.0 : random.1) >> UInt64(8 * (i % 8))) }
+        RandomPool.shared.fill(&b, from: 6, count: 10)
         b[6] = 0x70 | (b[6] & 0x0f)
         b[8] = 0x80 | (b[8] & 0x3f)
         return EventID(bytes: b)

@@ -1,4 +1,5 @@
 import AidLedgerCore
+import Foundation
 import Testing
 
 @Suite struct RetryAndVoidTests {
@@ -62,6 +63,23 @@ import Testing
             let dropped = try env.write { txn in try txn.dropDatabase(named: "commands") }
             #expect(!dropped)
         }
+    }
+
+    /// A retry may come from a later build than the one that recorded the command (a tablet queues it over an
+    /// upgrade): the stored digest of a command's fields must not change between builds. Expected value from Python's
+    /// hmac over the canonical form (the verb, then each field but the actor in key order: name, count, values;
+    /// every text a varint length and UTF-8).
+    @Test func theDigestThatRecognisesARetryIsTheSameInEveryBuild() throws {
+        let secret = (0..<32).map { String(format: "%02x", $0) }.joined() + "\n"
+        try secret.write(toFile: t.directory + "/" + LedgerSecret.fileName, atomically: true, encoding: .utf8)
+        try t.reopen()
+        let fields = ["site": "DP", "recipient": "H-1", "campaign": "WINTER", "date": "2026-11-10", "override-reason": "видано за списком"]
+        try t.submit("issue", fields, lists: ["item": ["food-kit", "hygiene-set:2"]], id: "golden-1")
+        var stored: [UInt8]?
+        try t.tamper(databases: ["command-index"]) { env in
+            stored = try env.read { txn in try txn.get(env.database("command-index"), Array("golden-1".utf8)) }
+        }
+        #expect(stored.map { Array($0.prefix(8)).hexString } == "b52a65aad95e1502")
     }
 
     @Test func reusingACommandIdForADifferentCommandIsRejected() throws {
