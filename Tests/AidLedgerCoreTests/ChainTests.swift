@@ -68,6 +68,28 @@ import Testing
         #expect(report.firstBadPosition == head)
     }
 
+    /// Verify checks the chain in parts side by side (each from the hash stored before it); wherever a record is
+    /// changed or removed, in either part or at their boundary, it is the position reported, as by a check from the start.
+    @Test func aRecordChangedOrDeletedAnywhereIsFoundAtItsPosition() throws {
+        let head = t.headPosition
+        for p in 1...head {
+            var original: [UInt8] = []
+            try t.tamper { env in
+                try env.write { txn in
+                    original = try txn.get(env.database("log"), Self.key(p))!
+                    var changed = original
+                    changed[changed.count / 3] ^= 0x04
+                    try txn.put(env.database("log"), Self.key(p), changed)
+                }
+            }
+            #expect(try verified().firstBadPosition == p, "a byte changed in #\(p)")
+            try t.tamper { env in try env.write { txn in _ = try txn.delete(env.database("log"), Self.key(p)) } }
+            #expect(try verified().firstBadPosition == p, "#\(p) deleted")
+            try t.tamper { env in try env.write { txn in try txn.put(env.database("log"), Self.key(p), original) } }
+        }
+        #expect(try verified().isIntact)
+    }
+
     @Test func recordedTimesNeverGoBackwards() throws {
         let records = try t.ledger.records()
         #expect(zip(records, records.dropFirst()).allSatisfy { $0.recordedAt <= $1.recordedAt })
