@@ -43,6 +43,8 @@ print(f"{'figure':58} {'project':>12} {'limit':>12} {'ratio':>7}  (ratios per ro
 for name, p, l, what in rows:
     ratios = [x[p] / y[l] for x, y in zip(ps, ls)]
     print(f"{name:58} {med([x[p] for x in ps]):12,.0f} {med([y[l] for y in ls]):12,.0f} {med(ratios):7.1%}  ({', '.join(f'{r:.1%}' for r in ratios)})  {what}")
+fewest = [y["append_1_per_commit_issuance_fewest_trees"] / y["append_1_per_commit"] for y in ls]
+print(f"{'  limit alone: the same entries in the fewest trees':58} {'':>12} {med([y['append_1_per_commit_issuance_fewest_trees'] for y in ls]):12,.0f} {med(fewest):7.1%}  ({', '.join(f'{r:.1%}' for r in fewest)})  of raw one-put durable commits: the most any layout allows")
 print(f"{'recipient balance lookup, median (µs)':58} {med([x['recipient_balance_median_us'] for x in ps]):12.1f}")
 print(f"{'data file / raw record bytes':58} {med([x['data_file_to_record_bytes'] for x in ps]):12.2f}")
 PY
