@@ -1,3 +1,4 @@
+import Glibc
 import LMDBStore
 
 /// Which records `Ledger.records` returns.
@@ -33,6 +34,9 @@ extension Ledger {
     public func forEachRecord(_ filter: LogFilter, _ body: (EventRecord) -> Void) throws(LedgerError) {
         var next = max(filter.from, 1)
         var passed = 0
+        // Every id a record names is stored in it as its UTF-8 bytes: a record without them cannot name the entity,
+        // and is passed over without being decoded (listing one recipient's events scans the log at memory speed).
+        let needle = filter.entity.map { Array($0.utf8) } ?? []
         while next <= filter.to && passed < filter.limit {
             var window: [EventRecord] = []
             var scanned: UInt64? = nil
@@ -41,6 +45,7 @@ extension Ledger {
                     let position = LedgerStore.readBE64(key)
                     guard position <= filter.to, passed + window.count < filter.limit, position - next < Ledger.logWindow else { return false }
                     scanned = position
+                    if filter.entity != nil, !Ledger.contains(value, needle) { return true }
                     let record = try LedgerStore.logRecord(key, Array(value))
                     if !filter.types.isEmpty && !filter.types.contains(record.event.type) { return true }
                     if let entity = filter.entity, !record.mentions(entity) { return true }
@@ -52,6 +57,22 @@ extension Ledger {
             for record in window { body(record) }
             passed += window.count
             next = last + 1
+        }
+    }
+
+    /// Whether `bytes` hold `needle` anywhere.
+    private static func contains(_ bytes: UnsafeRawBufferPointer, _ needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty else { return true }
+        guard bytes.count >= needle.count else { return false }
+        return needle.withUnsafeBytes { n in
+            // Each place the first byte occurs (memchr), compared whole (memcmp).
+            var at = bytes.baseAddress!
+            let end = bytes.baseAddress! + (bytes.count - n.count + 1)
+            while at < end, let hit = memchr(at, Int32(n[0]), end - at) {
+                if memcmp(hit, n.baseAddress!, n.count) == 0 { return true }
+                at = UnsafeRawPointer(hit) + 1
+            }
+            return false
         }
     }
 

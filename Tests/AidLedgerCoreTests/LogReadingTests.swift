@@ -43,10 +43,13 @@ import Testing
         #expect(try t.ledger.records(LogFilter(from: 9_999, limit: 3)).map(\.position) == [9_999, 10_000, 10_001])
         let issued = all.filter { $0.event.type == .goodsIssued }
         #expect(try t.ledger.records(LogFilter(types: [.goodsIssued])).map(\.position) == issued.map(\.position))
-        let recipient = "R-000001"
-        let theirs = all.filter { $0.mentions(recipient) }
-        try #require(!theirs.isEmpty)
-        #expect(try t.ledger.records(LogFilter(entity: recipient)).map(\.position) == theirs.map(\.position))
+        // A recipient, the sites (as where an event happened and as a transfer's destination), a campaign, an item, a
+        // donor; an id that is only a piece of others' (its bytes are in records that do not name it); an unknown id.
+        for entity in ["R-000001", "DP-CENTRE", "WH-CENTRAL", "WINTER", "food-kit", "CITY", "R-00000", "NOBODY"] {
+            let theirs = all.filter { $0.mentions(entity) }
+            #expect(theirs.isEmpty == ["R-00000", "NOBODY"].contains(entity), "\(entity)")
+            #expect(try t.ledger.records(LogFilter(entity: entity)).map(\.position) == theirs.map(\.position), "\(entity)")
+        }
         #expect(try t.ledger.records(LogFilter(from: 2, types: [.goodsIssued], limit: 5)).map(\.position) == issued.prefix(5).map(\.position))
     }
 }
