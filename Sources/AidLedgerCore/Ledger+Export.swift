@@ -87,28 +87,78 @@ public enum LogExport {
         return Entry(record: record, stored: stored)
     }
 
-    /// Checks an export's chain from its first line: positions gapless from 1, every hash recomputed.
-    public static func verify(_ export: UnsafeBufferPointer<UInt8>) -> VerifyReport {
+    /// One line of an export, read: its number in the file, and the record or why it could not be read.
+    public struct Line: Sendable {
+        public var number: Int
+        public var entry: Result<Entry, LedgerError>
+    }
+
+    /// Reads an export's lines in batches of `batchLines`, as many batches side by side as there are cores (reading
+    /// a line, its JSON, its stored bytes and the comparison of the two, is nearly all the work of checking or
+    /// replaying an export), and hands `body` each batch in file order until it returns false. Holds a batch per core.
+    public static func forEachBatch(_ export: UnsafeBufferPointer<UInt8>, batchLines: Int = 10_000, _ body: ([Line]) throws -> Bool) rethrows {
+        let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        var lines = TextLines(export)
+        var more = true
+        while more {
+            var batches: [[(number: Int, start: Int, count: Int)]] = []
+            while more && batches.count < cores {
+                var batch: [(number: Int, start: Int, count: Int)] = []
+                batch.reserveCapacity(batchLines)
+                while batch.count < batchLines {
+                    guard let (number, line) = lines.next() else { more = false; break }
+                    batch.append((number, line.baseAddress.map { $0 - export.baseAddress! } ?? 0, line.count))
+                }
+                if !batch.isEmpty { batches.append(batch) }
+            }
+            let read = Locked([[Line]](repeating: [], count: batches.count))
+            // The mapped file outlives the reading threads (they end before this returns): passed as its address.
+            let (base, all) = (Int(bitPattern: export.baseAddress), batches)
+            DispatchQueue.concurrentPerform(iterations: all.count) { i in
+                let out = all[i].map { line in
+                    Line(number: line.number, entry: Result { () throws(LedgerError) -> Entry in
+                        let bytes = UnsafeBufferPointer(start: UnsafePointer<UInt8>(bitPattern: base + line.start), count: line.count)
+                        return try entry(String(decoding: bytes, as: UTF8.self))
+                    })
+                }
+                read.withLock { $0[i] = out }
+            }
+            for batch in read.withLock({ $0 }) where !batch.isEmpty {
+                guard try body(batch) else { return }
+            }
+        }
+    }
+
+    /// Checks an export's chain from its first line: positions gapless from 1, every hash recomputed. The lines are
+    /// read in batches side by side (`forEachBatch`); the chain is followed through them in order.
+    public static func verify(_ export: UnsafeBufferPointer<UInt8>, batchLines: Int = 10_000) -> VerifyReport {
         var previous = EventRecord.genesisHash
         var expected: UInt64 = 1
-        for (_, line) in TextLines(export) {
-            let entry: Entry
-            do { entry = try LogExport.entry(String(decoding: line, as: UTF8.self)) } catch {
-                return VerifyReport(count: expected - 1, headHash: previous.hexString, firstBadPosition: expected, problem: "line \(expected): \(error.message)")
+        var bad: (UInt64, String)?
+        forEachBatch(export, batchLines: batchLines) { batch in
+            for line in batch {
+                let entry: Entry
+                switch line.entry {
+                case .failure(let error):
+                    bad = (expected, "line \(expected): \(error.message)")
+                    return false
+                case .success(let read): entry = read
+                }
+                guard entry.record.position == expected else {
+                    bad = (expected, "record #\(expected) is missing (the next line holds #\(entry.record.position))")
+                    return false
+                }
+                let hash = EventRecord.chainHash(previous: previous, body: entry.stored.dropLast(EventRecord.hashSize))
+                guard hash == entry.record.hash else {
+                    bad = (expected, "record #\(expected) does not match its hash: it was changed, or one before it was")
+                    return false
+                }
+                previous = hash
+                expected += 1
             }
-            guard entry.record.position == expected else {
-                return VerifyReport(count: expected - 1, headHash: previous.hexString, firstBadPosition: expected,
-                                    problem: "record #\(expected) is missing (the next line holds #\(entry.record.position))")
-            }
-            let hash = EventRecord.chainHash(previous: previous, body: entry.stored.dropLast(EventRecord.hashSize))
-            guard hash == entry.record.hash else {
-                return VerifyReport(count: expected - 1, headHash: previous.hexString, firstBadPosition: expected,
-                                    problem: "record #\(expected) does not match its hash: it was changed, or one before it was")
-            }
-            previous = hash
-            expected += 1
+            return true
         }
-        return VerifyReport(count: expected - 1, headHash: previous.hexString, firstBadPosition: nil, problem: nil)
+        return VerifyReport(count: expected - 1, headHash: previous.hexString, firstBadPosition: bad?.0, problem: bad?.1)
     }
 
     /// The events as one table for spreadsheets (UTF-8 with a byte-order mark).

@@ -137,24 +137,20 @@ struct ReplayCommand: ParsableCommand {
                 }
             }
             let l = try ledger.open(create: true)
-            var batch: [LogExport.Entry] = []
             var count = 0
             try mapped(file) { export in
-                for (number, line) in TextLines(export) {
-                    do {
-                        batch.append(try LogExport.entry(String(decoding: line, as: UTF8.self)))
-                    } catch let error as LedgerError {
-                        throw LedgerError(error.code, "line \(number): \(error.message)")
+                try LogExport.forEachBatch(export) { lines in
+                    let batch = try lines.map { line throws(LedgerError) -> LogExport.Entry in
+                        switch line.entry {
+                        case .success(let entry): return entry
+                        case .failure(let error): throw LedgerError(error.code, "line \(line.number): \(error.message)")
+                        }
                     }
-                    if batch.count == 10_000 {
-                        try l.restore(batch)
-                        count += batch.count
-                        batch.removeAll(keepingCapacity: true)
-                    }
+                    try l.restore(batch)
+                    count += batch.count
+                    return true
                 }
             }
-            try l.restore(batch)
-            count += batch.count
             let head = try l.head()
             if secret == nil { FileHandle.standardError.write(Data("note: a new secret was made; documents registered before cannot be matched here (use --secret)\n".utf8)) }
             print(ledger.json ? JSONValue.object([("records", .int(count)), ("head_hash", .string(head.hash))]).serialized

@@ -30,6 +30,41 @@ import Testing
         }
     }
 
+    /// An export's lines are read in batches side by side: the report is the one a line-by-line check gives, wherever
+    /// a line is changed, removed or unreadable, at a batch's edge or inside one.
+    @Test func anExportReadInBatchesSideBySideIsCheckedLikeOneReadLineByLine() throws {
+        let t = try TestLedger()
+        try t.standardWorld()
+        try t.submit("issue", ["site": "DP", "recipient": "H-1", "campaign": "WINTER", "date": "2026-11-05"], lists: ["item": ["food-kit", "hygiene-set:4"]])
+        let cursor = try ExportCursor(t.ledger, format: .jsonl)
+        var text = ""
+        while let piece = try cursor.nextPiece(records: 1_000) { text += piece }
+        let lines = text.split(separator: "\n").map(String.init)
+        try #require(lines.count > 12)
+        func reports(_ lines: [String]) -> (inBatches: VerifyReport, inOne: VerifyReport) {
+            var bytes = Array((lines.joined(separator: "\n") + "\n").utf8)
+            return bytes.withUnsafeMutableBufferPointer { b in
+                (LogExport.verify(UnsafeBufferPointer(b), batchLines: 3), LogExport.verify(UnsafeBufferPointer(b), batchLines: 1_000_000))
+            }
+        }
+        let intact = reports(lines)
+        #expect(intact.inBatches.isIntact && intact.inBatches.count == UInt64(lines.count))
+        #expect(intact.inBatches.json == intact.inOne.json)
+        for i in [0, 2, 3, 4, 7, lines.count - 1] {
+            var changed = lines
+            changed[i] = changed[i].replacingOccurrences(of: "\"actor\":\"", with: "\"actor\":\"x")
+            var removed = lines
+            removed.remove(at: i)
+            var unreadable = lines
+            unreadable[i] = "{\"position\":"
+            for (what, variant) in [("changed", changed), ("removed", removed), ("unreadable", unreadable)] {
+                let (inBatches, inOne) = reports(variant)
+                #expect(inBatches.firstBadPosition == UInt64(i + 1) || (what == "removed" && i == lines.count - 1 && inBatches.isIntact), "line \(i + 1) \(what)")
+                #expect(inBatches.json == inOne.json, "line \(i + 1) \(what)")
+            }
+        }
+    }
+
     @Test func theLogIsListedAcrossItsReadWindowsWithEveryFilter() throws {
         // More than one window of the log (10,000 positions per read transaction).
         let t = try TestLedger()
