@@ -126,6 +126,16 @@ import Testing
         #expect(second.status == 0)
         #expect(second.out.contains("0 recorded (0 events), \(lines.count) already recorded, 0 rejected"))
         #expect(try cli("verify").out == head)
+        // Seven lines per transaction: each batch is parsed while the one before is recorded, and a line that needs
+        // an earlier one (an issuance to a household registered batches before) finds it recorded.
+        let small = cli.directory + "/small"
+        #expect(try cli.sh("aidledger init --data \(small)").status == 0)
+        let batched = try cli.sh("aidledger import \(file) --batch 7 --data \(small)")
+        #expect(batched.status == 0, "\(batched.out.suffix(2000))")
+        #expect(batched.out.contains("\(lines.count) lines: \(lines.count) recorded"))
+        for kind in ["campaign", "site", "donor"] {
+            #expect(try cli.sh("aidledger balance \(kind) --json --data \(small)").out == cli("balance", kind, "--json").out)
+        }
     }
 
     @Test func importReportsEachBadLineWithItsCodeAndKeepsTheGoodOnes() throws {
