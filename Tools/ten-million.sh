@@ -4,7 +4,7 @@
 # (a replay of the whole log and a comparison with the stored projections) inside a memory limit of 1 GiB when the
 # machine lets us set one (a cgroup; needs root), and reports the time, the peak anonymous memory and the data
 # file's size against the raw bytes of its records; then, inside the same limit, the whole history's report, the
-# books at two past points (a replay, then one from a milestone) and a verify. About 15 minutes and 6 GB of disk here.
+# books at two past points (a replay, then one from a milestone), a verify and one household's events. About 15 minutes and 6 GB of disk here.
 # Usage: Tools/ten-million.sh [HOUSEHOLDS EVENTS]
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -63,3 +63,4 @@ limited "report over the whole history" .build/release/aidledger report --data "
 limited "balance at the middle (a replay)" .build/release/aidledger balance campaign MAIN --data "$WORK/ledger" --at $((EVENTS / 2)) --json
 limited "balance at three eighths (from a milestone)" .build/release/aidledger balance campaign MAIN --data "$WORK/ledger" --at $((EVENTS * 3 / 8 + 1)) --json
 limited "verify" .build/release/aidledger verify --data "$WORK/ledger"
+limited "one household's events (log --entity)" .build/release/aidledger log --data "$WORK/ledger" --entity H-0500000 --json
