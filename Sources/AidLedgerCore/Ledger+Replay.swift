@@ -31,7 +31,7 @@ extension Ledger {
         while !finished {
             let from = state.last + 1
             // A chunk ends at the next milestone, so the scratch environment holds exactly the books there.
-            let milestone = milestones ? (state.last / milestoneEvery + 1) * milestoneEvery : UInt64.max
+            let milestone = milestones && milestonesKept > 0 ? (state.last / milestoneEvery + 1) * milestoneEvery : UInt64.max
             var last = state.last
             var reachedEnd = true
             var milestoneHash: [UInt8]? = nil
@@ -63,7 +63,7 @@ extension Ledger {
             }
             state.last = last
             finished = reachedEnd
-            if let milestoneHash { try state.keepMilestone(lastHash: milestoneHash, in: directory) }
+            if let milestoneHash { try state.keepMilestone(lastHash: milestoneHash, in: directory, keeping: milestonesKept) }
         }
         return state
     }

@@ -20,6 +20,8 @@ public final class Ledger: @unchecked Sendable {  // the environment and writer 
     let replayChunk: Int
     /// An as-of replay keeps a copy of its projections at every multiple of this many events (`DATA/milestone-p…`).
     let milestoneEvery: UInt64
+    /// How many milestones are kept (the latest made); none are made when 0.
+    let milestonesKept: Int
     /// The last settled point replayed for an as-of question (see `atPoint`).
     let pastStates = Locked<[AsOf: ReplayedState]>([:])
     /// Held while a settled point's replay is found, opened or made.
@@ -46,11 +48,13 @@ public final class Ledger: @unchecked Sendable {  // the environment and writer 
     ///     holds in memory at once.
     ///   - milestoneEvery: an as-of replay that passes a multiple of this many events keeps a copy of the projections
     ///     there, so a later question about any point after it replays at most this many events.
+    ///   - milestonesKept: how many milestones stay on disk (the latest made; each is the size of the projections at
+    ///     its point); 0 makes none.
     ///   - notice: told, in words, when opening takes long: a ledger written under an older layout is brought up to date.
     public init(
         directory: String, create: Bool = false, durability: Environment.Durability = .synchronous,
         mapSize: Int = 64 << 20, replayChunk: Int = 50_000, milestoneEvery: UInt64 = 1_000_000,
-        clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000_000) },
+        milestonesKept: Int = 10, clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000_000) },
         notice: ((String) -> Void)? = nil
     ) throws(LedgerError) {
         guard create || Ledger.exists(at: directory) else {
@@ -73,6 +77,7 @@ public final class Ledger: @unchecked Sendable {  // the environment and writer 
         self.clock = clock
         self.replayChunk = max(1, replayChunk)
         self.milestoneEvery = max(1, milestoneEvery)
+        self.milestonesKept = max(0, milestonesKept)
         try upgradeLayoutIfNeeded(notice: notice)
     }
 

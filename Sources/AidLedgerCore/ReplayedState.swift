@@ -20,9 +20,8 @@ final class ReplayedState: @unchecked Sendable {  // the environment is thread-s
     static let keptPrefix = "asof-"
     static let keptLimit = 2
     /// Copies of a replay's projections at multiples of the ledger's `milestoneEvery`: `milestone-p<position>`. At
-    /// most `milestoneLimit` are kept (the latest made).
+    /// most the ledger's `milestonesKept` are kept (the latest made).
     static let milestonePrefix = "milestone-p"
-    static let milestoneLimit = 10
 
     /// A new scratch replay; with `base`, it starts where `base` ends, from a compacted copy of its environment, so a
     /// question about a later point replays only the records after `base`.
@@ -131,7 +130,7 @@ final class ReplayedState: @unchecked Sendable {  // the environment is thread-s
 
     /// Keeps a compacted copy of this replay, which has just reached a milestone, for any later question about a
     /// point after it; the replay itself goes on. Nothing is done when the milestone is already kept.
-    func keepMilestone(lastHash: [UInt8], in dataDirectory: String) throws {
+    func keepMilestone(lastHash: [UInt8], in dataDirectory: String, keeping: Int) throws {
         let name = ReplayedState.milestonePrefix + "\(last)"
         let path = dataDirectory + "/" + name
         guard !FileManager.default.fileExists(atPath: path) else { return }
@@ -141,7 +140,7 @@ final class ReplayedState: @unchecked Sendable {  // the environment is thread-s
         try FileManager.default.createDirectory(atPath: copy, withIntermediateDirectories: false)
         try env.copyCompacted(to: copy)
         guard rename(copy, path) == 0 else { try? FileManager.default.removeItem(atPath: copy); return }
-        ReplayedState.prune(prefix: ReplayedState.milestonePrefix, besides: name, keeping: ReplayedState.milestoneLimit - 1, in: dataDirectory)
+        ReplayedState.prune(prefix: ReplayedState.milestonePrefix, besides: name, keeping: keeping - 1, in: dataDirectory)
     }
 
     /// Marks the replay with its last position and that record's hash: the check a later process makes before using it.

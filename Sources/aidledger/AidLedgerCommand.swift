@@ -58,11 +58,33 @@ struct LedgerOptions: ParsableArguments {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 
+    /// Milestones of as-of replays, from the environment: `AIDLEDGER_MILESTONE_EVERY` (events between two; a million
+    /// unless set) and `AIDLEDGER_MILESTONES` (how many stay on disk; ten unless set, 0 for none).
+    static func milestones() throws(LedgerError) -> (every: UInt64, kept: Int) {
+        let environment = ProcessInfo.processInfo.environment
+        var every: UInt64 = 1_000_000
+        var kept = 10
+        if let text = environment["AIDLEDGER_MILESTONE_EVERY"] {
+            guard let n = UInt64(text), n > 0 else {
+                throw LedgerError(.invalidField, "AIDLEDGER_MILESTONE_EVERY must be a whole number of events, at least 1 (it is \"\(text)\")")
+            }
+            every = n
+        }
+        if let text = environment["AIDLEDGER_MILESTONES"] {
+            guard let n = Int(text), n >= 0 else {
+                throw LedgerError(.invalidField, "AIDLEDGER_MILESTONES must be how many milestones to keep, 0 or more (it is \"\(text)\")")
+            }
+            kept = n
+        }
+        return (every, kept)
+    }
+
     func open(create: Bool = false, relaxed: Bool = false) throws -> Ledger {
         do {
+            let milestones = try LedgerOptions.milestones()
             return try Ledger(
                 directory: directory, create: create, durability: relaxed ? .relaxed : .synchronous,
-                notice: LedgerOptions.notice)
+                milestoneEvery: milestones.every, milestonesKept: milestones.kept, notice: LedgerOptions.notice)
         } catch {
             throw Failure.ledger(error)
         }

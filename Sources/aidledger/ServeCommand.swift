@@ -23,7 +23,8 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let l: Ledger
         do {
-            l = try Ledger(directory: ledger.directory, notice: LedgerOptions.notice)
+            let milestones = try LedgerOptions.milestones()
+            l = try Ledger(directory: ledger.directory, milestoneEvery: milestones.every, milestonesKept: milestones.kept, notice: LedgerOptions.notice)
             if firstAdminToken, try l.tokens().isEmpty {
                 let token = try l.createToken(name: "admin", role: .admin)
                 FileHandle.standardOutput.write(Data("first admin token (shown once; keep it): \(token)\n".utf8))

@@ -51,6 +51,35 @@ import Testing
         #expect(try big("reconcile").status == 0)
     }
 
+    /// An operator short of disk sets how often as-of replays keep milestones and how many stay; the answers do not
+    /// change, only what is kept.
+    @Test func milestonesFollowTheOperatorsSettings() throws {
+        let head = try #require(UInt64(try cli("verify", "--json").out.split(separator: ",").first { $0.contains("\"records\"") }!.split(separator: ":")[1]))
+        let point = head - 5
+        let plain = try cli("balance", "campaign", "--json", "--at", String(point))
+        #expect(plain.status == 0)
+        func milestones() throws -> [UInt64] {
+            try FileManager.default.contentsOfDirectory(atPath: cli.data).filter { $0.hasPrefix("milestone-p") }.compactMap { UInt64($0.dropFirst(11)) }.sorted()
+        }
+        #expect(try milestones().isEmpty, "the demo is shorter than a million events")
+        // Every 50 events, three kept: the latest three multiples of 50 the replay passed.
+        try FileManager.default.removeItem(atPath: cli.data + "/" + (FileManager.default.contentsOfDirectory(atPath: cli.data).first { $0.hasPrefix("asof-") })!)
+        let every50 = try cli.sh("AIDLEDGER_MILESTONE_EVERY=50 AIDLEDGER_MILESTONES=3 aidledger balance campaign --json --at \(point - 1)")
+        #expect(every50.status == 0, "\(every50.err)")
+        let last = (point - 1) / 50 * 50
+        #expect(try milestones() == [last - 100, last - 50, last])
+        // None kept: nothing new is made.
+        for name in try FileManager.default.contentsOfDirectory(atPath: cli.data) where name.hasPrefix("milestone-p") || name.hasPrefix("asof-") {
+            try FileManager.default.removeItem(atPath: cli.data + "/" + name)
+        }
+        let none = try cli.sh("AIDLEDGER_MILESTONE_EVERY=50 AIDLEDGER_MILESTONES=0 aidledger balance campaign --json --at \(point)")
+        #expect(none.out == plain.out)
+        #expect(try milestones().isEmpty)
+        let wrong = try cli.sh("AIDLEDGER_MILESTONE_EVERY=often aidledger balance campaign --at \(point)")
+        #expect(wrong.status == 3)
+        #expect(wrong.err.contains("error[invalid_field]: AIDLEDGER_MILESTONE_EVERY must be a whole number of events"))
+    }
+
     @Test func anExportVerifiesAndReplaysElsewhereWithTheSameHeadAndBalances() throws {
         let export = cli.directory + "/export.jsonl"
         #expect(try cli("export", "--format", "jsonl", "-o", export).status == 0)
