@@ -32,31 +32,58 @@ extension Ledger {
     /// before its records are handed over, so a slow reader (a pager) never holds a snapshot that keeps the writer
     /// from reusing the pages it frees.
     public func forEachRecord(_ filter: LogFilter, _ body: (EventRecord) -> Void) throws(LedgerError) {
-        var next = max(filter.from, 1)
         var passed = 0
+        var window: [EventRecord] = []
         // Every id a record names is stored in it as its UTF-8 bytes: a record without them cannot name the entity,
         // and is passed over without being decoded (listing one recipient's events scans the log at memory speed).
         let needle = filter.entity.map { Array($0.utf8) } ?? []
-        while next <= filter.to && passed < filter.limit {
-            var window: [EventRecord] = []
-            var scanned: UInt64? = nil
+        try scanLog(from: filter.from, through: filter.to, window: Ledger.logWindow) { _, key, value in
+            guard passed + window.count < filter.limit else { return false }
+            if filter.entity != nil, !Ledger.contains(value, needle) { return true }
+            let record = try LedgerStore.logRecord(key, Array(value))
+            if !filter.types.isEmpty && !filter.types.contains(record.event.type) { return true }
+            if let entity = filter.entity, !record.mentions(entity) { return true }
+            window.append(record)
+            return true
+        } afterWindow: {
+            for record in window { body(record) }
+            passed += window.count
+            window.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// Reads the log from `first` through `last`, at most `window` positions per read transaction, and hands `visit`
+    /// each record's key and stored bytes with the transaction they were read in, until it returns false;
+    /// `afterWindow` runs after each transaction has ended. A long scan so holds no snapshot that keeps the writer
+    /// from reusing the pages it frees.
+    func scanLog(
+        from first: UInt64, through last: UInt64, window: UInt64,
+        _ visit: (borrowing Transaction, UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool,
+        afterWindow: () -> Void = {}
+    ) throws(LedgerError) {
+        var next = max(first, 1)
+        var going = true
+        while going && next <= last {
+            var full = false
             try read { txn in
                 try txn.forEach(store.log, from: LedgerStore.be64(next)) { key, value in
                     let position = LedgerStore.readBE64(key)
-                    guard position <= filter.to, passed + window.count < filter.limit, position - next < Ledger.logWindow else { return false }
-                    scanned = position
-                    if filter.entity != nil, !Ledger.contains(value, needle) { return true }
-                    let record = try LedgerStore.logRecord(key, Array(value))
-                    if !filter.types.isEmpty && !filter.types.contains(record.event.type) { return true }
-                    if let entity = filter.entity, !record.mentions(entity) { return true }
-                    window.append(record)
+                    guard position <= last else { return false }
+                    guard position - next < window else {
+                        full = true
+                        return false
+                    }
+                    guard try visit(txn, key, value) else {
+                        going = false
+                        return false
+                    }
                     return true
                 }
             }
-            guard let last = scanned else { return }  // the end of the log
-            for record in window { body(record) }
-            passed += window.count
-            next = last + 1
+            afterWindow()
+            // A window not filled ended at the log's end or at `last`.
+            guard full else { return }
+            next += window
         }
     }
 

@@ -104,7 +104,7 @@ extension Ledger {
         }
         let base = try read { txn in try latestKept(before: point, in: txn) }
         let state = try replay(to: point, from: base, milestones: true, reading: reading)
-        let lastHash = state.last == 0 ? [UInt8](repeating: 0, count: 32) : try read { txn in try store.record(txn, at: state.last)?.hash } ?? []
+        let lastHash = state.last == 0 ? EventRecord.genesisHash : try read { txn in try store.record(txn, at: state.last)?.hash } ?? []
         try state.keep(as: point, lastHash: lastHash, in: directory)
         pastStates.withLock { $0 = [point: state] }  // one point at a time in the process
         return state
@@ -129,7 +129,9 @@ extension Ledger {
         // The latest milestone inside the point's history, when it ends later than any kept point.
         for position in ReplayedState.milestones(in: directory).sorted(by: >) where position > best?.last ?? 0 {
             guard let record = try store.record(txn, at: position), point.includes(position, recordedAt: record.recordedAt) else { continue }
-            guard let milestone = ReplayedState.openMilestone(in: directory, at: position, like: env, hash: hash) else { continue }
+            // The milestone's last record, just read, is the one it is checked against.
+            guard let milestone = ReplayedState.openMilestone(in: directory, at: position, like: env, hash: { $0 == position ? record.hash : try hash($0) })
+            else { continue }
             best = milestone
             break
         }

@@ -22,24 +22,13 @@ extension Ledger {
         var tally = ReportTally(from: from, to: to, campaign: campaign, site: site)
         var held: [EventRecord] = []
         var last: UInt64 = 0
-        var ended = false
-        while !ended && last < head {
-            try read { txn in
-                let window = last + UInt64(replayChunk)
-                ended = true
-                try txn.forEach(store.log, from: LedgerStore.be64(last + 1)) { key, value in
-                    let record = try LedgerStore.logRecord(key, Array(value), envelope: false)
-                    guard record.position <= head, point.includes(record.position, recordedAt: record.recordedAt) else { return false }
-                    guard record.position <= window else {
-                        ended = false
-                        return false
-                    }
-                    last = record.position
-                    guard record.businessDate >= from && record.businessDate <= to else { return true }
-                    if voids[record.position] != nil { held.append(record) } else { try tally.add(record, self, txn) }
-                    return true
-                }
-            }
+        try scanLog(from: 1, through: head, window: UInt64(replayChunk)) { txn, key, value in
+            let record = try LedgerStore.logRecord(key, Array(value), envelope: false)
+            guard point.includes(record.position, recordedAt: record.recordedAt) else { return false }
+            last = record.position
+            guard record.businessDate >= from && record.businessDate <= to else { return true }
+            if voids[record.position] != nil { held.append(record) } else { try tally.add(record, self, txn) }
+            return true
         }
         try read { txn in
             for record in held where voids[record.position]! > last { try tally.add(record, self, txn) }

@@ -79,12 +79,17 @@ struct LedgerOptions: ParsableArguments {
         return (every, kept)
     }
 
+    /// The ledger in `directory`, with the milestone settings of the environment.
+    func ledger(create: Bool = false, relaxed: Bool = false) throws(LedgerError) -> Ledger {
+        let milestones = try LedgerOptions.milestones()
+        return try Ledger(
+            directory: directory, create: create, durability: relaxed ? .relaxed : .synchronous,
+            milestoneEvery: milestones.every, milestonesKept: milestones.kept, notice: LedgerOptions.notice)
+    }
+
     func open(create: Bool = false, relaxed: Bool = false) throws -> Ledger {
         do {
-            let milestones = try LedgerOptions.milestones()
-            return try Ledger(
-                directory: directory, create: create, durability: relaxed ? .relaxed : .synchronous,
-                milestoneEvery: milestones.every, milestonesKept: milestones.kept, notice: LedgerOptions.notice)
+            return try ledger(create: create, relaxed: relaxed)
         } catch {
             throw Failure.ledger(error)
         }

@@ -22,21 +22,21 @@ struct ImportCommand: ParsableCommand {
             let actor = actor ?? env["AIDLEDGER_ACTOR"] ?? env["USER"] ?? "import"
             let summary = try mapped(file) { bytes in
                 try l.importJSONL(bytes, actor: actor, batchSize: max(1, batch)) { line, result in
-                switch result {
-                case .success(let o):
-                    if quiet { return }
-                    if ledger.json {
-                        print(JSONValue.object([("line", .int(line)), ("outcome", o.json)]).serialized)
-                    } else {
-                        print("line \(line): \(o.status == .duplicate ? "already recorded" : "recorded") \(o.records.map { "#\($0.position)" }.joined(separator: " "))")
+                    switch result {
+                    case .success(let o):
+                        if quiet { return }
+                        if ledger.json {
+                            print(JSONValue.object([("line", .int(line)), ("outcome", o.json)]).serialized)
+                        } else {
+                            print("line \(line): \(o.status == .duplicate ? "already recorded" : "recorded") \(o.records.map { "#\($0.position)" }.joined(separator: " "))")
+                        }
+                    case .failure(let e):
+                        if ledger.json {
+                            print(JSONValue.object([("line", .int(line)), ("error", .object([("code", .string(e.code.rawValue)), ("message", .string(e.message))]))]).serialized)
+                        } else {
+                            print("line \(line): error[\(e.code.rawValue)]: \(e.message)")
+                        }
                     }
-                case .failure(let e):
-                    if ledger.json {
-                        print(JSONValue.object([("line", .int(line)), ("error", .object([("code", .string(e.code.rawValue)), ("message", .string(e.message))]))]).serialized)
-                    } else {
-                        print("line \(line): error[\(e.code.rawValue)]: \(e.message)")
-                    }
-                }
                 }
             }
             if relaxedSync { try? l.sync() }

@@ -23,8 +23,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let l: Ledger
         do {
-            let milestones = try LedgerOptions.milestones()
-            l = try Ledger(directory: ledger.directory, milestoneEvery: milestones.every, milestonesKept: milestones.kept, notice: LedgerOptions.notice)
+            l = try ledger.ledger()
             if firstAdminToken, try l.tokens().isEmpty {
                 let token = try l.createToken(name: "admin", role: .admin)
                 FileHandle.standardOutput.write(Data("first admin token (shown once; keep it): \(token)\n".utf8))
