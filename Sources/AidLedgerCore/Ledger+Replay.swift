@@ -37,27 +37,28 @@ extension Ledger {
             var milestoneHash: [UInt8]? = nil
             try reading { txn in
                 // A write that fills the scratch map is run again after the map grows: each run starts from its last commit.
+                // The chunk ends at the head this transaction sees, the point's position, the milestone, or after
+                // `replayChunk` records; its records are read and decoded on another core while these are projected.
+                let head = try store.head(txn).position
+                let limit: UInt64 = if case .position(let p) = point { p } else { .max }
+                let end = min(head, limit, from + UInt64(replayChunk) - 1, milestone)
                 (last, reachedEnd) = try state.env.write { scratch -> (UInt64, Bool) in
                     cache.clear()
                     var last = from - 1
-                    var count = 0
-                    var reachedEnd = true
-                    try txn.forEach(store.log, from: LedgerStore.be64(from)) { key, value in
-                        let position = LedgerStore.readBE64(key)
-                        let record = try LedgerStore.logRecord(key, Array(value), envelope: false)
-                        guard point.includes(position, recordedAt: record.recordedAt) else { return false }
-                        guard count < replayChunk, position <= milestone else {
-                            reachedEnd = false
-                            return false
+                    let records = LogPrefetch(env, store, from: from, through: end)
+                    defer { records.stop() }
+                    chunk: while let batch = try records.next() {
+                        for record in batch {
+                            // A day's end lies inside the chunk: the history ends at the first record after it.
+                            guard point.includes(record.position, recordedAt: record.recordedAt) else { break chunk }
+                            try project(record, in: scratch, log: txn, cache: cache)
+                            last = record.position
+                            if last % 100_000 == 0 { progress?(last) }
                         }
-                        try project(record, in: scratch, log: txn, cache: cache)
-                        last = position
-                        count += 1
-                        if position % 100_000 == 0 { progress?(position) }
-                        return true
                     }
                     try cache.flush(to: store, scratch)
-                    return (last, reachedEnd)
+                    // The history goes on after the chunk only when the chunk was cut by its length or a milestone.
+                    return (last, last < end || end == head || end == limit)
                 }
                 if last == milestone { milestoneHash = try store.record(txn, at: last)?.hash }
             }

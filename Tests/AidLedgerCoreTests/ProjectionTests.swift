@@ -299,6 +299,41 @@ import Testing
         #expect(try t.ledger.campaignBalance("WINTER").json != other.ledger.campaignBalance("WINTER").json)
     }
 
+    @Test(arguments: [50_000, 1_000])
+    func theBooksAtADaysEndInsideALongHistoryEqualALedgerCutThere(replayChunk: Int) throws {
+        // Thousands of events, so the replay reads the log far ahead of what it has projected (and, in steps of 1,000,
+        // in many steps); the day ends in the middle of what was read ahead.
+        final class Clock: @unchecked Sendable { var micros: Int64 = 0 }  // set between submissions only
+        let clock = Clock()
+        let today = BusinessDate.today()
+        clock.micros = today.adding(days: -1).endInKyivMicros + 3_600_000_000  // 1 a.m. today in Kyiv
+        let directory = NSTemporaryDirectory() + "aidledger-test-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let ledger = try Ledger(directory: directory, create: true, replayChunk: replayChunk, clock: { clock.micros })
+        let inputs = DemoScenario(seed: 3, households: 1_300, today: today).commands()
+        let cut = inputs.count * 3 / 5
+        for (i, input) in inputs.enumerated() {
+            if i == cut + 1 { clock.micros = today.endInKyivMicros + 3_600_000_000 }  // the rest came in the next day
+            clock.micros += 1
+            try ledger.submit(try Command.parse(input, actor: "t"))
+        }
+        let other = try TestLedger()
+        for input in inputs[...cut] { try other.ledger.submit(try Command.parse(input, actor: "t")) }
+        try #require(other.headPosition > 2_000, "the history is long enough to be read far ahead")
+        let evening = AsOf.endOfDay(today)
+        for donor in ["CARITAS", "UNICEF", "CITY"] {
+            #expect(try ledger.donorBalance(donor, as: evening).json == other.ledger.donorBalance(donor).json)
+        }
+        for site in ["WH-CENTRAL", "DP-CENTRE", "DP-VILLAGE"] {
+            #expect(try ledger.siteBalance(site, as: evening).json == other.ledger.siteBalance(site).json)
+        }
+        #expect(try ledger.campaignBalance("WINTER", as: evening).json == other.ledger.campaignBalance("WINTER").json)
+        #expect(try ledger.campaignBalance("WINTER").json != other.ledger.campaignBalance("WINTER").json)
+        // The same books asked for by position, and a replay of the whole history against the stored projections, agree.
+        #expect(try ledger.donorBalance("CITY", as: .position(other.headPosition)).json == other.ledger.donorBalance("CITY").json)
+        #expect(try ledger.projectionDifferences() == [])
+    }
+
     @Test func booksAtLaterPointsContinueFromTheEarlierAnswerAndEqualLedgersCutThere() throws {
         // An auditor moving forward through the history: the second question replays only what came after the first.
         let t = try TestLedger(replayChunk: 7)
