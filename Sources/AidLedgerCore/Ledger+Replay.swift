@@ -13,13 +13,19 @@ extension Ledger {
     /// Projection entries compared per step of a rebuild or a check.
     var compareChunk: Int { max(1, replayChunk / 5) }
 
+    /// Events a replay projects between commits at most, however few recipients they touch: a bound on what the
+    /// scratch environment's write transaction holds.
+    var chunkEvents: Int { replayChunk * 4 }
+
     /// How a replay reads the log for each chunk: in the caller's transaction (a rebuild, inside the writer's), or
     /// in a read transaction of its own per chunk (an as-of question), so that a long replay holds no snapshot that
     /// keeps the writer from reusing pages. The log is append-only: the chunks read the same history either way.
     typealias LogReading = ((borrowing Transaction) throws -> Void) throws -> Void
 
     /// Replays the log from the first record up to `point` into a scratch LMDB environment, with the same projection
-    /// code as the append path, committing every `replayChunk` events so memory stays bounded whatever the length.
+    /// code as the append path, committing whenever the chunk has changed `replayChunk` recipients' summaries (or
+    /// projected `chunkEvents` events), so memory stays bounded whatever the length. A ledger with fewer recipients
+    /// than that replays in one step: each summary is then decoded and written once, not once per chunk.
     /// With `base`, the replay starts from a copy of that earlier replay and reads only the records after it. With
     /// `milestones`, it keeps a copy of its projections at each multiple of `milestoneEvery` it passes.
     func replay(
@@ -37,14 +43,16 @@ extension Ledger {
             var milestoneHash: [UInt8]? = nil
             try reading { txn in
                 // A write that fills the scratch map is run again after the map grows: each run starts from its last commit.
-                // The chunk ends at the head this transaction sees, the point's position, the milestone, or after
-                // `replayChunk` records; its records are read and decoded on another core while these are projected.
+                // The chunk ends at the head this transaction sees, the point's position, the milestone, after
+                // `chunkEvents` records, or once it holds `replayChunk` summaries; its records are read and decoded on
+                // another core while these are projected.
                 let head = try store.head(txn).position
                 let limit: UInt64 = if case .position(let p) = point { p } else { .max }
-                let end = min(head, limit, from + UInt64(replayChunk) - 1, milestone)
+                let end = min(head, limit, from + UInt64(chunkEvents) - 1, milestone)
                 (last, reachedEnd) = try state.env.write { scratch -> (UInt64, Bool) in
                     cache.clear()
                     var last = from - 1
+                    var full = false
                     let records = LogPrefetch(env, store, from: from, through: end)
                     defer { records.stop() }
                     chunk: while let batch = try records.next() {
@@ -54,11 +62,15 @@ extension Ledger {
                             try project(record, in: scratch, log: txn, cache: cache)
                             last = record.position
                             if last % 100_000 == 0 { progress?(last) }
+                            if cache.summaryCount >= replayChunk && last < end {
+                                full = true
+                                break chunk
+                            }
                         }
                     }
                     try cache.flush(to: store, scratch)
-                    // The history goes on after the chunk only when the chunk was cut by its length or a milestone.
-                    return (last, last < end || end == head || end == limit)
+                    // The history goes on after the chunk when the chunk was cut by its size or a milestone.
+                    return (last, !full && (last < end || end == head || end == limit))
                 }
                 if last == milestone { milestoneHash = try store.record(txn, at: last)?.hash }
             }

@@ -20,6 +20,9 @@ final class ReplayCache {
     /// Versions of the entities the chunk changed.
     let versions = VersionOverlay()
 
+    /// Recipients whose summaries the cache holds.
+    var summaryCount: Int { summaries.count }
+
     /// The recipient's summary, taken out of the cache so that changing it copies nothing; put it back with
     /// `setSummary`. Its slot stays in the table, so putting it back looks nothing up.
     func takeSummary(_ id: String, from store: LedgerStore, _ txn: borrowing some KeyValueStore & ~Copyable) throws -> RecipientSummary {
