@@ -78,6 +78,8 @@ public final class Ledger: @unchecked Sendable {  // the environment and writer 
         self.replayChunk = max(1, replayChunk)
         self.milestoneEvery = max(1, milestoneEvery)
         self.milestonesKept = max(0, milestonesKept)
+        // An operator who lowered the number gets the disk back now, not when the next milestone is made.
+        ReplayedState.pruneMilestones(in: directory, keeping: self.milestonesKept)
         try upgradeLayoutIfNeeded(notice: notice)
     }
 

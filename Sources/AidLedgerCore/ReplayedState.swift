@@ -32,8 +32,8 @@ final class ReplayedState: @unchecked Sendable {  // the environment is thread-s
             try base.env.copyCompacted(to: directory)
             last = base.last
         }
-        // Nothing here needs to survive a crash: commits are not synced.
-        env = try Environment(path: directory, databases: LedgerStore.names, mapSize: mapSize, durability: .relaxed)
+        // Nothing here needs to survive a crash: commits are not synced, and pages are changed in the map itself.
+        env = try Environment(path: directory, databases: LedgerStore.names, mapSize: mapSize, durability: .scratch)
         try ReplayedState.requireSameOrder(env, ledger)
     }
 
@@ -156,6 +156,11 @@ final class ReplayedState: @unchecked Sendable {  // the environment is thread-s
             .map { (name: $0, modified: (try? FileManager.default.attributesOfItem(atPath: dataDirectory + "/" + $0)[.modificationDate] as? Date) ?? .distantPast) }
             .sorted { $0.modified > $1.modified }
         for old in kept.dropFirst(keeping) { try? FileManager.default.removeItem(atPath: dataDirectory + "/" + old.name) }
+    }
+
+    /// Removes the milestones beyond the `keeping` made last.
+    static func pruneMilestones(in dataDirectory: String, keeping: Int) {
+        prune(prefix: milestonePrefix, besides: "", keeping: keeping, in: dataDirectory)
     }
 
     /// Removes every kept replay and milestone (after an erasure, so no earlier state of the document index stays on

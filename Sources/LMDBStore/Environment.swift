@@ -14,6 +14,10 @@ public final class Environment: @unchecked Sendable {  // LMDB's environment han
         /// Commits return before the data reaches the disk (`MDB_NOSYNC`): a power cut may lose the last commits,
         /// though the file stays consistent. Only for bulk loads an operator asks for explicitly.
         case relaxed
+        /// For an environment rebuilt from elsewhere when lost (a replay's scratch projections): `MDB_NOSYNC` and
+        /// `MDB_WRITEMAP`, so a write transaction changes pages in the map itself instead of copies it holds in memory
+        /// and writes at commit. A crash may leave the file unusable; nested transactions are not available.
+        case scratch
     }
 
     let handle: OpaquePointer
@@ -44,7 +48,11 @@ public final class Environment: @unchecked Sendable {  // LMDB's environment han
         try check(mdb_env_create(&env))
         guard let env else { throw LMDBError.invalid }
         var flags = UInt32(MDB_NOTLS)
-        if durability == .relaxed { flags |= UInt32(MDB_NOSYNC) }
+        switch durability {
+        case .synchronous: break
+        case .relaxed: flags |= UInt32(MDB_NOSYNC)
+        case .scratch: flags |= UInt32(MDB_NOSYNC) | UInt32(MDB_WRITEMAP)
+        }
         do {
             // Room for a few more than named, so a retired database can be opened to be dropped.
             try check(mdb_env_set_maxdbs(env, MDB_dbi(names.count + 4)))
