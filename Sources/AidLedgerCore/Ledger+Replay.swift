@@ -90,7 +90,7 @@ extension Ledger {
             guard let state = try replayed(at: point) else { return try read(body) }
             return try state.env.read(body)
         } catch {
-            throw Ledger.storageError(error)
+            throw Ledger.storageError(error, lost: "the books of that point are replayed in the data directory and need room there")
         }
     }
 

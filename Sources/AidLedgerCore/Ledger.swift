@@ -117,14 +117,16 @@ public final class Ledger: @unchecked Sendable {  // the environment and writer 
         }
     }
 
-    static func storageError(_ error: any Error) -> LedgerError {
+    /// The error to show for a failure of the store. `lost` says what a full or failing disk cost: by default, the
+    /// batch being written.
+    static func storageError(_ error: any Error, lost: String = "nothing of this batch was saved") -> LedgerError {
         if let e = error as? LedgerError { return e }
         if LMDBError.noSpace ~= error {
-            return LedgerError(.storage, "the disk is full: nothing of this batch was saved; free space and try again")
+            return LedgerError(.storage, "the disk is full: \(lost); free space and try again")
         }
         if LMDBError.ioError ~= error {
             // LMDB reports a short write (a disk filling up mid-write) as an I/O error.
-            return LedgerError(.storage, "the disk could not be written (it is full or failing): nothing of this batch was saved; free space or check the disk and try again")
+            return LedgerError(.storage, "the disk could not be written (it is full or failing): \(lost); free space or check the disk and try again")
         }
         return LedgerError(.storage, "the ledger could not save: \(error)")
     }

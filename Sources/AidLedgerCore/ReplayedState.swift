@@ -32,8 +32,10 @@ final class ReplayedState: @unchecked Sendable {  // the environment is thread-s
             try base.env.copyCompacted(to: directory)
             last = base.last
         }
-        // Nothing here needs to survive a crash: commits are not synced, and pages are changed in the map itself.
-        env = try Environment(path: directory, databases: LedgerStore.names, mapSize: mapSize, durability: .scratch)
+        // Nothing here needs to survive a crash: commits are not synced. (Not `MDB_WRITEMAP`, though it keeps a
+        // write transaction's pages out of the process's memory: on a full disk a write into the map kills the
+        // process with SIGBUS, where a write of a copied page fails with an error the caller can report.)
+        env = try Environment(path: directory, databases: LedgerStore.names, mapSize: mapSize, durability: .relaxed)
         try ReplayedState.requireSameOrder(env, ledger)
     }
 

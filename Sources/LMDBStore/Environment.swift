@@ -14,10 +14,6 @@ public final class Environment: @unchecked Sendable {  // LMDB's environment han
         /// Commits return before the data reaches the disk (`MDB_NOSYNC`): a power cut may lose the last commits,
         /// though the file stays consistent. Only for bulk loads an operator asks for explicitly.
         case relaxed
-        /// For an environment rebuilt from elsewhere when lost (a replay's scratch projections): `MDB_NOSYNC` and
-        /// `MDB_WRITEMAP`, so a write transaction changes pages in the map itself instead of copies it holds in memory
-        /// and writes at commit. A crash may leave the file unusable; nested transactions are not available.
-        case scratch
     }
 
     let handle: OpaquePointer
@@ -48,16 +44,13 @@ public final class Environment: @unchecked Sendable {  // LMDB's environment han
         try check(mdb_env_create(&env))
         guard let env else { throw LMDBError.invalid }
         var flags = UInt32(MDB_NOTLS)
-        switch durability {
-        case .synchronous: break
-        case .relaxed: flags |= UInt32(MDB_NOSYNC)
-        case .scratch: flags |= UInt32(MDB_NOSYNC) | UInt32(MDB_WRITEMAP)
-        }
+        if durability == .relaxed { flags |= UInt32(MDB_NOSYNC) }
         do {
             // Room for a few more than named, so a retired database can be opened to be dropped.
             try check(mdb_env_set_maxdbs(env, MDB_dbi(names.count + 4)))
             try check(mdb_env_set_mapsize(env, mapSize))
             try check(mdb_env_set_maxreaders(env, maxReaders))
+            try Environment.reserveLockFile(in: path, readers: maxReaders)
             try check(mdb_env_open(env, path, flags, 0o600))
         } catch {
             mdb_env_close(env)  // an environment that failed to open must still be closed
@@ -85,6 +78,25 @@ public final class Environment: @unchecked Sendable {  // LMDB's environment han
     public func database(_ name: String) -> Database {
         guard let db = databases[name] else { preconditionFailure("database \(name) was not opened") }
         return db
+    }
+
+    /// LMDB makes a new environment's lock file by extending it and then writes it through a shared map: on a full
+    /// disk that write kills the process (SIGBUS). Taking the file's blocks first turns a full disk into an error.
+    /// The size covers the reader table LMDB asks for (64 bytes a reader and its header); a larger file only lets it
+    /// seat more readers.
+    private static func reserveLockFile(in path: String, readers: UInt32) throws {
+        let file = path + "/lock.mdb"
+        let fd = open(file, O_RDWR | O_CREAT | O_EXCL, 0o600)
+        guard fd >= 0 else {
+            if errno == EEXIST { return }
+            throw LMDBError(code: errno)
+        }
+        defer { close(fd) }
+        let rc = posix_fallocate(fd, 0, off_t((Int(readers) + 1) * 64 + 4096))
+        if rc != 0 {
+            unlink(file)
+            throw LMDBError(code: rc)
+        }
     }
 
     /// Runs `body` in a read-only transaction, seeing one consistent snapshot.

@@ -55,6 +55,19 @@ import Testing
         #expect(failure?.code == .storage)
         #expect(failure?.message.contains("nothing of this batch was saved") == true, "\(String(describing: failure))")
         #expect(try ledger!.verify().isIntact)
+        // A question about the past replays the log into scratch space: with the last bytes taken it fails with the
+        // same clear error, and the process lives on (a write into a mapped page there would kill it).
+        let rest = mount + "/rest"
+        let left = (try FileManager.default.attributesOfFileSystem(forPath: mount)[.systemFreeSize] as? Int) ?? 0
+        FileManager.default.createFile(atPath: rest, contents: Data(count: max(0, left - 4096)))
+        do {
+            _ = try ledger!.campaignBalance("WINTER", as: .position(40))
+            Issue.record("the books at #40 were replayed on a full disk")
+        } catch {
+            #expect(error.code == .storage)
+            #expect(error.message.contains("the books of that point are replayed in the data directory and need room there"), "\(error)")
+        }
+        try FileManager.default.removeItem(atPath: rest)
         // Free space; the ledger (reopened, as after an operator's fix) records again.
         try FileManager.default.removeItem(atPath: filler)
         ledger = nil
@@ -64,6 +77,7 @@ import Testing
         #expect(try ledger!.submit(try Command.parse(input, actor: "t")).status == .appended)
         #expect(try ledger!.verify().isIntact)
         #expect(try ledger!.reconcile().isBalanced)
+        #expect((try? ledger!.campaignBalance("WINTER", as: .position(40))) != nil, "the books at #40 once there is room")
         _ = free
     }
 }
