@@ -76,6 +76,9 @@ struct ByteTable {
         return value
     }
 
+    /// Keys held.
+    var count: Int { values.count }
+
     /// Every key and its value, in the order they were added.
     func forEach(_ body: (UnsafeRawBufferPointer, Int64) throws -> Void) rethrows {
         try arena.withUnsafeBytes { stored in

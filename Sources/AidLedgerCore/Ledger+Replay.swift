@@ -23,9 +23,10 @@ extension Ledger {
     typealias LogReading = ((borrowing Transaction) throws -> Void) throws -> Void
 
     /// Replays the log from the first record up to `point` into a scratch LMDB environment, with the same projection
-    /// code as the append path, committing whenever the chunk has changed `replayChunk` recipients' summaries (or
-    /// projected `chunkEvents` events), so memory stays bounded whatever the length. A ledger with fewer recipients
-    /// than that replays in one step: each summary is then decoded and written once, not once per chunk.
+    /// code as the append path, committing whenever the chunk has changed `replayChunk` recipients' summaries or
+    /// entities' versions (or projected `chunkEvents` events), so memory stays bounded whatever the length. A ledger
+    /// with fewer recipients than that replays in few steps: each summary is then decoded and written once or twice,
+    /// not once per 50,000 events.
     /// With `base`, the replay starts from a copy of that earlier replay and reads only the records after it. With
     /// `milestones`, it keeps a copy of its projections at each multiple of `milestoneEvery` it passes.
     func replay(
@@ -44,8 +45,8 @@ extension Ledger {
             try reading { txn in
                 // A write that fills the scratch map is run again after the map grows: each run starts from its last commit.
                 // The chunk ends at the head this transaction sees, the point's position, the milestone, after
-                // `chunkEvents` records, or once it holds `replayChunk` summaries; its records are read and decoded on
-                // another core while these are projected.
+                // `chunkEvents` records, or once it holds `replayChunk` summaries or versions; its records are read and
+                // decoded on another core while these are projected.
                 let head = try store.head(txn).position
                 let limit: UInt64 = if case .position(let p) = point { p } else { .max }
                 let end = min(head, limit, from + UInt64(chunkEvents) - 1, milestone)
@@ -62,7 +63,7 @@ extension Ledger {
                             try project(record, in: scratch, log: txn, cache: cache)
                             last = record.position
                             if last % 100_000 == 0 { progress?(last) }
-                            if cache.summaryCount >= replayChunk && last < end {
+                            if cache.held >= replayChunk && last < end {
                                 full = true
                                 break chunk
                             }

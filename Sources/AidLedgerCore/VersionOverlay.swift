@@ -10,6 +10,9 @@ final class VersionOverlay {
     /// Where each key is written for its look-up (reused: no allocation per look-up).
     private let scratch = KeyScratch()
 
+    /// Entities whose versions are pending.
+    var count: Int { versions.count }
+
     /// The entity's version becomes `position`.
     func set(_ kind: LedgerStore.Kind, _ id: String, _ position: UInt64) {
         scratch.with(length: 1 + RawKeyWriter.length(id)) { w in
