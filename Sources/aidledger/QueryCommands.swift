@@ -48,15 +48,18 @@ struct BalanceCommand: ParsableCommand {
             }
             let at = try point.resolve()
             let ids = try id.map { [$0] } ?? l.ids(of: kind)
-            if at != .head && !ledger.json { print("as of \(point.describe)\n") }
             for (n, id) in ids.enumerated() {
-                if n > 0 && !ledger.json { print("") }
+                // Each balance is found before anything of it is printed: a question that fails prints no heading.
+                let show: () -> Void
                 switch kind {
-                case "donor": BalancePrinter.donor(try l.donorBalance(id, as: at), json: ledger.json)
-                case "campaign": BalancePrinter.campaign(try l.campaignBalance(id, as: at), json: ledger.json)
-                case "site": BalancePrinter.site(try l.siteBalance(id, as: at), json: ledger.json, expiringWithin: expiring)
-                default: BalancePrinter.recipient(try l.recipientBalance(id, as: at), json: ledger.json)
+                case "donor": let b = try l.donorBalance(id, as: at); show = { BalancePrinter.donor(b, json: ledger.json) }
+                case "campaign": let b = try l.campaignBalance(id, as: at); show = { BalancePrinter.campaign(b, json: ledger.json) }
+                case "site": let b = try l.siteBalance(id, as: at); show = { BalancePrinter.site(b, json: ledger.json, expiringWithin: expiring) }
+                default: let b = try l.recipientBalance(id, as: at); show = { BalancePrinter.recipient(b, json: ledger.json) }
                 }
+                if n == 0 && at != .head && !ledger.json { print("as of \(point.describe)\n") }
+                if n > 0 && !ledger.json { print("") }
+                show()
             }
         }
     }
