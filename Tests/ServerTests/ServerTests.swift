@@ -158,6 +158,48 @@ func json(_ response: TestResponse) throws -> JSONValue { try JSONValue.parse(St
         #expect(try f.ledger.reconcile().isBalanced)
     }
 
+    @Test func auditorsAskingForPastBooksWhileTheCounterIssuesGetTheSameAnswersAsAfterwards() async throws {
+        // Each past point is replayed (its records read and decoded on another thread) while the writer commits.
+        let head = try f.ledger.head().position
+        let points = (0..<6).map { head - UInt64($0) * 7 }
+        final class Answers: @unchecked Sendable {  // filled by one task, read after it ends
+            var byPoint: [UInt64: String] = [:]
+        }
+        let asked = Answers()
+        try await f.live { client in
+            try await withThrowingTaskGroup(of: (UInt64?, String).self) { group in
+                for i in 0..<32 {
+                    group.addTask {
+                        let r = try await client.execute(uri: "/api/commands", method: .post, headers: f.headers(.warehouse),
+                                                         body: Self.issue("during-\(i)", recipient: "R-0000\(10 + i % 10)", item: "hygiene-set"))
+                        return (nil, "\(r.status.code)")
+                    }
+                }
+                for point in points {
+                    group.addTask {
+                        let r = try await client.execute(uri: "/api/balance/campaign/WINTER?at=\(point)", method: .get, headers: f.headers(.auditor))
+                        #expect(r.status == .ok, "at \(point): \(body(r))")
+                        return (point, body(r))
+                    }
+                }
+                for try await (point, answer) in group {
+                    if let point { asked.byPoint[point] = answer } else { #expect(answer == "201") }
+                }
+            }
+        }
+        #expect(try f.ledger.head().position == head + 32)
+        #expect(try f.ledger.verify().isIntact)
+        #expect(try f.ledger.projectionDifferences() == [])
+        // The same questions asked again, on a quiet ledger, of a new process's replays.
+        for name in try FileManager.default.contentsOfDirectory(atPath: f.directory) where name.hasPrefix("asof-") {
+            try FileManager.default.removeItem(atPath: f.directory + "/" + name)
+        }
+        for point in points {
+            let again = try f.ledger.campaignBalance("WINTER", as: .position(point)).json
+            #expect(try JSONValue.parse(asked.byPoint[point] ?? "") == again, "at \(point)")
+        }
+    }
+
     @Test func aWarehouseWorkerMayVoidOnlyTheirOwnIssuance() async throws {
         try await f.live { client in
             let mine = try json(try await client.execute(uri: "/api/commands", method: .post, headers: f.headers(.warehouse), body: Self.issue("own-1", recipient: "R-000004")))
