@@ -22,6 +22,9 @@ public final class Ledger: @unchecked Sendable {  // the environment and writer 
     let milestoneEvery: UInt64
     /// How many milestones are kept (the latest made); none are made when 0.
     let milestonesKept: Int
+    /// Unless an operator says otherwise: a milestone every million events, the ten latest kept.
+    public static let defaultMilestoneEvery: UInt64 = 1_000_000
+    public static let defaultMilestonesKept = 10
     /// The last settled point replayed for an as-of question (see `atPoint`).
     let pastStates = Locked<[AsOf: ReplayedState]>([:])
     /// Held while a settled point's replay is found, opened or made.
@@ -54,8 +57,8 @@ public final class Ledger: @unchecked Sendable {  // the environment and writer 
     ///   - notice: told, in words, when opening takes long: a ledger written under an older layout is brought up to date.
     public init(
         directory: String, create: Bool = false, durability: Environment.Durability = .synchronous,
-        mapSize: Int = 64 << 20, replayChunk: Int = 50_000, milestoneEvery: UInt64 = 1_000_000,
-        milestonesKept: Int = 10, clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000_000) },
+        mapSize: Int = 64 << 20, replayChunk: Int = 50_000, milestoneEvery: UInt64 = Ledger.defaultMilestoneEvery,
+        milestonesKept: Int = Ledger.defaultMilestonesKept, clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000_000) },
         notice: ((String) -> Void)? = nil
     ) throws(LedgerError) {
         guard create || Ledger.exists(at: directory) else {

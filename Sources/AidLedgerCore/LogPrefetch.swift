@@ -16,16 +16,15 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
     private var done = false
     private var failure: (any Error)?
     private var stopped = false
-    private let finished = DispatchSemaphore(value: 0)
 
     /// Starts decoding the records from `first` through `last` of `store`'s log in `env`.
     init(_ env: Environment, _ store: LedgerStore, from first: UInt64, through last: UInt64) {
         guard first <= last else {
             done = true
-            finished.signal()
             return
         }
         DispatchQueue.global().async { [self] in
+            var failed: (any Error)?
             do {
                 try env.read { txn in
                     var batch: [EventRecord] = []
@@ -41,13 +40,14 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
                     if !batch.isEmpty { _ = hand(over: batch) }
                 }
             } catch {
-                condition.withLock { failure = error }
+                failed = error
             }
+            // Set once the read transaction has ended: `stop` waits for it.
             condition.withLock {
+                failure = failed
                 done = true
                 condition.broadcast()
             }
-            finished.signal()
         }
     }
 
@@ -82,7 +82,7 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
             stopped = true
             ready = []
             condition.broadcast()
+            while !done { condition.wait() }
         }
-        finished.wait()
     }
 }

@@ -58,12 +58,12 @@ struct LedgerOptions: ParsableArguments {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 
-    /// Milestones of as-of replays, from the environment: `AIDLEDGER_MILESTONE_EVERY` (events between two; a million
-    /// unless set) and `AIDLEDGER_MILESTONES` (how many stay on disk; ten unless set, 0 for none).
+    /// Milestones of as-of replays, from the environment: `AIDLEDGER_MILESTONE_EVERY` (events between two) and
+    /// `AIDLEDGER_MILESTONES` (how many stay on disk, 0 for none); the ledger's defaults unless set.
     static func milestones() throws(LedgerError) -> (every: UInt64, kept: Int) {
         let environment = ProcessInfo.processInfo.environment
-        var every: UInt64 = 1_000_000
-        var kept = 10
+        var every = Ledger.defaultMilestoneEvery
+        var kept = Ledger.defaultMilestonesKept
         if let text = environment["AIDLEDGER_MILESTONE_EVERY"] {
             guard let n = UInt64(text), n > 0 else {
                 throw LedgerError(.invalidField, "AIDLEDGER_MILESTONE_EVERY must be a whole number of events, at least 1 (it is \"\(text)\")")
