@@ -4,5 +4,4 @@
    but marks them deprecated in favour of EVP, whose per-call overhead is what verify must avoid. */
 #define OPENSSL_SUPPRESS_DEPRECATED 1
 #include <openssl/sha.h>
-#include <openssl/rand.h>
 #endif
