@@ -87,7 +87,8 @@ public final class Ledger: @unchecked Sendable {  // the environment and writer 
         try upgradeLayoutIfNeeded(notice: notice)
     }
 
-    deinit { writer.stop() }
+    /// The writer thread has ended when the ledger is gone, so a command-line process exits with no thread of its own running.
+    deinit { writer.stopAndWait() }
 
     /// Lets the batch in flight and those queued commit, then stops the writer. Call before exiting.
     public func close() {

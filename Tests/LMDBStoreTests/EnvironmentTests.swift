@@ -91,12 +91,41 @@ final class EnvironmentTests {
 
     @Test func theWriterThreadRunsJobsInOrderForAsyncCallers() async throws {
         let writer = SerialWriter()
-        defer { writer.stop() }
+        defer { writer.stopAndWait() }
         let env = try Environment(path: path, databases: ["a"])
         let db = env.database("a")
         for i in 0..<50 {
             try await writer.perform { try env.write { txn in try txn.put(db, [UInt8(i)], [UInt8(i)]) } }
         }
         #expect(try env.read { try $0.count(db) } == 50)
+    }
+
+    /// The names of this process's threads.
+    private static func threadNames() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").compactMap { task in
+            try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+    }
+
+    /// A command-line process closes its ledger and exits: by then the writer thread must be gone, not still
+    /// releasing its thread-local state (as a library's per-thread state is, on its way out) while the process's exit
+    /// handlers free the same things. The job here leaves thread-local state whose release takes 50 ms.
+    @Test func closingTheWriterWaitsUntilItsThreadHasReleasedEverything() throws {
+        let name = "w-" + String(UUID().uuidString.prefix(8))
+        let env = try Environment(path: path, databases: ["a"])
+        var key = pthread_key_t()
+        #expect(pthread_key_create(&key, { _ in usleep(50_000) }) == 0)
+        defer { pthread_key_delete(key) }
+        for round in 0..<5 {
+            let writer = SerialWriter(name: name)
+            try writer.performAndWait {
+                pthread_setspecific(key, UnsafeRawPointer(bitPattern: 1))
+                try env.write { txn in try txn.put(env.database("a"), [UInt8(round)], [1]) }
+            }
+            #expect(try Self.threadNames().contains(name))
+            writer.stopAndWait()
+            #expect(try !Self.threadNames().contains(name), "round \(round): the writer thread still runs after stopAndWait")
+        }
+        #expect(try env.read { try $0.count(env.database("a")) } == 5)
     }
 }
