@@ -66,7 +66,12 @@ struct ByteTable {
     /// key yet). - Returns: the new value.
     @discardableResult
     mutating func update(_ key: UnsafeRawBufferPointer, _ update: (Int64?) throws -> Int64) rethrows -> Int64 {
-        let hash = ByteTable.hash(key)
+        try self.update(key, hash: ByteTable.hash(key), update)
+    }
+
+    /// `update(_:_:)` for a key whose `hash` is known already.
+    @discardableResult
+    mutating func update(_ key: UnsafeRawBufferPointer, hash: UInt64, _ update: (Int64?) throws -> Int64) rethrows -> Int64 {
         if let e = find(key, hash: hash) {
             values[e] = try update(values[e])
             return values[e]

@@ -3,10 +3,11 @@ import LMDBStore
 extension Ledger {
     /// Brings every projection up to date with `record`, in the transaction that appends it
     /// (or in memory, for a replay, with a `cache` of decoded entries). `log` is where voided events are read from.
-    /// `batch` keeps the running totals and versions of a batch of commands until the batch ends.
+    /// `batch` keeps the running totals and versions of a batch of commands until the batch ends. `planned`: the
+    /// record's effects as a replay's reading thread worked them out (the plan and the record's index in it).
     func project(
         _ record: EventRecord, in txn: borrowing some KeyValueStore & ~Copyable, log: borrowing some KeyValueStore & ~Copyable, cache: ReplayCache? = nil,
-        batch: BatchOverlay? = nil
+        batch: BatchOverlay? = nil, planned: (plan: EffectPlan, index: Int)? = nil
     ) throws {
         switch record.event {
         case .donorRegistered(let p): try store.register(txn, .donor, p.donor, p)
@@ -35,49 +36,38 @@ extension Ledger {
             p.personal = nil
             try store.register(txn, .recipient, e.recipient, p)
             try txn.put(store.registry, LedgerStore.Kind.erased.key(e.recipient), LedgerStore.be64(record.position))
-        case .goodsReceived(let p):
-            let lot = Lot(
-                id: record.position, kind: .goods, donor: p.donor, campaign: p.campaign, item: p.item, site: record.site,
-                quantity: p.quantity, valuePerUnit: p.valuePerUnit, expires: p.expires, received: record.businessDate)
-            try txn.put(store.lots, LedgerStore.be64(record.position), lot.encoded())
-        case .cashReceived(let p):
-            let lot = Lot(
-                id: record.position, kind: .cash, donor: p.donor, campaign: p.campaign, item: "", site: "",
-                quantity: p.amount, valuePerUnit: 1, expires: nil, received: record.businessDate)
-            try txn.put(store.lots, LedgerStore.be64(record.position), lot.encoded())
+        case .goodsReceived, .cashReceived:
+            if let lot = Lot(intake: record) { try txn.put(store.lots, LedgerStore.be64(record.position), lot.encoded()) }
         case .eventVoided(let v):
-            guard let target = try store.record(log, at: v.target) else {
-                throw LedgerError(.corruptRecord, "event #\(v.target), voided by #\(record.position), is missing")
-            }
             try txn.put(store.voids, LedgerStore.be64(v.target), LedgerStore.be64(record.position))
-            try apply(target, sign: -1, at: record.position, in: txn, cache: cache, batch: batch)
-            return
+            if planned == nil {
+                try apply(try store.voidTarget(of: v, at: record.position, in: log), sign: -1, at: record.position, in: txn, cache: cache, batch: batch)
+                return
+            }
         default: break
         }
-        try apply(record, sign: 1, at: record.position, in: txn, cache: cache, batch: batch)
+        try apply(record, sign: 1, at: record.position, in: txn, cache: cache, batch: batch, planned: planned)
     }
 
-    private func lot(_ id: UInt64, _ txn: borrowing some KeyValueStore & ~Copyable, _ cache: ReplayCache?) throws -> Lot {
-        guard let cache else { return try lot(txn, id) }
-        return try cache.lot(id) { try lot(txn, $0) }
-    }
-
-    /// Applies the effects of `record` times `sign` (-1: its void, at `position`).
+    /// Applies the effects of `record` times `sign` (-1: its void, at `position`), or those `planned` for it
+    /// (which a void's plan holds already negated).
     private func apply(
-        _ record: EventRecord, sign: Int64, at position: UInt64, in txn: borrowing some KeyValueStore & ~Copyable, cache: ReplayCache?, batch: BatchOverlay?
+        _ record: EventRecord, sign: Int64, at position: UInt64, in txn: borrowing some KeyValueStore & ~Copyable, cache: ReplayCache?, batch: BatchOverlay?,
+        planned: (plan: EffectPlan, index: Int)? = nil
     ) throws {
         var recipient: String?
         var summary = RecipientSummary()
+        var sign = sign
         // Donors and campaigns the recipient entered (or left) the reach of with this event.
         var crossed: [(scope: RecipientSummary.Scope, id: String)] = []
-        try Effect.visit(record, sign: sign, lot: { try lot($0, txn, cache) }) { effect in
+        func handle(_ effect: Effect) throws {
             switch effect {
             case .stock(let site, let item, let lot, let delta):
                 let left = try add(store.stock, .stock(site: site, item: item, lot: lot), delta, txn, cache, nil)
-                guard left >= 0 else { throw LedgerError(.corruptRecord, "stock of lot #\(lot) at \(site) would go below zero at #\(position)") }
+                guard left >= 0 else { throw Ledger.belowZero(lot: lot, site: site, at: position) }
             case .cash(let campaign, let lot, let delta):
                 let left = try add(store.cash, .cash(campaign: campaign, lot: lot), delta, txn, cache, nil)
-                guard left >= 0 else { throw LedgerError(.corruptRecord, "cash of lot #\(lot) would go below zero at #\(position)") }
+                guard left >= 0 else { throw Ledger.belowZero(lot: lot, site: nil, at: position) }
             case .total(let name, let delta):
                 try add(store.totals, .total(name), delta, txn, cache, batch)
             case .touched(let kind, let id):
@@ -99,6 +89,31 @@ extension Ledger {
                 if (sign > 0 && events == 1) || (sign < 0 && events == 0) { crossed.append((scope, id)) }
             }
         }
+        if let (plan, index) = planned, let cache {
+            // The plan's keys are written and hashed: only the look-ups and the sums are left.
+            if case .eventVoided = record.event { sign = -1 }
+            for i in plan.range(of: index) {
+                let step = plan.steps[i]
+                switch step.kind {
+                case .summary:
+                    try handle(plan.effects[Int(step.index)])
+                case .version:
+                    let key = plan.key(step)
+                    cache.versions.set(key: key.bytes, hash: key.hash, position)
+                case .stock, .cash, .total:
+                    let key = plan.key(step)
+                    let db = step.kind == .stock ? store.stock : step.kind == .cash ? store.cash : store.totals
+                    let left = try cache.counters.add(db, key: key.bytes, hash: key.hash, step.delta, from: store, txn)
+                    guard left >= 0 || step.kind == .total else {
+                        // A stock key begins with its site.
+                        let site = step.kind == .stock ? String(decoding: key.bytes.prefix { $0 != 0 }, as: UTF8.self) : nil
+                        throw Ledger.belowZero(lot: step.lot, site: site, at: position)
+                    }
+                }
+            }
+        } else {
+            try Effect.visit(record, sign: sign, lot: { try lot(txn, $0) }, handle)
+        }
         guard let recipient else { return }
         if let cache { cache.setSummary(recipient, summary) } else { try summaries.setSummary(txn, store, recipient, summary) }
         if !crossed.isEmpty { try countReach(of: recipient, crossed, sign: sign, in: txn, cache: cache, batch: batch) }
@@ -111,6 +126,12 @@ extension Ledger {
     ) throws -> Int64 {
         if let overlay = cache?.counters ?? batch?.totals { return try overlay.add(db, key, delta, from: store, txn) }
         return try store.add(txn, db, key.bytes, delta)
+    }
+
+    /// A log whose replay takes a lot's stock (at `site`) or cash below zero: its history is not what was appended.
+    static func belowZero(lot: UInt64, site: String?, at position: UInt64) -> LedgerError {
+        if let site { return LedgerError(.corruptRecord, "stock of lot #\(lot) at \(site) would go below zero at #\(position)") }
+        return LedgerError(.corruptRecord, "cash of lot #\(lot) would go below zero at #\(position)")
     }
 
     /// Counts the recipient once per donor or campaign: the first event that reaches them adds them (with their

@@ -57,10 +57,10 @@ extension Ledger {
                     let records = LogPrefetch(env, store, from: from, through: end)
                     defer { records.stop() }
                     chunk: while let batch = try records.next() {
-                        for record in batch {
+                        for (index, record) in batch.records.enumerated() {
                             // A day's end lies inside the chunk: the history ends at the first record after it.
                             guard point.includes(record.position, recordedAt: record.recordedAt) else { break chunk }
-                            try project(record, in: scratch, log: txn, cache: cache)
+                            try project(record, in: scratch, log: txn, cache: cache, planned: (batch.plan, index))
                             last = record.position
                             if last % 100_000 == 0 { progress?(last) }
                             if cache.held >= replayChunk && last < end {
@@ -68,6 +68,7 @@ extension Ledger {
                                 break chunk
                             }
                         }
+                        records.recycle(batch)
                     }
                     try cache.flush(to: store, scratch)
                     // The history goes on after the chunk when the chunk was cut by its size or a milestone.

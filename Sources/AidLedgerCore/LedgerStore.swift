@@ -241,6 +241,22 @@ struct LedgerStore {
         return try EventRecord.decode(position: position, stored: stored)
     }
 
+    /// The event the void at `position` names, read from the log.
+    func voidTarget(of v: EventVoided, at position: UInt64, in log: borrowing some KeyValueStore & ~Copyable) throws -> EventRecord {
+        guard let target = try record(log, at: v.target) else {
+            throw LedgerError(.corruptRecord, "event #\(v.target), voided by #\(position), is missing")
+        }
+        return target
+    }
+
+    /// The lot an intake brought, read from the log: its id is the intake's position.
+    func lotFromLog(_ log: borrowing some KeyValueStore & ~Copyable, _ id: UInt64) throws -> Lot {
+        guard let intake = try record(log, at: id), let lot = Lot(intake: intake) else {
+            throw LedgerError(.corruptRecord, "lot #\(id) names no intake in the log; run aidledger verify")
+        }
+        return lot
+    }
+
     /// The record under a cursor over the log (its key and stored bytes); one that cannot be read is a corrupt record,
     /// named by its position. `envelope: false`: a replay's form (see `EventRecord.decode`).
     static func logRecord(_ key: UnsafeRawBufferPointer, _ stored: [UInt8], envelope: Bool = true) throws -> EventRecord {

@@ -1,8 +1,10 @@
 import Foundation
 import LMDBStore
 
-/// Reads and decodes a stretch of the log on another core, a batch of records at a time, while the caller projects
-/// the records before them: a replay's decoding (about a fifth of its work) runs beside its projecting.
+/// Reads and decodes a stretch of the log on another core, a batch of records at a time, and works out their effects
+/// (`EffectPlan`), while the caller projects the records before them: a replay's decoding and the working out of
+/// what each event changes run beside its projecting. The lots the draws name and the events voids name are read from
+/// the log itself. Batches the caller is done with come back (`recycle`) to be freed on this thread too.
 ///
 /// The records come from a read transaction of its own. The log is append-only and every position up to the last
 /// one asked for is already written, so they are the records the caller's own transaction holds.
@@ -12,7 +14,15 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
     static let depth = 8
 
     private let condition = NSCondition()
-    private var ready: [[EventRecord]] = []
+    /// Records and their effects.
+    struct Batch {
+        var records: [EventRecord]
+        var plan: EffectPlan
+    }
+
+    private var ready: [Batch] = []
+    /// Batches the caller has projected, freed by the reading thread.
+    private var spent: [Batch] = []
     private var done = false
     private var failure: (any Error)?
     private var stopped = false
@@ -27,17 +37,28 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
             var failed: (any Error)?
             do {
                 try env.read { txn in
-                    var batch: [EventRecord] = []
-                    batch.reserveCapacity(LogPrefetch.batchSize)
+                    // The lots drawn from, each read once from its intake.
+                    var lots: [UInt64: Lot] = [:]
+                    var batch = Batch(records: [], plan: EffectPlan(records: LogPrefetch.batchSize))
+                    batch.records.reserveCapacity(LogPrefetch.batchSize)
                     try txn.forEach(store.log, from: LedgerStore.be64(first)) { key, value in
                         let record = try LedgerStore.logRecord(key, Array(value), envelope: false)
                         guard record.position <= last else { return false }
-                        batch.append(record)
-                        guard batch.count == LogPrefetch.batchSize || record.position == last else { return true }
-                        defer { batch = []; batch.reserveCapacity(LogPrefetch.batchSize) }
+                        try batch.plan.add(record) { id in
+                            if let known = lots[id] { return known }
+                            let l = try store.lotFromLog(txn, id)
+                            lots[id] = l
+                            return l
+                        } target: { try store.voidTarget(of: $0, at: record.position, in: txn) }
+                        batch.records.append(record)
+                        guard batch.records.count == LogPrefetch.batchSize || record.position == last else { return true }
+                        defer {
+                            batch = Batch(records: [], plan: EffectPlan(records: LogPrefetch.batchSize))
+                            batch.records.reserveCapacity(LogPrefetch.batchSize)
+                        }
                         return hand(over: batch) && record.position < last
                     }
-                    if !batch.isEmpty { _ = hand(over: batch) }
+                    if !batch.records.isEmpty { _ = hand(over: batch) }
                 }
             } catch {
                 failed = error
@@ -51,9 +72,12 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
         }
     }
 
-    /// Queues a batch for the caller, waiting while enough are queued. - Returns: false when the caller has stopped.
-    private func hand(over batch: [EventRecord]) -> Bool {
-        condition.withLock {
+    /// Queues a batch for the caller, waiting while enough are queued, and frees the batches the caller is done with.
+    /// - Returns: false when the caller has stopped.
+    private func hand(over batch: Batch) -> Bool {
+        var done: [Batch] = []  // freed as this returns, outside the lock
+        return condition.withLock {
+            swap(&done, &spent)
             while ready.count >= LogPrefetch.depth && !stopped { condition.wait() }
             guard !stopped else { return false }
             ready.append(batch)
@@ -62,8 +86,13 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
         }
     }
 
+    /// Hands back a batch the caller has projected, to be freed on the reading thread.
+    func recycle(_ batch: Batch) {
+        condition.withLock { spent.append(batch) }
+    }
+
     /// The next batch of records in position order, or nil after the last. Throws what reading or decoding threw.
-    func next() throws -> [EventRecord]? {
+    func next() throws -> Batch? {
         try condition.withLock {
             while ready.isEmpty && !done { condition.wait() }
             if !ready.isEmpty {
@@ -81,6 +110,7 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
         condition.withLock {
             stopped = true
             ready = []
+            spent = []
             condition.broadcast()
             while !done { condition.wait() }
         }

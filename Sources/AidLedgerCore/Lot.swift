@@ -42,3 +42,21 @@ public struct Lot: Sendable, Equatable {
             received: try r.date())
     }
 }
+
+extension Lot {
+    /// The lot an intake event brought, or nil when the record is no intake.
+    init?(intake record: EventRecord) {
+        switch record.event {
+        case .goodsReceived(let p):
+            self.init(
+                id: record.position, kind: .goods, donor: p.donor, campaign: p.campaign, item: p.item, site: record.site,
+                quantity: p.quantity, valuePerUnit: p.valuePerUnit, expires: p.expires, received: record.businessDate)
+        case .cashReceived(let p):
+            self.init(
+                id: record.position, kind: .cash, donor: p.donor, campaign: p.campaign, item: "", site: "",
+                quantity: p.amount, valuePerUnit: 1, expires: nil, received: record.businessDate)
+        default:
+            return nil
+        }
+    }
+}

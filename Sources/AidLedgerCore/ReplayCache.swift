@@ -1,7 +1,7 @@
 import LMDBStore
 
 /// Decoded projection entries a replay keeps while it runs: each recipient's summary is decoded and encoded once
-/// per chunk instead of once per event, each lot decoded once, and the running totals, stock, cash and versions
+/// per chunk instead of once per event, and the running totals, stock, cash and versions
 /// kept as numbers (`CounterOverlay`, `VersionOverlay`). Written to the store at the end of each chunk.
 ///
 /// Only for a replay: the append path reads and writes the store itself (but for a batch's running totals and
@@ -12,7 +12,6 @@ final class ReplayCache {
     @exclusivity(unchecked) private var summaries: [String: RecipientSummary] = [:]
     /// The summary taken out last, and its slot (which holds an empty summary until it is put back).
     @exclusivity(unchecked) private var taken: (id: String, slot: Dictionary<String, RecipientSummary>.Index)?
-    @exclusivity(unchecked) private var lots: [UInt64: Lot] = [:]
     /// Recipients' kind, household, category and area, for counting reach: registered once, never changed.
     @exclusivity(unchecked) private var attributes: [String: RecipientRegistered.Attributes] = [:]
     /// Stock, cash and running totals.
@@ -53,18 +52,10 @@ final class ReplayCache {
         return loaded
     }
 
-    func lot(_ id: UInt64, from load: (UInt64) throws -> Lot) throws -> Lot {
-        if let l = lots[id] { return l }
-        let l = try load(id)
-        lots[id] = l
-        return l
-    }
-
     /// Forgets everything (a scratch write that is run again starts from what its environment holds).
     func clear() {
         summaries = [:]
         taken = nil
-        lots = [:]
         attributes = [:]
         counters.clear()
         versions.clear()

@@ -13,14 +13,24 @@ final class VersionOverlay {
     /// Entities whose versions are pending.
     var count: Int { versions.count }
 
+    /// The length of a version key: the kind's letter, then the id.
+    static func keyLength(_ id: String) -> Int { 1 + RawKeyWriter.length(id) }
+
+    static func writeKey(_ w: inout RawKeyWriter, _ kind: LedgerStore.Kind, _ id: String) {
+        w.byte(kind.letter)
+        w.text(id)
+    }
+
     /// The entity's version becomes `position`.
     func set(_ kind: LedgerStore.Kind, _ id: String, _ position: UInt64) {
-        scratch.with(length: 1 + RawKeyWriter.length(id)) { w in
-            w.byte(kind.letter)
-            w.text(id)
-        } _: { k in
-            _ = versions.update(k) { _ in Int64(bitPattern: position) }
+        scratch.with(length: VersionOverlay.keyLength(id)) { VersionOverlay.writeKey(&$0, kind, id) } _: { k in
+            set(key: k, hash: ByteTable.hash(k), position)
         }
+    }
+
+    /// The version under `key` (hashed already: see `EffectPlan`) becomes `position`.
+    func set(key: UnsafeRawBufferPointer, hash: UInt64, _ position: UInt64) {
+        versions.update(key, hash: hash) { _ in Int64(bitPattern: position) }
     }
 
     /// Writes every version set since the last flush, and forgets them.

@@ -28,8 +28,8 @@ struct ServeCommand: AsyncParsableCommand {
                 let token = try l.createToken(name: "admin", role: .admin)
                 FileHandle.standardOutput.write(Data("first admin token (shown once; keep it): \(token)\n".utf8))
             }
-        } catch let e as LedgerError {
-            throw Failure.exit(for: e, json: false)
+        } catch {
+            throw Failure.exit(for: error, json: false)
         }
         var logger = Logger(label: "aidledger")
         logger.logLevel = logLevel.level

@@ -181,6 +181,51 @@ import Testing
         #expect(try t.ledger.projectionDifferences().isEmpty)
     }
 
+    /// An issuance rewritten in the data file to draw 40 kits from a lot of 4 cannot be replayed: a rebuild (and the
+    /// projection check) refuse it and name the lot, the site and the event, instead of writing negative stock.
+    @Test func aRewrittenIssuanceThatDrawsMoreThanItsLotHeldStopsTheRebuildNamingLotSiteAndEvent() throws {
+        try month()
+        var target: (position: UInt64, lot: UInt64)? = nil
+        try t.tamper { env in
+            try env.write { txn in
+                let log = env.database("log")
+                var found: (UInt64, [UInt8])? = nil
+                try txn.forEach(log) { k, v in
+                    let position = k.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+                    let record = try EventRecord.decode(position: position, stored: Array(v))
+                    if case .goodsIssued(let p) = record.event, p.recipient == "P-1" { found = (position, Array(v)) }
+                    return true
+                }
+                let (position, stored) = found!
+                var record = try EventRecord.decode(position: position, stored: stored)
+                guard case .goodsIssued(var p) = record.event else { return }
+                p.lines[0].quantity = 40
+                p.lines[0].draws[0].amount = 40
+                target = (position, p.lines[0].draws[0].lot)
+                record.event = .goodsIssued(p)
+                let previous = try EventRecord.decode(position: position - 1, stored: Array(try txn.get(log, Self.positionKey(position - 1))!)).hash
+                let sealed = EventRecord.seal(
+                    position: position, eventID: record.eventID, commandID: record.commandID, recordedAt: record.recordedAt,
+                    businessDate: record.businessDate, actor: record.actor, site: record.site, event: record.event, previousHash: previous)
+                try txn.put(log, Self.positionKey(position), sealed.stored)
+            }
+        }
+        let (position, lot) = try #require(target)
+        let expected = "stock of lot #\(lot) at DP would go below zero at #\(position)"
+        #expect {
+            try t.ledger.rebuild()
+        } throws: { error in
+            (error as? LedgerError)?.code == .corruptRecord && (error as? LedgerError)?.message == expected
+        }
+        #expect {
+            try t.ledger.projectionDifferences()
+        } throws: { error in
+            (error as? LedgerError)?.message == expected
+        }
+    }
+
+    static func positionKey(_ p: UInt64) -> [UInt8] { withUnsafeBytes(of: p.bigEndian) { Array($0) } }
+
     @Test func aRebuildInManySmallStepsFindsAndMendsEveryDifference() throws {
         // Replays of 5 events and comparisons of 1 entry at a time, as on a ledger of millions.
         let t = try TestLedger(replayChunk: 5)
