@@ -30,7 +30,7 @@ extension Ledger {
             append(checkpoint.json.serialized + "\n", to: checkpointFile)
             return checkpoint
         } catch {
-            throw Ledger.storageError(error)
+            throw Ledger.storageError(error, lost: "the checkpoint was not saved")
         }
     }
 

@@ -163,7 +163,7 @@ extension Ledger {
                 try env.write { txn in try mend(in: txn, progress: progress) }
             }
         } catch {
-            throw Ledger.storageError(error)
+            throw Ledger.storageError(error, lost: "the rebuild was not saved and the projections are as they were")
         }
     }
 
@@ -216,7 +216,7 @@ extension Ledger {
                 }
             }
         } catch {
-            throw Ledger.storageError(error)
+            throw Ledger.storageError(error, lost: "the ledger was not brought up to date and is as it was")
         }
     }
 

@@ -35,7 +35,7 @@ extension Ledger {
                 }
             }
         } catch {
-            throw Ledger.storageError(error)
+            throw Ledger.storageError(error, lost: "nothing of this stretch of the export was saved")
         }
     }
 }

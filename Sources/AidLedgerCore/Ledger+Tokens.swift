@@ -53,7 +53,7 @@ extension Ledger {
                 }
             }
         } catch {
-            throw Ledger.storageError(error)
+            throw Ledger.storageError(error, lost: "the token was not saved")
         }
         return token
     }
@@ -93,7 +93,7 @@ extension Ledger {
                 }
             }
         } catch {
-            throw Ledger.storageError(error)
+            throw Ledger.storageError(error, lost: "the token was not revoked")
         }
     }
 }

@@ -158,7 +158,7 @@ public final class Ledger: @unchecked Sendable {  // the environment and writer 
 extension Ledger {
     /// Forces relaxed commits to disk.
     public func sync() throws(LedgerError) {
-        do { try env.sync() } catch { throw Ledger.storageError(error) }
+        do { try env.sync() } catch { throw Ledger.storageError(error, lost: "the latest relaxed commits may not be on disk yet") }
     }
 }
 

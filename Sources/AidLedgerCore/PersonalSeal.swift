@@ -41,6 +41,6 @@ extension Ledger {
     /// Re-wraps every data key under a new master key (then replace the master key file or variable).
     public func rotateMasterKey(to newMaster: [UInt8]) throws(LedgerError) {
         guard newMaster.count == 32 else { throw LedgerError(.invalidField, "a master key is 32 bytes (64 hexadecimal digits)") }
-        do { try keys.rotate(to: newMaster) } catch let e as LedgerError { throw e } catch { throw Ledger.storageError(error) }
+        do { try keys.rotate(to: newMaster) } catch let e as LedgerError { throw e } catch { throw Ledger.storageError(error, lost: "the rotation may not have finished") }
     }
 }

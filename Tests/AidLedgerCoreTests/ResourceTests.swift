@@ -67,6 +67,14 @@ import Testing
             #expect(error.code == .storage)
             #expect(error.message.contains("the books of that point are replayed in the data directory and need room there"), "\(error)")
         }
+        // A rebuild replays into scratch space too: it fails with words that say the projections are untouched.
+        do {
+            _ = try ledger!.rebuild()
+            Issue.record("a rebuild ran on a full disk")
+        } catch {
+            #expect(error.code == .storage)
+            #expect(error.message.contains("the rebuild was not saved and the projections are as they were"), "\(error)")
+        }
         try FileManager.default.removeItem(atPath: rest)
         // Free space; the ledger (reopened, as after an operator's fix) records again.
         try FileManager.default.removeItem(atPath: filler)
@@ -77,6 +85,7 @@ import Testing
         #expect(try ledger!.submit(try Command.parse(input, actor: "t")).status == .appended)
         #expect(try ledger!.verify().isIntact)
         #expect(try ledger!.reconcile().isBalanced)
+        #expect(try ledger!.projectionDifferences().isEmpty)
         #expect((try? ledger!.campaignBalance("WINTER", as: .position(40))) != nil, "the books at #40 once there is room")
         _ = free
     }
