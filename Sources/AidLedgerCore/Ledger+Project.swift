@@ -40,24 +40,23 @@ extension Ledger {
             if let lot = Lot(intake: record) { try txn.put(store.lots, LedgerStore.be64(record.position), lot.encoded()) }
         case .eventVoided(let v):
             try txn.put(store.voids, LedgerStore.be64(v.target), LedgerStore.be64(record.position))
-            if planned == nil {
-                try apply(try store.voidTarget(of: v, at: record.position, in: log), sign: -1, at: record.position, in: txn, cache: cache, batch: batch)
-                return
-            }
+            // A void's plan holds its target's effects already; without one, they are worked out from the target here.
+            let source = planned == nil ? try store.voidTarget(of: v, at: record.position, in: log) : record
+            try apply(source, sign: -1, at: record.position, in: txn, cache: cache, batch: batch, planned: planned)
+            return
         default: break
         }
         try apply(record, sign: 1, at: record.position, in: txn, cache: cache, batch: batch, planned: planned)
     }
 
     /// Applies the effects of `record` times `sign` (-1: its void, at `position`), or those `planned` for it
-    /// (which a void's plan holds already negated).
+    /// (which a void's plan holds already negated). A plan is a replay's: its counters and versions go to `cache`.
     private func apply(
         _ record: EventRecord, sign: Int64, at position: UInt64, in txn: borrowing some KeyValueStore & ~Copyable, cache: ReplayCache?, batch: BatchOverlay?,
         planned: (plan: EffectPlan, index: Int)? = nil
     ) throws {
         var recipient: String?
         var summary = RecipientSummary()
-        var sign = sign
         // Donors and campaigns the recipient entered (or left) the reach of with this event.
         var crossed: [(scope: RecipientSummary.Scope, id: String)] = []
         func handle(_ effect: Effect) throws {
@@ -89,9 +88,9 @@ extension Ledger {
                 if (sign > 0 && events == 1) || (sign < 0 && events == 0) { crossed.append((scope, id)) }
             }
         }
-        if let (plan, index) = planned, let cache {
+        if let (plan, index) = planned {
+            guard let cache else { preconditionFailure("a plan is only followed by a replay, into its cache") }
             // The plan's keys are written and hashed: only the look-ups and the sums are left.
-            if case .eventVoided = record.event { sign = -1 }
             for i in plan.range(of: index) {
                 let step = plan.steps[i]
                 switch step.kind {

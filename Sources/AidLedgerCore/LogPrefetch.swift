@@ -16,8 +16,10 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
     private let condition = NSCondition()
     /// Records and their effects.
     struct Batch {
-        var records: [EventRecord]
-        var plan: EffectPlan
+        var records: [EventRecord] = []
+        var plan = EffectPlan(records: LogPrefetch.batchSize)
+
+        init() { records.reserveCapacity(LogPrefetch.batchSize) }
     }
 
     private var ready: [Batch] = []
@@ -39,8 +41,7 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
                 try env.read { txn in
                     // The lots drawn from, each read once from its intake.
                     var lots: [UInt64: Lot] = [:]
-                    var batch = Batch(records: [], plan: EffectPlan(records: LogPrefetch.batchSize))
-                    batch.records.reserveCapacity(LogPrefetch.batchSize)
+                    var batch = Batch()
                     try txn.forEach(store.log, from: LedgerStore.be64(first)) { key, value in
                         let record = try LedgerStore.logRecord(key, Array(value), envelope: false)
                         guard record.position <= last else { return false }
@@ -52,11 +53,9 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
                         } target: { try store.voidTarget(of: $0, at: record.position, in: txn) }
                         batch.records.append(record)
                         guard batch.records.count == LogPrefetch.batchSize || record.position == last else { return true }
-                        defer {
-                            batch = Batch(records: [], plan: EffectPlan(records: LogPrefetch.batchSize))
-                            batch.records.reserveCapacity(LogPrefetch.batchSize)
-                        }
-                        return hand(over: batch) && record.position < last
+                        let handed = hand(over: batch)
+                        batch = Batch()
+                        return handed && record.position < last
                     }
                     if !batch.records.isEmpty { _ = hand(over: batch) }
                 }
