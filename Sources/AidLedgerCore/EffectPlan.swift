@@ -49,6 +49,11 @@ final class EffectPlan: @unchecked Sendable {
     /// The steps of the `index`th record added.
     func range(of index: Int) -> Range<Int> { starts[index]..<starts[index + 1] }
 
+    /// Lends the effect at `index` of `effects` to `body`, without copying it out.
+    func withEffect(_ index: Int, _ body: (borrowing Effect) throws -> Void) rethrows {
+        try effects.withUnsafeBufferPointer { try body($0[index]) }
+    }
+
     /// The bytes and hash of the key of a counter's or version's step.
     func key(_ step: Step) -> (bytes: UnsafeRawBufferPointer, hash: UInt64) {
         let k = keys[Int(step.index)]

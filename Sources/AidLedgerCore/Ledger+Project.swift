@@ -55,11 +55,12 @@ extension Ledger {
         _ record: EventRecord, sign: Int64, at position: UInt64, in txn: borrowing some KeyValueStore & ~Copyable, cache: ReplayCache?, batch: BatchOverlay?,
         planned: (plan: EffectPlan, index: Int)? = nil
     ) throws {
-        var recipient: String?
-        var summary = RecipientSummary()
-        // Donors and campaigns the recipient entered (or left) the reach of with this event.
-        var crossed: [(scope: RecipientSummary.Scope, id: String)] = []
-        func handle(_ effect: Effect) throws {
+        if let (plan, index) = planned {
+            guard let cache else { preconditionFailure("a plan is only followed by a replay, into its cache") }
+            return try follow(plan, index, sign: sign, at: position, in: txn, cache: cache)
+        }
+        var change = SummaryChange()
+        try Effect.visit(record, sign: sign, lot: { try lot(txn, $0) }) { effect in
             switch effect {
             case .stock(let site, let item, let lot, let delta):
                 let left = try add(store.stock, .stock(site: site, item: item, lot: lot), delta, txn, cache, nil)
@@ -71,51 +72,51 @@ extension Ledger {
                 try add(store.totals, .total(name), delta, txn, cache, batch)
             case .touched(let kind, let id):
                 if let versions = cache?.versions ?? batch?.versions { versions.set(kind, id, position) } else { try store.setVersion(txn, kind, id, position) }
-            case .recipient(let id):
-                recipient = id
-                summary = try cache?.takeSummary(id, from: store, txn) ?? summaries.summary(txn, store, id)
-            case .goods(let campaign, let donor, let item, let units, let value):
-                summary.addGoods(campaign: campaign, donor: donor, item: item, units: units, value: value)
-            case .grant(let campaign, let donor, let amount):
-                summary.addCash(campaign: campaign, donor: donor, amount: amount)
-            case .issued(let campaign, let item, let day, let at, let quantity):
-                if sign > 0 { summary.addIssued(campaign: campaign, item: item, day: day, position: at, quantity: quantity) } else { summary.removeIssued(at: at) }
-            case .counts(let issuances, let grants):
-                summary.issuances += issuances
-                summary.grants += grants
-            case .reach(let scope, let id):
-                let events = summary.reach(scope, id, sign)
-                if (sign > 0 && events == 1) || (sign < 0 && events == 0) { crossed.append((scope, id)) }
+            default:
+                try change.take(effect, sign: sign) { id in try cache?.takeSummary(id, from: store, txn) ?? summaries.summary(txn, store, id) }
             }
         }
-        if let (plan, index) = planned {
-            guard let cache else { preconditionFailure("a plan is only followed by a replay, into its cache") }
-            // The plan's keys are written and hashed: only the look-ups and the sums are left.
-            for i in plan.range(of: index) {
-                let step = plan.steps[i]
-                switch step.kind {
-                case .summary:
-                    try handle(plan.effects[Int(step.index)])
-                case .version:
-                    let key = plan.key(step)
-                    cache.versions.set(key: key.bytes, hash: key.hash, position)
-                case .stock, .cash, .total:
-                    let key = plan.key(step)
-                    let db = step.kind == .stock ? store.stock : step.kind == .cash ? store.cash : store.totals
-                    let left = try cache.counters.add(db, key: key.bytes, hash: key.hash, step.delta, from: store, txn)
-                    guard left >= 0 || step.kind == .total else {
-                        // A stock key begins with its site.
-                        let site = step.kind == .stock ? String(decoding: key.bytes.prefix { $0 != 0 }, as: UTF8.self) : nil
-                        throw Ledger.belowZero(lot: step.lot, site: site, at: position)
-                    }
+        try finish(&change, sign: sign, in: txn, cache: cache, batch: batch)
+    }
+
+    /// Follows a replay's plan for the `index`th record of its batch: its keys are written and hashed, only the
+    /// look-ups and the sums are left. (Apart from `apply`'s closure: the summary changed here is a plain local,
+    /// which a closure capturing it would put in a box checked on every access.)
+    private func follow(
+        _ plan: EffectPlan, _ index: Int, sign: Int64, at position: UInt64, in txn: borrowing some KeyValueStore & ~Copyable, cache: ReplayCache
+    ) throws {
+        var change = SummaryChange()
+        for i in plan.range(of: index) {
+            let step = plan.steps[i]
+            switch step.kind {
+            case .summary:
+                try plan.withEffect(Int(step.index)) { effect in
+                    try change.take(effect, sign: sign) { id in try cache.takeSummary(id, from: store, txn) }
+                }
+            case .version:
+                let key = plan.key(step)
+                cache.versions.set(key: key.bytes, hash: key.hash, position)
+            case .stock, .cash, .total:
+                let key = plan.key(step)
+                let db = step.kind == .stock ? store.stock : step.kind == .cash ? store.cash : store.totals
+                let left = try cache.counters.add(db, key: key.bytes, hash: key.hash, step.delta, from: store, txn)
+                guard left >= 0 || step.kind == .total else {
+                    // A stock key begins with its site.
+                    let site = step.kind == .stock ? String(decoding: key.bytes.prefix { $0 != 0 }, as: UTF8.self) : nil
+                    throw Ledger.belowZero(lot: step.lot, site: site, at: position)
                 }
             }
-        } else {
-            try Effect.visit(record, sign: sign, lot: { try lot(txn, $0) }, handle)
         }
-        guard let recipient else { return }
-        if let cache { cache.setSummary(recipient, summary) } else { try summaries.setSummary(txn, store, recipient, summary) }
-        if !crossed.isEmpty { try countReach(of: recipient, crossed, sign: sign, in: txn, cache: cache, batch: batch) }
+        try finish(&change, sign: sign, in: txn, cache: cache, batch: nil)
+    }
+
+    /// Stores the recipient's changed summary and counts the reach they entered or left.
+    private func finish(
+        _ change: inout SummaryChange, sign: Int64, in txn: borrowing some KeyValueStore & ~Copyable, cache: ReplayCache?, batch: BatchOverlay?
+    ) throws {
+        guard let recipient = change.recipient else { return }
+        if let cache { cache.putBack(recipient, &change.summary) } else { try summaries.setSummary(txn, store, recipient, change.summary) }
+        if !change.crossed.isEmpty { try countReach(of: recipient, change.crossed, sign: sign, in: txn, cache: cache, batch: batch) }
     }
 
     /// Adds to a counter in the store, in the replay's cache, or in the batch's overlay. - Returns: the new value.
@@ -134,7 +135,8 @@ extension Ledger {
     }
 
     /// Counts the recipient once per donor or campaign: the first event that reaches them adds them (with their
-    /// household, category and area) to its reach, the void of the last one removes them.
+    /// household, category and area) to its reach, the void of the last one removes them. A replay gathers these in
+    /// its cache and adds them to the running totals when its chunk ends (`ReplayCache.flush`).
     private func countReach(
         of recipient: String, _ crossed: [(scope: RecipientSummary.Scope, id: String)], sign: Int64, in txn: borrowing some KeyValueStore & ~Copyable,
         cache: ReplayCache?, batch: BatchOverlay?
@@ -144,15 +146,66 @@ extension Ledger {
             throw LedgerError(.corruptRecord, "recipient \(recipient) is missing from the projections")
         }
         for (scope, id) in crossed {
-            let scopeName = scope == .donor ? "donor" : "campaign"
-            func count(_ name: String, _ detail: String? = nil, _ amount: Int64 = 1) throws {
-                try add(store.totals, .total(CounterName(scopeName, id, "reached", name, detail)), sign * amount, txn, cache, batch)
+            let group = ReachGroup(scope: scope, id: id, kind: r.kind, category: r.category, area: r.area)
+            if let cache {
+                cache.countReach(group, recipients: sign, people: sign * r.householdSize)
+            } else {
+                try group.counters(recipients: sign, people: sign * r.householdSize) { name, delta in
+                    try add(store.totals, .total(name), delta, txn, nil, batch)
+                }
             }
-            try count("recipients")
-            try count(r.kind == .household ? "households" : "individuals")
-            try count("people", nil, r.householdSize)
-            try count("category", r.category.rawValue)
-            try count("area", r.area.rawValue)
+        }
+    }
+}
+
+/// Recipients of one kind, category and area reached by one donor or campaign: the running totals of its reach that
+/// a recipient entering (or leaving) it changes.
+struct ReachGroup: Hashable {
+    var scope: RecipientSummary.Scope
+    var id: String
+    var kind: RecipientKind
+    var category: RecipientCategory
+    var area: Area
+
+    /// Hands over each running total and what to add to it, for `recipients` recipients entering the reach (negative:
+    /// leaving) with `people` people in their households.
+    func counters(recipients: Int64, people: Int64, _ add: (CounterName, Int64) throws -> Void) throws {
+        let scopeName = scope == .donor ? "donor" : "campaign"
+        try add(CounterName(scopeName, id, "reached", "recipients"), recipients)
+        try add(CounterName(scopeName, id, "reached", kind == .household ? "households" : "individuals"), recipients)
+        try add(CounterName(scopeName, id, "reached", "people"), people)
+        try add(CounterName(scopeName, id, "reached", "category", category.rawValue), recipients)
+        try add(CounterName(scopeName, id, "reached", "area", area.rawValue), recipients)
+    }
+}
+
+/// What one event changes in its recipient's summary, gathered while its effects are applied.
+private struct SummaryChange {
+    var recipient: String?
+    var summary = RecipientSummary()
+    /// Donors and campaigns the recipient entered (or left) the reach of with this event.
+    var crossed: [(scope: RecipientSummary.Scope, id: String)] = []
+
+    /// Takes one of the effects on the recipient's summary; `load` gives the summary of the recipient it names.
+    mutating func take(_ effect: borrowing Effect, sign: Int64, load: (String) throws -> RecipientSummary) throws {
+        switch effect {
+        case .recipient(let id):
+            recipient = id
+            summary = try load(id)
+        case .goods(let campaign, let donor, let item, let units, let value):
+            summary.addGoods(campaign: campaign, donor: donor, item: item, units: units, value: value)
+        case .grant(let campaign, let donor, let amount):
+            summary.addCash(campaign: campaign, donor: donor, amount: amount)
+        case .issued(let campaign, let item, let day, let at, let quantity):
+            if sign > 0 { summary.addIssued(campaign: campaign, item: item, day: day, position: at, quantity: quantity) } else { summary.removeIssued(at: at) }
+        case .counts(let issuances, let grants):
+            summary.issuances += issuances
+            summary.grants += grants
+        case .reach(let scope, let id):
+            let events = summary.reach(scope, id, sign)
+            if (sign > 0 && events == 1) || (sign < 0 && events == 0) { crossed.append((scope, id)) }
+        case .stock, .cash, .total, .touched:
+            preconditionFailure("not an effect on a recipient's summary")
         }
     }
 }

@@ -123,14 +123,14 @@ struct RecipientSummary {
 
     mutating func addGoods(campaign: String, donor: String, item: String, units: Int64, value: Int64) {
         let (c, d, i) = (name(campaign), name(donor), name(item))
-        add(&goodsByCampaign, c, i, units, value)
-        add(&goodsByDonor, d, i, units, value)
+        RecipientSummary.add(&goodsByCampaign, c, i, units, value, names)
+        RecipientSummary.add(&goodsByDonor, d, i, units, value, names)
     }
 
     mutating func addCash(campaign: String, donor: String, amount: Int64) {
         let (c, d) = (name(campaign), name(donor))
-        add(&cashByCampaign, c, amount)
-        add(&cashByDonor, d, amount)
+        RecipientSummary.add(&cashByCampaign, c, amount, names)
+        RecipientSummary.add(&cashByDonor, d, amount, names)
     }
 
     mutating func addIssued(campaign: String, item: String, day: BusinessDate, position: UInt64, quantity: Int64) {
@@ -141,22 +141,24 @@ struct RecipientSummary {
     mutating func removeIssued(at position: UInt64) { history.removeAll { $0.position == position } }
 
     /// Whether `a` sorts before `b` by their text.
-    private func precedes(_ a: (Name, Name), _ b: (Name, Name)) -> Bool {
+    private static func precedes(_ a: (Name, Name), _ b: (Name, Name), _ names: [String]) -> Bool {
         a.0 == b.0 ? names[Int(a.1)] < names[Int(b.1)] : names[Int(a.0)] < names[Int(b.0)]
     }
 
-    private func add(_ goods: inout [Goods], _ id: Name, _ item: Name, _ units: Int64, _ value: Int64) {
+    // Static, with the names passed in: a method of the summary changing one of its own arrays would copy the whole
+    // summary to read its names.
+    private static func add(_ goods: inout [Goods], _ id: Name, _ item: Name, _ units: Int64, _ value: Int64, _ names: [String]) {
         if let i = goods.firstIndex(where: { $0.id == id && $0.item == item }) {
             goods[i].units += units
             goods[i].value += value
             if goods[i].units == 0 && goods[i].value == 0 { goods.remove(at: i) }
         } else if units != 0 || value != 0 {
-            let at = goods.firstIndex { !precedes(($0.id, $0.item), (id, item)) } ?? goods.endIndex
+            let at = goods.firstIndex { !precedes(($0.id, $0.item), (id, item), names) } ?? goods.endIndex
             goods.insert(Goods(id: id, item: item, units: units, value: value), at: at)
         }
     }
 
-    private func add(_ cash: inout [Cash], _ id: Name, _ amount: Int64) {
+    private static func add(_ cash: inout [Cash], _ id: Name, _ amount: Int64, _ names: [String]) {
         if let i = cash.firstIndex(where: { $0.id == id }) {
             cash[i].amount += amount
             if cash[i].amount == 0 { cash.remove(at: i) }
@@ -185,21 +187,17 @@ struct RecipientSummary {
 
     func encoded() -> [UInt8] {
         // Names renumbered in the order the fields first use them; names no field uses any more are left out.
-        var canonical = [Name](repeating: -1, count: names.count)
+        // (Plain loops: a nested function or closure capturing these arrays would box them.)
+        var numbering = [Name](repeating: -1, count: names.count)
         var order: [Name] = []
         order.reserveCapacity(names.count)
-        func use(_ n: Name) {
-            if canonical[Int(n)] < 0 {
-                canonical[Int(n)] = Name(order.count)
-                order.append(n)
-            }
-        }
-        for h in history { use(h.campaign); use(h.item) }
-        for g in goodsByCampaign { use(g.id); use(g.item) }
-        for g in goodsByDonor { use(g.id); use(g.item) }
-        for c in cashByCampaign { use(c.id) }
-        for c in cashByDonor { use(c.id) }
-        for r in reach { use(r.id) }
+        for h in history { RecipientSummary.use(h.campaign, &numbering, &order); RecipientSummary.use(h.item, &numbering, &order) }
+        for g in goodsByCampaign { RecipientSummary.use(g.id, &numbering, &order); RecipientSummary.use(g.item, &numbering, &order) }
+        for g in goodsByDonor { RecipientSummary.use(g.id, &numbering, &order); RecipientSummary.use(g.item, &numbering, &order) }
+        for c in cashByCampaign { RecipientSummary.use(c.id, &numbering, &order) }
+        for c in cashByDonor { RecipientSummary.use(c.id, &numbering, &order) }
+        for r in reach { RecipientSummary.use(r.id, &numbering, &order) }
+        let canonical = numbering
         let ref = { (n: Name) in UInt64(canonical[Int(n)]) }
         var w = ByteWriter(capacity: 48 + history.count * 12 + order.reduce(0) { $0 + names[Int($1)].utf8.count + 1 })
         w.u8(RecipientSummary.formatVersion)
@@ -216,6 +214,14 @@ struct RecipientSummary {
         w.array(cashByDonor) { w, c in w.varint(ref(c.id)); w.int(c.amount) }
         w.array(reach) { w, r in w.u8(r.scope.rawValue); w.varint(ref(r.id)); w.int(r.events) }
         return w.bytes
+    }
+
+    /// Numbers `n` next in `order` unless it has its number already.
+    private static func use(_ n: Name, _ numbering: inout [Name], _ order: inout [Name]) {
+        if numbering[Int(n)] < 0 {
+            numbering[Int(n)] = Name(order.count)
+            order.append(n)
+        }
     }
 
     init() {}

@@ -14,6 +14,9 @@ final class ReplayCache {
     @exclusivity(unchecked) private var taken: (id: String, slot: Dictionary<String, RecipientSummary>.Index)?
     /// Recipients' kind, household, category and area, for counting reach: registered once, never changed.
     @exclusivity(unchecked) private var attributes: [String: RecipientRegistered.Attributes] = [:]
+    /// Recipients (and people) entering or leaving the reach of a donor or campaign, by group: added to the running
+    /// totals when the chunk ends, a handful of groups instead of five counters per recipient reached.
+    @exclusivity(unchecked) private var reach: [ReachGroup: (recipients: Int64, people: Int64)] = [:]
     /// Stock, cash and running totals.
     let counters = CounterOverlay()
     /// Versions of the entities the chunk changed.
@@ -24,7 +27,7 @@ final class ReplayCache {
     var held: Int { max(summaries.count, versions.count) }
 
     /// The recipient's summary, taken out of the cache so that changing it copies nothing; put it back with
-    /// `setSummary`. Its slot stays in the table, so putting it back looks nothing up.
+    /// `putBack`. Its slot stays in the table, so putting it back looks nothing up.
     func takeSummary(_ id: String, from store: LedgerStore, _ txn: borrowing some KeyValueStore & ~Copyable) throws -> RecipientSummary {
         var summary = RecipientSummary()
         if let slot = summaries.index(forKey: id) {
@@ -36,13 +39,24 @@ final class ReplayCache {
         return try store.summary(txn, id)
     }
 
-    func setSummary(_ id: String, _ summary: RecipientSummary) {
+    /// Puts the summary taken out back (or in, for a recipient the chunk had not met), leaving an empty one in
+    /// `summary`: swapped, not copied.
+    func putBack(_ id: String, _ summary: inout RecipientSummary) {
         if let taken, taken.id == id {
-            summaries.values[taken.slot] = summary
+            swap(&summaries.values[taken.slot], &summary)
             self.taken = nil
         } else {
-            summaries[id] = summary
+            swap(&summaries[id, default: RecipientSummary()], &summary)
         }
+    }
+
+    func countReach(_ group: ReachGroup, recipients: Int64, people: Int64) {
+        ReplayCache.add(&reach[group, default: (0, 0)], recipients, people)  // one look-up
+    }
+
+    private static func add(_ count: inout (recipients: Int64, people: Int64), _ recipients: Int64, _ people: Int64) {
+        count.recipients += recipients
+        count.people += people
     }
 
     func attributes(_ id: String, from load: (String) throws -> RecipientRegistered.Attributes?) throws -> RecipientRegistered.Attributes? {
@@ -52,11 +66,16 @@ final class ReplayCache {
         return loaded
     }
 
-    /// Forgets everything (a scratch write that is run again starts from what its environment holds).
+    /// Recipients' attributes kept at most: beyond this many they are forgotten at the next chunk (about 60 bytes each).
+    static let attributesKept = 1 << 20
+
+    /// Forgets every change (a scratch write that is run again starts from what its environment holds), keeping
+    /// the memory for the next chunk. Recipients' attributes are kept: they are written once, by the registration.
     func clear() {
-        summaries = [:]
+        summaries.removeAll(keepingCapacity: true)
         taken = nil
-        attributes = [:]
+        if attributes.count > ReplayCache.attributesKept { attributes = [:] }
+        reach.removeAll(keepingCapacity: true)
         counters.clear()
         versions.clear()
     }
@@ -64,9 +83,15 @@ final class ReplayCache {
     /// Writes what changed during the chunk.
     func flush(to store: LedgerStore, _ txn: borrowing some KeyValueStore & ~Copyable) throws {
         for (id, summary) in summaries { try store.setSummary(txn, id, summary) }
+        for (group, count) in reach {
+            try group.counters(recipients: count.recipients, people: count.people) { name, delta in
+                _ = try counters.add(store.totals, .total(name), delta, from: store, txn)
+            }
+        }
+        reach.removeAll(keepingCapacity: true)
         try counters.flush(to: store, txn)
         try versions.flush(to: store, txn)
-        summaries = [:]
+        summaries.removeAll(keepingCapacity: true)
         taken = nil
     }
 }
