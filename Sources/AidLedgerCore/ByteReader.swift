@@ -6,6 +6,10 @@ public struct ByteReader {
     /// Where the readable bytes end (a stored record's hash follows its body).
     private let end: Int
     public private(set) var offset: Int
+    /// Set for a replay's or a report's reading: payloads then leave out what a rule decided at the counter
+    /// (an issuance's entitlement decisions and override reason), which the log keeps for auditors and no projection
+    /// or report reads.
+    public var leavesOutDecisions = false
 
     public init(_ bytes: [UInt8], offset: Int = 0, end: Int? = nil) {
         self.bytes = bytes

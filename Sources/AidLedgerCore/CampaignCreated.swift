@@ -95,4 +95,9 @@ public struct EntitlementRule: Sendable, Equatable, CustomStringConvertible {
     static func decode(_ r: inout ByteReader) throws -> EntitlementRule {
         EntitlementRule(item: try r.string(), quantity: try r.int(), periodDays: Int32(truncatingIfNeeded: try r.int()), scope: try .decode(&r))
     }
+
+    /// Moves past a rule, as `decode` reads it, without making it.
+    static func skip(_ r: inout ByteReader) throws {
+        _ = (try r.skipString(), try r.int(), try r.int(), try r.skipString())
+    }
 }

@@ -22,10 +22,18 @@ enum Effect {
     /// A donor or campaign that reached them through this event (once per event), for the distinct counts.
     case reach(RecipientSummary.Scope, String)
 
+    /// Whether it changes the recipient's summary (rather than a counter or a version).
+    var isOnSummary: Bool {
+        switch self {
+        case .stock, .cash, .total, .touched: false
+        case .recipient, .goods, .grant, .issued, .counts, .reach: true
+        }
+    }
+
     /// Hands the effects of `record`, times `sign`, to `handle`. `lot` looks up the lots its draws name
     /// (for their donor and value).
     static func visit(
-        _ record: EventRecord, sign: Int64, lot: (UInt64) throws -> Lot, _ handle: (Effect) throws -> Void
+        _ record: EventRecord, sign: Int64, lot: (UInt64) throws -> Lot, _ handle: (consuming Effect) throws -> Void
     ) throws {
         switch record.event {
         case .donorRegistered(let p): try handle(.touched(.donor, p.donor))

@@ -69,6 +69,11 @@ final class EffectPlan: @unchecked Sendable {
             sign = -1
         }
         try Effect.visit(source, sign: sign, lot: lot) { effect in
+            if effect.isOnSummary {
+                effects.append(effect)  // its last use: handed over, not copied
+                steps.append(Step(kind: .summary, index: Int32(effects.count - 1), delta: 0, lot: 0))
+                return
+            }
             switch effect {
             case .stock(let site, let item, let lot, let delta):
                 let k = CounterKey.stock(site: site, item: item, lot: lot)
@@ -82,9 +87,8 @@ final class EffectPlan: @unchecked Sendable {
             case .touched(let kind, let id):
                 let index = keep(length: VersionOverlay.keyLength(id)) { VersionOverlay.writeKey(&$0, kind, id) }
                 steps.append(Step(kind: .version, index: index, delta: 0, lot: 0))
-            default:
-                effects.append(effect)
-                steps.append(Step(kind: .summary, index: Int32(effects.count - 1), delta: 0, lot: 0))
+            case .recipient, .goods, .grant, .issued, .counts, .reach:
+                preconditionFailure("an effect on the summary was kept above")
             }
         }
         starts.append(steps.count)

@@ -75,11 +75,12 @@ public struct EventRecord: Sendable, Equatable {
     }
 
     /// Reads a stored record. Does not check its hash: `Ledger.verify` does.
-    /// `envelope: false` leaves out what no projection reads (the event id, the command id, the actor and the hash):
-    /// a replay's form.
+    /// `envelope: false` leaves out what no projection or report reads (the event id, the command id, the actor, the
+    /// hash, and an issuance's entitlement decisions and override reason): a replay's form.
     public static func decode(position: UInt64, stored: [UInt8], envelope: Bool = true) throws -> EventRecord {
         guard stored.count > hashSize else { throw DecodeError.truncated(at: stored.count) }
         var r = ByteReader(stored, end: stored.count - hashSize)
+        r.leavesOutDecisions = !envelope
         let format = try r.u8()
         guard format == EventRecord.format else { throw DecodeError.invalid("record format \(format)", at: 0) }
         let type = try r.u16()

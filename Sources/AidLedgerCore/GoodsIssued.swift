@@ -50,9 +50,12 @@ public struct GoodsIssued: EventPayload {
         Self(
             recipient: try r.string(), campaign: try r.string(),
             lines: try r.array { r in
-                Line(item: try r.string(), quantity: try r.int(), draws: try r.array(Draw.read), entitlement: try r.optional(EntitlementDecision.decode))
+                Line(
+                    item: try r.string(), quantity: try r.int(), draws: try r.array(Draw.read),
+                    entitlement: r.leavesOutDecisions ? try EntitlementDecision.skip(&r) : try r.optional(EntitlementDecision.decode)
+                )
             },
-            overrideReason: try r.optional { try $0.string() }
+            overrideReason: try r.optional { r in r.leavesOutDecisions ? try r.skipString() : try r.string() }
         )
     }
 
@@ -101,6 +104,14 @@ public struct EntitlementDecision: Sendable, Equatable {
 
     static func decode(_ r: inout ByteReader) throws -> EntitlementDecision {
         EntitlementDecision(rule: try .decode(&r), limit: try r.int(), alreadyReceived: try r.int(), overridden: try r.bool(), nextEligible: try r.date())
+    }
+
+    /// Moves past an optional decision, as `decode` reads it, without making it. - Returns: nil.
+    static func skip(_ r: inout ByteReader) throws -> EntitlementDecision? {
+        guard try r.bool() else { return nil }
+        try EntitlementRule.skip(&r)
+        _ = (try r.int(), try r.int(), try r.bool(), try r.date())
+        return nil
     }
 
     var json: JSONValue {
