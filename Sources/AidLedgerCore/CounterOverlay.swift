@@ -13,6 +13,9 @@ final class CounterOverlay {
     /// Where each key is written for its look-up (reused: no allocation per look-up).
     private let scratch = KeyScratch()
 
+    /// Counters held, in all tables.
+    var count: Int { tables.reduce(0) { $0 + $1.table.count } }
+
     /// Adds `delta` to a counter. - Returns: the new value.
     func add(_ db: Database, _ key: CounterKey, _ delta: Int64, from store: LedgerStore, _ txn: borrowing some KeyValueStore & ~Copyable) throws -> Int64 {
         try scratch.with(length: key.length, write: { key.write(&$0) }) { k in

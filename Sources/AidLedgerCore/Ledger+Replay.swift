@@ -15,7 +15,7 @@ extension Ledger {
 
     /// Events a replay projects between commits at most, however few recipients they touch: a bound on what the
     /// scratch environment's write transaction holds.
-    var chunkEvents: Int { replayChunk * 4 }
+    var chunkEvents: Int { replayChunk * 20 }
 
     /// How a replay reads the log for each chunk: in the caller's transaction (a rebuild, inside the writer's), or
     /// in a read transaction of its own per chunk (an as-of question), so that a long replay holds no snapshot that

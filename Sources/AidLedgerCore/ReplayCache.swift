@@ -22,9 +22,10 @@ final class ReplayCache {
     /// Versions of the entities the chunk changed.
     let versions = VersionOverlay()
 
-    /// Recipients' summaries or entities' versions held, whichever are more: what bounds a replay's chunk (a
-    /// registration adds a version and its registry entries, an issuance to a recipient not yet in the chunk a summary).
-    var held: Int { max(summaries.count, versions.count) }
+    /// Recipients' summaries, entities' versions or counters held, whichever are more: what bounds a replay's chunk
+    /// (a registration adds a version and its registry entries, an issuance to a recipient not yet in the chunk a
+    /// summary, an intake a lot's stock and its entry).
+    var held: Int { max(summaries.count, versions.count, counters.count) }
 
     /// The recipient's summary, taken out of the cache so that changing it copies nothing; put it back with
     /// `putBack`. Its slot stays in the table, so putting it back looks nothing up.
