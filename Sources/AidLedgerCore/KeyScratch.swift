@@ -40,12 +40,16 @@ struct RawKeyWriter {
     @inline(__always)
     static func length(_ s: String) -> Int { s.utf8.count }
 
+    /// Copies the text's UTF-8 bytes. Read through its UTF-8 view: no copy of the string is made to get at them
+    /// (a key's texts are short ids and words, most of them stored inside the string itself).
     @inline(__always)
     mutating func text(_ s: String) {
-        var s = s
-        s.withUTF8 { utf8 in
+        let copied: Void? = s.utf8.withContiguousStorageIfAvailable { utf8 in
             if let from = utf8.baseAddress { next.copyMemory(from: from, byteCount: utf8.count) }
             next += utf8.count
+        }
+        if copied == nil {
+            for b in s.utf8 { byte(b) }
         }
     }
 
