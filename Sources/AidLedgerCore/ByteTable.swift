@@ -1,4 +1,5 @@
 import Foundation
+import LMDBStore
 
 /// Numbers keyed by short byte strings, the keys kept in one growing arena: a look-up or an update allocates nothing,
 /// where a dictionary keyed by byte arrays allocates an array per key. A replay keeps its running totals, stock, cash
@@ -90,6 +91,18 @@ struct ByteTable {
             for e in values.indices {
                 try body(UnsafeRawBufferPointer(rebasing: stored[Int(offsets[e])..<Int(offsets[e]) + Int(lengths[e])]), values[e])
             }
+        }
+    }
+
+    /// Every key and its value, in LMDB's key order: written in that order, each key lands beside the one before,
+    /// and into an empty database they can be appended.
+    func forEachSorted(_ body: (UnsafeRawBufferPointer, Int64) throws -> Void) rethrows {
+        try arena.withUnsafeBytes { stored in
+            func key(_ e: Int) -> UnsafeRawBufferPointer {
+                UnsafeRawBufferPointer(rebasing: stored[Int(offsets[e])..<Int(offsets[e]) + Int(lengths[e])])
+            }
+            let order = values.indices.sorted { KeyOrder.compare(key($0), key($1)) < 0 }
+            for e in order { try body(key(e), values[e]) }
         }
     }
 

@@ -155,13 +155,15 @@ struct LedgerStore {
 
     /// - Returns: the bytes written, or nil when the empty summary's entry was removed.
     @discardableResult
-    func setSummary(_ txn: borrowing some KeyValueStore & ~Copyable, _ recipient: String, _ summary: RecipientSummary) throws -> [UInt8]? {
+    func setSummary(
+        _ txn: borrowing some KeyValueStore & ~Copyable, _ recipient: String, _ summary: RecipientSummary, options: Transaction.PutOptions = []
+    ) throws -> [UInt8]? {
         if summary.isEmpty {
-            try txn.delete(recipients, Array(recipient.utf8))
+            if !options.contains(.append) { try txn.delete(recipients, Array(recipient.utf8)) }  // appended: there is none
             return nil
         }
         let bytes = summary.encoded()
-        try txn.put(recipients, Array(recipient.utf8), bytes)
+        try txn.put(recipients, Array(recipient.utf8), bytes, options: options)
         return bytes
     }
 

@@ -33,9 +33,13 @@ final class VersionOverlay {
         versions.update(key, hash: hash) { _ in Int64(bitPattern: position) }
     }
 
-    /// Writes every version set since the last flush, and forgets them.
+    /// Writes every version set since the last flush, in key order (appended when the store holds none yet: a
+    /// replay's first chunk), and forgets them.
     func flush(to store: LedgerStore, _ txn: borrowing some KeyValueStore & ~Copyable) throws {
-        try versions.forEach { key, position in try txn.put(store.versions, Array(key), LedgerStore.int64Value(position)) }
+        let options: Transaction.PutOptions = try txn.count(store.versions) == 0 ? .append : []
+        try versions.forEachSorted { key, position in
+            try txn.put(store.versions, Array(key), LedgerStore.int64Value(position), options: options)
+        }
         clear()
     }
 

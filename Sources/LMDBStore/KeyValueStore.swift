@@ -10,6 +10,8 @@ public protocol KeyValueStore: ~Copyable {
     @discardableResult func delete(_ db: Database, _ key: [UInt8]) throws -> Bool
     /// Visits the entries whose keys start with `prefix`, in key order, while `body` returns true.
     func forEach(_ db: Database, prefix: [UInt8], _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool) throws
+    /// The number of entries in the database.
+    func count(_ db: Database) throws -> Int
 }
 
 extension Transaction: KeyValueStore {}
