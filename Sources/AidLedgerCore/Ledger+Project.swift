@@ -16,6 +16,7 @@ extension Ledger {
         case .campaignCreated(let p): try store.register(txn, .campaign, p.campaign, p)
         case .recipientRegistered(let p):
             try store.register(txn, .recipient, p.recipient, p)
+            cache?.registered(p)
             for d in p.documents { try txn.put(store.documents, LedgerStore.documentKey(d.hash), Array(p.recipient.utf8)) }
         case .recipientUpdated(let u):
             // The registry keeps the latest view: every document, the latest sealed data.

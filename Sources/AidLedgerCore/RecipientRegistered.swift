@@ -72,6 +72,11 @@ extension RecipientRegistered {
         var category: RecipientCategory
         var area: Area
 
+        /// A registration's own.
+        init(_ p: RecipientRegistered) {
+            (id, kind, householdSize, category, area) = (p.recipient, p.kind, p.householdSize, p.category, p.area)
+        }
+
         init(_ stored: [UInt8]) throws {
             var r = ByteReader(stored, offset: 1)
             id = try r.string()

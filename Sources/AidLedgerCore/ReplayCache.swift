@@ -60,6 +60,12 @@ final class ReplayCache {
         count.people += people
     }
 
+    /// Keeps a registration's attributes as the replay projects it: counting the recipient's reach later reads
+    /// nothing from the store.
+    func registered(_ p: RecipientRegistered) {
+        attributes[p.recipient] = RecipientRegistered.Attributes(p)
+    }
+
     func attributes(_ id: String, from load: (String) throws -> RecipientRegistered.Attributes?) throws -> RecipientRegistered.Attributes? {
         if let known = attributes[id] { return known }
         let loaded = try load(id)
