@@ -49,9 +49,12 @@ final class EffectPlan: @unchecked Sendable {
     /// The steps of the `index`th record added.
     func range(of index: Int) -> Range<Int> { starts[index]..<starts[index + 1] }
 
-    /// Lends the effect at `index` of `effects` to `body`, without copying it out.
-    func withEffect(_ index: Int, _ body: (borrowing Effect) throws -> Void) rethrows {
-        try effects.withUnsafeBufferPointer { try body($0[index]) }
+    /// Moves the effect at `index` of `effects` out, leaving an empty one: for the replaying thread, which follows
+    /// each step once (a chunk that stops inside a batch plans the rest again).
+    func takeEffect(_ index: Int) -> Effect {
+        var effect = Effect.counts(issuances: 0, grants: 0)
+        swap(&effect, &effects[index])
+        return effect
     }
 
     /// The bytes and hash of the key of a counter's or version's step.

@@ -74,7 +74,7 @@ extension Ledger {
             case .touched(let kind, let id):
                 if let versions = cache?.versions ?? batch?.versions { versions.set(kind, id, position) } else { try store.setVersion(txn, kind, id, position) }
             default:
-                try change.take(effect, sign: sign) { id in try cache?.takeSummary(id, from: store, txn) ?? summaries.summary(txn, store, id) }
+                try change.take(copy effect, sign: sign) { id in try cache?.takeSummary(id, from: store, txn) ?? summaries.summary(txn, store, id) }
             }
         }
         try finish(&change, sign: sign, in: txn, cache: cache, batch: batch)
@@ -91,9 +91,8 @@ extension Ledger {
             let step = plan.steps[i]
             switch step.kind {
             case .summary:
-                try plan.withEffect(Int(step.index)) { effect in
-                    try change.take(effect, sign: sign) { id in try cache.takeSummary(id, from: store, txn) }
-                }
+                // Moved out of the plan, which is not read again: its texts change hands, nothing is copied.
+                try change.take(plan.takeEffect(Int(step.index)), sign: sign) { id in try cache.takeSummary(id, from: store, txn) }
             case .version:
                 let key = plan.key(step)
                 cache.versions.set(key: key.bytes, hash: key.hash, position)
@@ -167,8 +166,8 @@ private struct SummaryChange {
     var crossed: [(scope: RecipientSummary.Scope, id: String)] = []
 
     /// Takes one of the effects on the recipient's summary; `load` gives the summary of the recipient it names.
-    mutating func take(_ effect: borrowing Effect, sign: Int64, load: (String) throws -> RecipientSummary) throws {
-        switch effect {
+    mutating func take(_ effect: consuming Effect, sign: Int64, load: (String) throws -> RecipientSummary) throws {
+        switch consume effect {
         case .recipient(let id):
             recipient = id
             summary = try load(id)
