@@ -65,13 +65,16 @@ final class EffectPlan: @unchecked Sendable {
 
     /// Works out `record`'s effects. `lot` gives the lots its draws name; `target` the event a void names.
     func add(_ record: EventRecord, lot: (UInt64) throws -> Lot, target: (EventVoided) throws -> EventRecord) throws {
-        var source = record
-        var sign: Int64 = 1
         if case .eventVoided(let v) = record.event {
-            source = try target(v)
-            sign = -1
+            try add(effectsOf: try target(v), sign: -1, lot: lot)
+        } else {
+            try add(effectsOf: record, sign: 1, lot: lot)
         }
-        try Effect.visit(source, sign: sign, lot: lot) { effect in
+        starts.append(steps.count)
+    }
+
+    private func add(effectsOf record: EventRecord, sign: Int64, lot: (UInt64) throws -> Lot) throws {
+        try Effect.visit(record, sign: sign, lot: lot) { effect in
             if effect.isOnSummary {
                 effects.append(effect)  // its last use: handed over, not copied
                 steps.append(Step(kind: .summary, index: Int32(effects.count - 1), delta: 0, lot: 0))
@@ -94,7 +97,6 @@ final class EffectPlan: @unchecked Sendable {
                 preconditionFailure("an effect on the summary was kept above")
             }
         }
-        starts.append(steps.count)
     }
 
     /// Writes a key of `length` bytes into the arena and hashes it. - Returns: its index.

@@ -44,18 +44,19 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
                     var batch = Batch()
                     try txn.forEach(store.log, from: LedgerStore.be64(first)) { key, value in
                         let record = try LedgerStore.logRecord(key, Array(value), envelope: false)
-                        guard record.position <= last else { return false }
+                        let position = record.position
+                        guard position <= last else { return false }
                         try batch.plan.add(record) { id in
                             if let known = lots[id] { return known }
                             let l = try store.lotFromLog(txn, id)
                             lots[id] = l
                             return l
-                        } target: { try store.voidTarget(of: $0, at: record.position, in: txn) }
-                        batch.records.append(record)
-                        guard batch.records.count == LogPrefetch.batchSize || record.position == last else { return true }
+                        } target: { try store.voidTarget(of: $0, at: position, in: txn) }
+                        batch.records.append(consume record)  // moved into the batch, not copied
+                        guard batch.records.count == LogPrefetch.batchSize || position == last else { return true }
                         let handed = hand(over: batch)
                         batch = Batch()
-                        return handed && record.position < last
+                        return handed && position < last
                     }
                     if !batch.records.isEmpty { _ = hand(over: batch) }
                 }
