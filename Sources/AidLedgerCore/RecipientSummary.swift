@@ -116,7 +116,10 @@ struct RecipientSummary {
 
     /// The index of `name`, added when the summary does not hold it yet.
     mutating func name(_ name: String) -> Name {
-        if let i = names.firstIndex(of: name) { return Name(i) }
+        // Lengths first: a summary's campaigns, donors and items mostly differ in length, and comparing two lengths
+        // costs far less than comparing two texts.
+        let length = name.utf8.count
+        if let i = names.firstIndex(where: { $0.utf8.count == length && $0 == name }) { return Name(i) }
         names.append(name)
         return Name(names.count - 1)
     }
