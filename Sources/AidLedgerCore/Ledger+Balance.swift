@@ -129,10 +129,10 @@ extension Ledger {
         }
     }
 
-    /// The registered ids of one kind: "donor", "site", "item", "campaign" or "recipient".
-    public func ids(of kind: String) throws(LedgerError) -> [String] {
+    /// The registered ids of one kind ("donor", "site", "item", "campaign" or "recipient") at `point`.
+    public func ids(of kind: String, as point: AsOf = .head) throws(LedgerError) -> [String] {
         guard let k = LedgerStore.Kind(rawValue: kind.first ?? " ") else { return [] }
-        return try read { txn in
+        return try atPoint(point) { txn in
             var out: [String] = []
             let prefix = Array(String(k.rawValue).utf8)
             try txn.forEach(store.registry, prefix: prefix) { key, _ in

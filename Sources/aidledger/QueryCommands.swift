@@ -47,7 +47,8 @@ struct BalanceCommand: ParsableCommand {
                 throw LedgerError(.invalidField, "balance takes recipient, donor, campaign or site, not \(kind)")
             }
             let at = try point.resolve()
-            let ids = try id.map { [$0] } ?? l.ids(of: kind)
+            // Every entity of the kind that existed at the point: one registered later has no balance there.
+            let ids = try id.map { [$0] } ?? l.ids(of: kind, as: at)
             for (n, id) in ids.enumerated() {
                 // Each balance is found before anything of it is printed: a question that fails prints no heading.
                 let show: () -> Void

@@ -192,6 +192,17 @@ import Testing
         #expect(try cli("reconcile", "--at", "100").status == 0)
     }
 
+    /// An accountant lists every donor's books at an earlier point: those registered by then, not an error about one
+    /// registered later.
+    @Test func everyBalanceAtAnEarlierPointListsWhatExistedThen() throws {
+        let first = try cli("balance", "donor", "--at", "1")  // the demo registers CARITAS first, then UNICEF and CITY
+        #expect(first.status == 0, "\(first.err)")
+        #expect(first.out.contains("CARITAS"))
+        #expect(!first.out.contains("UNICEF") && !first.out.contains("CITY"), "\(first.out)")
+        let today = try cli("balance", "donor")
+        #expect(today.out.contains("CARITAS") && today.out.contains("UNICEF") && today.out.contains("CITY"))
+    }
+
     @Test func theYearlyReportAddsUpAndOpensAsCSV() throws {
         let json = try cli("report", "--from", "2014-01-01", "--to", "2099-12-31", "--format", "json").out
         let value = try JSONValue.parse(json)
