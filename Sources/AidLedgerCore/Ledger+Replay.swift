@@ -105,6 +105,10 @@ extension Ledger {
     private func replayed(at point: AsOf) throws -> ReplayedState? {
         guard point != .head else { return nil }
         let head = try read { txn in try store.head(txn) }
+        if case .position(let p) = point, p > head.position {
+            // Not the books of today under another name: that position has not been written.
+            throw LedgerError(.unknownEvent, "the log ends at #\(head.position): there is no position #\(p) yet")
+        }
         let settled: Bool = switch point {
         case .head: false
         case .position(let p): p <= head.position

@@ -189,6 +189,10 @@ import Testing
         #expect(before.err.contains("error[unknown_campaign]"))
         #expect(before.out.isEmpty, "\(before.out)")
         #expect(!(try cli("balance", "campaign", "WINTER").out.contains("issuances: 0")))
+        // A position not written yet is not today's books under its number.
+        let later = try cli("balance", "campaign", "WINTER", "--at", "999999")
+        #expect(later.status == 3 && later.err.contains("error[unknown_event]") && later.err.contains("there is no position #999999"), "\(later.err)")
+        #expect(later.out.isEmpty, "\(later.out)")
         #expect(try cli("reconcile", "--at", "100").status == 0)
     }
 
