@@ -101,14 +101,18 @@ extension Ledger {
         }
     }
 
+    /// Refuses a position the log has not reached: an answer there would be today's books under another number.
+    static func checkReached(_ point: AsOf, head: UInt64) throws(LedgerError) {
+        if case .position(let p) = point, p > head {
+            throw LedgerError(.unknownEvent, "the log ends at #\(head): there is no position #\(p) yet")
+        }
+    }
+
     /// The replay of the books at `point` (nil at the head), kept or made now.
     private func replayed(at point: AsOf) throws -> ReplayedState? {
         guard point != .head else { return nil }
         let head = try read { txn in try store.head(txn) }
-        if case .position(let p) = point, p > head.position {
-            // Not the books of today under another name: that position has not been written.
-            throw LedgerError(.unknownEvent, "the log ends at #\(head.position): there is no position #\(p) yet")
-        }
+        try Ledger.checkReached(point, head: head.position)
         let settled: Bool = switch point {
         case .head: false
         case .position(let p): p <= head.position

@@ -15,6 +15,7 @@ extension Ledger {
             }
             return (try store.head(txn).position, voids)
         }
+        try Ledger.checkReached(point, head: head)
         // One pass over the history up to the point, a record at a time, `replayChunk` positions of the log per read
         // transaction (a long report holds no snapshot that keeps the writer from reusing pages). A record of the period that was
         // voided is held back (voids are rare) until the pass has found where the history ends: it counts only when
@@ -33,6 +34,8 @@ extension Ledger {
         try read { txn in
             for record in held where voids[record.position]! > last { try tally.add(record, self, txn) }
         }
-        return tally.report
+        var report = tally.report
+        report.through = last
+        return report
     }
 }

@@ -22,7 +22,9 @@ struct ReportCommand: ParsableCommand {
             switch ledger.json ? "json" : format {
             case "json": print(r.json.serialized)
             case "csv": print(ReportPrinter.csv(r), terminator: "")
-            case "text": ReportPrinter.text(r)
+            case "text":
+                if point.asOf != nil || point.at != nil { print("as of \(point.describe)\n") }
+                ReportPrinter.text(r)
             default: throw LedgerError(.invalidField, "format \(format) is not one of: text, json, csv")
             }
         }
@@ -35,7 +37,7 @@ enum ReportPrinter {
         var scope = "\(r.from) to \(r.to)"
         if let c = r.campaign { scope += ", campaign \(c)" }
         if let s = r.site { scope += ", site \(s)" }
-        print("Report for \(scope)\n")
+        print("Report for \(scope), counted through #\(Printer.n(r.through))\n")
         let s = r.served
         print("Served")
         Printer.table(["", "recipients", "people"], [

@@ -207,6 +207,20 @@ import Testing
         #expect(today.out.contains("CARITAS") && today.out.contains("UNICEF") && today.out.contains("CITY"))
     }
 
+    /// A report printed for an earlier point says so, and says which records it counted.
+    @Test func aReportAtAnEarlierPointSaysWhichBooksItCounted() throws {
+        let text = try cli("report", "--from", "2014-01-01", "--to", "2099-12-31", "--at", "200")
+        #expect(text.status == 0, "\(text.err)")
+        #expect(text.out.hasPrefix("as of position #200\n"), "\(text.out.prefix(120))")
+        #expect(text.out.contains("counted through #200"))
+        let json = try JSONValue.parse(try cli("report", "--from", "2014-01-01", "--to", "2099-12-31", "--at", "200", "--format", "json").out)
+        #expect(json["through_position"] == .number("200"))
+        let today = try cli("report", "--from", "2014-01-01", "--to", "2099-12-31")
+        #expect(!today.out.hasPrefix("as of") && today.out.contains("counted through #"))
+        let later = try cli("report", "--from", "2014-01-01", "--to", "2099-12-31", "--at", "999999")
+        #expect(later.status == 3 && later.err.contains("error[unknown_event]"), "\(later.err)")
+    }
+
     @Test func theYearlyReportAddsUpAndOpensAsCSV() throws {
         let json = try cli("report", "--from", "2014-01-01", "--to", "2099-12-31", "--format", "json").out
         let value = try JSONValue.parse(json)
