@@ -58,7 +58,7 @@ struct BalanceCommand: ParsableCommand {
                 case "site": let b = try l.siteBalance(id, as: at); show = { BalancePrinter.site(b, json: ledger.json, expiringWithin: expiring) }
                 default: let b = try l.recipientBalance(id, as: at); show = { BalancePrinter.recipient(b, json: ledger.json) }
                 }
-                if n == 0 && at != .head && !ledger.json { print("as of \(point.describe)\n") }
+                if n == 0 && !ledger.json { point.printHeading() }
                 if n > 0 && !ledger.json { print("") }
                 show()
             }
@@ -178,4 +178,9 @@ struct PointOptions: ParsableArguments {
     }
 
     var describe: String { asOf.map { "the end of \($0) (Kyiv)" } ?? at.map { "position #\($0)" } ?? "now" }
+
+    /// Prints "as of …" before text answered at an earlier point, so that a printed answer names the books it shows.
+    func printHeading() {
+        if asOf != nil || at != nil { print("as of \(describe)\n") }
+    }
 }

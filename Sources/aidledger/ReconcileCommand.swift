@@ -19,6 +19,7 @@ struct ReconcileCommand: ParsableCommand {
             if ledger.json {
                 print(report.json.serialized)
             } else {
+                point.printHeading()
                 let shown = all || !report.isBalanced ? (all ? report.rows : report.failures) : report.rows
                 Printer.table(
                     ["check", "subject", "unit", "expected", "actual", "difference", ""],

@@ -23,7 +23,7 @@ struct ReportCommand: ParsableCommand {
             case "json": print(r.json.serialized)
             case "csv": print(ReportPrinter.csv(r), terminator: "")
             case "text":
-                if point.asOf != nil || point.at != nil { print("as of \(point.describe)\n") }
+                point.printHeading()
                 ReportPrinter.text(r)
             default: throw LedgerError(.invalidField, "format \(format) is not one of: text, json, csv")
             }
