@@ -158,11 +158,13 @@ public struct CounterServer: Sendable {
         request.uri.queryParameters.get(name)
     }
 
-    /// `as_of=DATE` or `at=POSITION` from the query.
+    /// `as_of=DATE` or `at=POSITION` from the query. Throws an `APIError` (a 4xx with its code) for either written
+    /// wrongly, wherever it is called from.
     static func point(_ request: Request) throws -> AsOf {
         switch (query(request, "as_of"), query(request, "at")) {
         case (nil, nil): return .head
-        case (let d?, nil): return .endOfDay(try BusinessDate.parse(d, field: "as_of"))
+        case (let d?, nil):
+            do { return .endOfDay(try BusinessDate.parse(d, field: "as_of")) } catch { throw APIError(error) }
         case (nil, let p?):
             guard let n = UInt64(p) else { throw APIError(.badRequest, "invalid_field", "at must be a position, like 120") }
             return .position(n)

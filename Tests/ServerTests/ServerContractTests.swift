@@ -127,6 +127,15 @@ import Testing
                 #expect((400..<500).contains(r.status.code), "\(b) gave \(r.status)")
                 #expect(body(r).contains("\"code\":"), "\(b): \(body(r))")
             }
+            // Points in history that cannot be: an answer with a code, never an empty 500.
+            for uri in [
+                "/api/balance/donor/CARITAS?as_of=2026-13-40", "/api/balance/campaign/WINTER?at=abc", "/api/balance/campaign/WINTER?at=99999999",
+                "/api/report?from=2026-01-01&to=2026-12-31&as_of=yesterday", "/api/reconcile?as_of=2026-02-30", "/api/balance/site/DP-CENTRE?at=1&as_of=2026-01-01",
+            ] {
+                let r = try await client.execute(uri: uri, method: .get, headers: f.headers(.auditor))
+                #expect((400..<500).contains(r.status.code), "\(uri) gave \(r.status)")
+                #expect(body(r).contains("\"code\":"), "\(uri): \(body(r))")
+            }
             var wrong = f.headers(nil)
             wrong[.authorization] = "Bearer alt_0000"
             #expect(try await client.execute(uri: "/api/commands", method: .post, headers: wrong, body: ByteBuffer(string: bodies[4])).status == .unauthorized)
