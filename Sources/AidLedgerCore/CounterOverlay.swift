@@ -42,14 +42,9 @@ final class CounterOverlay {
     /// Writes every counter changed since the last flush, and forgets them.
     func flush(to store: LedgerStore, _ txn: borrowing some KeyValueStore & ~Copyable) throws {
         for (db, table) in tables {
-            // In key order, appended when the store holds none yet (a replay's first chunk: nothing to remove at zero).
-            if try txn.count(db) == 0 {
-                try table.forEachSorted { key, value in
-                    if value != 0 { try txn.put(db, Array(key), LedgerStore.int64Value(value), options: .append) }
-                }
-            } else {
-                try table.forEachSorted { key, value in try store.setCounter(txn, db, Array(key), value) }
-            }
+            // In key order, appended when the store holds none yet (a replay's first chunk).
+            let options = try txn.optionsForKeysInOrder(db)
+            try table.forEachSorted { key, value in try store.setCounter(txn, db, Array(key), value, options: options) }
         }
         clear()
     }

@@ -62,6 +62,10 @@ extension Ledger {
         }
         var change = SummaryChange()
         try Effect.visit(record, sign: sign, lot: { try lot(txn, $0) }) { effect in
+            if effect.isOnSummary {
+                // Handed over as it is (its last use), not copied.
+                return try change.take(effect, sign: sign) { id in try cache?.takeSummary(id, from: store, txn) ?? summaries.summary(txn, store, id) }
+            }
             switch effect {
             case .stock(let site, let item, let lot, let delta):
                 let left = try add(store.stock, .stock(site: site, item: item, lot: lot), delta, txn, cache, nil)
@@ -73,8 +77,8 @@ extension Ledger {
                 try add(store.totals, .total(name), delta, txn, cache, batch)
             case .touched(let kind, let id):
                 if let versions = cache?.versions ?? batch?.versions { versions.set(kind, id, position) } else { try store.setVersion(txn, kind, id, position) }
-            default:
-                try change.take(copy effect, sign: sign) { id in try cache?.takeSummary(id, from: store, txn) ?? summaries.summary(txn, store, id) }
+            case .recipient, .goods, .grant, .issued, .counts, .reach:
+                preconditionFailure("an effect on the summary was taken above")
             }
         }
         try finish(&change, sign: sign, in: txn, cache: cache, batch: batch)

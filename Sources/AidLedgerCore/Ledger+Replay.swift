@@ -57,22 +57,17 @@ extension Ledger {
                     let records = LogPrefetch(env, store, from: from, through: end)
                     defer { records.stop() }
                     chunk: while let batch = try records.next() {
-                        // Through a buffer pointer: each record is lent to `project`, not copied out of the array.
-                        let stop = try batch.records.withUnsafeBufferPointer { records in
-                            for index in records.indices {
-                                // A day's end lies inside the chunk: the history ends at the first record after it.
-                                guard point.includes(records[index].position, recordedAt: records[index].recordedAt) else { return true }
-                                try project(records[index], in: scratch, log: txn, cache: cache, planned: (batch.plan, index))
-                                last = records[index].position
-                                if last % 100_000 == 0 { progress?(last) }
-                                if cache.held >= replayChunk && last < end {
-                                    full = true
-                                    return true
-                                }
+                        for (index, record) in batch.records.enumerated() {
+                            // A day's end lies inside the chunk: the history ends at the first record after it.
+                            guard point.includes(record.position, recordedAt: record.recordedAt) else { break chunk }
+                            try project(record, in: scratch, log: txn, cache: cache, planned: (batch.plan, index))
+                            last = record.position
+                            if last % 100_000 == 0 { progress?(last) }
+                            if cache.held >= replayChunk && last < end {
+                                full = true
+                                break chunk
                             }
-                            return false
                         }
-                        if stop { break chunk }
                         records.recycle(batch)
                     }
                     try cache.flush(to: store, scratch)

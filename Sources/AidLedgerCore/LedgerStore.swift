@@ -100,11 +100,13 @@ struct LedgerStore {
     }
 
     /// Writes a counter's value, removing the entry at zero so scans stay short.
-    func setCounter(_ txn: borrowing some KeyValueStore & ~Copyable, _ db: Database, _ key: [UInt8], _ value: Int64) throws {
+    func setCounter(
+        _ txn: borrowing some KeyValueStore & ~Copyable, _ db: Database, _ key: [UInt8], _ value: Int64, options: Transaction.PutOptions = []
+    ) throws {
         if value == 0 {
-            try txn.delete(db, key)
+            if !options.contains(.append) { try txn.delete(db, key) }  // appended: there is none
         } else {
-            try txn.put(db, key, LedgerStore.int64Value(value))
+            try txn.put(db, key, LedgerStore.int64Value(value), options: options)
         }
     }
 

@@ -90,10 +90,10 @@ final class ReplayCache {
     /// Writes what changed during the chunk.
     func flush(to store: LedgerStore, _ txn: borrowing some KeyValueStore & ~Copyable) throws {
         // In key order (the ids' bytes), appended when the store holds none yet: a replay's first chunk.
-        let append = try txn.count(store.recipients) == 0
+        let options = try txn.optionsForKeysInOrder(store.recipients)
         var order = summaries.keys.map { (key: Array($0.utf8), id: $0) }
         order.sort { a, b in a.key.withUnsafeBytes { x in b.key.withUnsafeBytes { y in KeyOrder.compare(x, y) < 0 } } }
-        for (_, id) in order { try store.setSummary(txn, id, summaries[id]!, options: append ? .append : []) }
+        for (_, id) in order { try store.setSummary(txn, id, summaries[id]!, options: options) }
         for (group, count) in reach {
             try group.counters(recipients: count.recipients, people: count.people) { name, delta in
                 _ = try counters.add(store.totals, .total(name), delta, from: store, txn)

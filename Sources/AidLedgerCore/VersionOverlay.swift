@@ -36,7 +36,7 @@ final class VersionOverlay {
     /// Writes every version set since the last flush, in key order (appended when the store holds none yet: a
     /// replay's first chunk), and forgets them.
     func flush(to store: LedgerStore, _ txn: borrowing some KeyValueStore & ~Copyable) throws {
-        let options: Transaction.PutOptions = try txn.count(store.versions) == 0 ? .append : []
+        let options = try txn.optionsForKeysInOrder(store.versions)
         try versions.forEachSorted { key, position in
             try txn.put(store.versions, Array(key), LedgerStore.int64Value(position), options: options)
         }

@@ -36,4 +36,10 @@ extension KeyValueStore where Self: ~Copyable {
     public func put(_ db: Database, _ key: [UInt8], _ value: [UInt8]) throws {
         try put(db, key, value, options: [])
     }
+
+    /// How to write keys given in increasing order into `db`: appended without searching (`.append`) when it holds
+    /// no entry yet, otherwise as usual.
+    public func optionsForKeysInOrder(_ db: Database) throws -> Transaction.PutOptions {
+        try count(db) == 0 ? .append : []
+    }
 }
