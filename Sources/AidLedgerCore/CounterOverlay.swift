@@ -44,7 +44,7 @@ final class CounterOverlay {
         for (db, table) in tables {
             // In key order, appended when the store holds none yet (a replay's first chunk).
             let options = try txn.optionsForKeysInOrder(db)
-            try table.forEachSorted { key, value in try store.setCounter(txn, db, Array(key), value, options: options) }
+            try table.forEachSorted { key, value in try store.setCounter(txn, db, key: key, value, options: options) }
         }
         clear()
     }

@@ -103,10 +103,17 @@ struct LedgerStore {
     func setCounter(
         _ txn: borrowing some KeyValueStore & ~Copyable, _ db: Database, _ key: [UInt8], _ value: Int64, options: Transaction.PutOptions = []
     ) throws {
+        try key.withUnsafeBytes { k in try setCounter(txn, db, key: k, value, options: options) }
+    }
+
+    /// `setCounter` of a key held elsewhere (a replay's table): the key and the value are written from where they are.
+    func setCounter(
+        _ txn: borrowing some KeyValueStore & ~Copyable, _ db: Database, key: UnsafeRawBufferPointer, _ value: Int64, options: Transaction.PutOptions = []
+    ) throws {
         if value == 0 {
-            if !options.contains(.append) { try txn.delete(db, key) }  // appended: there is none
+            if !options.contains(.append) { try txn.delete(db, Array(key)) }  // appended: there is none
         } else {
-            try txn.put(db, key, LedgerStore.int64Value(value), options: options)
+            try withUnsafeBytes(of: UInt64(bitPattern: value).bigEndian) { v in try txn.put(db, key: key, value: v, options: options) }
         }
     }
 

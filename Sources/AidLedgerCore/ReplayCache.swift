@@ -91,9 +91,17 @@ final class ReplayCache {
     func flush(to store: LedgerStore, _ txn: borrowing some KeyValueStore & ~Copyable) throws {
         // In key order (the ids' bytes), appended when the store holds none yet: a replay's first chunk.
         let options = try txn.optionsForKeysInOrder(store.recipients)
-        var order = summaries.keys.map { (key: Array($0.utf8), id: $0) }
-        order.sort { a, b in a.key.withUnsafeBytes { x in b.key.withUnsafeBytes { y in KeyOrder.compare(x, y) < 0 } } }
-        for (_, id) in order { try store.setSummary(txn, id, summaries[id]!, options: options) }
+        // Sorted as a `ByteTable` sorts its keys (sorting the ids' byte arrays cost five times more).
+        let ids = Array(summaries.keys)
+        var keys = ByteTable()
+        for (i, id) in ids.enumerated() {
+            var id = id
+            id.withUTF8 { keys.update(UnsafeRawBufferPointer($0)) { _ in Int64(i) } }
+        }
+        try keys.forEachSorted { _, i in
+            let id = ids[Int(i)]
+            try store.setSummary(txn, id, summaries[id]!, options: options)
+        }
         for (group, count) in reach {
             try group.counters(recipients: count.recipients, people: count.people) { name, delta in
                 _ = try counters.add(store.totals, .total(name), delta, from: store, txn)

@@ -38,7 +38,7 @@ final class VersionOverlay {
     func flush(to store: LedgerStore, _ txn: borrowing some KeyValueStore & ~Copyable) throws {
         let options = try txn.optionsForKeysInOrder(store.versions)
         try versions.forEachSorted { key, position in
-            try txn.put(store.versions, Array(key), LedgerStore.int64Value(position), options: options)
+            try withUnsafeBytes(of: UInt64(bitPattern: position).bigEndian) { v in try txn.put(store.versions, key: key, value: v, options: options) }
         }
         clear()
     }

@@ -7,6 +7,8 @@ import Glibc
 public protocol KeyValueStore: ~Copyable {
     func get(_ db: Database, _ key: [UInt8]) throws -> [UInt8]?
     func put(_ db: Database, _ key: [UInt8], _ value: [UInt8], options: Transaction.PutOptions) throws
+    /// `put` of bytes held elsewhere (a table's arena, the stack): nothing is copied into arrays first.
+    func put(_ db: Database, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, options: Transaction.PutOptions) throws
     @discardableResult func delete(_ db: Database, _ key: [UInt8]) throws -> Bool
     /// Visits the entries whose keys start with `prefix`, in key order, while `body` returns true.
     func forEach(_ db: Database, prefix: [UInt8], _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool) throws
