@@ -94,7 +94,11 @@ public struct BusinessDate: Sendable, Hashable, Comparable, CustomStringConverti
         }
     }
 
-    public func adding(days: Int) -> BusinessDate { BusinessDate(day: day + Int32(days)) }
+    /// The day `days` later (earlier when negative); beyond the days a date can hold, the last (or first) of them.
+    public func adding(days: Int) -> BusinessDate {
+        let (later, overflow) = Int(day).addingReportingOverflow(days)
+        return BusinessDate(day: overflow ? (days > 0 ? .max : .min) : Int32(clamping: later))
+    }
 
     /// Parses `YYYY-MM-DD` exactly: `2023-02-30` and `2023-2-3` are refused.
     /// - Throws: `invalid_date`, naming the field.

@@ -66,7 +66,10 @@ public struct EntitlementRule: Sendable, Equatable, CustomStringConvertible {
 
     /// How many units a recipient of `householdSize` people may receive in one period.
     public func limit(householdSize: Int64) -> Int64 {
-        scope == .person ? quantity * householdSize : quantity
+        guard scope == .person else { return quantity }
+        // A rule recorded before quantities were bounded may hold more than 64 bits allow for a household: no limit.
+        let (limit, overflow) = quantity.multipliedReportingOverflow(by: householdSize)
+        return overflow ? .max : limit
     }
 
     /// `food-kit:1/30d/household`, the form the command line takes.
@@ -74,12 +77,14 @@ public struct EntitlementRule: Sendable, Equatable, CustomStringConvertible {
 
     /// Parses `ITEM:QTY/DAYSd/household|person`.
     public static func parse(_ text: String) throws(LedgerError) -> EntitlementRule {
-        let bad = LedgerError(.invalidField, "rule \"\(Identifier.printable(text))\" should read like food-kit:1/30d/household (item, quantity, days, household or person)")
+        let bad = LedgerError(
+            .invalidField,
+            "rule \"\(Identifier.printable(text))\" should read like food-kit:1/30d/household (item, 1 to a billion units, 1 to 3660 days, household or person)")
         let colon = text.split(separator: ":", maxSplits: 1)
         guard colon.count == 2 else { throw bad }
         let parts = colon[1].split(separator: "/")
         guard parts.count == 3, parts[1].hasSuffix("d"),
-            let q = Int64(parts[0]), q > 0, let days = Int32(parts[1].dropLast()), (1...3660).contains(days),
+            let q = Int64(parts[0]), (1...1_000_000_000).contains(q), let days = Int32(parts[1].dropLast()), (1...3660).contains(days),
             let scope = EntitlementScope(rawValue: String(parts[2]))
         else { throw bad }
         return EntitlementRule(item: try Identifier.validate(String(colon[0]), field: "rule item"), quantity: q, periodDays: days, scope: scope)

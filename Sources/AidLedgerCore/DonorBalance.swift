@@ -20,10 +20,19 @@ public struct DonorBalance: Sendable {
         public var adjustedUnits: [AdjustmentReason: Int64] = [:]
         public var adjustedValue: [AdjustmentReason: Int64] = [:]
 
-        public var adjustedUnitsTotal: Int64 { adjustedUnits.values.reduce(0, +) }
-        public var adjustedValueTotal: Int64 { adjustedValue.values.reduce(0, +) }
-        public var onHandUnits: Int64 { receivedUnits - issuedUnits + adjustedUnitsTotal }
-        public var onHandValue: Int64 { receivedValue - issuedValue + adjustedValueTotal }
+        public private(set) var adjustedUnitsTotal: Int64 = 0
+        public private(set) var adjustedValueTotal: Int64 = 0
+        public private(set) var onHandUnits: Int64 = 0
+        public private(set) var onHandValue: Int64 = 0
+
+        /// Works out the totals and what is on hand once every running total is read (received − issued + adjusted).
+        mutating func settle() throws(LedgerError) {
+            let what = "what \(item) the donor has on hand"
+            adjustedUnitsTotal = try Int64.sum(adjustedUnits.values, describing: what)
+            adjustedValueTotal = try Int64.sum(adjustedValue.values, describing: what)
+            onHandUnits = try receivedUnits.subtracting(issuedUnits, describing: what).adding(adjustedUnitsTotal, describing: what)
+            onHandValue = try receivedValue.subtracting(issuedValue, describing: what).adding(adjustedValueTotal, describing: what)
+        }
 
         var json: JSONValue {
             .object([

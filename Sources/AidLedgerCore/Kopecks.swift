@@ -20,13 +20,12 @@ public struct Kopecks: Sendable, Hashable, Comparable, CustomStringConvertible {
             }
             throw LedgerError(.invalidAmount, "\(field) \"\(text)\" is not an amount in hryvnias; write it like 1250 or 1250.50")
         }
-        guard parts[0].count <= 17, let whole = Int64(parts[0]) else {
+        let frac = parts.count == 2 ? Int64(parts[1].count == 1 ? parts[1] + "0" : parts[1])! : 0
+        // Whole hryvnias of 17 digits may still hold more kopecks than 64 bits do: refused, never trapped.
+        guard parts[0].count <= 17, let whole = Int64(parts[0]), case let (hundreds, false) = whole.multipliedReportingOverflow(by: 100),
+            case let (kopecks, false) = hundreds.addingReportingOverflow(frac)
+        else {
             throw LedgerError(.amountOverflow, "\(field) \"\(text)\" is too large")
-        }
-        var kopecks = whole * 100
-        if parts.count == 2 {
-            let frac = parts[1].count == 1 ? parts[1] + "0" : parts[1]
-            kopecks += Int64(frac)!
         }
         return Kopecks(kopecks)
     }
@@ -73,5 +72,31 @@ extension Int64 {
         let (sum, overflow) = addingReportingOverflow(other)
         if overflow { throw LedgerError(.amountOverflow, "\(what()) is too large to count") }
         return sum
+    }
+
+    /// `self − other`, or `amount_overflow` naming the difference.
+    func subtracting(_ other: Int64, describing what: @autoclosure () -> String) throws(LedgerError) -> Int64 {
+        let (difference, overflow) = subtractingReportingOverflow(other)
+        if overflow { throw LedgerError(.amountOverflow, "\(what()) is too large to count") }
+        return difference
+    }
+
+    /// Adds `other` to `total`. The books add up figures each of which fits in 64 bits, but whose sum need not (two
+    /// donors' absurd values, say): such a sum is refused, naming it, never a crash.
+    static func add(_ other: Int64, to total: inout Int64, describing what: @autoclosure () -> String) throws(LedgerError) {
+        let (sum, overflow) = total.addingReportingOverflow(other)
+        guard !overflow else {
+            throw LedgerError(
+                .amountOverflow,
+                "\(what()) adds up to more than the ledger can count; a value or a quantity was probably mistyped: find it with `aidledger log --type goods_received` and void it")
+        }
+        total = sum
+    }
+
+    /// The sum of `values`, or `amount_overflow` naming it.
+    static func sum(_ values: some Sequence<Int64>, describing what: @autoclosure () -> String) throws(LedgerError) -> Int64 {
+        var total: Int64 = 0
+        for v in values { try add(v, to: &total, describing: what()) }
+        return total
     }
 }

@@ -28,7 +28,9 @@ extension Ledger {
             }
             items[parts[1]] = flow
         }
-        return DonorBalance(donor: donor, items: items.values.sorted { $0.item < $1.item }, cashReceived: cash["received"] ?? 0, cashGranted: cash["granted"] ?? 0, reach: reach)
+        var flows = items.values.sorted { $0.item < $1.item }
+        for i in flows.indices { try flows[i].settle() }
+        return DonorBalance(donor: donor, items: flows, cashReceived: cash["received"] ?? 0, cashGranted: cash["granted"] ?? 0, reach: reach)
     }
 
     /// As of `point`: the current state, or the log replayed up to that point.
@@ -82,7 +84,7 @@ extension Ledger {
         }
         let days = summary.issuedDays
         return RecipientBalance(
-            recipient: recipient, items: summary.items, cash: summary.cash, issuances: summary.issuances, grants: summary.grants,
+            recipient: recipient, items: try summary.items(), cash: try summary.cash(), issuances: summary.issuances, grants: summary.grants,
             entitlements: statuses, byCampaign: summary.sharesByCampaign, byDonor: summary.sharesByDonor,
             cashByCampaign: summary.cashSharesByCampaign, cashByDonor: summary.cashSharesByDonor,
             firstIssuance: days?.first, lastIssuance: days?.last)
@@ -102,10 +104,10 @@ extension Ledger {
             guard let zero = rest.firstIndex(of: 0) else { return true }
             let item = String(decoding: rest[..<zero], as: UTF8.self)
             let lotID = LedgerStore.readBE64(rest[(zero + 1)...])
-            entries.append(SiteBalance.Entry(item: item, lot: try lot(txn, lotID), quantity: Int64(bitPattern: LedgerStore.readBE64(v))))
+            entries.append(try SiteBalance.Entry(item: item, lot: try lot(txn, lotID), quantity: Int64(bitPattern: LedgerStore.readBE64(v))))
             return true
         }
-        return SiteBalance(site: site, lots: entries)
+        return try SiteBalance(site: site, lots: entries)
     }
 
     /// The registrations of one kind ("donor", "site", "item" or "campaign") as their JSON fields.

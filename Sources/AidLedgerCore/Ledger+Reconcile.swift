@@ -33,14 +33,15 @@ extension Ledger {
             let units = Int64(bitPattern: LedgerStore.readBE64(v))
             guard let lot = lots[lotID] else { throw LedgerError(.corruptRecord, "stock names lot #\(lotID), which does not exist") }
             let key = lot.donor + "\u{0}" + lot.item
-            onHand[key, default: (0, 0)].units += units
-            onHand[key, default: (0, 0)].value += units * lot.valuePerUnit
+            let what = "what \(lot.donor) has on hand of \(lot.item)"
+            try Int64.add(units, to: &onHand[key, default: (0, 0)].units, describing: what)
+            try Int64.add(try units.multiplied(by: lot.valuePerUnit, describing: what), to: &onHand[key, default: (0, 0)].value, describing: what)
             return true
         }
         var cashLeft: [String: Int64] = [:]
         try txn.forEach(store.cash, prefix: []) { k, v in
             let campaign = String(decoding: k.dropLast(9), as: UTF8.self)
-            cashLeft[campaign, default: 0] += Int64(bitPattern: LedgerStore.readBE64(v))
+            try Int64.add(Int64(bitPattern: LedgerStore.readBE64(v)), to: &cashLeft[campaign, default: 0], describing: "the cash \(campaign) has left")
             return true
         }
 
@@ -50,15 +51,18 @@ extension Ledger {
         try txn.forEach(store.recipients, prefix: []) { _, v in
             let summary = try RecipientSummary(decoding: Array(v))
             for g in summary.sharesByCampaign {
-                recipientsGoods[g.item, default: (0, 0)].units += g.units
-                recipientsGoods[g.item, default: (0, 0)].value += g.value
+                let what = "what recipients received of \(g.item)"
+                try Int64.add(g.units, to: &recipientsGoods[g.item, default: (0, 0)].units, describing: what)
+                try Int64.add(g.value, to: &recipientsGoods[g.item, default: (0, 0)].value, describing: what)
             }
-            recipientsCash += summary.cash
+            try Int64.add(try summary.cash(), to: &recipientsCash, describing: "the cash recipients received")
             return true
         }
 
         var rows: [ReconcileReport.Row] = []
-        func sum(_ match: ([String]) -> Bool) -> Int64 { totals.filter { match($0.key) }.reduce(0) { $0 + $1.value } }
+        func sum(_ match: ([String]) -> Bool) throws(LedgerError) -> Int64 {
+            try Int64.sum(totals.filter { match($0.key) }.values, describing: "a sum of running totals")
+        }
 
         // Donor and item: received − issued + adjustments = on hand.
         var pairs = Set<[String]>()
@@ -69,11 +73,11 @@ extension Ledger {
             for (unit, suffix) in [("units", "units"), ("UAH", "value")] {
                 let received = totals[["donor", donor, "item", item, "received_\(suffix)"]] ?? 0
                 let issued = totals[["donor", donor, "item", item, "issued_\(suffix)"]] ?? 0
-                let adjusted = sum { $0.count == 6 && $0[0] == "donor" && $0[1] == donor && $0[3] == item && $0[4] == "adjusted_\(suffix)" }
+                let adjusted = try sum { $0.count == 6 && $0[0] == "donor" && $0[1] == donor && $0[3] == item && $0[4] == "adjusted_\(suffix)" }
                 let counted = unit == "units" ? onHand[donor + "\u{0}" + item]?.units ?? 0 : onHand[donor + "\u{0}" + item]?.value ?? 0
                 rows.append(.init(
                     check: "donor goods", subject: "\(donor) \(item)", unit: unit,
-                    expected: received - issued + adjusted, actual: counted,
+                    expected: try received.subtracting(issued, describing: "\(donor)'s \(item)").adding(adjusted, describing: "\(donor)'s \(item)"), actual: counted,
                     detail: "received \(received) − issued \(issued) + adjusted \(adjusted) = on hand \(counted)"))
             }
         }
@@ -85,7 +89,7 @@ extension Ledger {
             let granted = totals[["campaign", campaign, "cash", "granted"]] ?? 0
             let left = cashLeft[campaign] ?? 0
             rows.append(.init(
-                check: "campaign cash", subject: campaign, unit: "kopecks", expected: received - granted, actual: left,
+                check: "campaign cash", subject: campaign, unit: "kopecks", expected: try received.subtracting(granted, describing: "\(campaign)'s cash"), actual: left,
                 detail: "received \(received) − granted \(granted) = left \(left)"))
         }
         // Cross-sums: recipients = donors = campaigns.
@@ -95,16 +99,16 @@ extension Ledger {
         for item in items.sorted() {
             for (unit, r, d) in [("units", "units", "issued_units"), ("UAH", "value", "issued_value")] {
                 let recipients = r == "units" ? recipientsGoods[item]?.units ?? 0 : recipientsGoods[item]?.value ?? 0
-                let donors = sum { $0.count == 5 && $0[0] == "donor" && $0[2] == "item" && $0[3] == item && $0[4] == d }
-                let campaigns = sum { $0.count == 5 && $0[0] == "campaign" && $0[2] == "item" && $0[3] == item && $0[4] == d }
+                let donors = try sum { $0.count == 5 && $0[0] == "donor" && $0[2] == "item" && $0[3] == item && $0[4] == d }
+                let campaigns = try sum { $0.count == 5 && $0[0] == "campaign" && $0[2] == "item" && $0[3] == item && $0[4] == d }
                 rows.append(.init(check: "issued: recipients = donors", subject: item, unit: unit, expected: recipients, actual: donors,
                                   detail: "recipients \(recipients) = donors \(donors)"))
                 rows.append(.init(check: "issued: recipients = campaigns", subject: item, unit: unit, expected: recipients, actual: campaigns,
                                   detail: "recipients \(recipients) = campaigns \(campaigns)"))
             }
         }
-        let donorsCash = sum { $0.count == 4 && $0[0] == "donor" && $0[2] == "cash" && $0[3] == "granted" }
-        let campaignsCash = sum { $0.count == 4 && $0[0] == "campaign" && $0[2] == "cash" && $0[3] == "granted" }
+        let donorsCash = try sum { $0.count == 4 && $0[0] == "donor" && $0[2] == "cash" && $0[3] == "granted" }
+        let campaignsCash = try sum { $0.count == 4 && $0[0] == "campaign" && $0[2] == "cash" && $0[3] == "granted" }
         rows.append(.init(check: "cash: recipients = donors", subject: "all", unit: "kopecks", expected: recipientsCash, actual: donorsCash,
                           detail: "recipients \(recipientsCash) = donors \(donorsCash)"))
         rows.append(.init(check: "cash: recipients = campaigns", subject: "all", unit: "kopecks", expected: recipientsCash, actual: campaignsCash,

@@ -28,7 +28,8 @@ public struct PeriodReport: Sendable {
     /// Write-offs by reason (units and value, as positive numbers).
     public var writeOffs: [AdjustmentReason: (units: Int64, value: Int64)] = [:]
 
-    public var issuedValue: Int64 { issued.values.reduce(0) { $0 + $1.value } }
+    /// The value issued, all items together.
+    public var issuedValue: Int64 = 0
 
     public var json: JSONValue {
         let sortedPairs = { (d: [String: (units: Int64, value: Int64)]) -> JSONValue in

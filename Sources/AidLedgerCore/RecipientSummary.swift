@@ -63,7 +63,7 @@ struct RecipientSummary {
     // MARK: Reading
 
     /// Cash received in all.
-    var cash: Int64 { cashByCampaign.reduce(0) { $0 + $1.amount } }
+    func cash() throws(LedgerError) -> Int64 { try Int64.sum(cashByCampaign.lazy.map(\.amount), describing: "the cash the recipient received") }
 
     /// Goods by campaign and by donor, with their ids as text.
     var sharesByCampaign: [RecipientBalance.Share] { goodsByCampaign.map(share) }
@@ -78,17 +78,17 @@ struct RecipientSummary {
     }
 
     /// Units and value by item (every issuance is under one campaign, so these are the campaigns' sums).
-    var items: [(item: String, units: Int64, value: Int64)] {
+    func items() throws(LedgerError) -> [(item: String, units: Int64, value: Int64)] {
         // A handful of items: a sorted array beats a dictionary.
         var out: [(item: String, units: Int64, value: Int64)] = []
         for g in goodsByCampaign {
             let item = names[Int(g.item)]
-            if let i = out.firstIndex(where: { $0.item == item }) {
-                out[i].units += g.units
-                out[i].value += g.value
-            } else {
+            guard let i = out.firstIndex(where: { $0.item == item }) else {
                 out.append((item, g.units, g.value))
+                continue
             }
+            try Int64.add(g.units, to: &out[i].units, describing: "the units of \(item) the recipient received")
+            try Int64.add(g.value, to: &out[i].value, describing: "the value of \(item) the recipient received")
         }
         return out.sorted { $0.item < $1.item }
     }

@@ -27,10 +27,16 @@ struct ReportTally {
                 for d in line.draws {
                     let l = try lot(d.lot, ledger, txn)
                     let value = try d.amount.multiplied(by: l.valuePerUnit, describing: "the value issued")
-                    report.issued[line.item, default: (0, 0)].units += d.amount
-                    report.issued[line.item, default: (0, 0)].value += value
-                    report.valueByDonor[l.donor, default: 0] += value
-                    if try isPublic(l.donor, ledger, txn) { report.publicValue += value } else { report.charitableValue += value }
+                    let what = "the value issued in the period"
+                    try Int64.add(d.amount, to: &report.issued[line.item, default: (0, 0)].units, describing: "the units of \(line.item) issued in the period")
+                    try Int64.add(value, to: &report.issued[line.item, default: (0, 0)].value, describing: what)
+                    try Int64.add(value, to: &report.issuedValue, describing: what)
+                    try Int64.add(value, to: &report.valueByDonor[l.donor, default: 0], describing: what)
+                    if try isPublic(l.donor, ledger, txn) {
+                        try Int64.add(value, to: &report.publicValue, describing: what)
+                    } else {
+                        try Int64.add(value, to: &report.charitableValue, describing: what)
+                    }
                 }
             }
         case .cashGranted(let p):
@@ -38,22 +44,25 @@ struct ReportTally {
             if site != nil { return }  // cash is paid from a campaign, not a site
             try serve(p.recipient, ledger, txn)
             if cashServed.insert(p.recipient).inserted { report.cashRecipients += 1 }
-            report.cashTotal += p.amount
+            try Int64.add(p.amount, to: &report.cashTotal, describing: "the cash aid of the period")
         case .goodsReceived(let p):
             if let campaign, p.campaign != campaign { return }
             let value = try p.quantity.multiplied(by: p.valuePerUnit, describing: "the intake's value")
-            report.intake[p.donor, default: [:]][p.item, default: (0, 0)].units += p.quantity
-            report.intake[p.donor, default: [:]][p.item, default: (0, 0)].value += value
+            let what = "the intake of the period from \(p.donor)"
+            try Int64.add(p.quantity, to: &report.intake[p.donor, default: [:]][p.item, default: (0, 0)].units, describing: what)
+            try Int64.add(value, to: &report.intake[p.donor, default: [:]][p.item, default: (0, 0)].value, describing: what)
         case .cashReceived(let p):
             if let campaign, p.campaign != campaign { return }
             if site != nil { return }
-            report.cashIntake[p.donor, default: 0] += p.amount
+            try Int64.add(p.amount, to: &report.cashIntake[p.donor, default: 0], describing: "the cash received in the period from \(p.donor)")
         case .stockAdjusted(let p) where p.delta < 0:
             if campaign != nil { return }  // write-offs belong to sites and lots, not campaigns
             for d in p.draws {
                 let value = try d.amount.multiplied(by: try lot(d.lot, ledger, txn).valuePerUnit, describing: "the value written off")
-                report.writeOffs[p.reason, default: (0, 0)].units -= d.amount
-                report.writeOffs[p.reason, default: (0, 0)].value -= value
+                let what = "the write-offs of the period"
+                // As positive numbers: what was taken away.
+                try Int64.add(try Int64(0).subtracting(d.amount, describing: what), to: &report.writeOffs[p.reason, default: (0, 0)].units, describing: what)
+                try Int64.add(try Int64(0).subtracting(value, describing: what), to: &report.writeOffs[p.reason, default: (0, 0)].value, describing: what)
             }
         default: break
         }

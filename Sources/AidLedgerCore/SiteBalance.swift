@@ -1,13 +1,20 @@
 /// The stock at a site, lot by lot, with each lot's donor, earmark and expiry.
 public struct SiteBalance: Sendable {
-    public var site: SiteRegistered
-    public var lots: [Entry]
+    public let site: SiteRegistered
+    public let lots: [Entry]
+    /// Units and value on hand per item.
+    public let totals: [(item: String, units: Int64, value: Int64)]
 
     public struct Entry: Sendable {
-        public var item: String
-        public var lot: Lot
-        public var quantity: Int64
-        public var value: Int64 { quantity * lot.valuePerUnit }
+        public let item: String
+        public let lot: Lot
+        public let quantity: Int64
+        public let value: Int64
+
+        init(item: String, lot: Lot, quantity: Int64) throws(LedgerError) {
+            (self.item, self.lot, self.quantity) = (item, lot, quantity)
+            value = try quantity.multiplied(by: lot.valuePerUnit, describing: "the value of lot #\(lot.id) on hand")
+        }
 
         public var json: JSONValue {
             .object([
@@ -18,18 +25,17 @@ public struct SiteBalance: Sendable {
         }
     }
 
-    /// Units on hand per item.
-    public var totals: [(item: String, units: Int64, value: Int64)] {
-        var out: [(String, Int64, Int64)] = []
+    init(site: SiteRegistered, lots: [Entry]) throws(LedgerError) {
+        var totals: [(item: String, units: Int64, value: Int64)] = []
         for e in lots {
-            if let i = out.firstIndex(where: { $0.0 == e.item }) {
-                out[i].1 += e.quantity
-                out[i].2 += e.value
-            } else {
-                out.append((e.item, e.quantity, e.value))
+            guard let i = totals.firstIndex(where: { $0.item == e.item }) else {
+                totals.append((e.item, e.quantity, e.value))
+                continue
             }
+            try Int64.add(e.quantity, to: &totals[i].units, describing: "the units of \(e.item) on hand at \(site.site)")
+            try Int64.add(e.value, to: &totals[i].value, describing: "the value of \(e.item) on hand at \(site.site)")
         }
-        return out
+        (self.site, self.lots, self.totals) = (site, lots, totals)
     }
 
     public var json: JSONValue {

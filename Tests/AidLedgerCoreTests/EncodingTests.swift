@@ -136,6 +136,12 @@ import Testing
         for bad in ["1.234", "1e5", "-1", "1,5", " 1", "", "."] {
             #expect(throws: LedgerError.self) { try Kopecks.parse(bad, field: "a") }
         }
+        // The largest amount kopecks can hold, and beyond it a refusal, never a crash.
+        #expect(try Kopecks.parse("92233720368547758.07", field: "a").value == Int64.max)
+        for tooLarge in ["92233720368547758.08", "99999999999999999.99", "99999999999999999", "123456789012345678"] {
+            let error = #expect(throws: LedgerError.self) { try Kopecks.parse(tooLarge, field: "a") }
+            #expect(error?.code == .amountOverflow, "\(tooLarge)")
+        }
     }
 
     @Test func datesAreParsedStrictly() throws {

@@ -89,6 +89,31 @@ import Testing
         try expectRejected(.amountOverflow, "intake.goods", ["site": "DP", "donor": "CARITAS", "item": "food-kit", "quantity": "1000000000", "value": "99999999999999", "document": "w"])
     }
 
+    @Test func figuresTooLargeToAddUpAreRefusedByTheQueriesNotCrashed() throws {
+        // Each donor's intake fits in 64 bits; the two together, at one site and given to one recipient, do not.
+        try t.submit("item.add", ["id": "absurd", "name": "Mistyped", "category": "other", "unit": "piece", "value": "50000000000000000"])
+        try t.submit("campaign.add", ["id": "A1", "name": "A1", "from": "2025-01-01", "to": "2030-12-31"], lists: ["donor": ["CARITAS"], "item": ["absurd"]])
+        try t.submit("campaign.add", ["id": "A2", "name": "A2", "from": "2025-01-01", "to": "2030-12-31"], lists: ["donor": ["CITY"], "item": ["absurd"]])
+        for (donor, campaign) in [("CARITAS", "A1"), ("CITY", "A2")] {
+            try t.submit("intake.goods", ["site": "WH", "donor": donor, "campaign": campaign, "item": "absurd", "quantity": "1", "document": "w", "date": "2026-11-01"])
+        }
+        let tooLarge = { (query: () throws -> Void) in
+            let e = #expect(throws: LedgerError.self) { try query() }
+            #expect(e?.code == .amountOverflow)
+            #expect(e?.message.contains("absurd") == true || e?.message.contains("period") == true, "\(e?.message ?? "")")
+        }
+        tooLarge { _ = try t.ledger.siteBalance("WH") }
+        for campaign in ["A1", "A2"] {
+            try t.submit("issue", ["site": "WH", "recipient": "H-1", "campaign": campaign, "date": "2026-11-10"], lists: ["item": ["absurd"]])
+        }
+        tooLarge { _ = try t.ledger.recipientBalance("H-1") }
+        tooLarge { _ = try t.ledger.reconcile() }
+        tooLarge { _ = try t.ledger.report(from: BusinessDate(year: 2026, month: 1, day: 1)!, to: BusinessDate(year: 2026, month: 12, day: 31)!) }
+        // Every other figure is still there, exact.
+        #expect(try t.ledger.donorBalance("CITY").items.first { $0.item == "absurd" }?.issuedValue == 5_000_000_000_000_000_000)
+        #expect(try t.ledger.siteBalance("DP").totals.first { $0.item == "food-kit" }?.units == 10)
+    }
+
     @Test func impossibleAndFutureDatesAreRejected() throws {
         #expect(t.rejection("issue", issue.merging(["date": "2023-02-30"]) { $1 }, lists: ["item": ["food-kit"]])?.code == .invalidDate)
         try expectRejected(.dateOutOfRange, "issue", issue.merging(["date": "2099-01-01"]) { $1 }, lists: ["item": ["food-kit"]])

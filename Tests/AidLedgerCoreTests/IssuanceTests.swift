@@ -74,6 +74,29 @@ import Testing
         #expect(p.lines[0].draws[1] == Draw(lot: expiring.records[0].position, amount: 2))
     }
 
+    @Test func aSiteListsItsExpiringLotsForAnyWindowAskedFor() throws {
+        try t.submit("intake.goods", ["site": "WH", "donor": "CARITAS", "item": "food-kit", "quantity": "5", "expires": "2027-01-01", "document": "w 5", "date": "2026-11-01"])
+        try t.submit("intake.goods", ["site": "WH", "donor": "CARITAS", "item": "food-kit", "quantity": "3", "expires": "9999-12-31", "document": "w 6", "date": "2026-11-01"])
+        let site = try t.ledger.siteBalance("WH")
+        let day = try BusinessDate.parse("2026-11-10", field: "d")
+        #expect(site.expiring(within: 30, of: day).isEmpty)
+        #expect(site.expiring(within: 60, of: day).map(\.quantity) == [5])
+        // A window of more days than a date can count (typed as "everything") lists every lot with a date, not a crash.
+        #expect(site.expiring(within: .max, of: day).map(\.quantity) == [5, 3])
+        #expect(site.expiring(within: .min, of: day).isEmpty)
+    }
+
+    @Test func aRuleAllowsAtMostABillionUnitsAndNeverOverflowsForAHousehold() throws {
+        let e = t.rejection("campaign.add", ["id": "HUGE", "name": "Huge", "from": "2025-01-01", "to": "2030-12-31"],
+            lists: ["donor": ["CITY"], "item": ["food-kit"], "rule": ["food-kit:9223372036854775807/30d/person"]])
+        #expect(e?.code == .invalidField)
+        #expect(e?.message.contains("1 to a billion units") == true)
+        try t.submit("campaign.add", ["id": "LARGE", "name": "Large", "from": "2025-01-01", "to": "2030-12-31"],
+            lists: ["donor": ["CITY"], "item": ["food-kit"], "rule": ["food-kit:1000000000/30d/person"]])
+        // A rule recorded before the bound, per person, for a household of four: no limit rather than a crash.
+        #expect(EntitlementRule(item: "food-kit", quantity: .max, periodDays: 30, scope: .person).limit(householdSize: 4) == .max)
+    }
+
     @Test func expiredLotsAreNotIssued() throws {
         try t.submit("intake.goods", ["site": "WH", "donor": "CARITAS", "item": "food-kit", "quantity": "5", "expires": "2026-11-05", "document": "w 4", "date": "2026-11-01"])
         let e = t.rejection("issue", ["site": "WH", "recipient": "H-1", "campaign": "WINTER", "date": "2026-11-10"], lists: ["item": ["food-kit"]])

@@ -120,6 +120,7 @@ import Testing
             #"{"command":"issue","command-id":"h6","site":"DP-CENTRE","recipient":"R-0\u0000001","campaign":"WINTER","item":["food-kit"]}"#,
             #"{"command":"issue","command-id":"h/7","site":"DP-CENTRE","recipient":"R-000001","campaign":"WINTER","item":["food-kit"]}"#,
             #"{"command":"drop.table","command-id":"h8"}"#,
+            #"{"command":"grant","command-id":"h9","recipient":"R-000001","campaign":"CASH-AID","amount":"99999999999999999.99","channel":"cash_desk","reference":"x"}"#,
         ]
         try await f.live { client in
             for b in bodies {
