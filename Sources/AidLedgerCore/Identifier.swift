@@ -20,7 +20,7 @@ public enum Identifier {
     }
 
     /// The text with control characters shown as `?` and cut to 40 characters, for error messages.
-    static func printable(_ s: String) -> String {
+    public static func printable(_ s: String) -> String {
         let cleaned = String(s.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7f ? "?" : Character($0) })
         return cleaned.count > 40 ? String(cleaned.prefix(40)) + "…" : cleaned
     }

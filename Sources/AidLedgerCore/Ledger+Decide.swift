@@ -160,19 +160,19 @@ extension Ledger {
     }
 
     func donor(_ txn: borrowing some KeyValueStore & ~Copyable, _ id: String) throws -> DonorRegistered {
-        try registered(txn, .donor, id, .unknownDonor, "there is no donor \(id); add it first with `aidledger donor add`")
+        try registered(txn, .donor, id, .unknownDonor, "there is no donor \(Identifier.printable(id)); add it first with `aidledger donor add`")
     }
 
     func site(_ txn: borrowing some KeyValueStore & ~Copyable, _ id: String) throws -> SiteRegistered {
-        try registered(txn, .site, id, .unknownSite, "there is no site \(id); add it first with `aidledger site add`")
+        try registered(txn, .site, id, .unknownSite, "there is no site \(Identifier.printable(id)); add it first with `aidledger site add`")
     }
 
     func item(_ txn: borrowing some KeyValueStore & ~Copyable, _ id: String) throws -> ItemRegistered {
-        try registered(txn, .item, id, .unknownItem, "there is no item \(id) in the catalogue; add it first with `aidledger item add`")
+        try registered(txn, .item, id, .unknownItem, "there is no item \(Identifier.printable(id)) in the catalogue; add it first with `aidledger item add`")
     }
 
     func campaign(_ txn: borrowing some KeyValueStore & ~Copyable, _ id: String) throws -> CampaignCreated {
-        try registered(txn, .campaign, id, .unknownCampaign, "there is no campaign \(id); add it first with `aidledger campaign add`")
+        try registered(txn, .campaign, id, .unknownCampaign, "there is no campaign \(Identifier.printable(id)); add it first with `aidledger campaign add`")
     }
 
     func recipient(_ txn: borrowing some KeyValueStore & ~Copyable, _ id: String) throws -> RecipientRegistered {
@@ -185,7 +185,7 @@ extension Ledger {
         return attributes
     }
 
-    private static func noRecipient(_ id: String) -> String { "there is no recipient \(id); register them first with `aidledger recipient register`" }
+    private static func noRecipient(_ id: String) -> String { "there is no recipient \(Identifier.printable(id)); register them first with `aidledger recipient register`" }
 
     /// A registration, or the rejection that names what is missing and how to add it.
     private func registered<P: EventPayload>(

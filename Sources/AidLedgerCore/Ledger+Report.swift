@@ -4,6 +4,7 @@ extension Ledger {
     /// The period report for business dates `from`…`to`, optionally for one campaign or site, as the
     /// books stood at `point`.
     public func report(from: BusinessDate, to: BusinessDate, campaign: String? = nil, site: String? = nil, as point: AsOf = .head) throws(LedgerError) -> PeriodReport {
+        guard from <= to else { throw LedgerError(.invalidDate, "the period ends (\(to)) before it starts (\(from))") }
         // The head and the voids as the report begins: the history it counts ends there at the latest.
         let (head, voids) = try read { txn -> (UInt64, [UInt64: UInt64]) in
             if let campaign { _ = try self.campaign(txn, campaign) }

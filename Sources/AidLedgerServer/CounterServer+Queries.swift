@@ -77,9 +77,9 @@ extension CounterServer {
     /// `GET /api/log?from&to&type&entity&limit`.
     func log(_ request: Request) throws -> Response {
         _ = try require(request, Self.readers, "the log")
-        var filter = LogFilter(limit: Int(Self.query(request, "limit") ?? "") ?? 1000)
-        if let f = Self.query(request, "from").flatMap(UInt64.init) { filter.from = f }
-        if let t = Self.query(request, "to").flatMap(UInt64.init) { filter.to = t }
+        var filter = LogFilter(limit: try Self.number(request, "limit").map { Int(clamping: $0) } ?? 1000)
+        if let f = try Self.number(request, "from") { filter.from = f }
+        if let t = try Self.number(request, "to") { filter.to = t }
         filter.entity = Self.query(request, "entity")
         if let type = Self.query(request, "type") {
             guard let t = EventType(name: type) else { throw APIError(.badRequest, "invalid_field", "\(type) is not an event type") }

@@ -158,6 +158,13 @@ public struct CounterServer: Sendable {
         request.uri.queryParameters.get(name)
     }
 
+    /// A whole number from the query (nil when absent); anything else is refused, not read as if absent.
+    static func number(_ request: Request, _ name: String) throws -> UInt64? {
+        guard let text = query(request, name) else { return nil }
+        guard let n = UInt64(text) else { throw APIError(.badRequest, "invalid_field", "\(name) must be a whole number, like 100; \"\(Identifier.printable(text))\" is not") }
+        return n
+    }
+
     /// `as_of=DATE` or `at=POSITION` from the query. Throws an `APIError` (a 4xx with its code) for either written
     /// wrongly, wherever it is called from.
     static func point(_ request: Request) throws -> AsOf {

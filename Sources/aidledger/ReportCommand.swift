@@ -17,7 +17,6 @@ struct ReportCommand: ParsableCommand {
         try reporting(json: ledger.json || format == "json") {
             let from = try BusinessDate.parse(self.from, field: "from")
             let to = try BusinessDate.parse(self.to, field: "to")
-            guard from <= to else { throw LedgerError(.invalidDate, "the period ends (\(to)) before it starts (\(from))") }
             let r = try ledger.open().report(from: from, to: to, campaign: campaign, site: site, as: try point.resolve())
             switch ledger.json ? "json" : format {
             case "json": print(r.json.serialized)

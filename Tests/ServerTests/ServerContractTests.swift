@@ -132,11 +132,17 @@ import Testing
             for uri in [
                 "/api/balance/donor/CARITAS?as_of=2026-13-40", "/api/balance/campaign/WINTER?at=abc", "/api/balance/campaign/WINTER?at=99999999",
                 "/api/report?from=2026-01-01&to=2026-12-31&as_of=yesterday", "/api/reconcile?as_of=2026-02-30", "/api/balance/site/DP-CENTRE?at=1&as_of=2026-01-01",
+                // Numbers written wrongly are refused, not read as if absent (the whole log) or as nothing; a period
+                // that ends before it starts too, as on the command line.
+                "/api/log?from=abc", "/api/log?limit=-1", "/api/log?to=1e3", "/api/report?from=2026-12-31&to=2026-01-01",
             ] {
                 let r = try await client.execute(uri: uri, method: .get, headers: f.headers(.auditor))
                 #expect((400..<500).contains(r.status.code), "\(uri) gave \(r.status)")
                 #expect(body(r).contains("\"code\":"), "\(uri): \(body(r))")
             }
+            // An id of thousands of characters is named in the answer shortened, not echoed whole.
+            let long = try await client.execute(uri: "/api/balance/donor/" + String(repeating: "A", count: 5_000), method: .get, headers: f.headers(.auditor))
+            #expect(long.status == .notFound && body(long).contains("unknown_donor") && body(long).count < 400, "\(body(long).count)")
             var wrong = f.headers(nil)
             wrong[.authorization] = "Bearer alt_0000"
             #expect(try await client.execute(uri: "/api/commands", method: .post, headers: wrong, body: ByteBuffer(string: bodies[4])).status == .unauthorized)
