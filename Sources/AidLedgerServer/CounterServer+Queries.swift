@@ -92,7 +92,7 @@ extension CounterServer {
         }
     }
 
-    /// `GET /api/report?from&to&campaign&site&format=json|csv`.
+    /// `GET /api/report?from&to&campaign&site`: the report as JSON (`aidledger report --format csv` writes it for spreadsheets).
     func report(_ request: Request) throws -> Response {
         _ = try require(request, Self.readers, "the period report")
         do {
