@@ -68,10 +68,14 @@ try:
     wait.until(lambda d: d.find_element(By.ID, "card-id").text == recipient)
     seen["registered_name_shown"] = "Ірина Бондар" in text("#card-info")
 
-    # Find the household again by its document, as at the next visit.
+    # Find the household again by its document, as at the next visit, from the top of the page: on a phone the card
+    # it finds is brought into view, not left below the fold.
+    driver.execute_script("window.scrollTo(0, 0)")
     driver.find_element(By.ID, "find-doc").send_keys("idp_certificate:4401-777888")
     driver.find_element(By.ID, "find-button").click()
     wait.until(lambda d: d.find_element(By.ID, "card-id").text == recipient)
+    seen["card_in_view"] = driver.execute_script(
+        "const r = document.getElementById('card').getBoundingClientRect(); return r.top > -2 && r.top < window.innerHeight;")
     seen["eligible_before"] = "✔" in text("#entitlement-table tr[data-rule-item='food-kit']")
 
     Select(driver.find_element(By.ID, "item")).select_by_value("food-kit")

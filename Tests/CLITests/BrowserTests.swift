@@ -27,6 +27,7 @@ import Testing
         #expect(seen["title_uk"] == .string("AidLedger — видача допомоги"))
         #expect(seen["registered_name_shown"] == .bool(true))
         #expect(seen["eligible_before"] == .bool(true))
+        #expect(seen["card_in_view"] == .bool(true))
         guard case .number(let before)? = seen["stock_before"], case .number(let after)? = seen["stock_after"] else {
             Issue.record("no stock figures: \(run.out)")
             return
