@@ -36,6 +36,8 @@ import Testing
         #expect(seen["eligible_after"] == .bool(false))
         #expect(seen["next_date_shown"] == .bool(true))
         #expect(seen["second_issue_error"]?.stringValue?.contains("entitlement_exceeded") == true)
+        // The refusal says what it means in the page's language (Ukrainian unless switched) before the ledger's words.
+        #expect(seen["second_issue_error"]?.stringValue?.hasPrefix("Норму вже отримано") == true)
         #expect(seen["title_en"] == .string("AidLedger — aid distribution"))
         #expect(seen["receipt_printable"] == .bool(true))
         // The name typed at the counter is nowhere in the data file.
