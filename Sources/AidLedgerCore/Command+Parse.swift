@@ -39,8 +39,9 @@ extension Command {
                 donors: try f.ids("donor"), items: try f.ids("item"), rules: rules))
         case "recipient.register":
             let kind = try RecipientKind.parse(try f.required("kind"))
-            let size = try f.optional("size").map { (s: String) throws(LedgerError) in try f.positiveInt(s, field: "size") } ?? 1
-            guard size <= 50 else { throw LedgerError(.invalidQuantity, "a household of \(size) people is not plausible; at most 50") }
+            let size = try f.optional("size").map { (s: String) throws(LedgerError) in
+                try f.positiveInt(s, field: "size", most: 50) { "a household of \($0) people is not plausible; at most 50" }
+            } ?? 1
             if kind == .individual && size != 1 { throw LedgerError(.invalidQuantity, "an individual recipient has size 1, not \(size); register a household instead") }
             action = .registerRecipient(RecipientRegistered(
                 recipient: try f.id("id"), kind: kind, householdSize: size, category: try RecipientCategory.parse(try f.required("category")),
@@ -159,11 +160,14 @@ struct FieldReader {
 
     func requiredDate(_ name: String) throws(LedgerError) -> BusinessDate { try BusinessDate.parse(try required(name), field: name) }
 
-    func positiveInt(_ text: String, field: String) throws(LedgerError) -> Int64 {
+    /// A whole number above 0 and at most `most`; `tooMany` says what is wrong with a larger one.
+    func positiveInt(_ text: String, field: String, most: Int64 = 1_000_000_000, tooMany: ((String) -> String)? = nil) throws(LedgerError) -> Int64 {
         guard text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), !text.isEmpty else {
             throw LedgerError(.invalidQuantity, "\(field) \"\(Identifier.printable(text))\" must be a whole number of units above 0")
         }
-        guard let n = Int64(text), n <= 1_000_000_000 else { throw LedgerError(.invalidQuantity, "\(field) \(Identifier.printable(text)) is more than a billion units") }
+        guard let n = Int64(text), n <= most else {
+            throw LedgerError(.invalidQuantity, tooMany?(Identifier.printable(text)) ?? "\(field) \(Identifier.printable(text)) is more than a billion units")
+        }
         guard n > 0 else { throw LedgerError(.invalidQuantity, "\(field) must be above 0") }
         return n
     }

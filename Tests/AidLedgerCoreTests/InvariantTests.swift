@@ -83,6 +83,12 @@ import Testing
             #expect(throws: LedgerError.self) { try t.submit("intake.cash", ["donor": "CITY", "campaign": "CASH", "amount": a, "document": "x"]) }
         }
         #expect(t.rejection("intake.cash", ["donor": "CITY", "campaign": "CASH", "amount": "12.345", "document": "x"])?.code == .invalidAmount)
+        // A household's size is counted in people, at most 50, however large the number typed.
+        for size in ["51", "99999999999", "99999999999999999999"] {
+            let e = t.rejection("recipient.register", ["id": "H-9", "kind": "household", "size": size, "category": "idp", "area": "urban", "settlement": "Kalush"])
+            #expect(e?.code == .invalidQuantity)
+            #expect(e?.message.contains("people is not plausible; at most 50") == true, "\(e?.message ?? "")")
+        }
     }
 
     @Test func quantityTimesValueCannotOverflowSilently() throws {
