@@ -48,9 +48,9 @@ extension Command {
                 area: try Area.parse(try f.required("area")), settlement: try f.requiredText("settlement"), documents: []),
                 documents: try f.documents(), personal: try f.personalData(required: false))
         case "recipient.update":
-            let personal = try f.personalData(required: false)
+            let personal = try f.personalChange()
             let documents = try f.documents()
-            guard personal != nil || !documents.isEmpty else { throw LedgerError(.missingField, "give new personal data (name, …) or a document to add") }
+            guard personal != nil || !documents.isEmpty else { throw LedgerError(.missingField, "give new personal data (name, phone, …) or a document to add") }
             action = .updateRecipient(recipient: try f.id("id"), documents: documents, personal: personal)
         case "recipient.erase":
             action = .eraseRecipient(recipient: try f.id("id"), reason: try f.requiredText("reason"))
@@ -200,8 +200,24 @@ struct FieldReader {
             if !others.isEmpty || required { throw LedgerError(.missingField, "personal data needs the full name (name)") }
             return nil
         }
-        let birth = try date("birth-date").map(\.description)
-        let members = try list("member").map { (m: String) throws(LedgerError) -> PersonalData.Member in
+        return PersonalData(fullName: name, birthDate: try date("birth-date").map(\.description), phone: try text("phone"), address: try text("address"), members: try members())
+    }
+
+    /// The personal data an update changes (nil when it changes none): a field given empty clears it; the name
+    /// cannot be cleared.
+    func personalChange() throws(LedgerError) -> PersonalChange? {
+        guard ["name", "birth-date", "phone", "address", "member"].contains(where: { input.fields[$0] != nil }) else { return nil }
+        let name = try text("name")
+        if name?.isEmpty == true { throw LedgerError(.invalidField, "the full name (name) cannot be cleared; give the new one") }
+        let birth = try optional("birth-date").map { (d: String) throws(LedgerError) in d.isEmpty ? "" : try BusinessDate.parse(d, field: "birth-date").description }
+        return PersonalChange(
+            fullName: name, birthDate: birth, phone: try text("phone"), address: try text("address"),
+            members: input.fields["member"] == nil ? nil : try members())
+    }
+
+    /// The household's members, each NAME|YYYY-MM-DD|RELATION (the date may be empty).
+    private func members() throws(LedgerError) -> [PersonalData.Member] {
+        try list("member").map { (m: String) throws(LedgerError) -> PersonalData.Member in
             let parts = m.split(separator: "|", omittingEmptySubsequences: false).map { String($0).trimmingSpaces }
             guard parts.count == 3, !parts[0].isEmpty, !parts[2].isEmpty, parts.allSatisfy({ $0.count <= 200 }) else {
                 throw LedgerError(.invalidField, "a member is written NAME|BIRTH-DATE|RELATION, like Olena Petrenko|2016-04-02|daughter (the date may be empty)")
@@ -209,7 +225,6 @@ struct FieldReader {
             let memberBirth = parts[1].isEmpty ? nil : try BusinessDate.parse(parts[1], field: "member birth date").description
             return PersonalData.Member(name: parts[0], birthDate: memberBirth, relation: parts[2])
         }
-        return PersonalData(fullName: name, birthDate: birth, phone: try text("phone"), address: try text("address"), members: members)
     }
 
     func position(_ name: String) throws(LedgerError) -> UInt64? {

@@ -18,8 +18,8 @@ public struct Command: Sendable {
         case createCampaign(CampaignCreated)
         /// Document numbers in plain text: the ledger hashes them and never stores them.
         case registerRecipient(RecipientRegistered, documents: [(DocumentType, String)], personal: PersonalData?)
-        /// New personal data (replacing the old) and documents to add.
-        case updateRecipient(recipient: String, documents: [(DocumentType, String)], personal: PersonalData?)
+        /// Changes to the personal data (the fields not given keep what was recorded) and documents to add.
+        case updateRecipient(recipient: String, documents: [(DocumentType, String)], personal: PersonalChange?)
         /// Destroys the recipient's data key; their aid stays in the books.
         case eraseRecipient(recipient: String, reason: String)
         case receiveGoods(site: String, GoodsReceived, valueGiven: Bool)

@@ -35,7 +35,9 @@ extension Ledger {
             try requireNotErased(id, in: txn)
             try checkVersion(command, txn, .recipient, id)
             let added = try documentHashes(documents, in: txn).filter { !current.documents.contains($0) }
-            let sealed = try personal.map { try seal($0, for: id, newKey: current.personal == nil) }
+            let sealed = try personal.map { change in
+                try seal(change.applied(to: try current.personal.map { try opened($0, of: id) }), for: id, newKey: current.personal == nil)
+            }
             return [("", .recipientUpdated(RecipientUpdated(recipient: id, personal: sealed, addedDocuments: added)))]
         case .eraseRecipient(let id, let reason):
             _ = try recipient(txn, id)
@@ -137,6 +139,14 @@ extension Ledger {
             out.append(DocumentHash(type: type, hash: hash))
         }
         return out
+    }
+
+    /// The recipient's sealed personal data, opened with their data key.
+    func opened(_ sealed: [UInt8], of recipient: String) throws -> PersonalData {
+        guard let key = try keys.dataKey(for: recipient) else { throw LedgerError(.recipientErased, "recipient \(recipient)'s data key is gone") }
+        do { return try PersonalSeal.open(sealed, recipient: recipient, key: key) } catch {
+            throw LedgerError(.keyMissing, "recipient \(recipient)'s personal data cannot be opened with this key store")
+        }
     }
 
     /// Seals personal data under the recipient's data key (a new one for a new recipient).

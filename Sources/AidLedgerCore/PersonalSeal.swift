@@ -23,12 +23,7 @@ extension Ledger {
         }
         if erased { throw LedgerError(.recipientErased, "recipient \(id)'s personal data was erased") }
         guard let sealed = registered.personal else { return nil }
-        do {
-            guard let key = try keys.dataKey(for: id) else { throw LedgerError(.recipientErased, "recipient \(id)'s data key is gone") }
-            return try PersonalSeal.open(sealed, recipient: id, key: key)
-        } catch let e as LedgerError {
-            throw e
-        } catch {
+        do { return try opened(sealed, of: id) } catch let e as LedgerError { throw e } catch {
             throw LedgerError(.keyMissing, "recipient \(id)'s personal data cannot be opened with this key store")
         }
     }

@@ -1,4 +1,4 @@
-/// A recipient's personal data replaced (sealed again under their data key), and documents added.
+/// A recipient's personal data after a change (the whole record, sealed again under their data key), and documents added.
 public struct RecipientUpdated: EventPayload {
     public static let type = EventType.recipientUpdated
     public static let schemaVersion: UInt8 = 1

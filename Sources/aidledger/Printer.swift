@@ -21,7 +21,7 @@ enum Printer {
             return "\(p.campaign) \"\(p.name)\" \(p.starts)…\(p.ends) rules: \(p.rules.map(\.description).joined(separator: " ").ifEmpty("none"))"
         case .recipientRegistered(let p):
             return "\(p.recipient) \(p.kind.rawValue) of \(p.householdSize), \(p.category.rawValue), \(p.settlement) (\(p.area.rawValue)), \(p.documents.count) document(s)"
-        case .recipientUpdated(let p): return "\(p.recipient): personal data \(p.personal == nil ? "kept" : "replaced (sealed)"), \(p.addedDocuments.count) document(s) added"
+        case .recipientUpdated(let p): return "\(p.recipient): personal data \(p.personal == nil ? "kept" : "changed (sealed)"), \(p.addedDocuments.count) document(s) added"
         case .recipientErased(let p): return "\(p.recipient): personal data erased (\(p.reason))"
         case .goodsReceived(let p):
             return "lot #\(r.position): \(p.quantity) × \(p.item) from \(p.donor) at \(r.site), \(Kopecks.format(p.valuePerUnit)) UAH each"

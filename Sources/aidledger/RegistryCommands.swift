@@ -91,15 +91,16 @@ struct RecipientCommand: ParsableCommand {
     struct PersonalOptions: ParsableArguments {
         @Option(help: "Full name (kept only sealed under the recipient's own key).") var name: String?
         @Option(help: "Date of birth, YYYY-MM-DD.") var birthDate: String?
-        @Option var phone: String?
-        @Option var address: String?
+        @Option(help: "Phone number (an update given \"\" clears it).") var phone: String?
+        @Option(help: "Address (an update given \"\" clears it).") var address: String?
         @Option(name: .customLong("member"), help: "A household member: NAME|YYYY-MM-DD|RELATION (repeatable).") var members: [String] = []
 
         var fields: [String: String?] { ["name": name, "birth-date": birthDate, "phone": phone, "address": address] }
     }
 
     struct Update: RecordingCommand {
-        static let configuration = CommandConfiguration(abstract: "Replace a recipient's personal data, or add documents.")
+        static let configuration = CommandConfiguration(
+            abstract: "Change a recipient's personal data (what is given replaces, what is not given stays), or add documents.")
         @OptionGroup var ledger: LedgerOptions
         @OptionGroup var write: WriteOptions
         @Option var id: String
