@@ -74,6 +74,7 @@ try:
     driver.find_element(By.ID, "find-doc").send_keys("idp_certificate:4401-777888")
     driver.find_element(By.ID, "find-button").click()
     wait.until(lambda d: d.find_element(By.ID, "card-id").text == recipient)
+    seen["card_campaigns"] = sorted({row.get_attribute("data-campaign") for row in driver.find_elements(By.CSS_SELECTOR, "#entitlement-table tr")})
     seen["card_in_view"] = driver.execute_script(
         "const r = document.getElementById('card').getBoundingClientRect(); return r.top > -2 && r.top < window.innerHeight;")
     seen["eligible_before"] = "✔" in text("#entitlement-table tr[data-rule-item='food-kit']")

@@ -13,6 +13,10 @@ import Testing
             return
         }
         #expect(try cli("demo", "--households", "30").status == 0)
+        // A second campaign with a rule, running today: the card shows what the household may receive under each.
+        let today = BusinessDate.today()
+        #expect(try cli("campaign", "add", "--id", "SPRING", "--name", "Spring hygiene", "--from", today.adding(days: -10).description,
+                        "--to", today.adding(days: 30).description, "--donor", "CARITAS", "--item", "hygiene-set", "--rule", "hygiene-set:2/30d/household").status == 0)
         let token = try cli("token", "create", "--role", "warehouse", "--name", "counter-7").out.trimmingCharacters(in: .whitespacesAndNewlines)
         let server = try cli.start(["serve", "--port", "0"])
         defer { server.terminate(); server.waitUntilExit() }
@@ -28,6 +32,7 @@ import Testing
         #expect(seen["registered_name_shown"] == .bool(true))
         #expect(seen["eligible_before"] == .bool(true))
         #expect(seen["card_in_view"] == .bool(true))
+        #expect(seen["card_campaigns"] == .array([.string("SPRING"), .string("WINTER")]))
         guard case .number(let before)? = seen["stock_before"], case .number(let after)? = seen["stock_after"] else {
             Issue.record("no stock figures: \(run.out)")
             return
