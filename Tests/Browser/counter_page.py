@@ -87,6 +87,8 @@ try:
     time.sleep(1.0)  # give a second issuance, if there were one, time to land
     driver.find_element(By.ID, "site").click()
     seen["stock_after"] = stock_units("food-kit")
+    # The units on hand are also beside the item to issue, where the worker is on a phone.
+    seen["item_option"] = Select(driver.find_element(By.ID, "item")).first_selected_option.text
     seen["receipt_position"] = int(text("#receipt-position"))
     seen["receipt_hash"] = text("#receipt-hash")
     row = text("#entitlement-table tr[data-rule-item='food-kit']")

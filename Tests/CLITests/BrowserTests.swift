@@ -39,6 +39,9 @@ import Testing
         }
         #expect(Int(after)! == Int(before)! - 1)  // the double tap issued one kit
         #expect(seen["eligible_after"] == .bool(false))
+        if case .number(let after)? = seen["stock_after"] {
+            #expect(seen["item_option"]?.stringValue?.hasSuffix("(\(after) од.)") == true, "\(seen["item_option"] ?? .null)")
+        }
         #expect(seen["next_date_shown"] == .bool(true))
         #expect(seen["second_issue_error"]?.stringValue?.contains("entitlement_exceeded") == true)
         // The refusal says what it means in the page's language (Ukrainian unless switched) before the ledger's words.
