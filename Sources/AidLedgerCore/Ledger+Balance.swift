@@ -53,7 +53,7 @@ extension Ledger {
                 figures[parts.joined(separator: "/")] = value
             }
         }
-        let left = try store.cash(txn, campaign: id).reduce(0) { $0 + $1.amount }
+        let left = try Int64.sum(store.cash(txn, campaign: id).lazy.map(\.amount), describing: "the cash \(id) has left")
         return CampaignBalance(
             campaign: campaign, cashReceived: figures["cash/received"] ?? 0, cashGranted: figures["cash/granted"] ?? 0, cashLeft: left,
             grants: figures["grants"] ?? 0, issuances: figures["issuances"] ?? 0,
