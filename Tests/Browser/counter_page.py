@@ -107,6 +107,22 @@ try:
     wait.until(lambda d: stock_units("food-kit") == seen["stock_before"] - 2)
     seen["override_position"] = int(text("#receipt-position"))
 
+    # A new phone and a newly issued passport for the household at the counter: the name stays, and the passport
+    # finds the household from now on.
+    driver.find_element(By.CSS_SELECTOR, "#update-box summary").click()
+    driver.find_element(By.ID, "upd-phone").send_keys("+380991234567")
+    driver.find_element(By.ID, "upd-document").send_keys("passport:WB123456")
+    driver.find_element(By.ID, "update-button").click()
+    wait.until(lambda d: "+380991234567" in text("#card-info"))
+    seen["updated_card"] = text("#card-info")
+    driver.execute_script("window.scrollTo(0, 0)")
+    driver.find_element(By.ID, "find-id").clear()
+    driver.find_element(By.ID, "find-doc").clear()
+    driver.find_element(By.ID, "find-doc").send_keys("passport:WB123456")
+    driver.find_element(By.ID, "find-button").click()
+    wait.until(lambda d: d.find_element(By.ID, "card-id").text == recipient)
+    seen["found_by_new_document"] = True
+
     driver.find_element(By.ID, "lang").click()
     seen["title_en"] = driver.find_element(By.CSS_SELECTOR, "h1").text
 
