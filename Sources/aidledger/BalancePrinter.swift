@@ -74,7 +74,8 @@ enum BalancePrinter {
         for c in b.cashByDonor { print("cash from donor \(c.id): \(Printer.uah(c.amount)) UAH") }
         for e in b.entitlements {
             let when = e.eligibleToday ? "may receive today" : "may receive again on \(e.nextEligible)"
-            print("\(e.campaign) \(e.rule): \(e.receivedInPeriod) of \(e.limit) in the period; \(when)")
+            let r = e.rule
+            print("\(e.campaign), \(r.item): \(r.quantity) per \(r.scope.rawValue) every \(r.periodDays) days; received \(e.receivedInPeriod) of \(e.limit) in the last \(r.periodDays) days; \(when)")
         }
     }
 }
