@@ -88,7 +88,7 @@ extension Int64 {
         guard !overflow else {
             throw LedgerError(
                 .amountOverflow,
-                "\(what()) adds up to more than the ledger can count; a value or a quantity was probably mistyped: find it with `aidledger log --type goods_received` and void it")
+                "\(what()) adds up to more than the ledger can count; a value, an amount or a quantity was probably mistyped: find the intake with `aidledger log --type goods_received --type cash_received` and void it")
         }
         total = sum
     }
