@@ -1,6 +1,6 @@
 """Drives the counter page in headless Chromium, as a warehouse worker would, and prints what it saw as JSON.
 
-Usage: counter_page.py URL TOKEN RECIPIENT
+Usage: counter_page.py URL TOKEN RECIPIENT [ACCOUNTANT-TOKEN]
 """
 import json
 import sys
@@ -13,6 +13,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 url, token, recipient = sys.argv[1:4]
+accountant = sys.argv[4] if len(sys.argv) > 4 else None
 options = webdriver.ChromeOptions()
 options.binary_location = "/usr/bin/chromium"
 for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=412,915"):
@@ -129,6 +130,19 @@ try:
     # Print the receipt: the browser's print-to-PDF of the page holds the receipt's position and hash.
     pdf = driver.print_page()
     seen["receipt_printable"] = len(pdf) > 1000
+
+    # An accountant's period report on the page: who was served, and what was issued from whose money.
+    if accountant:
+        driver.execute_script("sessionStorage.clear()")
+        driver.get(url)
+        driver.find_element(By.ID, "token").send_keys(accountant)
+        driver.find_element(By.ID, "login-button").click()
+        wait.until(lambda d: d.find_element(By.ID, "tab-office").is_displayed())
+        driver.find_element(By.ID, "tab-office").click()
+        wait.until(lambda d: d.find_element(By.ID, "report-button").is_displayed())
+        driver.find_element(By.ID, "report-button").click()
+        seen["report_funding"] = text("#report-funding")
+        seen["report_served"] = text("#report-served")
 finally:
     driver.quit()
 print(json.dumps(seen))

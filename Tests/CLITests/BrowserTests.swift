@@ -22,7 +22,8 @@ import Testing
         defer { server.terminate(); server.waitUntilExit() }
         let url = try cli.waitForURL(server)
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().path + "/Browser/counter_page.py"
-        let run = try cli.shell(["/usr/bin/python3", script, url, token, "R-WEB-1"])
+        let office = try cli("token", "create", "--role", "accountant", "--name", "office-1").out.trimmingCharacters(in: .whitespacesAndNewlines)
+        let run = try cli.shell(["/usr/bin/python3", script, url, token, "R-WEB-1", office])
         #expect(run.status == 0, "\(run.err)")
         guard let seen = try? JSONValue.parse(run.out.trimmingCharacters(in: .whitespacesAndNewlines)) else {
             Issue.record("the browser script printed no result: \(run.out) \(run.err)")
@@ -50,6 +51,10 @@ import Testing
         #expect(seen["second_issue_error"]?.stringValue?.hasPrefix("Норму вже отримано") == true)
         #expect(seen["title_en"] == .string("AidLedger — aid distribution"))
         #expect(seen["receipt_printable"] == .bool(true))
+        // The period report on the page splits the value issued by funding source and names each donor.
+        #expect(seen["report_funding"]?.stringValue?.contains("Issued from public funds") == true, "\(seen["report_funding"] ?? .null)")
+        #expect(seen["report_funding"]?.stringValue?.contains("CITY") == true)
+        #expect(seen["report_served"]?.stringValue?.contains("rural") == true)
         // The name typed at the counter is nowhere in the data file.
         let data = try Data(contentsOf: URL(fileURLWithPath: cli.data + "/events/data.mdb"))
         #expect(data.range(of: Data("Ірина Бондар".utf8)) == nil)
