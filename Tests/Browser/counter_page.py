@@ -126,6 +126,20 @@ try:
     wait.until(lambda d: d.find_element(By.ID, "card-id").text == recipient or d.find_element(By.ID, "find-error").is_displayed())
     seen["found_by_new_document"] = driver.find_element(By.ID, "card-id").text == recipient
 
+    # A household of the demo registered without a name gets one, with a phone, at the counter.
+    driver.execute_script("window.scrollTo(0, 0); document.getElementById('card-id').textContent = ''")
+    driver.find_element(By.ID, "find-doc").clear()
+    driver.find_element(By.ID, "find-id").send_keys("R-000002")
+    driver.find_element(By.ID, "find-button").click()
+    wait.until(lambda d: d.find_element(By.ID, "card-id").text == "R-000002")
+    if not driver.find_element(By.CSS_SELECTOR, "#update-box").get_attribute("open"):
+        driver.find_element(By.CSS_SELECTOR, "#update-box summary").click()
+    driver.find_element(By.ID, "upd-name").send_keys("Марія Савчук")
+    driver.find_element(By.ID, "upd-phone").send_keys("+380991230000")
+    driver.find_element(By.ID, "update-button").click()
+    wait.until(lambda d: "Марія Савчук" in text("#card-info") or d.find_element(By.ID, "update-error").is_displayed())
+    seen["named_at_counter"] = text("#card-info")
+
     driver.find_element(By.ID, "lang").click()
     seen["title_en"] = driver.find_element(By.CSS_SELECTOR, "h1").text
 

@@ -35,6 +35,7 @@ import Testing
         #expect(seen["card_in_view"] == .bool(true))
         #expect(seen["updated_card"]?.stringValue?.contains("Ірина Бондар") == true, "the name stays after a new phone")
         #expect(seen["found_by_new_document"] == .bool(true))
+        #expect(seen["named_at_counter"]?.stringValue?.contains("Марія Савчук · +380991230000") == true, "\(seen["named_at_counter"] ?? .null)")
         #expect(seen["card_campaigns"] == .array([.string("SPRING"), .string("WINTER")]))
         guard case .number(let before)? = seen["stock_before"], case .number(let after)? = seen["stock_after"] else {
             Issue.record("no stock figures: \(run.out)")
