@@ -27,11 +27,11 @@ public struct DonorBalance: Sendable {
 
         /// Works out the totals and what is on hand once every running total is read (received − issued + adjusted).
         mutating func settle() throws(LedgerError) {
-            let what = "what \(item) the donor has on hand"
-            adjustedUnitsTotal = try Int64.sum(adjustedUnits.values, describing: what)
-            adjustedValueTotal = try Int64.sum(adjustedValue.values, describing: what)
-            onHandUnits = try receivedUnits.subtracting(issuedUnits, describing: what).adding(adjustedUnitsTotal, describing: what)
-            onHandValue = try receivedValue.subtracting(issuedValue, describing: what).adding(adjustedValueTotal, describing: what)
+            func what() -> String { "what \(item) the donor has on hand" }  // made only for a refusal
+            adjustedUnitsTotal = try Int64.sum(adjustedUnits.values, describing: what())
+            adjustedValueTotal = try Int64.sum(adjustedValue.values, describing: what())
+            onHandUnits = try receivedUnits.subtracting(issuedUnits, describing: what()).adding(adjustedUnitsTotal, describing: what())
+            onHandValue = try receivedValue.subtracting(issuedValue, describing: what()).adding(adjustedValueTotal, describing: what())
         }
 
         var json: JSONValue {

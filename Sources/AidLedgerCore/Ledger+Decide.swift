@@ -142,9 +142,14 @@ extension Ledger {
     }
 
     /// The recipient's sealed personal data, opened with their data key.
-    func opened(_ sealed: [UInt8], of recipient: String) throws -> PersonalData {
-        guard let key = try keys.dataKey(for: recipient) else { throw LedgerError(.recipientErased, "recipient \(recipient)'s data key is gone") }
-        do { return try PersonalSeal.open(sealed, recipient: recipient, key: key) } catch {
+    /// - Throws: `recipient_erased` when the key is gone; `key_missing` when this key store cannot open it.
+    func opened(_ sealed: [UInt8], of recipient: String) throws(LedgerError) -> PersonalData {
+        do {
+            guard let key = try keys.dataKey(for: recipient) else { throw LedgerError(.recipientErased, "recipient \(recipient)'s data key is gone") }
+            return try PersonalSeal.open(sealed, recipient: recipient, key: key)
+        } catch let e as LedgerError {
+            throw e
+        } catch {
             throw LedgerError(.keyMissing, "recipient \(recipient)'s personal data cannot be opened with this key store")
         }
     }

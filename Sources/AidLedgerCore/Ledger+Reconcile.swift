@@ -33,9 +33,9 @@ extension Ledger {
             let units = Int64(bitPattern: LedgerStore.readBE64(v))
             guard let lot = lots[lotID] else { throw LedgerError(.corruptRecord, "stock names lot #\(lotID), which does not exist") }
             let key = lot.donor + "\u{0}" + lot.item
-            let what = "what \(lot.donor) has on hand of \(lot.item)"
-            try Int64.add(units, to: &onHand[key, default: (0, 0)].units, describing: what)
-            try Int64.add(try units.multiplied(by: lot.valuePerUnit, describing: what), to: &onHand[key, default: (0, 0)].value, describing: what)
+            func what() -> String { "what \(lot.donor) has on hand of \(lot.item)" }  // made only for a refusal
+            try Int64.add(units, to: &onHand[key, default: (0, 0)].units, describing: what())
+            try Int64.add(try units.multiplied(by: lot.valuePerUnit, describing: what()), to: &onHand[key, default: (0, 0)].value, describing: what())
             return true
         }
         var cashLeft: [String: Int64] = [:]
@@ -51,9 +51,9 @@ extension Ledger {
         try txn.forEach(store.recipients, prefix: []) { _, v in
             let summary = try RecipientSummary(decoding: Array(v))
             for g in summary.sharesByCampaign {
-                let what = "what recipients received of \(g.item)"
-                try Int64.add(g.units, to: &recipientsGoods[g.item, default: (0, 0)].units, describing: what)
-                try Int64.add(g.value, to: &recipientsGoods[g.item, default: (0, 0)].value, describing: what)
+                func what() -> String { "what recipients received of \(g.item)" }
+                try Int64.add(g.units, to: &recipientsGoods[g.item, default: (0, 0)].units, describing: what())
+                try Int64.add(g.value, to: &recipientsGoods[g.item, default: (0, 0)].value, describing: what())
             }
             try Int64.add(try summary.cash(), to: &recipientsCash, describing: "the cash recipients received")
             return true

@@ -113,8 +113,15 @@ struct LedgerStore {
         if value == 0 {
             if !options.contains(.append) { try txn.delete(db, Array(key)) }  // appended: there is none
         } else {
-            try withUnsafeBytes(of: UInt64(bitPattern: value).bigEndian) { v in try txn.put(db, key: key, value: v, options: options) }
+            try LedgerStore.put(txn, db, key: key, value, options: options)
         }
+    }
+
+    /// Writes an 8-byte big-endian number (a counter, a version) under a key held elsewhere, from the stack.
+    static func put(
+        _ txn: borrowing some KeyValueStore & ~Copyable, _ db: Database, key: UnsafeRawBufferPointer, _ value: Int64, options: Transaction.PutOptions
+    ) throws {
+        try withUnsafeBytes(of: UInt64(bitPattern: value).bigEndian) { v in try txn.put(db, key: key, value: v, options: options) }
     }
 
     /// The lots of `item` at `site` with units on hand, in lot order.

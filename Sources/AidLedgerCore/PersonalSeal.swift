@@ -23,9 +23,7 @@ extension Ledger {
         }
         if erased { throw LedgerError(.recipientErased, "recipient \(id)'s personal data was erased") }
         guard let sealed = registered.personal else { return nil }
-        do { return try opened(sealed, of: id) } catch let e as LedgerError { throw e } catch {
-            throw LedgerError(.keyMissing, "recipient \(id)'s personal data cannot be opened with this key store")
-        }
+        return try opened(sealed, of: id)
     }
 
     /// Whether the recipient's personal data was erased.

@@ -27,15 +27,15 @@ struct ReportTally {
                 for d in line.draws {
                     let l = try lot(d.lot, ledger, txn)
                     let value = try d.amount.multiplied(by: l.valuePerUnit, describing: "the value issued")
-                    let what = "the value issued in the period"
+                    func what() -> String { "the value issued in the period" }
                     try Int64.add(d.amount, to: &report.issued[line.item, default: (0, 0)].units, describing: "the units of \(line.item) issued in the period")
-                    try Int64.add(value, to: &report.issued[line.item, default: (0, 0)].value, describing: what)
-                    try Int64.add(value, to: &report.issuedValue, describing: what)
-                    try Int64.add(value, to: &report.valueByDonor[l.donor, default: 0], describing: what)
+                    try Int64.add(value, to: &report.issued[line.item, default: (0, 0)].value, describing: what())
+                    try Int64.add(value, to: &report.issuedValue, describing: what())
+                    try Int64.add(value, to: &report.valueByDonor[l.donor, default: 0], describing: what())
                     if try isPublic(l.donor, ledger, txn) {
-                        try Int64.add(value, to: &report.publicValue, describing: what)
+                        try Int64.add(value, to: &report.publicValue, describing: what())
                     } else {
-                        try Int64.add(value, to: &report.charitableValue, describing: what)
+                        try Int64.add(value, to: &report.charitableValue, describing: what())
                     }
                 }
             }
@@ -48,9 +48,9 @@ struct ReportTally {
         case .goodsReceived(let p):
             if let campaign, p.campaign != campaign { return }
             let value = try p.quantity.multiplied(by: p.valuePerUnit, describing: "the intake's value")
-            let what = "the intake of the period from \(p.donor)"
-            try Int64.add(p.quantity, to: &report.intake[p.donor, default: [:]][p.item, default: (0, 0)].units, describing: what)
-            try Int64.add(value, to: &report.intake[p.donor, default: [:]][p.item, default: (0, 0)].value, describing: what)
+            func what() -> String { "the intake of the period from \(p.donor)" }  // made only for a refusal
+            try Int64.add(p.quantity, to: &report.intake[p.donor, default: [:]][p.item, default: (0, 0)].units, describing: what())
+            try Int64.add(value, to: &report.intake[p.donor, default: [:]][p.item, default: (0, 0)].value, describing: what())
         case .cashReceived(let p):
             if let campaign, p.campaign != campaign { return }
             if site != nil { return }
@@ -59,10 +59,10 @@ struct ReportTally {
             if campaign != nil { return }  // write-offs belong to sites and lots, not campaigns
             for d in p.draws {
                 let value = try d.amount.multiplied(by: try lot(d.lot, ledger, txn).valuePerUnit, describing: "the value written off")
-                let what = "the write-offs of the period"
+                func what() -> String { "the write-offs of the period" }
                 // As positive numbers: what was taken away.
-                try Int64.add(try Int64(0).subtracting(d.amount, describing: what), to: &report.writeOffs[p.reason, default: (0, 0)].units, describing: what)
-                try Int64.add(try Int64(0).subtracting(value, describing: what), to: &report.writeOffs[p.reason, default: (0, 0)].value, describing: what)
+                try Int64.add(try Int64(0).subtracting(d.amount, describing: what()), to: &report.writeOffs[p.reason, default: (0, 0)].units, describing: what())
+                try Int64.add(try Int64(0).subtracting(value, describing: what()), to: &report.writeOffs[p.reason, default: (0, 0)].value, describing: what())
             }
         default: break
         }

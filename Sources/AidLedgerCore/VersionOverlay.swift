@@ -38,7 +38,7 @@ final class VersionOverlay {
     func flush(to store: LedgerStore, _ txn: borrowing some KeyValueStore & ~Copyable) throws {
         let options = try txn.optionsForKeysInOrder(store.versions)
         try versions.forEachSorted { key, position in
-            try withUnsafeBytes(of: UInt64(bitPattern: position).bigEndian) { v in try txn.put(store.versions, key: key, value: v, options: options) }
+            try LedgerStore.put(txn, store.versions, key: key, position, options: options)
         }
         clear()
     }
