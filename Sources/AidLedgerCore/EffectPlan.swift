@@ -3,15 +3,16 @@ import Foundation
 /// The effects of a batch of the log's records, worked out on a replay's reading thread while the replaying thread
 /// projects the batch before: for each record the effects `Effect.visit` gives (its target's, negated, for a void),
 /// and for each counter or version they change its key's bytes and hash. The replaying thread then only looks the
-/// keys up and adds, as the append path does with the same effects (`Ledger.project`).
+/// keys up and adds, as the append path does with the same effects (`Ledger.project`). The effects on a recipient's
+/// summary are kept as marks whose texts are numbered (`SummaryMark`).
 ///
 /// Made on one thread and handed to another under a lock, after which it is only read.
 final class EffectPlan: @unchecked Sendable {
-    /// One change: a counter's or a version's (its key in `keys`), or one on the recipient's summary (in `effects`).
+    /// One change: a counter's or a version's (its key in `keys`), or one on the recipient's summary (in `marks`).
     struct Step {
         enum Kind: UInt8 { case stock, cash, total, version, summary }
         var kind: Kind
-        /// The key's index in `keys`, or the effect's in `effects` (`.summary`).
+        /// The key's index in `keys`, or the mark's in `marks` (`.summary`).
         var index: Int32
         var delta: Int64
         /// The lot a stock or cash change draws on (for the message when it would go below zero).
@@ -26,7 +27,7 @@ final class EffectPlan: @unchecked Sendable {
 
     // Made by one thread, then read by one other: the runtime's exclusivity checks are switched off.
     @exclusivity(unchecked) private(set) var steps: [Step] = []
-    @exclusivity(unchecked) private(set) var effects: [Effect] = []
+    @exclusivity(unchecked) private(set) var marks: [SummaryMark] = []
     /// Where each record's steps begin; the last entry is where the last record's end.
     @exclusivity(unchecked) private var starts: [Int] = [0]
     @exclusivity(unchecked) private var keys: [Key] = []
@@ -39,7 +40,7 @@ final class EffectPlan: @unchecked Sendable {
         capacity = records * 256
         arena = .allocate(byteCount: capacity, alignment: 8)
         steps.reserveCapacity(records * 16)
-        effects.reserveCapacity(records * 8)
+        marks.reserveCapacity(records * 8)
         starts.reserveCapacity(records + 1)
         keys.reserveCapacity(records * 12)
     }
@@ -49,35 +50,28 @@ final class EffectPlan: @unchecked Sendable {
     /// The steps of the `index`th record added.
     func range(of index: Int) -> Range<Int> { starts[index]..<starts[index + 1] }
 
-    /// Moves the effect at `index` of `effects` out, leaving an empty one: for the replaying thread, which follows
-    /// each step once (a chunk that stops inside a batch plans the rest again).
-    func takeEffect(_ index: Int) -> Effect {
-        var effect = Effect.counts(issuances: 0, grants: 0)
-        swap(&effect, &effects[index])
-        return effect
-    }
-
     /// The bytes and hash of the key of a counter's or version's step.
     func key(_ step: Step) -> (bytes: UnsafeRawBufferPointer, hash: UInt64) {
         let k = keys[Int(step.index)]
         return (UnsafeRawBufferPointer(start: arena + k.offset, count: k.length), k.hash)
     }
 
-    /// Works out `record`'s effects. `lot` gives the lots its draws name; `target` the event a void names.
-    func add(_ record: EventRecord, lot: (UInt64) throws -> Lot, target: (EventVoided) throws -> EventRecord) throws {
+    /// Works out `record`'s effects, numbering the texts of those on a summary in `symbols`. `lot` gives the lots its
+    /// draws name; `target` the event a void names.
+    func add(_ record: EventRecord, symbols: ReplaySymbols, lot: (UInt64) throws -> Lot, target: (EventVoided) throws -> EventRecord) throws {
         if case .eventVoided(let v) = record.event {
-            try add(effectsOf: try target(v), sign: -1, lot: lot)
+            try add(effectsOf: try target(v), sign: -1, symbols: symbols, lot: lot)
         } else {
-            try add(effectsOf: record, sign: 1, lot: lot)
+            try add(effectsOf: record, sign: 1, symbols: symbols, lot: lot)
         }
         starts.append(steps.count)
     }
 
-    private func add(effectsOf record: EventRecord, sign: Int64, lot: (UInt64) throws -> Lot) throws {
+    private func add(effectsOf record: EventRecord, sign: Int64, symbols: ReplaySymbols, lot: (UInt64) throws -> Lot) throws {
         try Effect.visit(record, sign: sign, lot: lot) { effect in
             if effect.isOnSummary {
-                effects.append(effect)  // its last use: handed over, not copied
-                steps.append(Step(kind: .summary, index: Int32(effects.count - 1), delta: 0, lot: 0))
+                marks.append(SummaryMark(effect, symbols))
+                steps.append(Step(kind: .summary, index: Int32(marks.count - 1), delta: 0, lot: 0))
                 return
             }
             switch effect {

@@ -64,7 +64,7 @@ extension Ledger {
         try Effect.visit(record, sign: sign, lot: { try lot(txn, $0) }) { effect in
             if effect.isOnSummary {
                 // Handed over as it is (its last use), not copied.
-                return try change.take(effect, sign: sign) { id in try cache?.takeSummary(id, from: store, txn) ?? summaries.summary(txn, store, id) }
+                return try change.take(effect, sign: sign) { id in try summaries.summary(txn, store, id) }
             }
             switch effect {
             case .stock(let site, let item, let lot, let delta):
@@ -95,8 +95,7 @@ extension Ledger {
             let step = plan.steps[i]
             switch step.kind {
             case .summary:
-                // Moved out of the plan, which is not read again: its texts change hands, nothing is copied.
-                try change.take(plan.takeEffect(Int(step.index)), sign: sign) { id in try cache.takeSummary(id, from: store, txn) }
+                try change.take(plan.marks[Int(step.index)], sign: sign, symbols: cache.symbols) { r in try cache.takeSummary(r, from: store, txn) }
             case .version:
                 let key = plan.key(step)
                 cache.versions.set(key: key.bytes, hash: key.hash, position)
@@ -119,7 +118,7 @@ extension Ledger {
         _ change: inout SummaryChange, sign: Int64, in txn: borrowing some KeyValueStore & ~Copyable, cache: ReplayCache?, batch: BatchOverlay?
     ) throws {
         guard let recipient = change.recipient else { return }
-        if let cache { cache.putBack(recipient, &change.summary) } else { try summaries.setSummary(txn, store, recipient, change.summary) }
+        if let cache { cache.putBack(change.symbol, &change.summary) } else { try summaries.setSummary(txn, store, recipient, change.summary) }
         if !change.crossed.isEmpty { try countReach(of: recipient, change.crossed, sign: sign, in: txn, cache: cache, batch: batch) }
     }
 
@@ -165,6 +164,8 @@ extension Ledger {
 /// What one event changes in its recipient's summary, gathered while its effects are applied.
 private struct SummaryChange {
     var recipient: String?
+    /// The recipient's number, in a replay.
+    var symbol: ReplaySymbols.Symbol = -1
     var summary = RecipientSummary()
     /// Donors and campaigns the recipient entered (or left) the reach of with this event.
     var crossed: [(scope: RecipientSummary.Scope, id: String)] = []
@@ -189,6 +190,31 @@ private struct SummaryChange {
             if (sign > 0 && events == 1) || (sign < 0 && events == 0) { crossed.append((scope, id)) }
         case .stock, .cash, .total, .touched:
             preconditionFailure("not an effect on a recipient's summary")
+        }
+    }
+
+    /// Takes one of the effects on the recipient's summary as a replay's plan holds it; `load` gives the summary of
+    /// the recipient it numbers.
+    mutating func take(_ mark: SummaryMark, sign: Int64, symbols: ReplaySymbols, load: (ReplaySymbols.Symbol) throws -> RecipientSummary) throws {
+        switch mark.kind {
+        case .recipient:
+            (symbol, recipient) = (mark.first, symbols.text(mark.first))
+            summary = try load(mark.first)
+        case .goods:
+            let (c, d, i) = (summary.name(symbol: mark.first, in: symbols), summary.name(symbol: mark.donor, in: symbols), summary.name(symbol: mark.item, in: symbols))
+            summary.addGoods(c, d, i, units: mark.amount, value: mark.value)
+        case .grant:
+            summary.addCash(summary.name(symbol: mark.first, in: symbols), summary.name(symbol: mark.donor, in: symbols), amount: mark.amount)
+        case .issued:
+            guard sign > 0 else { return summary.removeIssued(at: mark.position) }
+            let (c, i) = (summary.name(symbol: mark.first, in: symbols), summary.name(symbol: mark.item, in: symbols))
+            summary.addIssued(c, i, day: mark.day, position: mark.position, quantity: mark.amount)
+        case .counts:
+            summary.issuances += mark.amount
+            summary.grants += mark.value
+        case .reach:
+            let events = summary.reach(mark.scope, summary.name(symbol: mark.first, in: symbols), sign)
+            if (sign > 0 && events == 1) || (sign < 0 && events == 0) { crossed.append((mark.scope, symbols.text(mark.first))) }
         }
     }
 }

@@ -33,7 +33,7 @@ extension Ledger {
         to point: AsOf, from base: ReplayedState? = nil, milestones: Bool = false, progress: ((UInt64) -> Void)? = nil, reading: LogReading
     ) throws -> ReplayedState {
         let state = try ReplayedState(in: directory, like: env, mapSize: env.mapSize, continuing: base)
-        let cache = ReplayCache()
+        let cache = ReplayCache(symbolsKept: chunkEvents)  // as many as a chunk's events
         var finished = false
         while !finished {
             let from = state.last + 1
@@ -54,14 +54,16 @@ extension Ledger {
                     cache.clear()
                     var last = from - 1
                     var full = false
-                    let records = LogPrefetch(env, store, from: from, through: end)
+                    let records = LogPrefetch(env, store, symbols: cache.symbols, from: from, through: end)
                     defer { records.stop() }
                     chunk: while let batch = try records.next() {
-                        for (index, record) in batch.records.enumerated() {
+                        for index in batch.records.indices {
                             // A day's end lies inside the chunk: the history ends at the first record after it.
-                            guard point.includes(record.position, recordedAt: record.recordedAt) else { break chunk }
-                            try project(record, in: scratch, log: txn, cache: cache, planned: (batch.plan, index))
-                            last = record.position
+                            let (position, recordedAt) = (batch.records[index].position, batch.records[index].recordedAt)
+                            guard point.includes(position, recordedAt: recordedAt) else { break chunk }
+                            // Read in place, not copied out of the batch.
+                            try project(batch.records[index], in: scratch, log: txn, cache: cache, planned: (batch.plan, index))
+                            last = position
                             if last % 100_000 == 0 { progress?(last) }
                             if cache.held >= replayChunk && last < end {
                                 full = true

@@ -29,8 +29,9 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
     private var failure: (any Error)?
     private var stopped = false
 
-    /// Starts decoding the records from `first` through `last` of `store`'s log in `env`.
-    init(_ env: Environment, _ store: LedgerStore, from first: UInt64, through last: UInt64) {
+    /// Starts decoding the records from `first` through `last` of `store`'s log in `env`, numbering the texts of
+    /// their effects on summaries in `symbols`.
+    init(_ env: Environment, _ store: LedgerStore, symbols: ReplaySymbols, from first: UInt64, through last: UInt64) {
         guard first <= last else {
             done = true
             return
@@ -46,7 +47,7 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
                         let record = try LedgerStore.logRecord(key, Array(value), envelope: false)
                         let position = record.position
                         guard position <= last else { return false }
-                        try batch.plan.add(record) { id in
+                        try batch.plan.add(record, symbols: symbols) { id in
                             if let known = lots[id] { return known }
                             let l = try store.lotFromLog(txn, id)
                             lots[id] = l

@@ -42,6 +42,9 @@ struct RecipientSummary {
     }
 
     private(set) var names: [String] = []
+    /// The numbers a replay gave `names` (`ReplaySymbols`), as far as it has met them (-1: not met); empty outside
+    /// a replay. Not stored.
+    private var symbols: [ReplaySymbols.Symbol] = []
     var issuances: Int64 = 0
     var grants: Int64 = 0
     /// Issued lines in position order.
@@ -124,20 +127,40 @@ struct RecipientSummary {
         return Name(names.count - 1)
     }
 
+    /// The index of the name a replay numbered `symbol` in `numbering`. Names decoded from the store have no number
+    /// until a replay meets them.
+    mutating func name(symbol: ReplaySymbols.Symbol, in numbering: ReplaySymbols) -> Name {
+        if let i = symbols.firstIndex(of: symbol) { return Name(i) }
+        if symbols.count < names.count { symbols += repeatElement(-1, count: names.count - symbols.count) }
+        let i = name(numbering.text(symbol))
+        if Int(i) == symbols.count { symbols.append(symbol) } else { symbols[Int(i)] = symbol }
+        return i
+    }
+
     mutating func addGoods(campaign: String, donor: String, item: String, units: Int64, value: Int64) {
-        let (c, d, i) = (name(campaign), name(donor), name(item))
-        RecipientSummary.add(&goodsByCampaign, c, i, units, value, names)
-        RecipientSummary.add(&goodsByDonor, d, i, units, value, names)
+        addGoods(name(campaign), name(donor), name(item), units: units, value: value)
+    }
+
+    mutating func addGoods(_ campaign: Name, _ donor: Name, _ item: Name, units: Int64, value: Int64) {
+        RecipientSummary.add(&goodsByCampaign, campaign, item, units, value, names)
+        RecipientSummary.add(&goodsByDonor, donor, item, units, value, names)
     }
 
     mutating func addCash(campaign: String, donor: String, amount: Int64) {
-        let (c, d) = (name(campaign), name(donor))
-        RecipientSummary.add(&cashByCampaign, c, amount, names)
-        RecipientSummary.add(&cashByDonor, d, amount, names)
+        addCash(name(campaign), name(donor), amount: amount)
+    }
+
+    mutating func addCash(_ campaign: Name, _ donor: Name, amount: Int64) {
+        RecipientSummary.add(&cashByCampaign, campaign, amount, names)
+        RecipientSummary.add(&cashByDonor, donor, amount, names)
     }
 
     mutating func addIssued(campaign: String, item: String, day: BusinessDate, position: UInt64, quantity: Int64) {
-        history.append(Issue(campaign: name(campaign), item: name(item), day: day, position: position, quantity: quantity))
+        addIssued(name(campaign), name(item), day: day, position: position, quantity: quantity)
+    }
+
+    mutating func addIssued(_ campaign: Name, _ item: Name, day: BusinessDate, position: UInt64, quantity: Int64) {
+        history.append(Issue(campaign: campaign, item: item, day: day, position: position, quantity: quantity))
     }
 
     /// Removes the lines an event issued (its void).
@@ -172,8 +195,9 @@ struct RecipientSummary {
     }
 
     /// Adds `sign` to the events that reached the recipient through `id`. - Returns: the new count.
-    mutating func reach(_ scope: Scope, _ id: String, _ sign: Int64) -> Int64 {
-        let n = name(id)
+    mutating func reach(_ scope: Scope, _ id: String, _ sign: Int64) -> Int64 { reach(scope, name(id), sign) }
+
+    mutating func reach(_ scope: Scope, _ n: Name, _ sign: Int64) -> Int64 {
         if let i = reach.firstIndex(where: { $0.scope == scope && $0.id == n }) {
             reach[i].events += sign
             let events = reach[i].events

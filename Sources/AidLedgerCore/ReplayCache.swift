@@ -9,9 +9,12 @@ import LMDBStore
 /// it and its accesses never overlap, so the runtime's exclusivity checks on its dictionaries (a tenth of a
 /// replay's time) are switched off.
 final class ReplayCache {
-    @exclusivity(unchecked) private var summaries: [String: RecipientSummary] = [:]
-    /// The summary taken out last, and its slot (which holds an empty summary until it is put back).
-    @exclusivity(unchecked) private var taken: (id: String, slot: Dictionary<String, RecipientSummary>.Index)?
+    /// Numbers for the recipients, campaigns, donors and items the chunk's effects on summaries name.
+    let symbols = ReplaySymbols()
+    /// The summaries the chunk changed, with their recipients' numbers.
+    @exclusivity(unchecked) private var summaries: [(recipient: ReplaySymbols.Symbol, summary: RecipientSummary)] = []
+    /// Where each numbered recipient's summary is in `summaries` (-1: not in the chunk).
+    @exclusivity(unchecked) private var slots: [Int32] = []
     /// Recipients' kind, household, category and area, for counting reach: registered once, never changed.
     @exclusivity(unchecked) private var attributes: [String: RecipientRegistered.Attributes] = [:]
     /// Recipients (and people) entering or leaving the reach of a donor or campaign, by group: added to the running
@@ -21,34 +24,38 @@ final class ReplayCache {
     let counters = CounterOverlay()
     /// Versions of the entities the chunk changed.
     let versions = VersionOverlay()
+    /// Texts numbered at most (about a hundred bytes each) before the numbers are dropped between two chunks: a
+    /// bound on a replay's memory however many recipients it meets.
+    private let symbolsKept: Int
+
+    init(symbolsKept: Int) { self.symbolsKept = symbolsKept }
 
     /// Recipients' summaries, entities' versions or counters held, whichever are more: what bounds a replay's chunk
     /// (a registration adds a version and its registry entries, an issuance to a recipient not yet in the chunk a
     /// summary, an intake a lot's stock and its entry).
     var held: Int { max(summaries.count, versions.count, counters.count) }
 
-    /// The recipient's summary, taken out of the cache so that changing it copies nothing; put it back with
-    /// `putBack`. Its slot stays in the table, so putting it back looks nothing up.
-    func takeSummary(_ id: String, from store: LedgerStore, _ txn: borrowing some KeyValueStore & ~Copyable) throws -> RecipientSummary {
+    /// The summary of the recipient numbered `recipient`, taken out of the cache so that changing it copies nothing;
+    /// put it back with `putBack`. A recipient the chunk had not met gets its slot here, so putting the summary back
+    /// looks nothing up.
+    func takeSummary(_ recipient: ReplaySymbols.Symbol, from store: LedgerStore, _ txn: borrowing some KeyValueStore & ~Copyable) throws -> RecipientSummary {
+        let r = Int(recipient)
+        if r >= slots.count { slots += repeatElement(-1, count: max(r + 1 - slots.count, slots.count)) }
         var summary = RecipientSummary()
-        if let slot = summaries.index(forKey: id) {
-            swap(&summary, &summaries.values[slot])
-            taken = (id, slot)
+        let slot = Int(slots[r])
+        if slot >= 0 {
+            swap(&summary, &summaries[slot].summary)
             return summary
         }
-        taken = nil
-        return try store.summary(txn, id)
+        summary = try store.summary(txn, symbols.text(recipient))
+        slots[r] = Int32(summaries.count)
+        summaries.append((recipient, RecipientSummary()))
+        return summary
     }
 
-    /// Puts the summary taken out back (or in, for a recipient the chunk had not met), leaving an empty one in
-    /// `summary`: swapped, not copied.
-    func putBack(_ id: String, _ summary: inout RecipientSummary) {
-        if let taken, taken.id == id {
-            swap(&summaries.values[taken.slot], &summary)
-            self.taken = nil
-        } else {
-            swap(&summaries[id, default: RecipientSummary()], &summary)
-        }
+    /// Puts the summary taken out back, leaving an empty one in `summary`: swapped, not copied.
+    func putBack(_ recipient: ReplaySymbols.Symbol, _ summary: inout RecipientSummary) {
+        swap(&summaries[Int(slots[Int(recipient)])].summary, &summary)
     }
 
     func countReach(_ group: ReachGroup, recipients: Int64, people: Int64) {
@@ -79,8 +86,11 @@ final class ReplayCache {
     /// Forgets every change (a scratch write that is run again starts from what its environment holds), keeping
     /// the memory for the next chunk. Recipients' attributes are kept: they are written once, by the registration.
     func clear() {
-        summaries.removeAll(keepingCapacity: true)
-        taken = nil
+        forgetSummaries()
+        if symbols.count > symbolsKept {
+            symbols.forget()
+            slots = []
+        }
         if attributes.count > ReplayCache.attributesKept { attributes = [:] }
         reach.removeAll(keepingCapacity: true)
         counters.clear()
@@ -92,15 +102,14 @@ final class ReplayCache {
         // In key order (the ids' bytes), appended when the store holds none yet: a replay's first chunk.
         let options = try txn.optionsForKeysInOrder(store.recipients)
         // Sorted as a `ByteTable` sorts its keys (sorting the ids' byte arrays cost five times more).
-        let ids = Array(summaries.keys)
         var keys = ByteTable()
-        for (i, id) in ids.enumerated() {
-            var id = id
+        for (i, entry) in summaries.enumerated() {
+            var id = symbols.text(entry.recipient)
             id.withUTF8 { keys.update(UnsafeRawBufferPointer($0)) { _ in Int64(i) } }
         }
         try keys.forEachSorted { _, i in
-            let id = ids[Int(i)]
-            try store.setSummary(txn, id, summaries[id]!, options: options)
+            let entry = summaries[Int(i)]
+            try store.setSummary(txn, symbols.text(entry.recipient), entry.summary, options: options)
         }
         for (group, count) in reach {
             try group.counters(recipients: count.recipients, people: count.people) { name, delta in
@@ -110,7 +119,11 @@ final class ReplayCache {
         reach.removeAll(keepingCapacity: true)
         try counters.flush(to: store, txn)
         try versions.flush(to: store, txn)
+        forgetSummaries()
+    }
+
+    private func forgetSummaries() {
+        for entry in summaries { slots[Int(entry.recipient)] = -1 }
         summaries.removeAll(keepingCapacity: true)
-        taken = nil
     }
 }

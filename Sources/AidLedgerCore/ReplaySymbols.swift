@@ -1,0 +1,68 @@
+import Foundation
+
+/// Numbers for the texts a replay's effects on recipients' summaries name (recipients, campaigns, donors, items), so
+/// that the replaying thread finds a summary, and a campaign, donor or item in it, by comparing small integers
+/// instead of hashing and comparing texts.
+///
+/// The reading thread numbers the texts while it works out the effects (`EffectPlan`); the replaying thread reads a
+/// number's text back when it needs one (a summary that does not hold the name yet, a summary's key when it is
+/// written). Numbers are the same for the whole replay, unless `forget` drops them between two chunks.
+final class ReplaySymbols: @unchecked Sendable {  // each side's state is its thread's; `published` is under `lock`
+    typealias Symbol = Int32
+
+    // The reading side: one chunk's reading thread at a time, each started after the one before has ended.
+    @exclusivity(unchecked) private var numbers: [String: Symbol] = [:]
+    /// Campaigns, donors and items numbered: a handful, found by comparing texts (most are stored inline in the
+    /// string, so comparing two costs less than hashing one).
+    @exclusivity(unchecked) private var few: [(text: String, symbol: Symbol)] = []
+    @exclusivity(unchecked) private var next: Symbol = 0
+
+    private let lock = NSLock()
+    /// Every number's text, in the order of the numbers.
+    private var published: [String] = []
+
+    // The replaying side: its copy of `published`, extended when it meets a number it does not know yet.
+    @exclusivity(unchecked) private var texts: [String] = []
+
+    /// The number of a recipient's id (reading side).
+    func recipient(_ id: String) -> Symbol {
+        if let known = numbers[id] { return known }
+        return add(id)
+    }
+
+    /// The number of a campaign's, donor's or item's id (reading side).
+    func name(_ id: String) -> Symbol {
+        for entry in few where entry.text == id { return entry.symbol }
+        let symbol = numbers[id] ?? add(id)
+        if few.count < 64 { few.append((id, symbol)) }
+        return symbol
+    }
+
+    private func add(_ text: String) -> Symbol {
+        let symbol = next
+        next += 1
+        numbers[text] = symbol
+        lock.withLock { published.append(text) }
+        return symbol
+    }
+
+    /// The text of `symbol` (replaying side).
+    func text(_ symbol: Symbol) -> String {
+        if Int(symbol) >= texts.count {
+            lock.withLock { texts.append(contentsOf: published[texts.count...]) }
+        }
+        return texts[Int(symbol)]
+    }
+
+    /// Texts numbered so far (between chunks, when no reading thread runs).
+    var count: Int { Int(next) }
+
+    /// Drops every number (between chunks, when no reading thread runs): the next chunk numbers anew.
+    func forget() {
+        numbers = [:]
+        few = []
+        next = 0
+        texts = []
+        lock.withLock { published = [] }
+    }
+}
