@@ -33,7 +33,7 @@ extension Ledger {
         to point: AsOf, from base: ReplayedState? = nil, milestones: Bool = false, progress: ((UInt64) -> Void)? = nil, reading: LogReading
     ) throws -> ReplayedState {
         let state = try ReplayedState(in: directory, like: env, mapSize: env.mapSize, continuing: base)
-        let cache = ReplayCache(symbolsKept: chunkEvents)  // as many as a chunk's events
+        let cache = ReplayCache()
         var finished = false
         while !finished {
             let from = state.last + 1

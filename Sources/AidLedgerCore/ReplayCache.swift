@@ -9,7 +9,8 @@ import LMDBStore
 /// it and its accesses never overlap, so the runtime's exclusivity checks on its dictionaries (a tenth of a
 /// replay's time) are switched off.
 final class ReplayCache {
-    /// Numbers for the recipients, campaigns, donors and items the chunk's effects on summaries name.
+    /// Numbers for the recipients, campaigns, donors and items the chunk's effects on summaries name (and the records
+    /// read ahead of it).
     let symbols = ReplaySymbols()
     /// The summaries the chunk changed, with their recipients' numbers.
     @exclusivity(unchecked) private var summaries: [(recipient: ReplaySymbols.Symbol, summary: RecipientSummary)] = []
@@ -24,11 +25,6 @@ final class ReplayCache {
     let counters = CounterOverlay()
     /// Versions of the entities the chunk changed.
     let versions = VersionOverlay()
-    /// Texts numbered at most (about a hundred bytes each) before the numbers are dropped between two chunks: a
-    /// bound on a replay's memory however many recipients it meets.
-    private let symbolsKept: Int
-
-    init(symbolsKept: Int) { self.symbolsKept = symbolsKept }
 
     /// Recipients' summaries, entities' versions or counters held, whichever are more: what bounds a replay's chunk
     /// (a registration adds a version and its registry entries, an issuance to a recipient not yet in the chunk a
@@ -87,10 +83,8 @@ final class ReplayCache {
     /// the memory for the next chunk. Recipients' attributes are kept: they are written once, by the registration.
     func clear() {
         forgetSummaries()
-        if symbols.count > symbolsKept {
-            symbols.forget()
-            slots = []
-        }
+        // Numbered anew each chunk: the numbers take the memory of one chunk's texts, not the whole history's.
+        symbols.forget()
         if attributes.count > ReplayCache.attributesKept { attributes = [:] }
         reach.removeAll(keepingCapacity: true)
         counters.clear()
@@ -108,8 +102,7 @@ final class ReplayCache {
             id.withUTF8 { keys.update(UnsafeRawBufferPointer($0)) { _ in Int64(i) } }
         }
         try keys.forEachSorted { _, i in
-            let entry = summaries[Int(i)]
-            try store.setSummary(txn, symbols.text(entry.recipient), entry.summary, options: options)
+            try store.setSummary(txn, symbols.text(summaries[Int(i)].recipient), summaries[Int(i)].summary, options: options)
         }
         for (group, count) in reach {
             try group.counters(recipients: count.recipients, people: count.people) { name, delta in

@@ -6,7 +6,7 @@ import Foundation
 ///
 /// The reading thread numbers the texts while it works out the effects (`EffectPlan`); the replaying thread reads a
 /// number's text back when it needs one (a summary that does not hold the name yet, a summary's key when it is
-/// written). Numbers are the same for the whole replay, unless `forget` drops them between two chunks.
+/// written). A replay numbers anew for each chunk (`forget`), so the numbers take the memory of one chunk's texts.
 final class ReplaySymbols: @unchecked Sendable {  // each side's state is its thread's; `published` is under `lock`
     typealias Symbol = Int32
 
@@ -54,15 +54,12 @@ final class ReplaySymbols: @unchecked Sendable {  // each side's state is its th
         return texts[Int(symbol)]
     }
 
-    /// Texts numbered so far (between chunks, when no reading thread runs).
-    var count: Int { Int(next) }
-
-    /// Drops every number (between chunks, when no reading thread runs): the next chunk numbers anew.
+    /// Drops every number (between chunks, when no reading thread runs), keeping the memory: the next chunk numbers anew.
     func forget() {
-        numbers = [:]
-        few = []
+        numbers.removeAll(keepingCapacity: true)
+        few.removeAll(keepingCapacity: true)
         next = 0
-        texts = []
-        lock.withLock { published = [] }
+        texts.removeAll(keepingCapacity: true)
+        lock.withLock { published.removeAll(keepingCapacity: true) }
     }
 }

@@ -225,8 +225,8 @@ import Testing
     }
 
     @Test func aReplayMeetingMoreRecipientsThanItKeepsInMemoryStillEqualsTheStoredProjections() throws {
-        // Chunks of 20 events: the replay forgets the recipients, campaigns, donors and items it numbered every
-        // chunk or two, as one of millions of recipients does, and meets summaries it wrote in an earlier chunk.
+        // Chunks of one summary: the replay numbers the recipients, campaigns, donors and items anew in each, and
+        // meets summaries it wrote in an earlier chunk, as one of millions of recipients does.
         let t = try TestLedger(replayChunk: 1)
         try t.standardWorld()
         try t.submit("intake.goods", ["site": "DP", "donor": "CITY", "item": "food-kit", "quantity": "40", "document": "waybill 3", "date": "2026-10-01"])
