@@ -21,8 +21,9 @@ public struct Kopecks: Sendable, Hashable, Comparable, CustomStringConvertible {
             throw LedgerError(.invalidAmount, "\(field) \"\(text)\" is not an amount in hryvnias; write it like 1250 or 1250.50")
         }
         let frac = parts.count == 2 ? Int64(parts[1].count == 1 ? parts[1] + "0" : parts[1])! : 0
-        // Whole hryvnias of 17 digits may still hold more kopecks than 64 bits do: refused, never trapped.
-        guard parts[0].count <= 17, let whole = Int64(parts[0]), case let (hundreds, false) = whole.multipliedReportingOverflow(by: 100),
+        // Whole hryvnias that fit 64 bits may still hold more kopecks than 64 bits do: refused, never trapped.
+        // (Leading zeros are only zeros: "000001" is 1 hryvnia.)
+        guard let whole = Int64(parts[0]), case let (hundreds, false) = whole.multipliedReportingOverflow(by: 100),
             case let (kopecks, false) = hundreds.addingReportingOverflow(frac)
         else {
             throw LedgerError(.amountOverflow, "\(field) \"\(text)\" is too large")

@@ -138,7 +138,10 @@ import Testing
         }
         // The largest amount kopecks can hold, and beyond it a refusal, never a crash.
         #expect(try Kopecks.parse("92233720368547758.07", field: "a").value == Int64.max)
-        for tooLarge in ["92233720368547758.08", "99999999999999999.99", "99999999999999999", "123456789012345678"] {
+        // Leading zeros count for nothing (a padded column of a spreadsheet).
+        #expect(try Kopecks.parse("00000000000000000000000001", field: "a").value == 100)
+        #expect(try Kopecks.parse("000000000000000000000092233720368547758.07", field: "a").value == Int64.max)
+        for tooLarge in ["92233720368547758.08", "99999999999999999.99", "99999999999999999", "123456789012345678", "99999999999999999999999"] {
             let error = #expect(throws: LedgerError.self) { try Kopecks.parse(tooLarge, field: "a") }
             #expect(error?.code == .amountOverflow, "\(tooLarge)")
         }
