@@ -16,4 +16,13 @@ public enum AsOf: Sendable, Hashable {
         case .endOfDay(let d): recordedAt <= d.endInKyivMicros
         }
     }
+
+    /// The point in words, after what it qualifies: "as of 2026-10-01", "at #42", "now".
+    var phrase: String {
+        switch self {
+        case .head: "now"
+        case .position(let p): "at #\(p)"
+        case .endOfDay(let d): "as of \(d)"
+        }
+    }
 }

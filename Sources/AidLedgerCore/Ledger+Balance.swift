@@ -3,7 +3,7 @@ import LMDBStore
 extension Ledger {
     /// As of `point`: the current state, or the log replayed up to that point.
     public func donorBalance(_ id: String, as point: AsOf = .head) throws(LedgerError) -> DonorBalance {
-        try atPoint(point) { txn in try donorBalance(id, in: txn) }
+        try atPoint(point, of: .donor, id) { txn in try donorBalance(id, in: txn) }
     }
 
     func donorBalance(_ id: String, in txn: borrowing some KeyValueStore & ~Copyable) throws -> DonorBalance {
@@ -35,7 +35,7 @@ extension Ledger {
 
     /// As of `point`: the current state, or the log replayed up to that point.
     public func campaignBalance(_ id: String, as point: AsOf = .head) throws(LedgerError) -> CampaignBalance {
-        try atPoint(point) { txn in try campaignBalance(id, in: txn) }
+        try atPoint(point, of: .campaign, id) { txn in try campaignBalance(id, in: txn) }
     }
 
     func campaignBalance(_ id: String, in txn: borrowing some KeyValueStore & ~Copyable) throws -> CampaignBalance {
@@ -63,7 +63,7 @@ extension Ledger {
     /// A recipient's receipts and entitlements as of `today` (Kyiv) unless another day is given.
     public func recipientBalance(_ id: String, on day: BusinessDate? = nil, as point: AsOf = .head) throws(LedgerError) -> RecipientBalance {
         let today = day ?? BusinessDate.today()
-        return try atPoint(point) { txn in try recipientBalance(id, on: today, in: txn) }
+        return try atPoint(point, of: .recipient, id) { txn in try recipientBalance(id, on: today, in: txn) }
     }
 
     func recipientBalance(_ id: String, on today: BusinessDate, in txn: borrowing some KeyValueStore & ~Copyable) throws -> RecipientBalance {
@@ -92,7 +92,7 @@ extension Ledger {
 
     /// As of `point`: the current state, or the log replayed up to that point.
     public func siteBalance(_ id: String, as point: AsOf = .head) throws(LedgerError) -> SiteBalance {
-        try atPoint(point) { txn in try siteBalance(id, in: txn) }
+        try atPoint(point, of: .site, id) { txn in try siteBalance(id, in: txn) }
     }
 
     func siteBalance(_ id: String, in txn: borrowing some KeyValueStore & ~Copyable) throws -> SiteBalance {

@@ -32,6 +32,9 @@ extension Ledger {
     /// before its records are handed over, so a slow reader (a pager) never holds a snapshot that keeps the writer
     /// from reusing the pages it frees.
     public func forEachRecord(_ filter: LogFilter, _ body: (EventRecord) -> Void) throws(LedgerError) {
+        guard filter.to >= filter.from else {
+            throw LedgerError(.invalidField, "the log's stretch ends (#\(filter.to)) before it starts (#\(filter.from))")
+        }
         var passed = 0
         var window: [EventRecord] = []
         // Every id a record names is stored in it as its UTF-8 bytes: a record without them cannot name the entity,

@@ -98,6 +98,22 @@ extension Ledger {
         }
     }
 
+    /// `atPoint` for the books of one entity: one unknown at `point` but registered since is named as registered
+    /// later, not as missing (whose message says to register it: wrong advice for an auditor looking back).
+    func atPoint<R>(_ point: AsOf, of kind: LedgerStore.Kind, _ id: String, _ body: (borrowing Transaction) throws -> R) throws(LedgerError) -> R {
+        do {
+            return try atPoint(point, body)
+        } catch {
+            let unknown: [LedgerStore.Kind: (LedgerError.Code, String)] = [
+                .donor: (.unknownDonor, "donor"), .site: (.unknownSite, "site"), .campaign: (.unknownCampaign, "campaign"), .recipient: (.unknownRecipient, "recipient"),
+            ]
+            guard point != .head, let (code, noun) = unknown[kind], code == error.code,
+                (try? read({ txn in try txn.get(store.registry, kind.key(id)) != nil })) == true
+            else { throw error }
+            throw LedgerError(code, "\(noun) \(Identifier.printable(id)) was not registered yet \(point.phrase); it was registered later")
+        }
+    }
+
     /// Refuses a position the log has not reached: an answer there would be today's books under another number.
     static func checkReached(_ point: AsOf, head: UInt64) throws(LedgerError) {
         if case .position(let p) = point, p > head {

@@ -21,13 +21,17 @@ struct LogCommand: ParsableCommand {
                 filter.types.insert(t)
             }
             let json = ledger.json
+            var listed = 0
             try ledger.open().forEachRecord(filter) { r in
+                listed += 1
                 if json {
                     print(r.json.serialized)
                 } else {
                     print("#\(r.position)  \(r.businessDate)  \(r.event.type.name)  \(Printer.summary(r))  [\(r.actor)]")
                 }
             }
+            // Said on stderr, so a script reading the events gets none: a mistyped id otherwise looks like a quiet one.
+            if listed == 0 && !json { FileHandle.standardError.write(Data("no events match\n".utf8)) }
         }
     }
 }

@@ -224,6 +224,24 @@ import Testing
         }
     }
 
+    @Test func lookingBackAtAnEntityRegisteredLaterSaysSoInsteadOfAskingToRegisterIt() throws {
+        let before = t.headPosition
+        try t.submit("donor.add", ["id": "UNICEF", "name": "UNICEF", "kind": "international"])
+        try t.submit("recipient.register", ["id": "H-9", "kind": "household", "size": "2", "category": "idp", "area": "urban", "settlement": "Kalush"],
+                     lists: ["document": ["idp_certificate:0312-5559999"]])
+        let donor = #expect(throws: LedgerError.self) { try t.ledger.donorBalance("UNICEF", as: .position(before)) }
+        #expect(donor?.code == .unknownDonor)
+        #expect(donor?.message == "donor UNICEF was not registered yet at #\(before); it was registered later")
+        let recipient = #expect(throws: LedgerError.self) { try t.ledger.recipientBalance("H-9", as: .position(before)) }
+        #expect(recipient?.message == "recipient H-9 was not registered yet at #\(before); it was registered later")
+        // An id the ledger has never had is still missing, with the way to add it.
+        let never = #expect(throws: LedgerError.self) { try t.ledger.donorBalance("NOPE", as: .position(before)) }
+        #expect(never?.code == .unknownDonor)
+        #expect(never?.message.contains("add it first") == true)
+        // At the head, as before.
+        #expect(try t.ledger.donorBalance("UNICEF").donor.donor == "UNICEF")
+    }
+
     @Test func aReplayMeetingMoreRecipientsThanItKeepsInMemoryStillEqualsTheStoredProjections() throws {
         // Chunks of one summary: the replay numbers the recipients, campaigns, donors and items anew in each, and
         // meets summaries it wrote in an earlier chunk, as one of millions of recipients does.

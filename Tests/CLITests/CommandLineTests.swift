@@ -78,6 +78,20 @@ import Testing
         #expect(json.out.contains("\"code\":\"unknown_site\""))
     }
 
+    @Test func aLogThatFindsNothingSaysSoAndABackwardStretchIsRefused() throws {
+        try cli("demo")
+        // A mistyped recipient id: nothing on stdout for a script, a word for the person at the terminal.
+        let none = try cli("log", "--entity", "R-00002")
+        #expect(none.status == 0)
+        #expect(none.out.isEmpty)
+        #expect(none.err == "no events match\n")
+        #expect(try cli("log", "--entity", "R-00002", "--json").err.isEmpty)
+        #expect(try cli("log", "--entity", "R-000002", "--limit", "1").out.hasPrefix("#"))
+        let backward = try cli("log", "--from", "100", "--to", "50")
+        #expect(backward.status == 3)
+        #expect(backward.err == "error[invalid_field]: the log's stretch ends (#50) before it starts (#100)\n")
+    }
+
     @Test func aUsageErrorExitsTwo() throws {
         let run = try cli("issue", "--no-such-option")
         #expect(run.status == 2)

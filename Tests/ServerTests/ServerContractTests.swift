@@ -134,7 +134,7 @@ import Testing
                 "/api/report?from=2026-01-01&to=2026-12-31&as_of=yesterday", "/api/reconcile?as_of=2026-02-30", "/api/balance/site/DP-CENTRE?at=1&as_of=2026-01-01",
                 // Numbers written wrongly are refused, not read as if absent (the whole log) or as nothing; a period
                 // that ends before it starts too, as on the command line.
-                "/api/log?from=abc", "/api/log?limit=-1", "/api/log?to=1e3", "/api/report?from=2026-12-31&to=2026-01-01",
+                "/api/log?from=abc", "/api/log?limit=-1", "/api/log?to=1e3", "/api/log?from=9&to=3", "/api/report?from=2026-12-31&to=2026-01-01",
             ] {
                 let r = try await client.execute(uri: uri, method: .get, headers: f.headers(.auditor))
                 #expect((400..<500).contains(r.status.code), "\(uri) gave \(r.status)")
