@@ -55,9 +55,7 @@ extension Ledger {
             if !valueGiven { p.valuePerUnit = item.valuePerUnit }
             if let c = p.campaign {
                 let campaign = try campaign(txn, c)
-                guard campaign.donors.contains(p.donor) else {
-                    throw LedgerError(.donorNotInCampaign, "donor \(p.donor) does not fund campaign \(c); goods earmarked for it must come from \(campaign.donors.joined(separator: ", "))")
-                }
+                guard campaign.donors.contains(p.donor) else { throw Ledger.notFunding(p.donor, campaign, "goods earmarked for it") }
                 guard campaign.items.contains(p.item) else {
                     throw LedgerError(.itemNotInCampaign, "campaign \(c) does not give \(item.name) (\(p.item))")
                 }
@@ -68,9 +66,7 @@ extension Ledger {
         case .receiveCash(let p):
             _ = try donor(txn, p.donor)
             let campaign = try campaign(txn, p.campaign)
-            guard campaign.donors.contains(p.donor) else {
-                throw LedgerError(.donorNotInCampaign, "donor \(p.donor) does not fund campaign \(p.campaign); its donors are \(campaign.donors.joined(separator: ", "))")
-            }
+            guard campaign.donors.contains(p.donor) else { throw Ledger.notFunding(p.donor, campaign, "its cash") }
             try checkVersion(command, txn, .campaign, p.campaign)
             return [("", .cashReceived(p))]
         case .issue(let site, let recipient, let campaign, let lines, let overrideReason):
@@ -167,6 +163,14 @@ extension Ledger {
     }
 
     // MARK: Look-ups that name what is missing
+
+    /// A donor the campaign does not name gives it neither cash nor earmarked goods: names the donors it does name.
+    static func notFunding(_ donor: String, _ campaign: CampaignCreated, _ what: String) -> LedgerError {
+        let from = campaign.donors.isEmpty
+            ? "the campaign names no donors, so it takes neither cash nor earmarked goods (goods without an earmark can still be issued under it)"
+            : "\(what) must come from \(campaign.donors.joined(separator: ", "))"
+        return LedgerError(.donorNotInCampaign, "donor \(donor) does not fund campaign \(campaign.campaign); \(from)")
+    }
 
     func requireNew(_ txn: borrowing some KeyValueStore & ~Copyable, _ kind: LedgerStore.Kind, _ id: String, _ noun: String) throws {
         if try txn.get(store.registry, kind.key(id)) != nil {

@@ -73,6 +73,12 @@ import Testing
 
     @Test func cashFromADonorNotFundingTheCampaignIsRejected() throws {
         try expectRejected(.donorNotInCampaign, "intake.cash", ["donor": "CARITAS", "campaign": "CASH", "amount": "10", "document": "x"])
+        #expect(t.rejection("intake.cash", ["donor": "CARITAS", "campaign": "CASH", "amount": "10", "document": "x"])?.message
+            == "donor CARITAS does not fund campaign CASH; its cash must come from CITY")
+        // A campaign created without donors: the message says why no donor can fund it, not "its donors are" and nothing.
+        try t.submit("campaign.add", ["id": "SPRING", "name": "Spring", "from": "2025-01-01", "to": "2030-12-31"], lists: ["item": ["food-kit"]])
+        #expect(t.rejection("intake.cash", ["donor": "CITY", "campaign": "SPRING", "amount": "10", "document": "x"])?.message
+            == "donor CITY does not fund campaign SPRING; the campaign names no donors, so it takes neither cash nor earmarked goods (goods without an earmark can still be issued under it)")
     }
 
     @Test func badNumbersAreRejectedBeforeAnythingIsWritten() throws {
