@@ -37,6 +37,14 @@ extension Command {
             action = .createCampaign(CampaignCreated(
                 campaign: try f.id("id"), name: try f.requiredText("name"), starts: starts, ends: ends,
                 donors: try f.ids("donor"), items: try f.ids("item"), rules: rules))
+        case "campaign.update":
+            let ends = try f.optional("to").map { (d: String) throws(LedgerError) in try BusinessDate.parse(d, field: "to") }
+            let rules = try f.list("rule").map { (r: String) throws(LedgerError) in try EntitlementRule.parse(r) }
+            let (donors, items) = (try f.ids("donor"), try f.ids("item"))
+            guard ends != nil || !donors.isEmpty || !items.isEmpty || !rules.isEmpty else {
+                throw LedgerError(.missingField, "give what changes: a new last day (to), a donor or an item to add, or the rules from now on")
+            }
+            action = .updateCampaign(campaign: try f.id("id"), ends: ends, donors: donors, items: items, rules: rules.isEmpty ? nil : rules)
         case "recipient.register":
             let kind = try RecipientKind.parse(try f.required("kind"))
             let size = try f.optional("size").map { (s: String) throws(LedgerError) in

@@ -40,6 +40,7 @@ enum Effect {
         case .siteRegistered(let p): try handle(.touched(.site, p.site))
         case .itemRegistered(let p): try handle(.touched(.item, p.item))
         case .campaignCreated(let p): try handle(.touched(.campaign, p.campaign))
+        case .campaignUpdated(let p): try handle(.touched(.campaign, p.campaign))
         case .recipientRegistered(let p): try handle(.touched(.recipient, p.recipient))
         case .recipientUpdated(let p): try handle(.touched(.recipient, p.recipient))
         case .recipientErased(let p): try handle(.touched(.recipient, p.recipient))

@@ -4,6 +4,7 @@ public enum Event: Sendable, Equatable {
     case siteRegistered(SiteRegistered)
     case itemRegistered(ItemRegistered)
     case campaignCreated(CampaignCreated)
+    case campaignUpdated(CampaignUpdated)
     case recipientRegistered(RecipientRegistered)
     case recipientUpdated(RecipientUpdated)
     case recipientErased(RecipientErased)
@@ -21,6 +22,7 @@ public enum Event: Sendable, Equatable {
         case .siteRegistered(let p): p
         case .itemRegistered(let p): p
         case .campaignCreated(let p): p
+        case .campaignUpdated(let p): p
         case .recipientRegistered(let p): p
         case .recipientUpdated(let p): p
         case .recipientErased(let p): p
@@ -51,6 +53,7 @@ public enum Event: Sendable, Equatable {
         case .siteRegistered: return .siteRegistered(try read(SiteRegistered.self))
         case .itemRegistered: return .itemRegistered(try read(ItemRegistered.self))
         case .campaignCreated: return .campaignCreated(try read(CampaignCreated.self))
+        case .campaignUpdated: return .campaignUpdated(try read(CampaignUpdated.self))
         case .recipientRegistered: return .recipientRegistered(try read(RecipientRegistered.self))
         case .recipientUpdated: return .recipientUpdated(try read(RecipientUpdated.self))
         case .recipientErased: return .recipientErased(try read(RecipientErased.self))

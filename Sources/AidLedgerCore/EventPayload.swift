@@ -41,6 +41,7 @@ public enum EventType: UInt16, Sendable, CaseIterable {
     case siteRegistered = 2
     case itemRegistered = 3
     case campaignCreated = 4
+    case campaignUpdated = 8
     case recipientRegistered = 5
     case recipientUpdated = 6
     case recipientErased = 7
@@ -59,6 +60,7 @@ public enum EventType: UInt16, Sendable, CaseIterable {
         case .siteRegistered: "site_registered"
         case .itemRegistered: "item_registered"
         case .campaignCreated: "campaign_created"
+        case .campaignUpdated: "campaign_updated"
         case .recipientRegistered: "recipient_registered"
         case .recipientUpdated: "recipient_updated"
         case .recipientErased: "recipient_erased"

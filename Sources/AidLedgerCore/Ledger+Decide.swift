@@ -25,6 +25,25 @@ extension Ledger {
                 throw LedgerError(.itemNotInCampaign, "the rule for \(rule.item) names an item the campaign does not give; add it with item \(rule.item)")
             }
             return [("", .campaignCreated(p))]
+        case .updateCampaign(let id, let ends, let donors, let items, let rules):
+            let current = try campaign(txn, id)
+            for d in donors { _ = try self.donor(txn, d) }
+            for i in items { _ = try self.item(txn, i) }
+            let change = CampaignUpdated(
+                campaign: id, ends: ends ?? current.ends, addedDonors: Ledger.added(donors, to: current.donors),
+                addedItems: Ledger.added(items, to: current.items), rules: rules)
+            let after = change.applied(to: current)
+            guard after.ends >= after.starts else {
+                throw LedgerError(.invalidDate, "campaign \(id) starts on \(after.starts); its last day cannot be \(after.ends)")
+            }
+            for rule in after.rules where !after.items.contains(rule.item) {
+                throw LedgerError(.itemNotInCampaign, "the rule for \(rule.item) names an item the campaign does not give; add it with item \(rule.item)")
+            }
+            guard change.ends != current.ends || !change.addedDonors.isEmpty || !change.addedItems.isEmpty || (rules != nil && rules != current.rules) else {
+                throw LedgerError(.alreadyExists, "campaign \(id) already has what was asked (its donors, items, rules and last day): nothing to record")
+            }
+            try checkVersion(command, txn, .campaign, id)
+            return [("", .campaignUpdated(change))]
         case .registerRecipient(var p, let documents, let personal):
             try requireNew(txn, .recipient, p.recipient, "recipient")
             p.documents = try documentHashes(documents, in: txn)
@@ -163,6 +182,13 @@ extension Ledger {
     }
 
     // MARK: Look-ups that name what is missing
+
+    /// The ids of `given` that `held` does not hold yet, each once, in the order given.
+    static func added(_ given: [String], to held: [String]) -> [String] {
+        var out: [String] = []
+        for id in given where !held.contains(id) && !out.contains(id) { out.append(id) }
+        return out
+    }
 
     /// A donor the campaign does not name gives it neither cash nor earmarked goods: names the donors it does name.
     static func notFunding(_ donor: String, _ campaign: CampaignCreated, _ what: String) -> LedgerError {

@@ -176,6 +176,7 @@ public enum LogExport {
         case .siteRegistered(let p): return [row(detail: "\(p.site): \(p.name), \(p.settlement), \(p.area.rawValue)")]
         case .itemRegistered(let p): return [row(item: p.item, amount: p.valuePerUnit, detail: "\(p.name) per \(p.unit)")]
         case .campaignCreated(let p): return [row(campaign: p.campaign, detail: "\(p.name) \(p.starts)…\(p.ends)")]
+        case .campaignUpdated(let p): return [row(campaign: p.campaign, detail: p.change)]
         case .recipientRegistered(let p): return [row(recipient: p.recipient, detail: "\(p.kind.rawValue) of \(p.householdSize), \(p.category.rawValue), \(p.area.rawValue)")]
         case .recipientUpdated(let p): return [row(recipient: p.recipient, detail: "personal data updated")]
         case .recipientErased(let p): return [row(recipient: p.recipient, detail: "personal data erased: \(p.reason)")]

@@ -14,6 +14,12 @@ extension Ledger {
         case .siteRegistered(let p): try store.register(txn, .site, p.site, p)
         case .itemRegistered(let p): try store.register(txn, .item, p.item, p)
         case .campaignCreated(let p): try store.register(txn, .campaign, p.campaign, p)
+        case .campaignUpdated(let u):
+            // The registry keeps the campaign as it stands now; the log keeps each change.
+            guard let p = try store.registered(txn, .campaign, u.campaign, as: CampaignCreated.self) else {
+                throw LedgerError(.corruptRecord, "campaign \(u.campaign) is missing from the projections")
+            }
+            try store.register(txn, .campaign, u.campaign, u.applied(to: p))
         case .recipientRegistered(let p):
             try store.register(txn, .recipient, p.recipient, p)
             cache?.registered(p)

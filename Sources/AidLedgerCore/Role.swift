@@ -16,7 +16,7 @@ extension Role {
         switch self {
         case .admin: true
         case .warehouse: ["recipient.register", "recipient.update", "issue", "grant", "transfer", "adjust", "void"].contains(verb)
-        case .accountant: ["donor.add", "site.add", "item.add", "campaign.add", "intake.goods", "intake.cash"].contains(verb)
+        case .accountant: ["donor.add", "site.add", "item.add", "campaign.add", "campaign.update", "intake.goods", "intake.cash"].contains(verb)
         case .auditor: false
         }
     }

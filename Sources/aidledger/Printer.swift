@@ -19,6 +19,7 @@ enum Printer {
         case .itemRegistered(let p): return "\(p.item) \"\(p.name)\" per \(p.unit) \(Kopecks.format(p.valuePerUnit)) UAH"
         case .campaignCreated(let p):
             return "\(p.campaign) \"\(p.name)\" \(p.starts)…\(p.ends) rules: \(p.rules.map(\.description).joined(separator: " ").ifEmpty("none"))"
+        case .campaignUpdated(let p): return "\(p.campaign): \(p.change)"
         case .recipientRegistered(let p):
             return "\(p.recipient) \(p.kind.rawValue) of \(p.householdSize), \(p.category.rawValue), \(p.settlement) (\(p.area.rawValue)), \(p.documents.count) document(s)"
         case .recipientUpdated(let p): return "\(p.recipient): personal data \(p.personal == nil ? "kept" : "changed (sealed)"), \(p.addedDocuments.count) document(s) added"

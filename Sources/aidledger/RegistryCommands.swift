@@ -64,7 +64,7 @@ struct ItemCommand: ParsableCommand {
 }
 
 struct CampaignCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "campaign", abstract: "Programmes and actions.", subcommands: [Add.self])
+    static let configuration = CommandConfiguration(commandName: "campaign", abstract: "Programmes and actions.", subcommands: [Add.self, Update.self])
 
     struct Add: RecordingCommand {
         static let configuration = CommandConfiguration(abstract: "Create a campaign with its donors, items and entitlement rules.")
@@ -79,6 +79,22 @@ struct CampaignCommand: ParsableCommand {
         @Option(name: .customLong("rule"), help: "ITEM:QTY/DAYSd/household|person, like food-kit:1/30d/household (repeatable).") var rules: [String] = []
         var input: CommandInput {
             write.input("campaign.add", ["id": id, "name": name, "from": from, "to": to], lists: ["donor": donors, "item": items, "rule": rules])
+        }
+    }
+
+    struct Update: RecordingCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Change a running campaign: donors who join it, items it now gives, its rules from now on, its last day.",
+            discussion: "What was recorded under the campaign before keeps what was decided then; the change holds from now on.")
+        @OptionGroup var ledger: LedgerOptions
+        @OptionGroup var write: WriteOptions
+        @Option var id: String
+        @Option(help: "The new last day, YYYY-MM-DD.") var to: String?
+        @Option(name: .customLong("donor"), help: "A donor who now funds it (repeatable).") var donors: [String] = []
+        @Option(name: .customLong("item"), help: "An item it now gives (repeatable).") var items: [String] = []
+        @Option(name: .customLong("rule"), help: "The rules from now on, replacing all of them: ITEM:QTY/DAYSd/household|person (repeatable).") var rules: [String] = []
+        var input: CommandInput {
+            write.input("campaign.update", ["id": id, "to": to], lists: ["donor": donors, "item": items, "rule": rules])
         }
     }
 }

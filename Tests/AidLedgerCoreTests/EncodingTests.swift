@@ -11,6 +11,11 @@ import Testing
         .campaignCreated(CampaignCreated(
             campaign: "WINTER", name: "Winter", starts: date, ends: date.adding(days: 90), donors: ["A", "B"], items: ["food-kit"],
             rules: [EntitlementRule(item: "food-kit", quantity: 1, periodDays: 30, scope: .household)])),
+        .campaignUpdated(CampaignUpdated(
+            campaign: "WINTER", ends: date.adding(days: 120), addedDonors: ["C"], addedItems: ["hygiene-set"],
+            rules: [EntitlementRule(item: "hygiene-set", quantity: 2, periodDays: 14, scope: .person)])),
+        .campaignUpdated(CampaignUpdated(campaign: "WINTER", ends: date, addedDonors: [], addedItems: [], rules: [])),
+        .campaignUpdated(CampaignUpdated(campaign: "WINTER", ends: date, addedDonors: ["D"], addedItems: [], rules: nil)),
         .recipientRegistered(RecipientRegistered(
             recipient: "R-1", kind: .household, householdSize: 5, category: .fallenServicemenFamily, area: .urban, settlement: "Луцьк",
             documents: [DocumentHash(type: .passport, hash: Array(repeating: 0xab, count: 32))])),

@@ -97,6 +97,12 @@ func json(_ response: TestResponse) throws -> JSONValue { try JSONValue.parse(St
             let a = try await client.execute(uri: "/api/commands", method: .post, headers: f.headers(.accountant), body: donor)
             #expect(a.status == .created)
             #expect(body(a).contains("\"actor\":\"accountant-1\""))
+            // The donor joins a running campaign: the accountant's work, not the counter's.
+            let join = ByteBuffer(string: #"{"command":"campaign.update","command-id":"c-9","id":"WINTER","donor":["NEW"]}"#)
+            #expect(try await client.execute(uri: "/api/commands", method: .post, headers: f.headers(.warehouse), body: join).status == .forbidden)
+            let joined = try await client.execute(uri: "/api/commands", method: .post, headers: f.headers(.accountant), body: join)
+            #expect(joined.status == .created)
+            #expect(body(joined).contains("\"added_donors\":[\"NEW\"]"))
             let auditor = try await client.execute(uri: "/api/commands", method: .post, headers: f.headers(.auditor), body: Self.issue("x-1", recipient: "R-000001"))
             #expect(auditor.status == .forbidden)
             #expect(try await client.execute(uri: "/api/report?from=2014-01-01&to=2099-12-31", method: .get, headers: f.headers(.auditor)).status == .ok)

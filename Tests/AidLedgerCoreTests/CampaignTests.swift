@@ -1,0 +1,67 @@
+@testable import AidLedgerCore
+import Testing
+
+/// A running campaign changes: a donor joins it, it gives a new item, its rules change, it is extended.
+@Suite struct CampaignTests {
+    let t: TestLedger
+
+    init() throws {
+        t = try TestLedger()
+        try t.standardWorld()
+    }
+
+    @Test func aDonorWhoJoinsARunningCampaignFundsItFromThenOnAndTheBooksBeforeStillShowTheOldDonors() throws {
+        try t.submit("donor.add", ["id": "UNICEF", "name": "UNICEF", "kind": "international"])
+        #expect(t.rejection("intake.cash", ["donor": "UNICEF", "campaign": "WINTER", "amount": "500", "document": "p1"])?.code == .donorNotInCampaign)
+        let before = t.headPosition
+        let update = try t.submit("campaign.update", ["id": "WINTER"], lists: ["donor": ["UNICEF", "CARITAS", "UNICEF"]])
+        guard case .campaignUpdated(let change) = update.records[0].event else { Issue.record("recorded \(update.records[0].event.type)"); return }
+        #expect(change.addedDonors == ["UNICEF"])  // CARITAS funds it already; UNICEF once
+        let endsBefore = try t.ledger.campaignBalance("WINTER", as: .position(before)).campaign.ends
+        #expect(change.rules == nil && change.ends == endsBefore)
+        try t.submit("intake.cash", ["donor": "UNICEF", "campaign": "WINTER", "amount": "500", "document": "p1"])
+        #expect(try t.ledger.campaignBalance("WINTER").campaign.donors == ["CARITAS", "CITY", "UNICEF"])
+        #expect(try t.ledger.campaignBalance("WINTER").cashReceived == 50_000)
+        #expect(try t.ledger.campaignBalance("WINTER", as: .position(before)).campaign.donors == ["CARITAS", "CITY"])
+        #expect(try t.ledger.donorBalance("UNICEF").cashReceived == 50_000)
+        // The log names the donor and the campaign: the change is found by either.
+        #expect(try t.ledger.records(LogFilter(entity: "UNICEF")).map(\.event.type).contains(.campaignUpdated))
+        #expect(try t.ledger.projectionDifferences().isEmpty)
+        #expect(try t.ledger.rebuild().mended == 0)
+    }
+
+    @Test func newRulesHoldFromTheChangeOnAndWhatWasIssuedBeforeKeepsItsDecision() throws {
+        let issue = ["site": "DP", "recipient": "H-1", "campaign": "WINTER"]
+        let first = try t.submit("issue", issue.merging(["date": "2026-11-03"]) { $1 }, lists: ["item": ["food-kit"]])
+        #expect(t.rejection("issue", issue.merging(["date": "2026-11-10"]) { $1 }, lists: ["item": ["food-kit"]])?.code == .entitlementExceeded)
+        // A rule for an item the campaign does not give is refused until the item is added with it.
+        #expect(t.rejection("campaign.update", ["id": "WINTER"], lists: ["rule": ["bedding:1/90d/household"]])?.code == .itemNotInCampaign)
+        try t.submit("campaign.update", ["id": "WINTER"], lists: ["item": ["bedding"], "rule": ["food-kit:2/30d/household", "bedding:1/90d/household"]])
+        try t.submit("intake.goods", ["site": "DP", "donor": "CITY", "item": "bedding", "quantity": "5", "document": "waybill 9", "date": "2026-11-01"])
+        let second = try t.submit("issue", issue.merging(["date": "2026-11-10"]) { $1 }, lists: ["item": ["food-kit", "bedding"]])
+        guard case .goodsIssued(let now) = second.records[0].event, case .goodsIssued(let then) = try t.ledger.records(LogFilter(from: first.records[0].position, to: first.records[0].position))[0].event
+        else { Issue.record("not issuances"); return }
+        #expect(now.lines.map { $0.entitlement?.limit } == [2, 1])
+        #expect(then.lines[0].entitlement?.limit == 1)  // the event keeps what the rule decided at the time
+        // The hygiene-set rule was not among the rules given: it is gone, so sets are now limited by no rule.
+        #expect(try t.ledger.campaignBalance("WINTER").campaign.rules.map(\.description) == ["food-kit:2/30d/household", "bedding:1/90d/household"])
+        #expect(try t.ledger.projectionDifferences().isEmpty)
+    }
+
+    @Test func theLastDayMovesAndAChangeThatChangesNothingIsRefused() throws {
+        try t.submit("campaign.update", ["id": "WINTER", "to": "2031-06-30"])
+        #expect(try t.ledger.campaignBalance("WINTER").campaign.ends == BusinessDate(year: 2031, month: 6, day: 30)!)
+        let early = t.rejection("campaign.update", ["id": "WINTER", "to": "2024-12-31"])
+        #expect(early?.code == .invalidDate)
+        #expect(early?.message == "campaign WINTER starts on 2025-01-01; its last day cannot be 2024-12-31")
+        #expect(t.rejection("campaign.update", ["id": "WINTER", "to": "2031-06-30"], lists: ["donor": ["CITY"]])?.code == .alreadyExists)
+        #expect(t.rejection("campaign.update", ["id": "WINTER"])?.code == .missingField)
+        #expect(t.rejection("campaign.update", ["id": "NOPE", "to": "2031-06-30"])?.code == .unknownCampaign)
+        #expect(t.rejection("campaign.update", ["id": "WINTER"], lists: ["donor": ["NOPE"]])?.code == .unknownDonor)
+        // A change is a fact, not something to void: a later change sets it right.
+        #expect(t.rejection("void", ["position": String(t.headPosition), "reason": "typo"])?.code == .notVoidable)
+        // Stale: the campaign changed since the client looked.
+        let stale = t.rejection("campaign.update", ["id": "WINTER", "to": "2031-07-31", "expect-version": "1"])
+        #expect(stale?.code == .versionConflict)
+    }
+}
