@@ -67,7 +67,9 @@ extension Command {
             let value = try f.optional("value").map { (v: String) throws(LedgerError) in try f.positiveAmount(v, field: "value") }
             action = .receiveGoods(site: try f.id("site"), GoodsReceived(
                 donor: try f.id("donor"), campaign: try f.optionalID("campaign"), item: try f.id("item"), quantity: quantity,
-                valuePerUnit: value ?? 0, expires: try f.date("expires"), document: try f.requiredText("document")), valueGiven: value != nil)
+                valuePerUnit: value ?? 0, expires: try f.date("expires"), document: try f.requiredText("document"),
+                forCategory: try f.optional("for-category").map { (c: String) throws(LedgerError) in try RecipientCategory.parse(c, field: "for-category") }),
+                valueGiven: value != nil)
         case "intake.cash":
             action = .receiveCash(CashReceived(
                 donor: try f.id("donor"), campaign: try f.id("campaign"), amount: try f.positiveAmount("amount"), document: try f.requiredText("document")))

@@ -43,7 +43,7 @@ public struct Command: Sendable {
         "recipient.register": ["id", "kind", "size", "category", "area", "settlement", "document", "name", "birth-date", "phone", "address", "member"],
         "recipient.update": ["id", "document", "name", "birth-date", "phone", "address", "member"],
         "recipient.erase": ["id", "reason"],
-        "intake.goods": ["site", "donor", "campaign", "item", "quantity", "value", "expires", "document"],
+        "intake.goods": ["site", "donor", "campaign", "item", "quantity", "value", "expires", "document", "for-category"],
         "intake.cash": ["donor", "campaign", "amount", "document"],
         "issue": ["site", "recipient", "campaign", "item", "quantity", "override-reason"],
         "grant": ["recipient", "campaign", "amount", "channel", "reference"],

@@ -180,7 +180,9 @@ public enum LogExport {
         case .recipientRegistered(let p): return [row(recipient: p.recipient, detail: "\(p.kind.rawValue) of \(p.householdSize), \(p.category.rawValue), \(p.area.rawValue)")]
         case .recipientUpdated(let p): return [row(recipient: p.recipient, detail: "personal data updated")]
         case .recipientErased(let p): return [row(recipient: p.recipient, detail: "personal data erased: \(p.reason)")]
-        case .goodsReceived(let p): return [row(donor: p.donor, campaign: p.campaign ?? "", item: p.item, quantity: p.quantity, amount: p.quantity * p.valuePerUnit, detail: p.document)]
+        case .goodsReceived(let p):
+            let detail = p.document + (p.forCategory.map { " (for \($0.rawValue) only)" } ?? "")
+            return [row(donor: p.donor, campaign: p.campaign ?? "", item: p.item, quantity: p.quantity, amount: p.quantity * p.valuePerUnit, detail: detail)]
         case .cashReceived(let p): return [row(donor: p.donor, campaign: p.campaign, amount: p.amount, detail: p.document)]
         case .goodsIssued(let p): return p.lines.map { row(recipient: p.recipient, campaign: p.campaign, item: $0.item, quantity: $0.quantity, detail: p.overrideReason.map { "override: \($0)" } ?? "") }
         case .cashGranted(let p): return [row(recipient: p.recipient, campaign: p.campaign, amount: p.amount, detail: "\(p.channel.rawValue) \(p.reference)")]

@@ -26,7 +26,7 @@ extension Ledger {
                     rule, recipient: recipient, history: summary.history(campaign: campaignID, item: itemID), campaign: campaignID, item: item,
                     quantity: quantity, date: date, overrideReason: overrideReason)
             }
-            let draws = try allocate(txn, site: site, item: item, quantity: quantity, campaign: campaignID, on: date)
+            let draws = try allocate(txn, site: site, item: item, quantity: quantity, campaign: campaignID, for: recipient.category, on: date)
             out.append(GoodsIssued.Line(item: itemID, quantity: quantity, draws: draws, entitlement: decision))
         }
         return GoodsIssued(recipient: recipientID, campaign: campaignID, lines: out, overrideReason: overrideReason)
@@ -56,18 +56,26 @@ extension Ledger {
     /// Chooses the lots `quantity` units are drawn from at `site`.
     ///
     /// Under a campaign: lots earmarked for it first, then lots without an earmark; lots earmarked for
-    /// other campaigns never; expired lots never. Among those, the earliest expiry first, then the oldest.
-    /// Without a campaign (transfers, write-offs) every lot may be drawn, in the same order.
+    /// other campaigns never; expired lots never. For a recipient of `category`: lots earmarked for their group
+    /// before the others (after the campaign's own), lots earmarked for another group never. Among those, the
+    /// earliest expiry first, then the oldest. Without a campaign (transfers, write-offs) every lot may be drawn, in
+    /// the same order.
     func allocate(
-        _ txn: borrowing some KeyValueStore & ~Copyable, site: String, item: ItemRegistered, quantity: Int64, campaign: String?, on date: BusinessDate?
+        _ txn: borrowing some KeyValueStore & ~Copyable, site: String, item: ItemRegistered, quantity: Int64, campaign: String?,
+        for category: RecipientCategory? = nil, on date: BusinessDate?
     ) throws -> [Draw] {
         var candidates: [(lot: Lot, available: Int64)] = []
         var expired: Int64 = 0
         var elsewhere: Int64 = 0
+        var otherGroups: Int64 = 0
         for (lotID, available) in try store.stock(txn, site: site, item: item.item) where available > 0 {
             guard let lot = try store.lot(txn, lotID) else { throw LedgerError(.corruptRecord, "lot #\(lotID) is missing from the projections; run aidledger verify") }
             if let campaign, let earmark = lot.campaign, earmark != campaign {
                 elsewhere += available
+                continue
+            }
+            if let category, let group = lot.forCategory, group != category {
+                otherGroups += available
                 continue
             }
             if let date, let expires = lot.expires, expires < date {
@@ -80,6 +88,9 @@ extension Ledger {
             let aMine = campaign != nil && a.lot.campaign == campaign
             let bMine = campaign != nil && b.lot.campaign == campaign
             if aMine != bMine { return aMine }
+            let aGroup = category != nil && a.lot.forCategory == category
+            let bGroup = category != nil && b.lot.forCategory == category
+            if aGroup != bGroup { return aGroup }
             switch (a.lot.expires, b.lot.expires) {
             case (let x?, let y?) where x != y: return x < y
             case (.some, nil): return true
@@ -102,6 +113,7 @@ extension Ledger {
             var notes: [String] = []
             if expired > 0 { notes.append("\(expired) more have expired") }
             if elsewhere > 0 { notes.append("\(elsewhere) more are earmarked for other campaigns") }
+            if otherGroups > 0 { notes.append("\(otherGroups) more are earmarked for another group of recipients") }
             if !notes.isEmpty { message += " (" + notes.joined(separator: ", ") + ")" }
             throw LedgerError(.insufficientStock, message)
         }

@@ -18,6 +18,8 @@ public struct Lot: Sendable, Equatable {
     public var valuePerUnit: Int64
     public var expires: BusinessDate?
     public var received: BusinessDate
+    /// The group the donor wants served: issued only to recipients of this category.
+    public var forCategory: RecipientCategory? = nil
 
     func encoded() -> [UInt8] {
         var w = ByteWriter(capacity: 64)
@@ -30,16 +32,20 @@ public struct Lot: Sendable, Equatable {
         w.int(valuePerUnit)
         w.optional(expires) { $0.date($1) }
         w.date(received)
+        // Only when set: the entries of lots without one keep the bytes they always had.
+        if let forCategory { w.string(forCategory.rawValue) }
         return w.bytes
     }
 
     static func decode(id: UInt64, _ bytes: [UInt8]) throws -> Lot {
         var r = ByteReader(bytes)
         guard let kind = Kind(rawValue: try r.u8()) else { throw DecodeError.invalid("an unknown lot kind", at: 0) }
-        return Lot(
+        var lot = Lot(
             id: id, kind: kind, donor: try r.string(), campaign: try r.optional { try $0.string() }, item: try r.string(),
             site: try r.string(), quantity: try r.int(), valuePerUnit: try r.int(), expires: try r.optional { try $0.date() },
             received: try r.date())
+        if !r.isAtEnd { lot.forCategory = try RecipientCategory.decode(&r) }
+        return lot
     }
 }
 
@@ -50,7 +56,7 @@ extension Lot {
         case .goodsReceived(let p):
             self.init(
                 id: record.position, kind: .goods, donor: p.donor, campaign: p.campaign, item: p.item, site: record.site,
-                quantity: p.quantity, valuePerUnit: p.valuePerUnit, expires: p.expires, received: record.businessDate)
+                quantity: p.quantity, valuePerUnit: p.valuePerUnit, expires: p.expires, received: record.businessDate, forCategory: p.forCategory)
         case .cashReceived(let p):
             self.init(
                 id: record.position, kind: .cash, donor: p.donor, campaign: p.campaign, item: "", site: "",

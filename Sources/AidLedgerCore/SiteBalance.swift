@@ -19,7 +19,7 @@ public struct SiteBalance: Sendable {
         public var json: JSONValue {
             .object([
                 ("item", .string(item)), ("lot", .int(lot.id)), ("quantity", .int(quantity)), ("donor", .string(lot.donor)),
-                ("campaign", .optional(lot.campaign)), ("expires", .date(lot.expires)), ("value_per_unit_kopecks", .int(lot.valuePerUnit)),
+                ("campaign", .optional(lot.campaign)), ("for_category", .optional(lot.forCategory?.rawValue)), ("expires", .date(lot.expires)), ("value_per_unit_kopecks", .int(lot.valuePerUnit)),
                 ("value_kopecks", .int(value)),
             ])
         }

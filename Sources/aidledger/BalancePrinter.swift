@@ -54,7 +54,7 @@ enum BalancePrinter {
         print("")
         Printer.table(
             ["lot", "item", "on hand", "donor", "earmark", "expires"],
-            b.lots.map { ["#\($0.lot.id)", $0.item, Printer.n($0.quantity), $0.lot.donor, $0.lot.campaign ?? "-", $0.lot.expires?.description ?? "-"] })
+            b.lots.map { ["#\($0.lot.id)", $0.item, Printer.n($0.quantity), $0.lot.donor, Printer.earmark($0.lot), $0.lot.expires?.description ?? "-"] })
     }
 
     static func recipient(_ b: RecipientBalance, json: Bool) {

@@ -16,8 +16,12 @@ struct IntakeCommand: ParsableCommand {
         @Option(help: "Value of one unit in UAH (default: the catalogue's).") var value: String?
         @Option(help: "Expiry date, YYYY-MM-DD.") var expires: String?
         @Option(help: "The waybill or acceptance act.") var document: String
+        @Option(help: "The group the donor wants served (a recipient category, like servicemen_family): issued only to them.") var forCategory: String?
         var input: CommandInput {
-            write.input("intake.goods", ["site": site, "donor": donor, "campaign": campaign, "item": item, "quantity": quantity, "value": value, "expires": expires, "document": document])
+            write.input(
+                "intake.goods",
+                ["site": site, "donor": donor, "campaign": campaign, "item": item, "quantity": quantity, "value": value, "expires": expires, "document": document,
+                 "for-category": forCategory])
         }
     }
 

@@ -11,6 +11,11 @@ enum Printer {
         }
     }
 
+    /// A lot's earmarks: its campaign, its group, both, or "-".
+    static func earmark(_ lot: Lot) -> String {
+        [lot.campaign, lot.forCategory?.rawValue].compactMap { $0 }.joined(separator: ", ").ifEmpty("-")
+    }
+
     /// One line saying what the record is about.
     static func summary(_ r: EventRecord) -> String {
         switch r.event {
@@ -26,7 +31,7 @@ enum Printer {
         case .recipientErased(let p): return "\(p.recipient): personal data erased (\(p.reason))"
         case .goodsReceived(let p):
             return "lot #\(r.position): \(p.quantity) × \(p.item) from \(p.donor) at \(r.site), \(Kopecks.format(p.valuePerUnit)) UAH each"
-                + (p.campaign.map { ", for \($0)" } ?? "") + (p.expires.map { ", expires \($0)" } ?? "")
+                + (p.campaign.map { ", for \($0)" } ?? "") + (p.forCategory.map { ", for \($0.rawValue) only" } ?? "") + (p.expires.map { ", expires \($0)" } ?? "")
         case .cashReceived(let p): return "\(Kopecks.format(p.amount)) UAH from \(p.donor) into \(p.campaign)"
         case .goodsIssued(let p):
             let lines = p.lines.map { line in

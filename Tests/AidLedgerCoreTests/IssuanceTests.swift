@@ -74,6 +74,29 @@ import Testing
         #expect(p.lines[0].draws[1] == Draw(lot: expiring.records[0].position, amount: 2))
     }
 
+    @Test func goodsADonorEarmarkedForAGroupGoOnlyToThatGroupAndToThemFirst() throws {
+        // The city gives five kits for older people living alone (P-1's category), newer than Caritas's ten.
+        let forOlder = try t.submit(
+            "intake.goods", ["site": "DP", "donor": "CITY", "item": "food-kit", "quantity": "5", "document": "act 7", "date": "2026-11-02", "for-category": "older_alone"])
+        let lot = forOlder.records[0].position
+        let toOlder = try t.submit("issue", ["site": "DP", "recipient": "P-1", "campaign": "WINTER", "date": "2026-11-10"], lists: ["item": ["food-kit"]])
+        let toIDP = try t.submit("issue", ["site": "DP", "recipient": "H-1", "campaign": "WINTER", "date": "2026-11-10"], lists: ["item": ["food-kit"]])
+        guard case .goodsIssued(let older) = toOlder.records[0].event, case .goodsIssued(let idp) = toIDP.records[0].event else { Issue.record("not issuances"); return }
+        #expect(older.lines[0].draws == [Draw(lot: lot, amount: 1)])
+        #expect(idp.lines[0].draws[0].lot != lot)
+        #expect(try t.ledger.siteBalance("DP").lots.first { $0.lot.id == lot }?.lot.forCategory == .olderAlone)
+        // Where only a group's kits are on the shelf, anyone else is refused, and told why those kits are not theirs.
+        let forFamilies = try t.submit(
+            "intake.goods", ["site": "WH", "donor": "CITY", "item": "food-kit", "quantity": "3", "document": "act 8", "date": "2026-11-02", "for-category": "servicemen_family"])
+        let refused = t.rejection("issue", ["site": "WH", "recipient": "H-1", "campaign": "WINTER", "date": "2026-11-10", "override-reason": "test"], lists: ["item": ["food-kit"]])
+        #expect(refused?.code == .insufficientStock)
+        #expect(refused?.message == "site WH has 0 × Food kit (food-kit) for campaign WINTER; 1 asked: 1 short (3 more are earmarked for another group of recipients)")
+        // A transfer moves any lot, and the lot keeps its group where it goes.
+        try t.submit("transfer", ["from": "WH", "to": "DP", "item": "food-kit", "quantity": "3"])
+        #expect(try t.ledger.siteBalance("DP").lots.first { $0.lot.id == forFamilies.records[0].position }?.lot.forCategory == .servicemenFamily)
+        #expect(try t.ledger.projectionDifferences().isEmpty)
+    }
+
     @Test func aSiteListsItsExpiringLotsForAnyWindowAskedFor() throws {
         try t.submit("intake.goods", ["site": "WH", "donor": "CARITAS", "item": "food-kit", "quantity": "5", "expires": "2027-01-01", "document": "w 5", "date": "2026-11-01"])
         try t.submit("intake.goods", ["site": "WH", "donor": "CARITAS", "item": "food-kit", "quantity": "3", "expires": "9999-12-31", "document": "w 6", "date": "2026-11-01"])
