@@ -15,6 +15,8 @@ public struct CampaignBalance: Sendable {
         .object([
             ("campaign", .string(campaign.campaign)), ("name", .string(campaign.name)),
             ("starts", .date(campaign.starts)), ("ends", .date(campaign.ends)),
+            ("donors", .array(campaign.donors.map { .string($0) })), ("items", .array(campaign.items.map { .string($0) })),
+            ("rules", .array(campaign.rules.map { .string($0.description) })),
             ("cash_received_kopecks", .int(cashReceived)), ("cash_granted_kopecks", .int(cashGranted)), ("cash_left_kopecks", .int(cashLeft)),
             ("grants", .int(grants)), ("issuances", .int(issuances)),
             ("items_issued", .array(items.map { .object([("item", .string($0.item)), ("units", .int($0.units)), ("value_kopecks", .int($0.value))]) })),

@@ -32,6 +32,10 @@ enum BalancePrinter {
     static func campaign(_ b: CampaignBalance, json: Bool) {
         if json { return print(b.json.serialized) }
         print("Campaign \(b.campaign.campaign) — \(b.campaign.name), \(b.campaign.starts) to \(b.campaign.ends)")
+        let c = b.campaign
+        print("funded by: \(c.donors.joined(separator: ", ").ifEmpty("no donor named"))")
+        print("gives: \(c.items.joined(separator: ", ").ifEmpty("nothing named"))")
+        print("rules: \(c.rules.map(\.description).joined(separator: " ").ifEmpty("none"))")
         print("cash: received \(Printer.uah(b.cashReceived)) UAH, granted \(Printer.uah(b.cashGranted)) UAH in \(Printer.n(b.grants)) grants, left \(Printer.uah(b.cashLeft)) UAH")
         print("issuances: \(Printer.n(b.issuances))")
         if !b.items.isEmpty {

@@ -23,6 +23,7 @@ import Testing
         #expect(try t.ledger.campaignBalance("WINTER").campaign.donors == ["CARITAS", "CITY", "UNICEF"])
         #expect(try t.ledger.campaignBalance("WINTER").cashReceived == 50_000)
         #expect(try t.ledger.campaignBalance("WINTER", as: .position(before)).campaign.donors == ["CARITAS", "CITY"])
+        #expect(try t.ledger.campaignBalance("WINTER").json.serialized.contains(#""donors":["CARITAS","CITY","UNICEF"]"#))
         #expect(try t.ledger.donorBalance("UNICEF").cashReceived == 50_000)
         // The log names the donor and the campaign: the change is found by either.
         #expect(try t.ledger.records(LogFilter(entity: "UNICEF")).map(\.event.type).contains(.campaignUpdated))
