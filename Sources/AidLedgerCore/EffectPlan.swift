@@ -58,19 +58,26 @@ final class EffectPlan: @unchecked Sendable {
 
     /// Works out `record`'s effects, numbering the texts of those on a summary in `symbols`. `lot` gives the lots its
     /// draws name; `target` the event a void names.
-    func add(_ record: EventRecord, symbols: ReplaySymbols, lot: (UInt64) throws -> Lot, target: (EventVoided) throws -> EventRecord) throws {
+    func add(
+        _ record: EventRecord, symbols: ReplaySymbols, lot: (UInt64) throws -> Lot, attributes: (String) throws -> RecipientRegistered.Attributes?,
+        target: (EventVoided) throws -> EventRecord
+    ) throws {
         if case .eventVoided(let v) = record.event {
-            try add(effectsOf: try target(v), sign: -1, symbols: symbols, lot: lot)
+            try add(effectsOf: try target(v), sign: -1, symbols: symbols, lot: lot, attributes: attributes)
         } else {
-            try add(effectsOf: record, sign: 1, symbols: symbols, lot: lot)
+            if case .recipientRegistered(let p) = record.event { symbols.registered(p) }
+            try add(effectsOf: record, sign: 1, symbols: symbols, lot: lot, attributes: attributes)
         }
         starts.append(steps.count)
     }
 
-    private func add(effectsOf record: EventRecord, sign: Int64, symbols: ReplaySymbols, lot: (UInt64) throws -> Lot) throws {
+    private func add(
+        effectsOf record: EventRecord, sign: Int64, symbols: ReplaySymbols, lot: (UInt64) throws -> Lot,
+        attributes: (String) throws -> RecipientRegistered.Attributes?
+    ) throws {
         try Effect.visit(record, sign: sign, lot: lot) { effect in
             if effect.isOnSummary {
-                marks.append(SummaryMark(effect, symbols))
+                marks.append(try SummaryMark(effect, symbols, attributes: attributes))
                 steps.append(Step(kind: .summary, index: Int32(marks.count - 1), delta: 0, lot: 0))
                 return
             }

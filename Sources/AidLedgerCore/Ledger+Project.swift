@@ -22,7 +22,6 @@ extension Ledger {
             try store.register(txn, .campaign, u.campaign, u.applied(to: p))
         case .recipientRegistered(let p):
             try store.register(txn, .recipient, p.recipient, p)
-            cache?.registered(p)
             for d in p.documents { try txn.put(store.documents, LedgerStore.documentKey(d.hash), Array(p.recipient.utf8)) }
         case .recipientUpdated(let u):
             // The registry keeps the latest view: every document, the latest sealed data.
@@ -125,7 +124,11 @@ extension Ledger {
     ) throws {
         guard let recipient = change.recipient else { return }
         if let cache { cache.putBack(change.symbol, &change.summary) } else { try summaries.setSummary(txn, store, recipient, change.summary) }
-        if !change.crossed.isEmpty { try countReach(of: recipient, change.crossed, sign: sign, in: txn, cache: cache, batch: batch) }
+        if !change.crossed.isEmpty {
+            // A replay's reading thread looked the recipient's attributes up when it numbered them.
+            let known = cache.flatMap { $0.symbols.attributes(change.symbol) }
+            try countReach(of: recipient, known, change.crossed, sign: sign, in: txn, cache: cache, batch: batch)
+        }
     }
 
     /// Adds to a counter in the store, in the replay's cache, or in the batch's overlay. - Returns: the new value.
@@ -147,11 +150,10 @@ extension Ledger {
     /// household, category and area) to its reach, the void of the last one removes them. A replay gathers these in
     /// its cache and adds them to the running totals when its chunk ends (`ReplayCache.flush`).
     private func countReach(
-        of recipient: String, _ crossed: [(scope: RecipientSummary.Scope, id: String)], sign: Int64, in txn: borrowing some KeyValueStore & ~Copyable,
-        cache: ReplayCache?, batch: BatchOverlay?
+        of recipient: String, _ known: RecipientRegistered.Attributes?, _ crossed: [(scope: RecipientSummary.Scope, id: String)], sign: Int64,
+        in txn: borrowing some KeyValueStore & ~Copyable, cache: ReplayCache?, batch: BatchOverlay?
     ) throws {
-        func read(_ id: String) throws -> RecipientRegistered.Attributes? { try store.recipientAttributes(txn, id) }
-        guard let r = try cache?.attributes(recipient, from: read) ?? read(recipient) else {
+        guard let r = try known ?? store.recipientAttributes(txn, recipient) else {
             throw LedgerError(.corruptRecord, "recipient \(recipient) is missing from the projections")
         }
         for (scope, id) in crossed {

@@ -52,7 +52,7 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
                             let l = try store.lotFromLog(txn, id)
                             lots[id] = l
                             return l
-                        } target: { try store.voidTarget(of: $0, at: position, in: txn) }
+                        } attributes: { try store.recipientAttributes(txn, $0) } target: { try store.voidTarget(of: $0, at: position, in: txn) }
                         batch.records.append(consume record)  // moved into the batch, not copied
                         guard batch.records.count == LogPrefetch.batchSize || position == last else { return true }
                         let handed = hand(over: batch)

@@ -16,8 +16,6 @@ final class ReplayCache {
     @exclusivity(unchecked) private var summaries: [(recipient: ReplaySymbols.Symbol, summary: RecipientSummary)] = []
     /// Where each numbered recipient's summary is in `summaries` (-1: not in the chunk).
     @exclusivity(unchecked) private var slots: [Int32] = []
-    /// Recipients' kind, household, category and area, for counting reach: registered once, never changed.
-    @exclusivity(unchecked) private var attributes: [String: RecipientRegistered.Attributes] = [:]
     /// Recipients (and people) entering or leaving the reach of a donor or campaign, by group: added to the running
     /// totals when the chunk ends, a handful of groups instead of five counters per recipient reached.
     @exclusivity(unchecked) private var reach: [ReachGroup: (recipients: Int64, people: Int64)] = [:]
@@ -63,29 +61,12 @@ final class ReplayCache {
         count.people += people
     }
 
-    /// Keeps a registration's attributes as the replay projects it: counting the recipient's reach later reads
-    /// nothing from the store.
-    func registered(_ p: RecipientRegistered) {
-        attributes[p.recipient] = RecipientRegistered.Attributes(p)
-    }
-
-    func attributes(_ id: String, from load: (String) throws -> RecipientRegistered.Attributes?) throws -> RecipientRegistered.Attributes? {
-        if let known = attributes[id] { return known }
-        let loaded = try load(id)
-        attributes[id] = loaded
-        return loaded
-    }
-
-    /// Recipients' attributes kept at most: beyond this many they are forgotten at the next chunk (about 60 bytes each).
-    static let attributesKept = 1 << 20
-
     /// Forgets every change (a scratch write that is run again starts from what its environment holds), keeping
-    /// the memory for the next chunk. Recipients' attributes are kept: they are written once, by the registration.
+    /// the memory for the next chunk.
     func clear() {
         forgetSummaries()
         // Numbered anew each chunk: the numbers take the memory of one chunk's texts, not the whole history's.
         symbols.forget()
-        if attributes.count > ReplayCache.attributesKept { attributes = [:] }
         reach.removeAll(keepingCapacity: true)
         counters.clear()
         versions.clear()

@@ -17,17 +17,35 @@ final class ReplaySymbols: @unchecked Sendable {  // each side's state is its th
     @exclusivity(unchecked) private var few: [(text: String, symbol: Symbol)] = []
     @exclusivity(unchecked) private var next: Symbol = 0
 
+    /// Recipients' kind, household, category and area, kept for the whole replay (registered once, never changed):
+    /// a recipient's are looked up once per chunk, when the recipient is numbered, and travel with the number.
+    @exclusivity(unchecked) private var attributes: [String: RecipientRegistered.Attributes] = [:]
+
     private let lock = NSLock()
-    /// Every number's text, in the order of the numbers.
-    private var published: [String] = []
+    /// Every number's text, and a recipient's attributes, in the order of the numbers.
+    private var published: [(text: String, attributes: RecipientRegistered.Attributes?)] = []
 
     // The replaying side: its copy of `published`, extended when it meets a number it does not know yet.
-    @exclusivity(unchecked) private var texts: [String] = []
+    @exclusivity(unchecked) private var texts: [(text: String, attributes: RecipientRegistered.Attributes?)] = []
 
-    /// The number of a recipient's id (reading side).
-    func recipient(_ id: String) -> Symbol {
+    /// Recipients' attributes kept at most: beyond this many they are forgotten between two chunks (about 60 bytes each).
+    static let attributesKept = 1 << 20
+
+    /// Keeps a registration's attributes as the reading thread meets it (reading side).
+    func registered(_ p: RecipientRegistered) {
+        attributes[p.recipient] = RecipientRegistered.Attributes(p)
+    }
+
+    /// The number of a recipient's id (reading side); `load` reads the attributes of one registered before the
+    /// replay's first record.
+    func recipient(_ id: String, load: (String) throws -> RecipientRegistered.Attributes?) throws -> Symbol {
         if let known = numbers[id] { return known }
-        return add(id)
+        var a = attributes[id]
+        if a == nil, let loaded = try load(id) {
+            attributes[id] = loaded
+            a = loaded
+        }
+        return add(id, a)
     }
 
     /// The number of a campaign's, donor's or item's id (reading side).
@@ -38,16 +56,21 @@ final class ReplaySymbols: @unchecked Sendable {  // each side's state is its th
         return symbol
     }
 
-    private func add(_ text: String) -> Symbol {
+    private func add(_ text: String, _ attributes: RecipientRegistered.Attributes? = nil) -> Symbol {
         let symbol = next
         next += 1
         numbers[text] = symbol
-        lock.withLock { published.append(text) }
+        lock.withLock { published.append((text, attributes)) }
         return symbol
     }
 
     /// The text of `symbol` (replaying side).
-    func text(_ symbol: Symbol) -> String {
+    func text(_ symbol: Symbol) -> String { entry(symbol).text }
+
+    /// The attributes of the recipient numbered `symbol` (replaying side).
+    func attributes(_ symbol: Symbol) -> RecipientRegistered.Attributes? { entry(symbol).attributes }
+
+    private func entry(_ symbol: Symbol) -> (text: String, attributes: RecipientRegistered.Attributes?) {
         if Int(symbol) >= texts.count {
             lock.withLock { texts.append(contentsOf: published[texts.count...]) }
         }
@@ -61,5 +84,6 @@ final class ReplaySymbols: @unchecked Sendable {  // each side's state is its th
         next = 0
         texts.removeAll(keepingCapacity: true)
         lock.withLock { published.removeAll(keepingCapacity: true) }
+        if attributes.count > ReplaySymbols.attributesKept { attributes = [:] }
     }
 }

@@ -20,12 +20,13 @@ struct SummaryMark {
 
     private init(_ kind: Kind) { self.kind = kind }
 
-    /// The mark of `effect`, an effect on a summary, numbering its texts in `symbols`.
-    init(_ effect: borrowing Effect, _ symbols: ReplaySymbols) {
+    /// The mark of `effect`, an effect on a summary, numbering its texts in `symbols`; `attributes` reads a
+    /// recipient's attributes from the ledger's registry.
+    init(_ effect: borrowing Effect, _ symbols: ReplaySymbols, attributes: (String) throws -> RecipientRegistered.Attributes?) throws {
         switch effect {
         case .recipient(let id):
             self.init(.recipient)
-            first = symbols.recipient(id)
+            first = try symbols.recipient(id, load: attributes)
         case .goods(let campaign, let donor, let item, let units, let value):
             self.init(.goods)
             (first, self.donor, self.item) = (symbols.name(campaign), symbols.name(donor), symbols.name(item))
