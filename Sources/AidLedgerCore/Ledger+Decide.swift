@@ -19,27 +19,20 @@ extension Ledger {
             return [("", .itemRegistered(p))]
         case .createCampaign(let p):
             try requireNew(txn, .campaign, p.campaign, "campaign")
-            for d in p.donors { _ = try self.donor(txn, d) }
-            for i in p.items { _ = try self.item(txn, i) }
-            for rule in p.rules where !p.items.contains(rule.item) {
-                throw LedgerError(.itemNotInCampaign, "the rule for \(rule.item) names an item the campaign does not give; add it with item \(rule.item)")
-            }
+            try requireValid(p, in: txn)
             return [("", .campaignCreated(p))]
         case .updateCampaign(let id, let ends, let donors, let items, let rules):
             let current = try campaign(txn, id)
-            for d in donors { _ = try self.donor(txn, d) }
-            for i in items { _ = try self.item(txn, i) }
             let change = CampaignUpdated(
                 campaign: id, ends: ends ?? current.ends, addedDonors: Ledger.added(donors, to: current.donors),
                 addedItems: Ledger.added(items, to: current.items), rules: rules)
+            // The campaign as it would stand is checked as a new one is.
             let after = change.applied(to: current)
+            try requireValid(after, in: txn)
             guard after.ends >= after.starts else {
                 throw LedgerError(.invalidDate, "campaign \(id) starts on \(after.starts); its last day cannot be \(after.ends)")
             }
-            for rule in after.rules where !after.items.contains(rule.item) {
-                throw LedgerError(.itemNotInCampaign, "the rule for \(rule.item) names an item the campaign does not give; add it with item \(rule.item)")
-            }
-            guard change.ends != current.ends || !change.addedDonors.isEmpty || !change.addedItems.isEmpty || (rules != nil && rules != current.rules) else {
+            guard after != current else {
                 throw LedgerError(.alreadyExists, "campaign \(id) already has what was asked (its donors, items, rules and last day): nothing to record")
             }
             try checkVersion(command, txn, .campaign, id)
@@ -182,6 +175,15 @@ extension Ledger {
     }
 
     // MARK: Look-ups that name what is missing
+
+    /// Refuses a campaign naming a donor or item the ledger does not know, or a rule for an item it does not give.
+    private func requireValid(_ c: CampaignCreated, in txn: borrowing some KeyValueStore & ~Copyable) throws {
+        for d in c.donors { _ = try donor(txn, d) }
+        for i in c.items { _ = try item(txn, i) }
+        for rule in c.rules where !c.items.contains(rule.item) {
+            throw LedgerError(.itemNotInCampaign, "the rule for \(rule.item) names an item the campaign does not give; add it with item \(rule.item)")
+        }
+    }
 
     /// The ids of `given` that `held` does not hold yet, each once, in the order given.
     static func added(_ given: [String], to held: [String]) -> [String] {
