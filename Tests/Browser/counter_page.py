@@ -92,6 +92,7 @@ try:
     seen["stock_after"] = stock_units("food-kit")
     # The units on hand are also beside the item to issue, where the worker is on a phone.
     seen["item_option"] = Select(driver.find_element(By.ID, "item")).first_selected_option.text
+    seen["food_kit_earmarks"] = text("#stock-table tr[data-item='food-kit'] .earmarks")
     seen["receipt_position"] = int(text("#receipt-position"))
     seen["receipt_hash"] = text("#receipt-hash")
     row = text("#entitlement-table tr[data-rule-item='food-kit']")

@@ -17,6 +17,9 @@ import Testing
         let today = BusinessDate.today()
         #expect(try cli("campaign", "add", "--id", "SPRING", "--name", "Spring hygiene", "--from", today.adding(days: -10).description,
                         "--to", today.adding(days: 30).description, "--donor", "CARITAS", "--item", "hygiene-set", "--rule", "hygiene-set:2/30d/household").status == 0)
+        // Food kits a donor earmarked for veterans: on hand at the point, but not for the displaced household below.
+        #expect(try cli("intake", "goods", "--site", "DP-CENTRE", "--donor", "CARITAS", "--item", "food-kit", "--quantity", "7",
+                        "--document", "W-VET-1", "--for-category", "veteran").status == 0)
         let token = try cli("token", "create", "--role", "warehouse", "--name", "counter-7").out.trimmingCharacters(in: .whitespacesAndNewlines)
         let server = try cli.start(["serve", "--port", "0"])
         defer { server.terminate(); server.waitUntilExit() }
@@ -43,9 +46,12 @@ import Testing
         }
         #expect(Int(after)! == Int(before)! - 1)  // the double tap issued one kit
         #expect(seen["eligible_after"] == .bool(false))
+        // Beside the item to issue: the units this household may take, not the veterans' seven; the stock table says
+        // whom those are for.
         if case .number(let after)? = seen["stock_after"] {
-            #expect(seen["item_option"]?.stringValue?.hasSuffix("(\(after) од.)") == true, "\(seen["item_option"] ?? .null)")
+            #expect(seen["item_option"]?.stringValue?.hasSuffix("(\(Int(after)! - 7) од.)") == true, "\(seen["item_option"] ?? .null)")
         }
+        #expect(seen["food_kit_earmarks"] == .string("7 → ветеран"), "\(seen["food_kit_earmarks"] ?? .null)")
         #expect(seen["next_date_shown"] == .bool(true))
         #expect(seen["second_issue_error"]?.stringValue?.contains("entitlement_exceeded") == true)
         // The refusal says what it means in the page's language (Ukrainian unless switched) before the ledger's words.
