@@ -41,10 +41,18 @@ extension Command {
             let ends = try f.optional("to").map { (d: String) throws(LedgerError) in try BusinessDate.parse(d, field: "to") }
             let rules = try f.list("rule").map { (r: String) throws(LedgerError) in try EntitlementRule.parse(r) }
             let (donors, items) = (try f.ids("donor"), try f.ids("item"))
-            guard ends != nil || !donors.isEmpty || !items.isEmpty || !rules.isEmpty else {
-                throw LedgerError(.missingField, "give what changes: a new last day (to), a donor or an item to add, or the rules from now on")
+            let (removedDonors, removedItems) = (try f.ids("remove-donor"), try f.ids("remove-item"))
+            guard ends != nil || !donors.isEmpty || !items.isEmpty || !rules.isEmpty || !removedDonors.isEmpty || !removedItems.isEmpty else {
+                throw LedgerError(.missingField, "give what changes: a new last day (to), a donor or an item to add or remove, or the rules from now on")
             }
-            action = .updateCampaign(campaign: try f.id("id"), ends: ends, donors: donors, items: items, rules: rules.isEmpty ? nil : rules)
+            for (added, removed, noun) in [(donors, removedDonors, "donor"), (items, removedItems, "item")] {
+                if let both = added.first(where: removed.contains) {
+                    throw LedgerError(.invalidField, "\(noun) \(both) is both added and removed: give one or the other")
+                }
+            }
+            action = .updateCampaign(
+                campaign: try f.id("id"), ends: ends, donors: donors, items: items, rules: rules.isEmpty ? nil : rules,
+                removedDonors: removedDonors, removedItems: removedItems)
         case "recipient.register":
             let kind = try RecipientKind.parse(try f.required("kind"))
             let size = try f.optional("size").map { (s: String) throws(LedgerError) in

@@ -17,7 +17,8 @@ public struct Command: Sendable {
         case registerItem(ItemRegistered)
         case createCampaign(CampaignCreated)
         /// Donors and items to add, the rules from now on (nil: kept), a new last day (nil: kept).
-        case updateCampaign(campaign: String, ends: BusinessDate?, donors: [String], items: [String], rules: [EntitlementRule]?)
+        case updateCampaign(
+            campaign: String, ends: BusinessDate?, donors: [String], items: [String], rules: [EntitlementRule]?, removedDonors: [String], removedItems: [String])
         /// Document numbers in plain text: the ledger hashes them and never stores them.
         case registerRecipient(RecipientRegistered, documents: [(DocumentType, String)], personal: PersonalData?)
         /// Changes to the personal data (the fields not given keep what was recorded) and documents to add.
@@ -39,7 +40,7 @@ public struct Command: Sendable {
         "site.add": ["id", "name", "kind", "settlement", "area"],
         "item.add": ["id", "name", "category", "unit", "value"],
         "campaign.add": ["id", "name", "from", "to", "donor", "item", "rule"],
-        "campaign.update": ["id", "to", "donor", "item", "rule"],
+        "campaign.update": ["id", "to", "donor", "item", "rule", "remove-donor", "remove-item"],
         "recipient.register": ["id", "kind", "size", "category", "area", "settlement", "document", "name", "birth-date", "phone", "address", "member"],
         "recipient.update": ["id", "document", "name", "birth-date", "phone", "address", "member"],
         "recipient.erase": ["id", "reason"],

@@ -21,11 +21,13 @@ extension Ledger {
             try requireNew(txn, .campaign, p.campaign, "campaign")
             try requireValid(p, in: txn)
             return [("", .campaignCreated(p))]
-        case .updateCampaign(let id, let ends, let donors, let items, let rules):
+        case .updateCampaign(let id, let ends, let donors, let items, let rules, let removedDonors, let removedItems):
             let current = try campaign(txn, id)
+            try requireRemovable(removedDonors, removedItems, from: current, rules: rules ?? current.rules, in: txn)
             let change = CampaignUpdated(
                 campaign: id, ends: ends ?? current.ends, addedDonors: Ledger.added(donors, to: current.donors),
-                addedItems: Ledger.added(items, to: current.items), rules: rules)
+                addedItems: Ledger.added(items, to: current.items), rules: rules,
+                removedDonors: Ledger.added(removedDonors, to: []), removedItems: Ledger.added(removedItems, to: []))
             // The campaign as it would stand is checked as a new one is.
             let after = change.applied(to: current)
             try requireValid(after, in: txn)
@@ -183,6 +185,48 @@ extension Ledger {
         for rule in c.rules where !c.items.contains(rule.item) {
             throw LedgerError(.itemNotInCampaign, "the rule for \(rule.item) names an item the campaign does not give; add it with item \(rule.item)")
         }
+    }
+
+    /// A campaign stops taking from a donor it names, or giving an item it gives that no rule from now on names and
+    /// of which no stock earmarked for it is left (it could no longer be issued).
+    private func requireRemovable(
+        _ donors: [String], _ items: [String], from c: CampaignCreated, rules: [EntitlementRule], in txn: borrowing some KeyValueStore & ~Copyable
+    ) throws {
+        for d in donors where !c.donors.contains(d) {
+            throw LedgerError(.donorNotInCampaign, "donor \(Identifier.printable(d)) does not fund campaign \(c.campaign): there is nothing to remove")
+        }
+        for i in items {
+            guard c.items.contains(i) else {
+                throw LedgerError(.itemNotInCampaign, "campaign \(c.campaign) does not give \(Identifier.printable(i)): there is nothing to remove")
+            }
+            if let rule = rules.first(where: { $0.item == i }) {
+                throw LedgerError(.itemNotInCampaign, "campaign \(c.campaign) has the rule \(rule) for \(i): give the rules from now on without it to stop giving \(i)")
+            }
+            let left = try earmarkedOnHand(i, for: c.campaign, in: txn)
+            guard left.isEmpty else {
+                let total = left.reduce(0) { $0 + $1.units }
+                let sites = left.map { "\($0.site): \($0.units)" }.joined(separator: ", ")
+                throw LedgerError(.earmarkedStockLeft, "\(total) × \(i) earmarked for campaign \(c.campaign) are still on hand (\(sites)); issue, transfer or write them off before it stops giving \(i)")
+            }
+        }
+    }
+
+    /// Units of `item` earmarked for `campaign` on hand, by site (those with any).
+    private func earmarkedOnHand(_ item: String, for campaign: String, in txn: borrowing some KeyValueStore & ~Copyable) throws -> [(site: String, units: Int64)] {
+        var held: [(site: String, lot: UInt64, units: Int64)] = []
+        try txn.forEach(store.stock, prefix: []) { k, v in
+            let parts = k.split(separator: 0, maxSplits: 2, omittingEmptySubsequences: false)
+            let units = Int64(bitPattern: LedgerStore.readBE64(v))
+            if parts.count == 3, units > 0, parts[1].elementsEqual(item.utf8) {
+                held.append((String(decoding: parts[0], as: UTF8.self), LedgerStore.readBE64(k.suffix(8)), units))
+            }
+            return true
+        }
+        var out: [(site: String, units: Int64)] = []
+        for h in held where try store.lot(txn, h.lot)?.campaign == campaign {
+            if let i = out.firstIndex(where: { $0.site == h.site }) { out[i].units += h.units } else { out.append((h.site, h.units)) }
+        }
+        return out
     }
 
     /// The ids of `given` that `held` does not hold yet, each once, in the order given.

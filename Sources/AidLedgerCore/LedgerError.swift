@@ -48,6 +48,7 @@ public struct LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
         case dateOutsideCampaign = "date_outside_campaign"
         case sameSite = "same_site_transfer"
         case insufficientStock = "insufficient_stock"
+        case earmarkedStockLeft = "earmarked_stock_left"
         case insufficientCash = "insufficient_cash"
         case entitlementExceeded = "entitlement_exceeded"
         case alreadyVoided = "already_voided"

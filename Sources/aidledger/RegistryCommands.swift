@@ -84,7 +84,7 @@ struct CampaignCommand: ParsableCommand {
 
     struct Update: RecordingCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Change a running campaign: donors who join it, items it now gives, its rules from now on, its last day.",
+            abstract: "Change a running campaign: donors who join or leave it, items it now gives or no longer gives, its rules from now on, its last day.",
             discussion: "What was recorded under the campaign before keeps what was decided then; the change holds from now on.")
         @OptionGroup var ledger: LedgerOptions
         @OptionGroup var write: WriteOptions
@@ -93,8 +93,12 @@ struct CampaignCommand: ParsableCommand {
         @Option(name: .customLong("donor"), help: "A donor who now funds it (repeatable).") var donors: [String] = []
         @Option(name: .customLong("item"), help: "An item it now gives (repeatable).") var items: [String] = []
         @Option(name: .customLong("rule"), help: "The rules from now on, replacing all of them: ITEM:QTY/DAYSd/household|person (repeatable).") var rules: [String] = []
+        @Option(name: .customLong("remove-donor"), help: "A donor who no longer funds it: it takes no more cash or earmarked goods from them (repeatable).")
+        var removedDonors: [String] = []
+        @Option(name: .customLong("remove-item"), help: "An item it no longer gives; no rule may name it and none of it earmarked for the campaign may be left on hand (repeatable).")
+        var removedItems: [String] = []
         var input: CommandInput {
-            write.input("campaign.update", ["id": id, "to": to], lists: ["donor": donors, "item": items, "rule": rules])
+            write.input("campaign.update", ["id": id, "to": to], lists: ["donor": donors, "item": items, "rule": rules, "remove-donor": removedDonors, "remove-item": removedItems])
         }
     }
 }

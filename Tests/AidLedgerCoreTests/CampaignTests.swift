@@ -65,4 +65,41 @@ import Testing
         let stale = t.rejection("campaign.update", ["id": "WINTER", "to": "2031-07-31", "expect-version": "1"])
         #expect(stale?.code == .versionConflict)
     }
+
+    @Test func aDonorWhoLeavesFundsNoMoreAndAnItemIsDroppedOnlyWhenNoRuleNorEarmarkedStockHoldsIt() throws {
+        try t.submit("intake.cash", ["donor": "CITY", "campaign": "WINTER", "amount": "300", "document": "p1"])
+        let before = t.headPosition
+        // A donor added by mistake is taken off again: it takes no more cash from them, and what they gave stays.
+        let change = try t.submit("campaign.update", ["id": "WINTER"], lists: ["remove-donor": ["CITY"]])
+        guard case .campaignUpdated(let u) = change.records[0].event else { Issue.record("recorded \(change.records[0].event.type)"); return }
+        #expect(u.removedDonors == ["CITY"] && u.addedDonors.isEmpty && u.rules == nil)
+        #expect(u.change == "ends 2030-12-31; donors removed: CITY")
+        let refused = t.rejection("intake.cash", ["donor": "CITY", "campaign": "WINTER", "amount": "100", "document": "p2"])
+        #expect(refused?.code == .donorNotInCampaign)
+        #expect(refused?.message == "donor CITY does not fund campaign WINTER; its cash must come from CARITAS", "\(String(describing: refused))")
+        try t.submit("grant", ["recipient": "H-1", "campaign": "WINTER", "amount": "300"])  // the city's cash received before is granted
+        #expect(try t.ledger.campaignBalance("WINTER").campaign.donors == ["CARITAS"])
+        #expect(try t.ledger.campaignBalance("WINTER", as: .position(before)).campaign.donors == ["CARITAS", "CITY"])
+        #expect(t.rejection("campaign.update", ["id": "WINTER"], lists: ["remove-donor": ["CITY"]])?.code == .donorNotInCampaign)
+        #expect(t.rejection("campaign.update", ["id": "WINTER"], lists: ["donor": ["CITY"], "remove-donor": ["CITY"]])?.code == .invalidField)
+
+        // An item a rule still names is not dropped; nor while stock earmarked for the campaign is on hand.
+        let ruled = t.rejection("campaign.update", ["id": "WINTER"], lists: ["remove-item": ["hygiene-set"]])
+        #expect(ruled?.code == .itemNotInCampaign)
+        #expect(ruled?.message == "campaign WINTER has the rule hygiene-set:1/30d/person for hygiene-set: give the rules from now on without it to stop giving hygiene-set")
+        try t.submit("intake.goods", ["site": "WH", "donor": "CARITAS", "campaign": "WINTER", "item": "hygiene-set", "quantity": "6", "document": "waybill 7", "date": "2026-11-02"])
+        try t.submit("intake.goods", ["site": "DP", "donor": "CARITAS", "campaign": "WINTER", "item": "hygiene-set", "quantity": "2", "document": "waybill 8", "date": "2026-11-02"])
+        let left = t.rejection("campaign.update", ["id": "WINTER"], lists: ["remove-item": ["hygiene-set"], "rule": ["food-kit:1/30d/household"]])
+        #expect(left?.code == .earmarkedStockLeft)
+        #expect(left?.message == "8 × hygiene-set earmarked for campaign WINTER are still on hand (DP: 2, WH: 6); issue, transfer or write them off before it stops giving hygiene-set", "\(String(describing: left))")
+        try t.submit("adjust", ["site": "WH", "item": "hygiene-set", "delta": "-6", "reason": "damaged"])
+        try t.submit("issue", ["site": "DP", "recipient": "H-1", "campaign": "WINTER", "date": "2026-11-03"], lists: ["item": ["hygiene-set:2"]])
+        // The sets without an earmark (20 at DP) stay on hand: they are not the campaign's.
+        try t.submit("campaign.update", ["id": "WINTER"], lists: ["remove-item": ["hygiene-set"], "rule": ["food-kit:1/30d/household"]])
+        #expect(try t.ledger.campaignBalance("WINTER").campaign.items == ["food-kit"])
+        #expect(t.rejection("issue", ["site": "DP", "recipient": "P-1", "campaign": "WINTER", "date": "2026-11-04"], lists: ["item": ["hygiene-set"]])?.code == .itemNotInCampaign)
+        #expect(t.rejection("campaign.update", ["id": "WINTER"], lists: ["remove-item": ["bedding"]])?.code == .itemNotInCampaign)
+        #expect(try t.ledger.projectionDifferences().isEmpty)
+        #expect(try t.ledger.reconcile().isBalanced)
+    }
 }

@@ -16,6 +16,8 @@ import Testing
             rules: [EntitlementRule(item: "hygiene-set", quantity: 2, periodDays: 14, scope: .person)])),
         .campaignUpdated(CampaignUpdated(campaign: "WINTER", ends: date, addedDonors: [], addedItems: [], rules: [])),
         .campaignUpdated(CampaignUpdated(campaign: "WINTER", ends: date, addedDonors: ["D"], addedItems: [], rules: nil)),
+        .campaignUpdated(CampaignUpdated(
+            campaign: "WINTER", ends: date, addedDonors: ["E"], addedItems: [], rules: nil, removedDonors: ["A", "B"], removedItems: ["food-kit"])),
         .recipientRegistered(RecipientRegistered(
             recipient: "R-1", kind: .household, householdSize: 5, category: .fallenServicemenFamily, area: .urban, settlement: "Луцьк",
             documents: [DocumentHash(type: .passport, hash: Array(repeating: 0xab, count: 32))])),
@@ -62,6 +64,16 @@ import Testing
         p.encode(into: &w)
         var r = ByteReader(Array(w.bytes.dropLast()))
         #expect(try GoodsReceived.decode(&r, version: 1) == p)
+        #expect(r.isAtEnd)
+    }
+
+    @Test func aCampaignChangeRecordedBeforeRemovalsReadsAsRemovingNothing() throws {
+        // Schema 1 ended with the rules: the same bytes without schema 2's two empty lists.
+        let p = CampaignUpdated(campaign: "W", ends: Self.date, addedDonors: ["D"], addedItems: ["bedding"], rules: nil)
+        var w = ByteWriter(capacity: 64)
+        p.encode(into: &w)
+        var r = ByteReader(Array(w.bytes.dropLast(2)))
+        #expect(try CampaignUpdated.decode(&r, version: 1) == p)
         #expect(r.isAtEnd)
     }
 
