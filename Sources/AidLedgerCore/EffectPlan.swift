@@ -59,7 +59,7 @@ final class EffectPlan: @unchecked Sendable {
     /// Works out `record`'s effects, numbering the texts of those on a summary in `symbols`. `lot` gives the lots its
     /// draws name; `target` the event a void names.
     func add(
-        _ record: EventRecord, symbols: ReplaySymbols, lot: (UInt64) throws -> Lot, attributes: (String) throws -> RecipientRegistered.Attributes?,
+        _ record: EventRecord, symbols: ReplaySymbols.Numbering, lot: (UInt64) throws -> Lot, attributes: (String) throws -> RecipientRegistered.Attributes?,
         target: (EventVoided) throws -> EventRecord
     ) throws {
         if case .eventVoided(let v) = record.event {
@@ -72,7 +72,7 @@ final class EffectPlan: @unchecked Sendable {
     }
 
     private func add(
-        effectsOf record: EventRecord, sign: Int64, symbols: ReplaySymbols, lot: (UInt64) throws -> Lot,
+        effectsOf record: EventRecord, sign: Int64, symbols: ReplaySymbols.Numbering, lot: (UInt64) throws -> Lot,
         attributes: (String) throws -> RecipientRegistered.Attributes?
     ) throws {
         try Effect.visit(record, sign: sign, lot: lot) { effect in

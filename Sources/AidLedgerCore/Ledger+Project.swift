@@ -100,7 +100,7 @@ extension Ledger {
             let step = plan.steps[i]
             switch step.kind {
             case .summary:
-                try change.take(plan.marks[Int(step.index)], sign: sign, symbols: cache.symbols) { r in try cache.takeSummary(r, from: store, txn) }
+                try change.take(plan.marks[Int(step.index)], sign: sign, symbols: cache.texts) { r in try cache.takeSummary(r, from: store, txn) }
             case .version:
                 let key = plan.key(step)
                 cache.versions.set(key: key.bytes, hash: key.hash, position)
@@ -126,7 +126,7 @@ extension Ledger {
         if let cache { cache.putBack(change.symbol, &change.summary) } else { try summaries.setSummary(txn, store, recipient, change.summary) }
         if !change.crossed.isEmpty {
             // A replay's reading thread looked the recipient's attributes up when it numbered them.
-            let known = cache.flatMap { $0.symbols.attributes(change.symbol) }
+            let known = cache.flatMap { $0.texts.attributes(change.symbol) }
             try countReach(of: recipient, known, change.crossed, sign: sign, in: txn, cache: cache, batch: batch)
         }
     }
@@ -203,7 +203,7 @@ private struct SummaryChange {
 
     /// Takes one of the effects on the recipient's summary as a replay's plan holds it; `load` gives the summary of
     /// the recipient it numbers.
-    mutating func take(_ mark: SummaryMark, sign: Int64, symbols: ReplaySymbols, load: (ReplaySymbols.Symbol) throws -> RecipientSummary) throws {
+    mutating func take(_ mark: SummaryMark, sign: Int64, symbols: ReplaySymbols.Texts, load: (ReplaySymbols.Symbol) throws -> RecipientSummary) throws {
         switch mark.kind {
         case .recipient:
             (symbol, recipient) = (mark.first, symbols.text(mark.first))

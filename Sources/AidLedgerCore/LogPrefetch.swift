@@ -31,7 +31,7 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
 
     /// Starts decoding the records from `first` through `last` of `store`'s log in `env`, numbering the texts of
     /// their effects on summaries in `symbols`.
-    init(_ env: Environment, _ store: LedgerStore, symbols: ReplaySymbols, from first: UInt64, through last: UInt64) {
+    init(_ env: Environment, _ store: LedgerStore, symbols: ReplaySymbols.Numbering, from first: UInt64, through last: UInt64) {
         guard first <= last else {
             done = true
             return

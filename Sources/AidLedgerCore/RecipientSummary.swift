@@ -127,9 +127,9 @@ struct RecipientSummary {
         return Name(names.count - 1)
     }
 
-    /// The index of the name a replay numbered `symbol` in `numbering`. Names decoded from the store have no number
+    /// The index of the name a replay numbered `symbol` (its text in `numbering`). Names decoded from the store have no number
     /// until a replay meets them.
-    mutating func name(symbol: ReplaySymbols.Symbol, in numbering: ReplaySymbols) -> Name {
+    mutating func name(symbol: ReplaySymbols.Symbol, in numbering: ReplaySymbols.Texts) -> Name {
         if let i = symbols.firstIndex(of: symbol) { return Name(i) }
         if symbols.count < names.count { symbols += repeatElement(-1, count: names.count - symbols.count) }
         let i = name(numbering.text(symbol))

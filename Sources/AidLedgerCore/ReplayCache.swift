@@ -12,6 +12,8 @@ final class ReplayCache {
     /// Numbers for the recipients, campaigns, donors and items the chunk's effects on summaries name (and the records
     /// read ahead of it).
     let symbols = ReplaySymbols()
+    /// The replaying side of `symbols`, held apart so that following it touches nothing the reading thread does.
+    let texts: ReplaySymbols.Texts
     /// The summaries the chunk changed, with their recipients' numbers.
     @exclusivity(unchecked) private var summaries: [(recipient: ReplaySymbols.Symbol, summary: RecipientSummary)] = []
     /// Where each numbered recipient's summary is in `summaries` (-1: not in the chunk).
@@ -23,6 +25,8 @@ final class ReplayCache {
     let counters = CounterOverlay()
     /// Versions of the entities the chunk changed.
     let versions = VersionOverlay()
+
+    init() { texts = symbols.texts }
 
     /// Recipients' summaries, entities' versions or counters held, whichever are more: what bounds a replay's chunk
     /// (a registration adds a version and its registry entries, an issuance to a recipient not yet in the chunk a
@@ -41,7 +45,7 @@ final class ReplayCache {
             swap(&summary, &summaries[slot].summary)
             return summary
         }
-        summary = try store.summary(txn, symbols.text(recipient))
+        summary = try store.summary(txn, texts.text(recipient))
         slots[r] = Int32(summaries.count)
         summaries.append((recipient, RecipientSummary()))
         return summary
@@ -79,11 +83,11 @@ final class ReplayCache {
         // Sorted as a `ByteTable` sorts its keys (sorting the ids' byte arrays cost five times more).
         var keys = ByteTable()
         for (i, entry) in summaries.enumerated() {
-            var id = symbols.text(entry.recipient)
+            var id = texts.text(entry.recipient)
             id.withUTF8 { keys.update(UnsafeRawBufferPointer($0)) { _ in Int64(i) } }
         }
         try keys.forEachSorted { _, i in
-            try store.setSummary(txn, symbols.text(summaries[Int(i)].recipient), summaries[Int(i)].summary, options: options)
+            try store.setSummary(txn, texts.text(summaries[Int(i)].recipient), summaries[Int(i)].summary, options: options)
         }
         for (group, count) in reach {
             try group.counters(recipients: count.recipients, people: count.people) { name, delta in

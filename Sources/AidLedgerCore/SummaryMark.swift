@@ -22,7 +22,7 @@ struct SummaryMark {
 
     /// The mark of `effect`, an effect on a summary, numbering its texts in `symbols`; `attributes` reads a
     /// recipient's attributes from the ledger's registry.
-    init(_ effect: borrowing Effect, _ symbols: ReplaySymbols, attributes: (String) throws -> RecipientRegistered.Attributes?) throws {
+    init(_ effect: borrowing Effect, _ symbols: borrowing ReplaySymbols.Numbering, attributes: (String) throws -> RecipientRegistered.Attributes?) throws {
         switch effect {
         case .recipient(let id):
             self.init(.recipient)
