@@ -54,7 +54,7 @@ extension Ledger {
                     cache.clear()
                     var last = from - 1
                     var full = false
-                    let records = LogPrefetch(env, store, symbols: cache.symbols, from: from, through: end)
+                    let records = LogPrefetch(env, store, symbols: cache.symbols.numbering, from: from, through: end)
                     defer { records.stop() }
                     chunk: while let batch = try records.next() {
                         for index in batch.records.indices {
