@@ -119,7 +119,9 @@ extension EventRecord {
     /// Whether the record names `id` as its site or as a donor, site, item, campaign or recipient.
     public func mentions(_ id: String) -> Bool {
         if site == id { return true }
-        let keys: Set<String> = ["donor", "donors", "added_donors", "site", "to_site", "item", "items", "added_items", "campaign", "recipient"]
+        let keys: Set<String> = [
+            "donor", "donors", "added_donors", "removed_donors", "site", "to_site", "item", "items", "added_items", "removed_items", "campaign", "recipient",
+        ]
         func walk(_ v: JSONValue, _ key: String?) -> Bool {
             switch v {
             case .string(let s): return key.map(keys.contains) == true && s == id

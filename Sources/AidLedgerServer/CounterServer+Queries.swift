@@ -108,6 +108,28 @@ extension CounterServer {
         }
     }
 
+    /// `GET /api/sample?from&to&seed&size&type&site&campaign`: an audit sample (`aidledger sample`; docs/AUDIT.md).
+    func sample(_ request: Request) throws -> Response {
+        _ = try require(request, Self.readers, "an audit sample")
+        do {
+            guard let from = Self.query(request, "from"), let to = Self.query(request, "to"), let seed = Self.query(request, "seed") else {
+                throw LedgerError(.missingField, "from, to and seed are needed, like ?from=2026-01-01&to=2026-12-31&seed=audit-2026&size=25")
+            }
+            var types: Set<EventType> = []
+            if let type = Self.query(request, "type") {
+                guard let t = EventType(name: type) else { throw LedgerError(.invalidField, "\(type) is not an event type") }
+                types = [t]
+            }
+            let drawn = try ledger.sample(AuditSample.Request(
+                from: try BusinessDate.parse(from, field: "from"), to: try BusinessDate.parse(to, field: "to"), types: types,
+                site: Self.query(request, "site"), campaign: Self.query(request, "campaign"),
+                size: try Self.number(request, "size").map { Int(clamping: $0) } ?? 25, seed: seed))
+            return Self.json(drawn.json)
+        } catch let e as LedgerError {
+            throw APIError(e)
+        }
+    }
+
     /// `GET /api/reconcile`.
     func reconcile(_ request: Request) throws -> Response {
         _ = try require(request, Self.readers, "reconciliation")

@@ -74,6 +74,7 @@ public struct CounterServer: Sendable {
         on(.get, "/api/log") { request, _ in try await Self.offLoop { try log(request) } }
         on(.get, "/api/report") { request, _ in try await Self.offLoop { try report(request) } }
         on(.get, "/api/reconcile") { request, _ in try await Self.offLoop { try reconcile(request) } }
+        on(.get, "/api/sample") { request, _ in try await Self.offLoop { try sample(request) } }
         on(.get, "/api/verify") { request, _ in try await Self.offLoop { try verify(request) } }
         on(.get, "/api/export") { request, _ in try await export(request) }
         on(.post, "/api/import") { request, context in try await importLines(request, context) }

@@ -13,13 +13,7 @@ struct LogCommand: ParsableCommand {
 
     func run() throws {
         try reporting(json: ledger.json) {
-            var filter = LogFilter(from: from, to: to ?? .max, entity: entity, limit: limit ?? .max)
-            for name in types {
-                guard let t = EventType(name: name) else {
-                    throw LedgerError(.invalidField, "\(name) is not an event type; known: \(EventType.allCases.map(\.name).joined(separator: ", "))")
-                }
-                filter.types.insert(t)
-            }
+            let filter = LogFilter(from: from, to: to ?? .max, types: try eventTypes(types), entity: entity, limit: limit ?? .max)
             let json = ledger.json
             var listed = 0
             try ledger.open().forEachRecord(filter) { r in

@@ -80,6 +80,8 @@ import Testing
         try t.submit("grant", ["recipient": "H-1", "campaign": "WINTER", "amount": "300"])  // the city's cash received before is granted
         #expect(try t.ledger.campaignBalance("WINTER").campaign.donors == ["CARITAS"])
         #expect(try t.ledger.campaignBalance("WINTER", as: .position(before)).campaign.donors == ["CARITAS", "CITY"])
+        // The donor's history lists the change that took them off.
+        #expect(try t.ledger.records(LogFilter(entity: "CITY")).map(\.position).contains(change.records[0].position))
         #expect(t.rejection("campaign.update", ["id": "WINTER"], lists: ["remove-donor": ["CITY"]])?.code == .donorNotInCampaign)
         #expect(t.rejection("campaign.update", ["id": "WINTER"], lists: ["donor": ["CITY"], "remove-donor": ["CITY"]])?.code == .invalidField)
 

@@ -236,4 +236,63 @@ import Testing
         #expect(text.contains("Goods issued"))
         #expect(text.contains("city budget and other public money"))
     }
+
+    /// An auditor checks a sample of issuances and grants against the paper lists. The sample is drawn from a seed:
+    /// the same seed draws it again, from the ledger or from the export the auditor holds, and the auditor's own tools
+    /// (here Python's hashlib over the export) find the same events by the rule docs/AUDIT.md states.
+    @Test func anAuditSampleIsDrawnAgainFromItsSeedByAnyoneHoldingTheExport() throws {
+        let period = ["--from", "2014-01-01", "--to", "2099-12-31"]
+        func drawn(_ extra: String...) throws -> (population: Int, positions: [Int], events: [JSONValue]) {
+            let run = try cli.run(["sample"] + period + extra + ["--json"])
+            #expect(run.status == 0, "\(run.err)")
+            let json = try JSONValue.parse(run.out)
+            guard case .number(let n)? = json["population"], case .array(let events)? = json["events"] else { return (0, [], []) }
+            return (Int(n)!, events.compactMap { if case .number(let p)? = $0["position"] { Int(p) } else { nil } }, events)
+        }
+        let sample = try drawn("--size", "12", "--seed", "audit-2026")
+        #expect(sample.positions.count == 12)
+        #expect(sample.positions == sample.positions.sorted())
+        // Drawn from every issuance and grant of the period.
+        let issued = try cli("log", "--type", "goods_issued", "--type", "cash_granted", "--json").out.split(separator: "\n").count
+        #expect(sample.population == issued)
+        #expect(sample.events.allSatisfy { ["goods_issued", "cash_granted"].contains($0["type"]?.stringValue ?? "") })
+        #expect(try drawn("--size", "12", "--seed", "audit-2026").positions == sample.positions)
+        #expect(try drawn("--size", "12", "--seed", "audit-2027").positions != sample.positions)
+
+        // From the export, without the database: the same events; and by the auditor's own computation.
+        let export = cli.directory + "/export.jsonl"
+        #expect(try cli("export", "--format", "jsonl", "-o", export).status == 0)
+        let fromFile = try cli.run(["sample", "--file", export, "--data", cli.directory + "/none"] + period + ["--size", "12", "--seed", "audit-2026", "--json"])
+        #expect(fromFile.status == 0, "\(fromFile.err)")
+        #expect(try JSONValue.parse(fromFile.out)["events"] == JSONValue.array(sample.events))
+        let own = try cli.shell(["/usr/bin/python3", "-c", """
+            import hashlib, json, sys
+            seed, ranks = b"audit-2026", []
+            for line in open(sys.argv[1]):
+                e = json.loads(line)
+                if e["type"] in ("goods_issued", "cash_granted"):
+                    rank = int.from_bytes(hashlib.sha256(seed + b"\\0" + bytes.fromhex(e["hash"])).digest()[:8], "big")
+                    ranks.append((rank, e["position"]))
+            print(" ".join(str(p) for p in sorted(p for _, p in sorted(ranks)[:12])))
+            """, export])
+        #expect(own.status == 0, "\(own.err)")
+        #expect(own.out.trimmingCharacters(in: .whitespacesAndNewlines) == sample.positions.map(String.init).joined(separator: " "))
+
+        // Events recorded later change nothing; an issuance of the sample voided since is marked as voided, in place.
+        // (The demo voids a few issuances of its own: one of the sample not voided yet is taken.)
+        let index = try #require(sample.events.firstIndex { $0["voided_by"] == .null })
+        let void = try cli("void", "--position", String(sample.positions[index]), "--reason", "entered twice")
+        #expect(void.status == 0, "\(void.err)")
+        let after = try drawn("--size", "12", "--seed", "audit-2026")
+        #expect(after.positions == sample.positions)
+        let head = try #require(Int(try cli("log", "--json").out.split(separator: "\n").count))
+        #expect(after.events[index]["voided_by"] == .number(String(head)))
+        #expect(try cli("sample", "--size", "12", "--seed", "audit-2026", period[0], period[1], period[2], period[3]).out.contains("VOIDED by #\(head)"))
+
+        // One site's sample holds only that site's events; nonsense is refused in words.
+        let site = try drawn("--size", "5", "--seed", "s", "--site", "DP-VILLAGE")
+        #expect(!site.events.isEmpty && site.events.allSatisfy { $0["site"]?.stringValue == "DP-VILLAGE" })
+        #expect(try cli.run(["sample"] + period + ["--size", "0", "--seed", "x"]).status == 3)
+        #expect(try cli("sample", "--from", "2026-12-31", "--to", "2026-01-01", "--seed", "x").err.contains("ends (2026-01-01) before it starts"))
+    }
 }

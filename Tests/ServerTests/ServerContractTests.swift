@@ -22,6 +22,7 @@ import Testing
         "get /api/log": [.accountant, .auditor, .admin],
         "get /api/report": [.accountant, .auditor, .admin],
         "get /api/reconcile": [.accountant, .auditor, .admin],
+        "get /api/sample": [.accountant, .auditor, .admin],
         "get /api/verify": [.accountant, .auditor, .admin],
         "get /api/export": [.accountant, .auditor, .admin],
         "post /api/import": [.accountant, .warehouse, .admin],
@@ -34,7 +35,8 @@ import Testing
 
     static func uri(_ path: String) -> String {
         path.replacingOccurrences(of: "{kind}/{id}", with: "site/DP-CENTRE").replacingOccurrences(of: "{kind}", with: "site")
-            .replacingOccurrences(of: "{name}", with: "nobody") + (path.hasSuffix("find") ? "?document=passport:AB000000" : path.hasSuffix("report") ? "?from=2026-01-01&to=2026-12-31" : "")
+            .replacingOccurrences(of: "{name}", with: "nobody") + (path.hasSuffix("find") ? "?document=passport:AB000000" : path.hasSuffix("report") ? "?from=2026-01-01&to=2026-12-31"
+            : path.hasSuffix("sample") ? "?from=2014-01-01&to=2099-12-31&seed=audit&size=3" : "")
     }
 
     @Test func everyEndpointAnswersEveryRoleAsDocumented() async throws {
@@ -58,6 +60,7 @@ import Testing
                         #expect(body(r).contains("\"code\":\"forbidden\""))
                     } else {
                         #expect(r.status != .unauthorized && r.status != .forbidden, "\(key) as \(role!) gave \(r.status)")
+                        if route.path == "/api/sample" { #expect(r.status == .ok && body(r).contains("\"population\":"), "\(key) as \(role!): \(body(r))") }
                     }
                     if r.status.code >= 400 { #expect(body(r).contains("\"code\":"), "\(key): an error without a code") }
                 }
