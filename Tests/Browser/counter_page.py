@@ -5,6 +5,7 @@ Usage: counter_page.py URL TOKEN RECIPIENT [ACCOUNTANT-TOKEN]
 import json
 import sys
 import time
+import urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
@@ -111,6 +112,13 @@ try:
     wait.until(lambda d: stock_units("food-kit") == seen["stock_before"] - 2)
     seen["override_position"] = int(text("#receipt-position"))
 
+    # Meanwhile the accountant changes WINTER's food-kit rule from the office (the API, as the office tab would);
+    # the counter page stays open and shows the new rule at the next household it finds.
+    change = urllib.request.Request(url.rstrip("/") + "/api/commands", method="POST", headers={"Authorization": "Bearer " + accountant, "Content-Type": "application/json"},
+                                    data=json.dumps({"command": "campaign.update", "command-id": "office-rule-1", "id": "WINTER",
+                                                     "rule": ["food-kit:2/30d/household", "hygiene-set:1/30d/person"]}).encode())
+    urllib.request.urlopen(change).read()
+
     # A new phone and a newly issued passport for the household at the counter: the name stays, and the passport
     # finds the household from now on.
     driver.find_element(By.CSS_SELECTOR, "#update-box summary").click()
@@ -126,6 +134,7 @@ try:
     driver.find_element(By.ID, "find-button").click()
     wait.until(lambda d: d.find_element(By.ID, "card-id").text == recipient or d.find_element(By.ID, "find-error").is_displayed())
     seen["found_by_new_document"] = driver.find_element(By.ID, "card-id").text == recipient
+    seen["rule_after_office_change"] = driver.find_element(By.CSS_SELECTOR, "#entitlement-table tr[data-rule-item='food-kit'][data-campaign='WINTER'] td[title]").get_attribute("title")
 
     # A household of the demo registered without a name gets one, with a phone, at the counter.
     driver.execute_script("window.scrollTo(0, 0); document.getElementById('card-id').textContent = ''")

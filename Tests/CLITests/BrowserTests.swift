@@ -38,6 +38,8 @@ import Testing
         #expect(seen["card_in_view"] == .bool(true))
         #expect(seen["updated_card"]?.stringValue?.contains("Ірина Бондар") == true, "the name stays after a new phone")
         #expect(seen["found_by_new_document"] == .bool(true))
+        // The accountant's change of the rule, made while the page was open, shows at the next household found.
+        #expect(seen["rule_after_office_change"] == .string("food-kit:2/30d/household"), "\(seen["rule_after_office_change"] ?? .null)")
         #expect(seen["named_at_counter"]?.stringValue?.contains("Марія Савчук · +380991230000") == true, "\(seen["named_at_counter"] ?? .null)")
         #expect(seen["card_campaigns"] == .array([.string("SPRING"), .string("WINTER")]))
         guard case .number(let before)? = seen["stock_before"], case .number(let after)? = seen["stock_after"] else {
