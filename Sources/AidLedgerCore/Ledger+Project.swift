@@ -61,9 +61,10 @@ extension Ledger {
         _ record: EventRecord, sign: Int64, at position: UInt64, in txn: borrowing some KeyValueStore & ~Copyable, cache: ReplayCache?, batch: BatchOverlay?,
         planned: (plan: EffectPlan, index: Int)? = nil
     ) throws {
-        if let (plan, index) = planned {
-            guard let cache else { preconditionFailure("a plan is only followed by a replay, into its cache") }
-            return try follow(plan, index, sign: sign, at: position, in: txn, cache: cache)
+        if planned != nil {
+            // Unwrapped in place, not bound: a binding retained the plan and the cache for every event.
+            precondition(cache != nil, "a plan is only followed by a replay, into its cache")
+            return try follow(planned!.plan, planned!.index, sign: sign, at: position, in: txn, cache: cache!)
         }
         var change = SummaryChange()
         try Effect.visit(record, sign: sign, lot: { try lot(txn, $0) }) { effect in
@@ -123,10 +124,11 @@ extension Ledger {
         _ change: inout SummaryChange, sign: Int64, in txn: borrowing some KeyValueStore & ~Copyable, cache: ReplayCache?, batch: BatchOverlay?
     ) throws {
         guard let recipient = change.recipient else { return }
-        if let cache { cache.putBack(change.symbol, &change.summary) } else { try summaries.setSummary(txn, store, recipient, change.summary) }
+        // Reached through optional chaining, not bound with `if let`: a binding retained the cache for every event.
+        if cache == nil { try summaries.setSummary(txn, store, recipient, change.summary) } else { cache?.putBack(change.symbol, &change.summary) }
         if !change.crossed.isEmpty {
             // A replay's reading thread looked the recipient's attributes up when it numbered them.
-            let known = cache.flatMap { $0.texts.attributes(change.symbol) }
+            let known = cache?.texts.attributes(change.symbol)
             try countReach(of: recipient, known, change.crossed, sign: sign, in: txn, cache: cache, batch: batch)
         }
     }
