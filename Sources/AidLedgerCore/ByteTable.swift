@@ -31,6 +31,24 @@ struct ByteTable {
         return h ^ (h >> 33)
     }
 
+    /// Whether the bytes at `a` are `key`'s: eight at a time (a key is a few dozen bytes; a call to `memcmp` cost more
+    /// than the comparison).
+    @inline(__always)
+    private static func same(_ a: UnsafeRawPointer, _ key: UnsafeRawBufferPointer) -> Bool {
+        guard let b = key.baseAddress else { return true }
+        let n = key.count
+        var i = 0
+        while i + 8 <= n {
+            if a.loadUnaligned(fromByteOffset: i, as: UInt64.self) != b.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
+            i += 8
+        }
+        while i < n {
+            if a.load(fromByteOffset: i, as: UInt8.self) != b.load(fromByteOffset: i, as: UInt8.self) { return false }
+            i += 1
+        }
+        return true
+    }
+
     /// The entry holding `key`, if any.
     private func find(_ key: UnsafeRawBufferPointer, hash: UInt64) -> Int? {
         let mask = slots.count - 1
@@ -39,9 +57,7 @@ struct ByteTable {
             while true {
                 let e = Int(slots[slot])
                 if e < 0 { return nil }
-                if hashes[e] == hash, Int(lengths[e]) == key.count,
-                    key.count == 0 || memcmp(stored.baseAddress! + Int(offsets[e]), key.baseAddress!, key.count) == 0
-                {
+                if hashes[e] == hash, Int(lengths[e]) == key.count, ByteTable.same(stored.baseAddress! + Int(offsets[e]), key) {
                     return e
                 }
                 slot = (slot + 1) & mask

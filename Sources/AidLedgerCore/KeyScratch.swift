@@ -45,11 +45,29 @@ struct RawKeyWriter {
     @inline(__always)
     mutating func text(_ s: String) {
         let copied: Void? = s.utf8.withContiguousStorageIfAvailable { utf8 in
-            if let from = utf8.baseAddress { next.copyMemory(from: from, byteCount: utf8.count) }
+            if let from = utf8.baseAddress { RawKeyWriter.copy(from, to: next, utf8.count) }
             next += utf8.count
         }
         if copied == nil {
             for b in s.utf8 { byte(b) }
+        }
+    }
+
+    /// Copies `count` bytes; a key's texts are short, and up to 16 bytes take two overlapping word moves instead of a
+    /// call to `memmove` (a replay writes several texts into every key it works out).
+    @inline(__always)
+    static func copy(_ from: UnsafeRawPointer, to: UnsafeMutableRawPointer, _ count: Int) {
+        switch count {
+        case 8...16:
+            to.storeBytes(of: from.loadUnaligned(as: UInt64.self), as: UInt64.self)
+            (to + count - 8).storeBytes(of: (from + count - 8).loadUnaligned(as: UInt64.self), as: UInt64.self)
+        case 4..<8:
+            to.storeBytes(of: from.loadUnaligned(as: UInt32.self), as: UInt32.self)
+            (to + count - 4).storeBytes(of: (from + count - 4).loadUnaligned(as: UInt32.self), as: UInt32.self)
+        case 0..<4:
+            for i in 0..<count { to.storeBytes(of: from.load(fromByteOffset: i, as: UInt8.self), toByteOffset: i, as: UInt8.self) }
+        default:
+            to.copyMemory(from: from, byteCount: count)
         }
     }
 

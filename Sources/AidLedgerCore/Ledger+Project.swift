@@ -179,6 +179,18 @@ private struct SummaryChange {
     var summary = RecipientSummary()
     /// Donors and campaigns the recipient entered (or left) the reach of with this event.
     var crossed: [(scope: RecipientSummary.Scope, id: String)] = []
+    /// The last names a replay's marks found in the summary, by number: an issuance's campaign, donor and item come
+    /// back in its later marks (the line issued, the reach), so each is looked up in the summary once per event.
+    private var found = (symbols: SIMD4<Int32>(repeating: -1), names: SIMD4<Int32>(repeating: 0), next: 0)
+
+    /// The summary's index of the name numbered `symbol`.
+    private mutating func name(_ symbol: ReplaySymbols.Symbol, _ symbols: ReplaySymbols.Texts) -> RecipientSummary.Name {
+        for i in 0..<4 where found.symbols[i] == symbol { return found.names[i] }
+        let name = summary.name(symbol: symbol, in: symbols)
+        (found.symbols[found.next], found.names[found.next]) = (symbol, name)
+        found.next = (found.next + 1) & 3
+        return name
+    }
 
     /// Takes one of the effects on the recipient's summary; `load` gives the summary of the recipient it names.
     mutating func take(_ effect: consuming Effect, sign: Int64, load: (String) throws -> RecipientSummary) throws {
@@ -211,19 +223,20 @@ private struct SummaryChange {
             (symbol, recipient) = (mark.first, symbols.text(mark.first))
             summary = try load(mark.first)
         case .goods:
-            let (c, d, i) = (summary.name(symbol: mark.first, in: symbols), summary.name(symbol: mark.donor, in: symbols), summary.name(symbol: mark.item, in: symbols))
+            let (c, d, i) = (name(mark.first, symbols), name(mark.donor, symbols), name(mark.item, symbols))
             summary.addGoods(c, d, i, units: mark.amount, value: mark.value)
         case .grant:
-            summary.addCash(summary.name(symbol: mark.first, in: symbols), summary.name(symbol: mark.donor, in: symbols), amount: mark.amount)
+            let (c, d) = (name(mark.first, symbols), name(mark.donor, symbols))
+            summary.addCash(c, d, amount: mark.amount)
         case .issued:
             guard sign > 0 else { return summary.removeIssued(at: mark.position) }
-            let (c, i) = (summary.name(symbol: mark.first, in: symbols), summary.name(symbol: mark.item, in: symbols))
+            let (c, i) = (name(mark.first, symbols), name(mark.item, symbols))
             summary.addIssued(c, i, day: mark.day, position: mark.position, quantity: mark.amount)
         case .counts:
             summary.issuances += mark.amount
             summary.grants += mark.value
         case .reach:
-            let events = summary.reach(mark.scope, summary.name(symbol: mark.first, in: symbols), sign)
+            let events = summary.reach(mark.scope, name(mark.first, symbols), sign)
             if (sign > 0 && events == 1) || (sign < 0 && events == 0) { crossed.append((mark.scope, symbols.text(mark.first))) }
         }
     }
