@@ -30,6 +30,10 @@ final class EffectPlan: @unchecked Sendable {
     @exclusivity(unchecked) private(set) var marks: [SummaryMark] = []
     /// Where each record's steps begin; the last entry is where the last record's end.
     @exclusivity(unchecked) private var starts: [Int] = [0]
+    /// Whether each record changes nothing but what its steps say (an issuance, a grant, a transfer, an adjustment):
+    /// the replaying thread then follows the steps without reading the record itself, whose copy would count
+    /// references to objects the reading thread made (and frees).
+    @exclusivity(unchecked) private var stepsOnly: [Bool] = []
     @exclusivity(unchecked) private var keys: [Key] = []
     /// The keys' bytes, one after another.
     private var arena: UnsafeMutableRawPointer
@@ -42,6 +46,7 @@ final class EffectPlan: @unchecked Sendable {
         steps.reserveCapacity(records * 16)
         marks.reserveCapacity(records * 8)
         starts.reserveCapacity(records + 1)
+        stepsOnly.reserveCapacity(records)
         keys.reserveCapacity(records * 12)
     }
 
@@ -49,6 +54,9 @@ final class EffectPlan: @unchecked Sendable {
 
     /// The steps of the `index`th record added.
     func range(of index: Int) -> Range<Int> { starts[index]..<starts[index + 1] }
+
+    /// Whether the `index`th record changes nothing beyond its steps (see `stepsOnly`).
+    func onlySteps(_ index: Int) -> Bool { stepsOnly[index] }
 
     /// The bytes and hash of the key of a counter's or version's step.
     func key(_ step: Step) -> (bytes: UnsafeRawBufferPointer, hash: UInt64) {
@@ -62,6 +70,10 @@ final class EffectPlan: @unchecked Sendable {
         _ record: EventRecord, symbols: ReplaySymbols.Numbering, lot: (UInt64) throws -> Lot, attributes: (String) throws -> RecipientRegistered.Attributes?,
         target: (EventVoided) throws -> EventRecord
     ) throws {
+        switch record.event {
+        case .goodsIssued, .cashGranted, .stockTransferred, .stockAdjusted: stepsOnly.append(true)
+        default: stepsOnly.append(false)
+        }
         if case .eventVoided(let v) = record.event {
             try add(effectsOf: try target(v), sign: -1, symbols: symbols, lot: lot, attributes: attributes)
         } else {

@@ -90,6 +90,12 @@ extension Ledger {
         try finish(&change, sign: sign, in: txn, cache: cache, batch: batch)
     }
 
+    /// Projects the `index`th record of a replay's batch whose plan holds all it changes (`EffectPlan.onlySteps`): the
+    /// record itself is not read.
+    func projectSteps(of plan: EffectPlan, _ index: Int, at position: UInt64, in txn: borrowing some KeyValueStore & ~Copyable, cache: ReplayCache) throws {
+        try follow(plan, index, sign: 1, at: position, in: txn, cache: cache)
+    }
+
     /// Follows a replay's plan for the `index`th record of its batch: its keys are written and hashed, only the
     /// look-ups and the sums are left. (Apart from `apply`'s closure: the summary changed here is a plain local,
     /// which a closure capturing it would put in a box checked on every access.)

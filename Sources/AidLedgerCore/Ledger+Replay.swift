@@ -61,8 +61,11 @@ extension Ledger {
                             // A day's end lies inside the chunk: the history ends at the first record after it.
                             let (position, recordedAt) = (batch.records[index].position, batch.records[index].recordedAt)
                             guard point.includes(position, recordedAt: recordedAt) else { break chunk }
-                            // Read in place, not copied out of the batch.
-                            try project(batch.records[index], in: scratch, log: txn, cache: cache, planned: (batch.plan, index))
+                            if batch.plan.onlySteps(index) {
+                                try projectSteps(of: batch.plan, index, at: position, in: scratch, cache: cache)
+                            } else {
+                                try project(batch.records[index], in: scratch, log: txn, cache: cache, planned: (batch.plan, index))
+                            }
                             last = position
                             if last % 100_000 == 0 { progress?(last) }
                             if cache.held >= replayChunk && last < end {
