@@ -169,6 +169,15 @@ try:
         driver.find_element(By.ID, "report-button").click()
         seen["report_funding"] = text("#report-funding")
         seen["report_served"] = text("#report-served")
+        # An auditor's sample of the same period, drawn from a seed they bring.
+        driver.find_element(By.ID, "sample-seed").send_keys("audit-web")
+        size = driver.find_element(By.ID, "sample-size")
+        size.clear()
+        size.send_keys("5")
+        driver.find_element(By.ID, "sample-button").click()
+        wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#sample-table tr[data-position]")) == 5)
+        seen["sample_positions"] = [int(r.get_attribute("data-position")) for r in driver.find_elements(By.CSS_SELECTOR, "#sample-table tr[data-position]")]
+        seen["sample_period"] = [driver.find_element(By.ID, "from").get_attribute("value"), driver.find_element(By.ID, "to").get_attribute("value")]
 finally:
     driver.quit()
 print(json.dumps(seen))

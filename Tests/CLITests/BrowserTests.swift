@@ -64,6 +64,14 @@ import Testing
         #expect(seen["report_funding"]?.stringValue?.contains("Issued from public funds") == true, "\(seen["report_funding"] ?? .null)")
         #expect(seen["report_funding"]?.stringValue?.contains("CITY") == true)
         #expect(seen["report_served"]?.stringValue?.contains("rural") == true)
+        // The sample drawn on the page is the one the command line draws from the same seed and period.
+        if case .array(let period)? = seen["sample_period"], let from = period.first?.stringValue, let to = period.last?.stringValue {
+            let drawn = try JSONValue.parse(try cli("sample", "--from", from, "--to", to, "--size", "5", "--seed", "audit-web", "--json").out)
+            guard case .array(let events)? = drawn["events"] else { Issue.record("no sample from the command line"); return }
+            #expect(seen["sample_positions"] == .array(events.compactMap { $0["position"] }))
+        } else {
+            Issue.record("the page drew no sample: \(run.out)")
+        }
         // The name typed at the counter is nowhere in the data file.
         let data = try Data(contentsOf: URL(fileURLWithPath: cli.data + "/events/data.mdb"))
         #expect(data.range(of: Data("Ірина Бондар".utf8)) == nil)
