@@ -59,18 +59,22 @@ enum Effect {
             try handle(.recipient(p.recipient))
             try handle(.counts(issuances: sign, grants: 0))
             // Each donor reaches the recipient once per event, however many lots of theirs it draws.
-            let draws = p.lines.reduce(0) { $0 + $1.draws.count }
+            var draws = 0
+            for i in p.lines.indices { draws += p.lines[i].draws.count }
             var donors: [String] = []
-            for line in p.lines {
-                for d in line.draws {
+            // Lines and draws read in place by index: a `for` over them copied each line (counting its draws' array).
+            for i in p.lines.indices {
+                let item = p.lines[i].item
+                for j in p.lines[i].draws.indices {
+                    let d = p.lines[i].draws[j]
                     let l = try lot(d.lot)
                     let value = try d.amount.multiplied(by: l.valuePerUnit, describing: "the value issued")
-                    try handle(.stock(site: record.site, item: line.item, lot: d.lot, delta: -sign * d.amount))
-                    try handle(.total(CounterName("donor", l.donor, "item", line.item, "issued_units"), delta: sign * d.amount))
-                    try handle(.total(CounterName("donor", l.donor, "item", line.item, "issued_value"), delta: sign * value))
-                    try handle(.total(CounterName("campaign", p.campaign, "item", line.item, "issued_units"), delta: sign * d.amount))
-                    try handle(.total(CounterName("campaign", p.campaign, "item", line.item, "issued_value"), delta: sign * value))
-                    try handle(.goods(campaign: p.campaign, donor: l.donor, item: line.item, units: sign * d.amount, value: sign * value))
+                    try handle(.stock(site: record.site, item: item, lot: d.lot, delta: -sign * d.amount))
+                    try handle(.total(CounterName("donor", l.donor, "item", item, "issued_units"), delta: sign * d.amount))
+                    try handle(.total(CounterName("donor", l.donor, "item", item, "issued_value"), delta: sign * value))
+                    try handle(.total(CounterName("campaign", p.campaign, "item", item, "issued_units"), delta: sign * d.amount))
+                    try handle(.total(CounterName("campaign", p.campaign, "item", item, "issued_value"), delta: sign * value))
+                    try handle(.goods(campaign: p.campaign, donor: l.donor, item: item, units: sign * d.amount, value: sign * value))
                     if draws == 1 {
                         try handle(.reach(.donor, l.donor))
                     } else if !donors.contains(l.donor) {
@@ -78,7 +82,7 @@ enum Effect {
                         try handle(.reach(.donor, l.donor))
                     }
                 }
-                try handle(.issued(campaign: p.campaign, item: line.item, day: record.businessDate, position: record.position, quantity: line.quantity))
+                try handle(.issued(campaign: p.campaign, item: item, day: record.businessDate, position: record.position, quantity: p.lines[i].quantity))
             }
             try handle(.reach(.campaign, p.campaign))
             try handle(.total(CounterName("campaign", p.campaign, "issuances"), delta: sign))
