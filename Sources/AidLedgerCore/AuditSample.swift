@@ -17,14 +17,20 @@ public struct AuditSample: Sendable {
         /// Only events at this site, or under this campaign (issuances and grants name one).
         public var site: String?
         public var campaign: String?
+        /// Only events that drew on this donor's goods or cash (a donor's auditor checks where their aid went), or
+        /// intakes from them.
+        public var donor: String?
         public var size: Int
         public var seed: String
 
         /// The events drawn from unless told otherwise: what reached people.
         public static let defaultTypes: Set<EventType> = [.goodsIssued, .cashGranted]
 
-        public init(from: BusinessDate, to: BusinessDate, types: Set<EventType> = [], site: String? = nil, campaign: String? = nil, size: Int, seed: String) {
-            (self.from, self.to, self.site, self.campaign, self.size, self.seed) = (from, to, site, campaign, size, seed)
+        public init(
+            from: BusinessDate, to: BusinessDate, types: Set<EventType> = [], site: String? = nil, campaign: String? = nil, donor: String? = nil,
+            size: Int, seed: String
+        ) {
+            (self.from, self.to, self.site, self.campaign, self.donor, self.size, self.seed) = (from, to, site, campaign, donor, size, seed)
             self.types = types.isEmpty ? AuditSample.Request.defaultTypes : types
         }
 
@@ -38,8 +44,12 @@ public struct AuditSample: Sendable {
             return self
         }
 
-        /// Whether `record` is one of the events the sample is drawn from.
-        func admits(_ record: EventRecord) -> Bool {
+        /// The kinds of record a sample reads: those drawn from, voids (to mark what they reversed), and intakes when
+        /// it follows a donor's lots.
+        var reads: Set<EventType> { types.union(donor == nil ? [.eventVoided] : [.eventVoided, .goodsReceived, .cashReceived]) }
+
+        /// Whether `record` is one of the events the sample is drawn from; `donorLots`: the lots of `donor` so far.
+        func admits(_ record: EventRecord, donorLots: Set<UInt64>) -> Bool {
             guard types.contains(record.event.type), record.businessDate >= from, record.businessDate <= to else { return false }
             if let site, record.site != site { return false }
             if let campaign {
@@ -48,6 +58,17 @@ public struct AuditSample: Sendable {
                 case .cashGranted(let p): return p.campaign == campaign
                 case .goodsReceived(let p): return p.campaign == campaign
                 case .cashReceived(let p): return p.campaign == campaign
+                default: return false
+                }
+            }
+            if let donor {
+                switch record.event {
+                case .goodsIssued(let p): return p.lines.contains { $0.draws.contains { donorLots.contains($0.lot) } }
+                case .cashGranted(let p): return p.draws.contains { donorLots.contains($0.lot) }
+                case .stockTransferred(let p): return p.draws.contains { donorLots.contains($0.lot) }
+                case .stockAdjusted(let p): return p.draws.contains { donorLots.contains($0.lot) }
+                case .goodsReceived(let p): return p.donor == donor
+                case .cashReceived(let p): return p.donor == donor
                 default: return false
                 }
             }
@@ -65,6 +86,8 @@ public struct AuditSample: Sendable {
     private var drawn: [(rank: UInt64, record: EventRecord)] = []
     /// Voids met so far: the event each voids, and where.
     private var voids: [UInt64: UInt64] = [:]
+    /// The lots (intake positions) of the donor the sample follows, as met: an intake comes before any draw on it.
+    private var donorLots: Set<UInt64> = []
     private let seedBytes: [UInt8]
 
     public init(_ request: Request) {
@@ -81,8 +104,13 @@ public struct AuditSample: Sendable {
 
     /// Takes the log's records one by one, in position order (every record, or at least the period's and the voids).
     public mutating func consider(_ record: EventRecord) {
-        if case .eventVoided(let v) = record.event { voids[v.target] = record.position }
-        guard request.admits(record) else { return }
+        switch record.event {
+        case .eventVoided(let v): voids[v.target] = record.position
+        case .goodsReceived(let p) where p.donor == request.donor: donorLots.insert(record.position)
+        case .cashReceived(let p) where p.donor == request.donor: donorLots.insert(record.position)
+        default: break
+        }
+        guard request.admits(record, donorLots: donorLots) else { return }
         population += 1
         let rank = AuditSample.rank(seedBytes, record.hash)
         guard drawn.count < request.size || rank < drawn[drawn.count - 1].rank else { return }
@@ -104,6 +132,7 @@ public struct AuditSample: Sendable {
         ]
         if let site = request.site { what.append(("site", .string(site))) }
         if let campaign = request.campaign { what.append(("campaign", .string(campaign))) }
+        if let donor = request.donor { what.append(("donor", .string(donor))) }
         what += [("population", .int(Int64(population))), ("size", .int(Int64(drawn.count)))]
         let listed: [JSONValue] = events.map { e in
             guard case .object(var members) = e.record.json else { return e.record.json }
@@ -118,7 +147,8 @@ extension Ledger {
     /// Draws an audit sample from the whole log (`AuditSample`).
     public func sample(_ request: AuditSample.Request) throws(LedgerError) -> AuditSample {
         var sample = AuditSample(try request.validated())
-        try forEachRecord(LogFilter(types: request.types.union([.eventVoided]))) { sample.consider($0) }
+        if let donor = request.donor { _ = try read { txn in try self.donor(txn, donor) } }
+        try forEachRecord(LogFilter(types: request.reads)) { sample.consider($0) }
         return sample
     }
 }

@@ -122,7 +122,7 @@ extension CounterServer {
             }
             let drawn = try ledger.sample(AuditSample.Request(
                 from: try BusinessDate.parse(from, field: "from"), to: try BusinessDate.parse(to, field: "to"), types: types,
-                site: Self.query(request, "site"), campaign: Self.query(request, "campaign"),
+                site: Self.query(request, "site"), campaign: Self.query(request, "campaign"), donor: Self.query(request, "donor"),
                 size: try Self.number(request, "size").map { Int(clamping: $0) } ?? 25, seed: seed))
             return Self.json(drawn.json)
         } catch let e as LedgerError {

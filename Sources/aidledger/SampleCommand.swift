@@ -18,6 +18,7 @@ struct SampleCommand: ParsableCommand {
     @Option(name: .customLong("type"), help: "An event type to draw from (repeatable; goods_issued and cash_granted unless given).") var types: [String] = []
     @Option(help: "Only events at this site.") var site: String?
     @Option(help: "Only events under this campaign.") var campaign: String?
+    @Option(help: "Only events that drew on this donor's goods or cash (and intakes from them, when asked for with --type).") var donor: String?
     @Option(help: "Draw from an export (aidledger export --format jsonl) instead of the ledger: no database needed.") var file: String?
 
     func run() throws {
@@ -26,7 +27,7 @@ struct SampleCommand: ParsableCommand {
             let seed = self.seed ?? (0..<8).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
             let request = try AuditSample.Request(
                 from: try BusinessDate.parse(from, field: "from"), to: try BusinessDate.parse(to, field: "to"), types: try eventTypes(types),
-                site: site, campaign: campaign, size: size, seed: seed
+                site: site, campaign: campaign, donor: donor, size: size, seed: seed
             ).validated()
             let sample: AuditSample
             if let file {
@@ -48,7 +49,7 @@ struct SampleCommand: ParsableCommand {
             }
             if ledger.json { return print(sample.json.serialized) }
             let kinds = request.types.map(\.name).sorted().joined(separator: ", ")
-            let scope = [site.map { "at \($0)" }, campaign.map { "under \($0)" }].compactMap { $0 }.joined(separator: " ")
+            let scope = [site.map { "at \($0)" }, campaign.map { "under \($0)" }, donor.map { "drawing on \($0)" }].compactMap { $0 }.joined(separator: " ")
             print("\(Printer.n(sample.events.count)) of \(Printer.n(sample.population)) events (\(kinds)) dated \(request.from) to \(request.to)\(scope.isEmpty ? "" : " " + scope), seed \(seed)")
             for (r, voided) in sample.events {
                 let void = voided.map { "  VOIDED by #\($0)" } ?? ""

@@ -289,6 +289,30 @@ import Testing
         #expect(after.events[index]["voided_by"] == .number(String(head)))
         #expect(try cli("sample", "--size", "12", "--seed", "audit-2026", period[0], period[1], period[2], period[3]).out.contains("VOIDED by #\(head)"))
 
+        // A donor's auditor samples what reached people from that donor's goods and cash: every event drawn draws on
+        // one of their intakes, and every such event of the period is in the population.
+        func lots(_ event: JSONValue) -> Set<String> {
+            var out: Set<String> = []
+            func walk(_ v: JSONValue) {
+                switch v {
+                case .object(let members): for (k, x) in members { if k == "draws", case .array(let ds) = x { ds.forEach { if case .number(let l)? = $0["lot"] { out.insert(l) } } } else { walk(x) } }
+                case .array(let xs): xs.forEach(walk)
+                default: break
+                }
+            }
+            walk(event["data"] ?? .null)
+            return out
+        }
+        let log = try cli("log", "--json").out.split(separator: "\n").map { try JSONValue.parse(String($0)) }
+        let unicefLots = Set(log.filter { ["goods_received", "cash_received"].contains($0["type"]?.stringValue ?? "") && $0["data"]?["donor"] == .string("UNICEF") }
+            .compactMap { if case .number(let p)? = $0["position"] { p } else { nil } })
+        let reached = log.filter { ["goods_issued", "cash_granted"].contains($0["type"]?.stringValue ?? "") && !lots($0).isDisjoint(with: unicefLots) }
+        let unicef = try drawn("--size", "10000", "--seed", "d", "--donor", "UNICEF")
+        #expect(!unicefLots.isEmpty && !reached.isEmpty)
+        #expect(unicef.population == reached.count)
+        #expect(unicef.positions.count == reached.count && unicef.events.allSatisfy { !lots($0).isDisjoint(with: unicefLots) })
+        #expect(try cli("sample", "--from", "2014-01-01", "--to", "2099-12-31", "--seed", "x", "--donor", "NOPE").status == 3)
+
         // One site's sample holds only that site's events; nonsense is refused in words.
         let site = try drawn("--size", "5", "--seed", "s", "--site", "DP-VILLAGE")
         #expect(!site.events.isEmpty && site.events.allSatisfy { $0["site"]?.stringValue == "DP-VILLAGE" })
