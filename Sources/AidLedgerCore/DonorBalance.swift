@@ -6,6 +6,21 @@ public struct DonorBalance: Sendable {
     public var cashGranted: Int64
     /// Distinct recipients who received this donor's goods or cash.
     public var reach: Reach
+    /// Where what is on hand of this donor's goods lies: units and value by site and item.
+    public var onHandBySite: [SiteStock] = []
+
+    public struct SiteStock: Sendable, Equatable {
+        public var site: String
+        public var item: String
+        public var units: Int64
+        public var value: Int64
+
+        public init(site: String, item: String, units: Int64, value: Int64) {
+            (self.site, self.item, self.units, self.value) = (site, item, units, value)
+        }
+
+        var json: JSONValue { .object([("site", .string(site)), ("item", .string(item)), ("units", .int(units)), ("value_kopecks", .int(value))]) }
+    }
     public var cashLeft: Int64 { cashReceived - cashGranted }
 
     /// One item's movements, in units and in kopecks.
@@ -50,7 +65,7 @@ public struct DonorBalance: Sendable {
             ("donor", .string(donor.donor)), ("name", .string(donor.name)), ("kind", .string(donor.kind.rawValue)),
             ("items", .array(items.map(\.json))),
             ("cash_received_kopecks", .int(cashReceived)), ("cash_granted_kopecks", .int(cashGranted)), ("cash_left_kopecks", .int(cashLeft)),
-            ("reach", reach.json),
+            ("reach", reach.json), ("on_hand_by_site", .array(onHandBySite.map(\.json))),
         ])
     }
 }

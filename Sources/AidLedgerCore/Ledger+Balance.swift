@@ -30,7 +30,22 @@ extension Ledger {
         }
         var flows = items.values.sorted { $0.item < $1.item }
         for i in flows.indices { try flows[i].settle() }
-        return DonorBalance(donor: donor, items: flows, cashReceived: cash["received"] ?? 0, cashGranted: cash["granted"] ?? 0, reach: reach)
+        // Where the rest lies: the stock on hand, lot by lot, of this donor's lots (in site and item order).
+        var bySite: [DonorBalance.SiteStock] = []
+        for s in try store.stockOnHand(txn) {
+            let l = try lot(txn, s.lot)
+            guard l.donor == id else { continue }
+            func what() -> String { "the value of \(s.item) of \(id) on hand at \(s.site)" }  // made only for a refusal
+            let value = try s.units.multiplied(by: l.valuePerUnit, describing: what())
+            if let last = bySite.indices.last, bySite[last].site == s.site, bySite[last].item == s.item {
+                try Int64.add(s.units, to: &bySite[last].units, describing: what())
+                try Int64.add(value, to: &bySite[last].value, describing: what())
+            } else {
+                bySite.append(DonorBalance.SiteStock(site: s.site, item: s.item, units: s.units, value: value))
+            }
+        }
+        return DonorBalance(
+            donor: donor, items: flows, cashReceived: cash["received"] ?? 0, cashGranted: cash["granted"] ?? 0, reach: reach, onHandBySite: bySite)
     }
 
     /// As of `point`: the current state, or the log replayed up to that point.

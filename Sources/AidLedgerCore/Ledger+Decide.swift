@@ -213,17 +213,9 @@ extension Ledger {
 
     /// Units of `item` earmarked for `campaign` on hand, by site (those with any).
     private func earmarkedOnHand(_ item: String, for campaign: String, in txn: borrowing some KeyValueStore & ~Copyable) throws -> [(site: String, units: Int64)] {
-        var held: [(site: String, lot: UInt64, units: Int64)] = []
-        try txn.forEach(store.stock, prefix: []) { k, v in
-            let parts = k.split(separator: 0, maxSplits: 2, omittingEmptySubsequences: false)
-            let units = Int64(bitPattern: LedgerStore.readBE64(v))
-            if parts.count == 3, units > 0, parts[1].elementsEqual(item.utf8) {
-                held.append((String(decoding: parts[0], as: UTF8.self), LedgerStore.readBE64(k.suffix(8)), units))
-            }
-            return true
-        }
         var out: [(site: String, units: Int64)] = []
-        for h in held where try store.lot(txn, h.lot)?.campaign == campaign {
+        for h in try store.stockOnHand(txn) where h.item == item {
+            guard try store.lot(txn, h.lot)?.campaign == campaign else { continue }
             if let i = out.firstIndex(where: { $0.site == h.site }) { out[i].units += h.units } else { out.append((h.site, h.units)) }
         }
         return out

@@ -125,6 +125,21 @@ struct LedgerStore {
     }
 
     /// The lots of `item` at `site` with units on hand, in lot order.
+    /// Every stock entry with units on hand, in key order (site, item, lot).
+    func stockOnHand(_ txn: borrowing some KeyValueStore & ~Copyable) throws -> [(site: String, item: String, lot: UInt64, units: Int64)] {
+        var out: [(site: String, item: String, lot: UInt64, units: Int64)] = []
+        try txn.forEach(stock, prefix: []) { k, v in
+            // site 0 item 0 lot: the lot's eight bytes may hold zeros, so only the first two are split off.
+            let parts = k.split(separator: 0, maxSplits: 2, omittingEmptySubsequences: false)
+            let units = Int64(bitPattern: LedgerStore.readBE64(v))
+            if parts.count == 3, units > 0 {
+                out.append((String(decoding: parts[0], as: UTF8.self), String(decoding: parts[1], as: UTF8.self), LedgerStore.readBE64(k.suffix(8)), units))
+            }
+            return true
+        }
+        return out
+    }
+
     func stock(_ txn: borrowing some KeyValueStore & ~Copyable, site: String, item: String) throws -> [(lot: UInt64, quantity: Int64)] {
         var out: [(UInt64, Int64)] = []
         let prefix = LedgerStore.stockPrefix(site: site, item: item)

@@ -15,6 +15,9 @@ enum BalancePrinter {
                             Printer.uah(f.receivedValue), Printer.uah(f.issuedValue), Printer.uah(f.onHandValue), Printer.n(f.transferredUnits)]
                 })
         }
+        if !b.onHandBySite.isEmpty {
+            print("on hand by site: " + b.onHandBySite.map { "\($0.site) \($0.item) \(Printer.n($0.units)) (\(Printer.uah($0.value)) UAH)" }.joined(separator: "; "))
+        }
         if b.cashReceived != 0 || b.cashGranted != 0 {
             print("cash: received \(Printer.uah(b.cashReceived)) UAH, granted \(Printer.uah(b.cashGranted)) UAH, left \(Printer.uah(b.cashLeft)) UAH")
         }

@@ -38,6 +38,14 @@ import Testing
         #expect(hygiene.onHandValue == 14 * 42_050)
         #expect(caritas.reach.recipients == 2)
         #expect(caritas.reach.people == 5)
+        // Where the rest lies: DP keeps 20 - 5 issued - 5 moved sets and its 10 kits (the kits issued came from CITY's
+        // earmarked lot); WH holds the 5 moved sets less the damaged one.
+        let rest: [DonorBalance.SiteStock] = [
+            DonorBalance.SiteStock(site: "DP", item: "food-kit", units: 10, value: 850_000),
+            DonorBalance.SiteStock(site: "DP", item: "hygiene-set", units: 10, value: 420_500),
+            DonorBalance.SiteStock(site: "WH", item: "hygiene-set", units: 4, value: 168_200),
+        ]
+        #expect(caritas.onHandBySite == rest)
 
         let city = try t.ledger.donorBalance("CITY")
         #expect(city.items.first { $0.item == "food-kit" }?.issuedUnits == 3)
@@ -45,6 +53,8 @@ import Testing
         #expect(city.cashReceived == 180_000)
         #expect(city.cashGranted == 45_000)
         #expect(city.reach.recipients == 2)  // H-1 through goods, P-1 through goods and cash: each once
+        let cityRest: [DonorBalance.SiteStock] = [DonorBalance.SiteStock(site: "DP", item: "food-kit", units: 1, value: 79_000)]
+        #expect(city.onHandBySite == cityRest)
 
         let winter = try t.ledger.campaignBalance("WINTER")
         #expect(winter.issuances == 2)

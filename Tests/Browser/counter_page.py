@@ -166,6 +166,7 @@ try:
         wait.until(lambda d: d.find_element(By.ID, "tab-office").is_displayed())
         driver.find_element(By.ID, "tab-office").click()
         wait.until(lambda d: d.find_element(By.ID, "report-button").is_displayed())
+        seen["donor_stock_where"] = text("#donors .where")
         driver.find_element(By.ID, "report-button").click()
         seen["report_funding"] = text("#report-funding")
         seen["report_served"] = text("#report-served")

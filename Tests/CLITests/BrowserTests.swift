@@ -64,6 +64,8 @@ import Testing
         #expect(seen["report_funding"]?.stringValue?.contains("Issued from public funds") == true, "\(seen["report_funding"] ?? .null)")
         #expect(seen["report_funding"]?.stringValue?.contains("CITY") == true)
         #expect(seen["report_served"]?.stringValue?.contains("rural") == true)
+        // Beside each donor's figures, where what is left of their goods lies.
+        #expect(seen["donor_stock_where"]?.stringValue?.contains("DP-CENTRE · ") == true, "\(seen["donor_stock_where"] ?? .null)")
         // The sample drawn on the page is the one the command line draws from the same seed and period.
         if case .array(let period)? = seen["sample_period"], let from = period.first?.stringValue, let to = period.last?.stringValue {
             let drawn = try JSONValue.parse(try cli("sample", "--from", from, "--to", to, "--size", "5", "--seed", "audit-web", "--json").out)
