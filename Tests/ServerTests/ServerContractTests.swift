@@ -138,6 +138,11 @@ import Testing
                 // Numbers written wrongly are refused, not read as if absent (the whole log) or as nothing; a period
                 // that ends before it starts too, as on the command line.
                 "/api/log?from=abc", "/api/log?limit=-1", "/api/log?to=1e3", "/api/log?from=9&to=3", "/api/report?from=2026-12-31&to=2026-01-01",
+                // An audit sample without a seed, of no events, of too many, over a backward period, of an unknown kind or donor.
+                "/api/sample?from=2026-01-01&to=2026-12-31", "/api/sample?from=2026-01-01&to=2026-12-31&seed=a&size=0",
+                "/api/sample?from=2026-01-01&to=2026-12-31&seed=a&size=99999999999", "/api/sample?from=2026-12-31&to=2026-01-01&seed=a",
+                "/api/sample?from=2026-01-01&to=2026-12-31&seed=a&type=drop_table", "/api/sample?from=2026-01-01&to=2026-12-31&seed=a&donor=NOPE",
+                "/api/sample?from=2026-01-01&to=2026-12-31&seed=a&size=-3",
             ] {
                 let r = try await client.execute(uri: uri, method: .get, headers: f.headers(.auditor))
                 #expect((400..<500).contains(r.status.code), "\(uri) gave \(r.status)")
