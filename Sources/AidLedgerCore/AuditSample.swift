@@ -1,6 +1,12 @@
 /// A random sample of a period's events that an auditor checks against paper (a signature on the list, a receipt), drawn
 /// so that anyone can draw it again and nobody could have chosen it.
 ///
+/// Value-weighted (`byValue`, monetary-unit sampling): every kopeck of the period's issuances and grants is a unit;
+/// with T kopecks in all and n to draw, the units start + k·J (J = T / n, start = the first eight bytes of
+/// SHA-256(seed ‖ 0x00 ‖ "start") modulo J, k = 0…n−1) are taken, counting the events in position order, and each
+/// event holding one or more of them is drawn: an issuance worth more than J is always drawn. Integers throughout.
+/// It reads the records twice (the total first).
+///
 /// Each event's rank is the first eight bytes of SHA-256(seed ‖ 0x00 ‖ the event's hash), read big-endian; the sample
 /// is the `size` events of the period with the lowest ranks, listed in position order. So the same seed gives the same
 /// sample from the ledger or from its export (`aidledger sample --file`), whoever draws it and on whatever machine;
@@ -22,15 +28,17 @@ public struct AuditSample: Sendable {
         public var donor: String?
         public var size: Int
         public var seed: String
+        /// Drawn by value (monetary units) rather than uniformly over events.
+        public var byValue: Bool
 
         /// The events drawn from unless told otherwise: what reached people.
         public static let defaultTypes: Set<EventType> = [.goodsIssued, .cashGranted]
 
         public init(
             from: BusinessDate, to: BusinessDate, types: Set<EventType> = [], site: String? = nil, campaign: String? = nil, donor: String? = nil,
-            size: Int, seed: String
+            size: Int, seed: String, byValue: Bool = false
         ) {
-            (self.from, self.to, self.site, self.campaign, self.donor, self.size, self.seed) = (from, to, site, campaign, donor, size, seed)
+            (self.from, self.to, self.site, self.campaign, self.donor, self.size, self.seed, self.byValue) = (from, to, site, campaign, donor, size, seed, byValue)
             self.types = types.isEmpty ? AuditSample.Request.defaultTypes : types
         }
 
@@ -41,12 +49,17 @@ public struct AuditSample: Sendable {
                 throw LedgerError(.invalidQuantity, "a sample of \(size) events: give from 1 to \(AuditSample.largest)")
             }
             guard !seed.isEmpty else { throw LedgerError(.missingField, "give a seed: the same seed draws the same sample again") }
+            guard !byValue || types.isSubset(of: Request.defaultTypes) else {
+                throw LedgerError(.invalidField, "a sample by value is drawn from issuances and cash grants (goods_issued, cash_granted) only")
+            }
             return self
         }
 
         /// The kinds of record a sample reads: those drawn from, voids (to mark what they reversed), and intakes when
         /// it follows a donor's lots.
-        var reads: Set<EventType> { types.union(donor == nil ? [.eventVoided] : [.eventVoided, .goodsReceived, .cashReceived]) }
+        var reads: Set<EventType> {
+            types.union(donor == nil && !byValue ? [.eventVoided] : [.eventVoided, .goodsReceived, .cashReceived])
+        }
 
         /// Whether `record` is one of the events the sample is drawn from; `donorLots`: the lots of `donor` so far.
         func admits(_ record: EventRecord, donorLots: Set<UInt64>) -> Bool {
@@ -88,6 +101,17 @@ public struct AuditSample: Sendable {
     private var voids: [UInt64: UInt64] = [:]
     /// The lots (intake positions) of the donor the sample follows, as met: an intake comes before any draw on it.
     private var donorLots: Set<UInt64> = []
+    /// By value: each goods lot's value per unit, as met.
+    private var lotValues: [UInt64: Int64] = [:]
+    /// By value: the passes over the records done, the period's value in kopecks (after the first), the interval
+    /// and the first unit taken, and the kopecks counted so far in the second.
+    private var passesDone = 0
+    public private(set) var populationValue: Int64 = 0
+    public private(set) var interval: Int64 = 0
+    public private(set) var start: Int64 = 0
+    private var counted: Int64 = 0
+    /// By value: each drawn event's value and the units of it taken.
+    private var weights: [UInt64: (value: Int64, hits: Int64)] = [:]
     private let seedBytes: [UInt8]
 
     public init(_ request: Request) {
@@ -102,16 +126,32 @@ public struct AuditSample: Sendable {
         EventRecord.chainHash(previous: seedBytes, body: hash).prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
     }
 
-    /// Takes the log's records one by one, in position order (every record, or at least the period's and the voids).
-    public mutating func consider(_ record: EventRecord) {
+    /// How many times the records are to be read (`consider` each, in position order, then `endPass`).
+    public var passes: Int { request.byValue ? 2 : 1 }
+
+    /// Ends a pass over the records: by value, the first one fixes the interval and the first unit from the total.
+    public mutating func endPass() throws(LedgerError) {
+        passesDone += 1
+        guard request.byValue, passesDone == 1 else { return }
+        interval = max(1, populationValue / Int64(request.size))
+        start = Int64(AuditSample.rank(seed: request.seed, hash: Array("start".utf8)) % UInt64(interval))
+        population = 0
+    }
+
+    /// Takes the log's records one by one, in position order (every record, or at least the period's, the voids and,
+    /// for a donor or by value, the intakes).
+    public mutating func consider(_ record: EventRecord) throws(LedgerError) {
         switch record.event {
         case .eventVoided(let v): voids[v.target] = record.position
-        case .goodsReceived(let p) where p.donor == request.donor: donorLots.insert(record.position)
+        case .goodsReceived(let p):
+            if p.donor == request.donor { donorLots.insert(record.position) }
+            if request.byValue { lotValues[record.position] = p.valuePerUnit }
         case .cashReceived(let p) where p.donor == request.donor: donorLots.insert(record.position)
         default: break
         }
         guard request.admits(record, donorLots: donorLots) else { return }
         population += 1
+        if request.byValue { return try weigh(record) }
         let rank = AuditSample.rank(seedBytes, record.hash)
         guard drawn.count < request.size || rank < drawn[drawn.count - 1].rank else { return }
         // Kept sorted by rank: a sample is small, and most events rank above its last one and are passed over above.
@@ -120,10 +160,43 @@ public struct AuditSample: Sendable {
         if drawn.count > request.size { drawn.removeLast() }
     }
 
+    /// By value: the event's kopecks (those drawn on the donor's lots, for a donor), added to the total in the first
+    /// pass; in the second, the event is drawn when it holds one of the units taken.
+    private mutating func weigh(_ record: EventRecord) throws(LedgerError) {
+        var value: Int64 = 0
+        func what() -> String { "the value of #\(record.position) for the sample" }  // made only for a refusal
+        let (followed, lots) = (request.donor != nil, donorLots)
+        let counts = { (lot: UInt64) in !followed || lots.contains(lot) }
+        switch record.event {
+        case .goodsIssued(let p):
+            for line in p.lines {
+                for d in line.draws where counts(d.lot) {
+                    try Int64.add(try d.amount.multiplied(by: lotValues[d.lot] ?? 0, describing: what()), to: &value, describing: what())
+                }
+            }
+        case .cashGranted(let p):
+            for d in p.draws where counts(d.lot) { try Int64.add(d.amount, to: &value, describing: what()) }
+        default: return
+        }
+        guard passesDone == 1 else { return try Int64.add(value, to: &populationValue, describing: "the value of the sample's period") }
+        // The units start + k·interval (k < size) inside [counted, counted + value).
+        let end = counted + value
+        defer { counted = end }
+        guard value > 0, end > start else { return }
+        let first = counted <= start ? Int64(0) : (counted - start + interval - 1) / interval
+        let last = min(Int64(request.size) - 1, (end - 1 - start) / interval)
+        guard first <= last else { return }
+        weights[record.position] = (value, last - first + 1)
+        drawn.append((0, record))
+    }
+
     /// The drawn events in position order, each with the position of the void that reversed it, if one did.
     public var events: [(record: EventRecord, voidedBy: UInt64?)] {
         drawn.map(\.record).sorted { $0.position < $1.position }.map { ($0, voids[$0.position]) }
     }
+
+    /// By value: a drawn event's kopecks and the units of it taken.
+    public func weight(of position: UInt64) -> (value: Int64, hits: Int64)? { weights[position] }
 
     public var json: JSONValue {
         var what: [(String, JSONValue)] = [
@@ -134,9 +207,13 @@ public struct AuditSample: Sendable {
         if let campaign = request.campaign { what.append(("campaign", .string(campaign))) }
         if let donor = request.donor { what.append(("donor", .string(donor))) }
         what += [("population", .int(Int64(population))), ("size", .int(Int64(drawn.count)))]
+        if request.byValue {
+            what += [("by_value", .bool(true)), ("population_value_kopecks", .int(populationValue)), ("interval_kopecks", .int(interval)), ("start", .int(start))]
+        }
         let listed: [JSONValue] = events.map { e in
             guard case .object(var members) = e.record.json else { return e.record.json }
             members.append(("voided_by", e.voidedBy.map { .int(Int64($0)) } ?? .null))
+            if let w = weights[e.record.position] { members += [("value_kopecks", .int(w.value)), ("units_taken", .int(w.hits))] }
             return .object(members)
         }
         return .object(what + [("events", .array(listed))])
@@ -148,7 +225,15 @@ extension Ledger {
     public func sample(_ request: AuditSample.Request) throws(LedgerError) -> AuditSample {
         var sample = AuditSample(try request.validated())
         if let donor = request.donor { _ = try read { txn in try self.donor(txn, donor) } }
-        try forEachRecord(LogFilter(types: request.reads)) { sample.consider($0) }
+        for _ in 0..<sample.passes {
+            var failure: LedgerError?
+            try forEachRecord(LogFilter(types: request.reads)) { record in
+                guard failure == nil else { return }
+                do throws(LedgerError) { try sample.consider(record) } catch { failure = error }
+            }
+            if let failure { throw failure }
+            try sample.endPass()
+        }
         return sample
     }
 }

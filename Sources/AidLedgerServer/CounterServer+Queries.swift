@@ -123,7 +123,8 @@ extension CounterServer {
             let drawn = try ledger.sample(AuditSample.Request(
                 from: try BusinessDate.parse(from, field: "from"), to: try BusinessDate.parse(to, field: "to"), types: types,
                 site: Self.query(request, "site"), campaign: Self.query(request, "campaign"), donor: Self.query(request, "donor"),
-                size: try Self.number(request, "size").map { Int(clamping: $0) } ?? 25, seed: seed))
+                size: try Self.number(request, "size").map { Int(clamping: $0) } ?? 25, seed: seed,
+                byValue: ["1", "true", "yes"].contains(Self.query(request, "by_value") ?? "")))
             return Self.json(drawn.json)
         } catch let e as LedgerError {
             throw APIError(e)

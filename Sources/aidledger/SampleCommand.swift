@@ -19,6 +19,7 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "Only events at this site.") var site: String?
     @Option(help: "Only events under this campaign.") var campaign: String?
     @Option(help: "Only events that drew on this donor's goods or cash (and intakes from them, when asked for with --type).") var donor: String?
+    @Flag(help: "Draw by value (monetary units): an issuance or grant is as likely to be drawn as its kopecks are many.") var byValue = false
     @Option(help: "Draw from an export (aidledger export --format jsonl) instead of the ledger: no database needed.") var file: String?
 
     func run() throws {
@@ -27,20 +28,23 @@ struct SampleCommand: ParsableCommand {
             let seed = self.seed ?? (0..<8).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
             let request = try AuditSample.Request(
                 from: try BusinessDate.parse(from, field: "from"), to: try BusinessDate.parse(to, field: "to"), types: try eventTypes(types),
-                site: site, campaign: campaign, donor: donor, size: size, seed: seed
+                site: site, campaign: campaign, donor: donor, size: size, seed: seed, byValue: byValue
             ).validated()
             let sample: AuditSample
             if let file {
                 sample = try mapped(file) { export in
                     var drawn = AuditSample(request)
-                    try LogExport.forEachBatch(export) { lines in
-                        for line in lines {
-                            switch line.entry {
-                            case .success(let entry): drawn.consider(entry.record)
-                            case .failure(let error): throw LedgerError(error.code, "line \(line.number): \(error.message)")
+                    for _ in 0..<drawn.passes {
+                        try LogExport.forEachBatch(export) { lines in
+                            for line in lines {
+                                switch line.entry {
+                                case .success(let entry): try drawn.consider(entry.record)
+                                case .failure(let error): throw LedgerError(error.code, "line \(line.number): \(error.message)")
+                                }
                             }
+                            return true
                         }
-                        return true
+                        try drawn.endPass()
                     }
                     return drawn
                 }
@@ -51,9 +55,13 @@ struct SampleCommand: ParsableCommand {
             let kinds = request.types.map(\.name).sorted().joined(separator: ", ")
             let scope = [site.map { "at \($0)" }, campaign.map { "under \($0)" }, donor.map { "drawing on \($0)" }].compactMap { $0 }.joined(separator: " ")
             print("\(Printer.n(sample.events.count)) of \(Printer.n(sample.population)) events (\(kinds)) dated \(request.from) to \(request.to)\(scope.isEmpty ? "" : " " + scope), seed \(seed)")
+            if byValue {
+                print("by value: \(Printer.uah(sample.populationValue)) UAH in all, a unit every \(Printer.uah(sample.interval)) UAH from \(Printer.uah(sample.start)) UAH")
+            }
             for (r, voided) in sample.events {
                 let void = voided.map { "  VOIDED by #\($0)" } ?? ""
-                print("#\(r.position)  \(r.businessDate)  \(r.event.type.name)  \(Printer.summary(r))  [\(r.actor)]  hash \(r.hash.hexString)\(void)")
+                let weight = sample.weight(of: r.position).map { "  \(Printer.uah($0.value)) UAH, \($0.hits) unit(s)" } ?? ""
+                print("#\(r.position)  \(r.businessDate)  \(r.event.type.name)  \(Printer.summary(r))  [\(r.actor)]  hash \(r.hash.hexString)\(weight)\(void)")
             }
             if made { FileHandle.standardError.write(Data("a new seed was made: give --seed \(seed) to draw the same sample again\n".utf8)) }
         }

@@ -319,4 +319,48 @@ import Testing
         #expect(try cli.run(["sample"] + period + ["--size", "0", "--seed", "x"]).status == 3)
         #expect(try cli("sample", "--from", "2026-12-31", "--to", "2026-01-01", "--seed", "x").err.contains("ends (2026-01-01) before it starts"))
     }
+
+    /// By value (monetary units), the sample takes every kopeck of the period's issuances and grants alike: an auditor
+    /// recomputes it from the export with their own tools (Python here) by the rule docs/AUDIT.md states, and any
+    /// issuance worth more than the interval is always in it.
+    @Test func aSampleByValueIsRecomputedFromTheExportByTheStatedRule() throws {
+        let args = ["--from", "2014-01-01", "--to", "2099-12-31", "--size", "60", "--seed", "audit-value", "--by-value", "--json"]
+        let run = try cli.run(["sample"] + args)
+        #expect(run.status == 0, "\(run.err)")
+        let sample = try JSONValue.parse(run.out)
+        guard case .array(let events)? = sample["events"], case .number(let interval)? = sample["interval_kopecks"],
+              case .number(let total)? = sample["population_value_kopecks"] else { Issue.record("no sample: \(run.out)"); return }
+        let positions = events.compactMap { if case .number(let p)? = $0["position"] { p } else { nil } }
+        #expect(!positions.isEmpty && positions.count <= 60)
+        let export = cli.directory + "/export-value.jsonl"
+        #expect(try cli("export", "--format", "jsonl", "-o", export).status == 0)
+        let fromFile = try cli.run(["sample", "--file", export, "--data", cli.directory + "/none"] + args)
+        #expect(try JSONValue.parse(fromFile.out)["events"] == .array(events), "\(fromFile.err)")
+        let own = try cli.shell(["/usr/bin/python3", "-c", """
+            import hashlib, json, sys
+            seed, n, lots, items = b"audit-value", 60, {}, []
+            for line in open(sys.argv[1]):
+                e = json.loads(line)
+                d = e["data"]
+                if e["type"] == "goods_received": lots[e["position"]] = d["value_per_unit_kopecks"]
+                elif e["type"] == "goods_issued": items.append((e["position"], sum(x["amount"] * lots[x["lot"]] for l in d["lines"] for x in l["draws"])))
+                elif e["type"] == "cash_granted": items.append((e["position"], sum(x["amount"] for x in d["draws"])))
+            total = sum(v for _, v in items)
+            j = max(1, total // n)
+            s = int.from_bytes(hashlib.sha256(seed + b"\\0" + b"start").digest()[:8], "big") % j
+            taken, c = [], 0
+            for p, v in items:
+                if any(c <= s + k * j < c + v for k in range(n)): taken.append(p)
+                c += v
+            print(total, j, " ".join(map(str, taken)))
+            print(all(p in taken for p, v in items if v >= j), sum(1 for _, v in items if v >= j))
+            """, export])
+        #expect(own.status == 0, "\(own.err)")
+        let lines = own.out.split(separator: "\n")
+        #expect(lines.first.map(String.init) == "\(total) \(interval) " + positions.joined(separator: " "))
+        // An issuance or grant worth at least the interval holds one of its units whatever the seed.
+        let certain = lines.last.map { $0.split(separator: " ") } ?? []
+        #expect(certain.first == "True" && Int(certain.last ?? "0")! > 0, "\(own.out)")
+        #expect(try cli.run(["sample", "--from", "2014-01-01", "--to", "2099-12-31", "--seed", "x", "--by-value", "--type", "stock_adjusted"]).status == 3)
+    }
 }
