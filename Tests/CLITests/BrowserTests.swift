@@ -71,6 +71,9 @@ import Testing
             let drawn = try JSONValue.parse(try cli("sample", "--from", from, "--to", to, "--size", "5", "--seed", "audit-web", "--json").out)
             guard case .array(let events)? = drawn["events"] else { Issue.record("no sample from the command line"); return }
             #expect(seen["sample_positions"] == .array(events.compactMap { $0["position"] }))
+            let byValue = try JSONValue.parse(try cli("sample", "--from", from, "--to", to, "--size", "5", "--seed", "audit-web", "--donor", "CARITAS", "--by-value", "--json").out)
+            guard case .array(let valued)? = byValue["events"] else { Issue.record("no sample by value from the command line"); return }
+            #expect(seen["value_sample_positions"] == .array(valued.compactMap { $0["position"] }))
         } else {
             Issue.record("the page drew no sample: \(run.out)")
         }
