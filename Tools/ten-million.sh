@@ -4,7 +4,8 @@
 # (a replay of the whole log and a comparison with the stored projections) inside a memory limit of 1 GiB when the
 # machine lets us set one (a cgroup; needs root), and reports the time, the peak anonymous memory and the data
 # file's size against the raw bytes of its records; then, inside the same limit, the whole history's report, the
-# books at two past points (a replay, then one from a milestone), a verify and one household's events. About 15 minutes and 6 GB of disk here.
+# books at two past points (a replay, then one from a milestone), a verify, one household's events and an auditor's
+# samples of the whole history (uniform, then by value: two passes). About 15 minutes and 6 GB of disk here.
 # Usage: Tools/ten-million.sh [HOUSEHOLDS EVENTS]
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -64,3 +65,5 @@ limited "balance at the middle (a replay)" .build/release/aidledger balance camp
 limited "balance at three eighths (from a milestone)" .build/release/aidledger balance campaign MAIN --data "$WORK/ledger" --at $((EVENTS * 3 / 8 + 1)) --json
 limited "verify" .build/release/aidledger verify --data "$WORK/ledger"
 limited "one household's events (log --entity)" .build/release/aidledger log --data "$WORK/ledger" --entity H-0500000 --json
+limited "audit sample of the whole history" .build/release/aidledger sample --data "$WORK/ledger" --from 2000-01-01 --to 2099-12-31 --size 100 --seed audit --json
+limited "audit sample by value" .build/release/aidledger sample --data "$WORK/ledger" --from 2000-01-01 --to 2099-12-31 --size 100 --seed audit --by-value --json
