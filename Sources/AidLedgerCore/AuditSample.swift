@@ -66,13 +66,14 @@ public struct AuditSample: Sendable {
             guard types.contains(record.event.type), record.businessDate >= from, record.businessDate <= to else { return false }
             if let site, record.site != site { return false }
             if let campaign {
-                switch record.event {
-                case .goodsIssued(let p): return p.campaign == campaign
-                case .cashGranted(let p): return p.campaign == campaign
-                case .goodsReceived(let p): return p.campaign == campaign
-                case .cashReceived(let p): return p.campaign == campaign
-                default: return false
+                let under: String? = switch record.event {
+                case .goodsIssued(let p): p.campaign
+                case .cashGranted(let p): p.campaign
+                case .goodsReceived(let p): p.campaign
+                case .cashReceived(let p): p.campaign
+                default: nil
                 }
+                guard under == campaign else { return false }  // and the donor's test below still holds
             }
             if let donor {
                 switch record.event {

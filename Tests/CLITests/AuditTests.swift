@@ -312,6 +312,10 @@ import Testing
         #expect(unicef.population == reached.count)
         #expect(unicef.positions.count == reached.count && unicef.events.allSatisfy { !lots($0).isDisjoint(with: unicefLots) })
         #expect(try cli("sample", "--from", "2014-01-01", "--to", "2099-12-31", "--seed", "x", "--donor", "NOPE").status == 3)
+        // Both a campaign and a donor: what reached people under that campaign from that donor, nothing else.
+        let underWinter = reached.filter { $0["data"]?["campaign"] == .string("WINTER") }
+        let both = try drawn("--size", "10000", "--seed", "d", "--donor", "UNICEF", "--campaign", "WINTER")
+        #expect(both.population == underWinter.count, "\(both.population) drawn from, \(underWinter.count) under WINTER from UNICEF")
 
         // One site's sample holds only that site's events; nonsense is refused in words.
         let site = try drawn("--size", "5", "--seed", "s", "--site", "DP-VILLAGE")
