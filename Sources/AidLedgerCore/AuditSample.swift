@@ -56,13 +56,13 @@ public struct AuditSample: Sendable {
         }
 
         /// The kinds of record a sample reads: those drawn from, voids (to mark what they reversed), and intakes when
-        /// it follows a donor's lots.
+        /// it follows a donor's lots or weighs by value.
         var reads: Set<EventType> {
             types.union(donor == nil && !byValue ? [.eventVoided] : [.eventVoided, .goodsReceived, .cashReceived])
         }
 
-        /// Whether `record` is one of the events the sample is drawn from; `donorLots`: the lots of `donor` so far.
-        func admits(_ record: EventRecord, donorLots: Set<UInt64>) -> Bool {
+        /// Whether `record` is one of the events the sample is drawn from; `lots`: the lots met so far.
+        func admits(_ record: EventRecord, lots: [UInt64: Lot]) -> Bool {
             guard types.contains(record.event.type), record.businessDate >= from, record.businessDate <= to else { return false }
             if let site, record.site != site { return false }
             if let campaign {
@@ -76,18 +76,14 @@ public struct AuditSample: Sendable {
                 guard under == campaign else { return false }  // and the donor's test below still holds
             }
             if let donor {
-                switch record.event {
-                case .goodsIssued(let p): return p.lines.contains { $0.draws.contains { donorLots.contains($0.lot) } }
-                case .cashGranted(let p): return p.draws.contains { donorLots.contains($0.lot) }
-                case .stockTransferred(let p): return p.draws.contains { donorLots.contains($0.lot) }
-                case .stockAdjusted(let p): return p.draws.contains { donorLots.contains($0.lot) }
-                case .goodsReceived(let p): return p.donor == donor
-                case .cashReceived(let p): return p.donor == donor
-                default: return false
-                }
+                if let intake = Lot(intake: record) { return intake.donor == donor }
+                return AuditSample.draws(of: record).contains { lots[$0.lot]?.donor == donor }
             }
             return true
         }
+
+        /// Whether a draw on `lot` counts towards the sample's value (with a donor, only their lots' do).
+        func counts(_ lot: Lot?) -> Bool { donor == nil || lot?.donor == donor }
     }
 
     /// The most events one sample holds.
@@ -100,10 +96,10 @@ public struct AuditSample: Sendable {
     private var drawn: [(rank: UInt64, record: EventRecord)] = []
     /// Voids met so far: the event each voids, and where.
     private var voids: [UInt64: UInt64] = [:]
-    /// The lots (intake positions) of the donor the sample follows, as met: an intake comes before any draw on it.
-    private var donorLots: Set<UInt64> = []
-    /// By value: each goods lot's value per unit, as met.
-    private var lotValues: [UInt64: Int64] = [:]
+    /// The lots met (with a donor or by value): an intake comes before any draw on it.
+    private var lots: [UInt64: Lot] = [:]
+    /// A sum that did not fit 64 bits while reading: thrown when the pass ends.
+    private var failure: LedgerError?
     /// By value: the passes over the records done, the period's value in kopecks (after the first), the interval
     /// and the first unit taken, and the kopecks counted so far in the second.
     private var passesDone = 0
@@ -115,9 +111,31 @@ public struct AuditSample: Sendable {
     private var weights: [UInt64: (value: Int64, hits: Int64)] = [:]
     private let seedBytes: [UInt8]
 
-    public init(_ request: Request) {
+    private init(_ request: Request) {
         self.request = request
         seedBytes = Array(request.seed.utf8) + [0]
+    }
+
+    /// Draws the sample `request` asks for from the records `read` hands to `each`, in position order, once per
+    /// pass (every record, or at least those of `request.reads`): the ledger's log or an export's lines.
+    public static func draw(_ request: Request, _ read: (_ each: (EventRecord) -> Void) throws -> Void) throws -> AuditSample {
+        var sample = AuditSample(try request.validated())
+        for _ in 0..<(request.byValue ? 2 : 1) {
+            try read { sample.consider($0) }
+            try sample.endPass()
+        }
+        return sample
+    }
+
+    /// The draws on lots an event makes (none for events that draw on none).
+    static func draws(of record: EventRecord) -> [Draw] {
+        switch record.event {
+        case .goodsIssued(let p): p.lines.flatMap(\.draws)
+        case .cashGranted(let p): p.draws
+        case .stockTransferred(let p): p.draws
+        case .stockAdjusted(let p): p.draws
+        default: []
+        }
     }
 
     /// The rank of an event with `hash` under `seed`: the first eight bytes of SHA-256(seed ‖ 0x00 ‖ hash), big-endian.
@@ -127,11 +145,9 @@ public struct AuditSample: Sendable {
         EventRecord.chainHash(previous: seedBytes, body: hash).prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
     }
 
-    /// How many times the records are to be read (`consider` each, in position order, then `endPass`).
-    public var passes: Int { request.byValue ? 2 : 1 }
-
     /// Ends a pass over the records: by value, the first one fixes the interval and the first unit from the total.
-    public mutating func endPass() throws(LedgerError) {
+    private mutating func endPass() throws(LedgerError) {
+        if let failure { throw failure }
         passesDone += 1
         guard request.byValue, passesDone == 1 else { return }
         interval = max(1, populationValue / Int64(request.size))
@@ -139,20 +155,17 @@ public struct AuditSample: Sendable {
         population = 0
     }
 
-    /// Takes the log's records one by one, in position order (every record, or at least the period's, the voids and,
-    /// for a donor or by value, the intakes).
-    public mutating func consider(_ record: EventRecord) throws(LedgerError) {
-        switch record.event {
-        case .eventVoided(let v): voids[v.target] = record.position
-        case .goodsReceived(let p):
-            if p.donor == request.donor { donorLots.insert(record.position) }
-            if request.byValue { lotValues[record.position] = p.valuePerUnit }
-        case .cashReceived(let p) where p.donor == request.donor: donorLots.insert(record.position)
-        default: break
-        }
-        guard request.admits(record, donorLots: donorLots) else { return }
+    /// Takes the records one by one, in position order.
+    private mutating func consider(_ record: EventRecord) {
+        guard failure == nil else { return }
+        if case .eventVoided(let v) = record.event { voids[v.target] = record.position }
+        if request.donor != nil || request.byValue, let lot = Lot(intake: record) { lots[record.position] = lot }
+        guard request.admits(record, lots: lots) else { return }
         population += 1
-        if request.byValue { return try weigh(record) }
+        if request.byValue {
+            do { try weigh(record) } catch { failure = error }
+            return
+        }
         let rank = AuditSample.rank(seedBytes, record.hash)
         guard drawn.count < request.size || rank < drawn[drawn.count - 1].rank else { return }
         // Kept sorted by rank: a sample is small, and most events rank above its last one and are passed over above.
@@ -166,18 +179,14 @@ public struct AuditSample: Sendable {
     private mutating func weigh(_ record: EventRecord) throws(LedgerError) {
         var value: Int64 = 0
         func what() -> String { "the value of #\(record.position) for the sample" }  // made only for a refusal
-        let (followed, lots) = (request.donor != nil, donorLots)
-        let counts = { (lot: UInt64) in !followed || lots.contains(lot) }
-        switch record.event {
-        case .goodsIssued(let p):
-            for line in p.lines {
-                for d in line.draws where counts(d.lot) {
-                    try Int64.add(try d.amount.multiplied(by: lotValues[d.lot] ?? 0, describing: what()), to: &value, describing: what())
-                }
+        // Goods are worth their lots' value per unit; cash its kopecks.
+        for d in AuditSample.draws(of: record) where request.counts(lots[d.lot]) {
+            let perUnit: Int64 = switch lots[d.lot]?.kind {
+            case .goods?: lots[d.lot]!.valuePerUnit
+            case .cash?: 1
+            case nil: 0  // a draw on no lot the log holds: `verify` and a rebuild say so; it weighs nothing here
             }
-        case .cashGranted(let p):
-            for d in p.draws where counts(d.lot) { try Int64.add(d.amount, to: &value, describing: what()) }
-        default: return
+            try Int64.add(try d.amount.multiplied(by: perUnit, describing: what()), to: &value, describing: what())
         }
         guard passesDone == 1 else { return try Int64.add(value, to: &populationValue, describing: "the value of the sample's period") }
         // The units start + k·interval (k < size) inside [counted, counted + value).
@@ -224,17 +233,13 @@ public struct AuditSample: Sendable {
 extension Ledger {
     /// Draws an audit sample from the whole log (`AuditSample`).
     public func sample(_ request: AuditSample.Request) throws(LedgerError) -> AuditSample {
-        var sample = AuditSample(try request.validated())
         if let donor = request.donor { _ = try read { txn in try self.donor(txn, donor) } }
-        for _ in 0..<sample.passes {
-            var failure: LedgerError?
-            try forEachRecord(LogFilter(types: request.reads)) { record in
-                guard failure == nil else { return }
-                do throws(LedgerError) { try sample.consider(record) } catch { failure = error }
-            }
-            if let failure { throw failure }
-            try sample.endPass()
+        do {
+            return try AuditSample.draw(request) { each in try forEachRecord(LogFilter(types: request.reads), each) }
+        } catch let e as LedgerError {
+            throw e
+        } catch {
+            throw LedgerError(.storage, "the sample could not be drawn: \(error)")
         }
-        return sample
     }
 }

@@ -25,9 +25,9 @@ extension Ledger {
             let current = try campaign(txn, id)
             try requireRemovable(removedDonors, removedItems, from: current, rules: rules ?? current.rules, in: txn)
             let change = CampaignUpdated(
-                campaign: id, ends: ends ?? current.ends, addedDonors: Ledger.added(donors, to: current.donors),
-                addedItems: Ledger.added(items, to: current.items), rules: rules,
-                removedDonors: Ledger.added(removedDonors, to: []), removedItems: Ledger.added(removedItems, to: []))
+                campaign: id, ends: ends ?? current.ends, addedDonors: Ledger.distinct(donors, besides: current.donors),
+                addedItems: Ledger.distinct(items, besides: current.items), rules: rules,
+                removedDonors: Ledger.distinct(removedDonors), removedItems: Ledger.distinct(removedItems))
             // The campaign as it would stand is checked as a new one is.
             let after = change.applied(to: current)
             try requireValid(after, in: txn)
@@ -221,8 +221,8 @@ extension Ledger {
         return out
     }
 
-    /// The ids of `given` that `held` does not hold yet, each once, in the order given.
-    static func added(_ given: [String], to held: [String]) -> [String] {
+    /// The ids of `given` that `held` does not hold, each once, in the order given.
+    static func distinct(_ given: [String], besides held: [String] = []) -> [String] {
         var out: [String] = []
         for id in given where !held.contains(id) && !out.contains(id) { out.append(id) }
         return out

@@ -33,20 +33,17 @@ struct SampleCommand: ParsableCommand {
             let sample: AuditSample
             if let file {
                 sample = try mapped(file) { export in
-                    var drawn = AuditSample(request)
-                    for _ in 0..<drawn.passes {
+                    try AuditSample.draw(request) { each in
                         try LogExport.forEachBatch(export) { lines in
                             for line in lines {
                                 switch line.entry {
-                                case .success(let entry): try drawn.consider(entry.record)
+                                case .success(let entry): each(entry.record)
                                 case .failure(let error): throw LedgerError(error.code, "line \(line.number): \(error.message)")
                                 }
                             }
                             return true
                         }
-                        try drawn.endPass()
                     }
-                    return drawn
                 }
             } else {
                 sample = try ledger.open().sample(request)
