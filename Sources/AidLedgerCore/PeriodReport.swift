@@ -7,6 +7,8 @@ public struct PeriodReport: Sendable {
     public var to: BusinessDate
     public var campaign: String?
     public var site: String?
+    /// A donor's report: only what that donor's goods and cash did (see `ReportTally`).
+    public var donor: String?
     /// The last record of the history counted: the head when the report was made, or the point asked for.
     public var through: UInt64 = 0
 
@@ -36,7 +38,7 @@ public struct PeriodReport: Sendable {
             .array(d.sorted { $0.key < $1.key }.map { .object([("item", .string($0.key)), ("units", .int($0.value.units)), ("value_kopecks", .int($0.value.value))]) })
         }
         return .object([
-            ("from", .date(from)), ("to", .date(to)), ("campaign", .optional(campaign)), ("site", .optional(site)), ("through_position", .int(through)),
+            ("from", .date(from)), ("to", .date(to)), ("campaign", .optional(campaign)), ("site", .optional(site)), ("donor", .optional(donor)), ("through_position", .int(through)),
             ("served", served.json),
             ("issued", sortedPairs(issued)), ("issued_value_kopecks", .int(issuedValue)),
             ("funding", .object([

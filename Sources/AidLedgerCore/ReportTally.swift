@@ -10,22 +10,25 @@ struct ReportTally {
     private var lots: [UInt64: (donor: String, valuePerUnit: Int64)] = [:]
     private var publicDonors: [String: Bool] = [:]
 
-    init(from: BusinessDate, to: BusinessDate, campaign: String?, site: String?) {
-        report = PeriodReport(from: from, to: to, campaign: campaign, site: site)
+    init(from: BusinessDate, to: BusinessDate, campaign: String?, site: String?, donor: String? = nil) {
+        report = PeriodReport(from: from, to: to, campaign: campaign, site: site, donor: donor)
     }
 
     /// Counts a record of the period that no void inside the report's history reverses; the lots, donors and
-    /// recipients it names are read from `ledger`'s registry in `txn`.
+    /// recipients it names are read from `ledger`'s registry in `txn`. A donor's report counts only what came from
+    /// that donor: the draws on their lots (goods and cash), the recipients those draws reached, their intake.
     mutating func add(_ record: EventRecord, _ ledger: Ledger, _ txn: borrowing some KeyValueStore & ~Copyable) throws {
-        let (campaign, site) = (report.campaign, report.site)
+        let (campaign, site, donor) = (report.campaign, report.site, report.donor)
         if let site, record.site != site, !(record.event.type == .cashGranted || record.event.type == .cashReceived) { return }
         switch record.event {
         case .goodsIssued(let p):
             if let campaign, p.campaign != campaign { return }
-            try serve(p.recipient, ledger, txn)
+            var reached = false
             for line in p.lines {
                 for d in line.draws {
                     let l = try lot(d.lot, ledger, txn)
+                    if let donor, l.donor != donor { continue }
+                    reached = true
                     let value = try d.amount.multiplied(by: l.valuePerUnit, describing: "the value issued")
                     func what() -> String { "the value issued in the period" }
                     try Int64.add(d.amount, to: &report.issued[line.item, default: (0, 0)].units, describing: "the units of \(line.item) issued in the period")
@@ -39,26 +42,41 @@ struct ReportTally {
                     }
                 }
             }
+            if reached { try serve(p.recipient, ledger, txn) }
         case .cashGranted(let p):
             if let campaign, p.campaign != campaign { return }
             if site != nil { return }  // cash is paid from a campaign, not a site
+            var amount = p.amount
+            if let donor {
+                // The part of the grant paid from the donor's cash.
+                amount = 0
+                for d in p.draws {
+                    guard try lot(d.lot, ledger, txn).donor == donor else { continue }
+                    try Int64.add(d.amount, to: &amount, describing: "the grant's part paid by \(donor)")
+                }
+                guard amount > 0 else { return }
+            }
             try serve(p.recipient, ledger, txn)
             if cashServed.insert(p.recipient).inserted { report.cashRecipients += 1 }
-            try Int64.add(p.amount, to: &report.cashTotal, describing: "the cash aid of the period")
+            try Int64.add(amount, to: &report.cashTotal, describing: "the cash aid of the period")
         case .goodsReceived(let p):
             if let campaign, p.campaign != campaign { return }
+            if let donor, p.donor != donor { return }
             let value = try p.quantity.multiplied(by: p.valuePerUnit, describing: "the intake's value")
             func what() -> String { "the intake of the period from \(p.donor)" }  // made only for a refusal
             try Int64.add(p.quantity, to: &report.intake[p.donor, default: [:]][p.item, default: (0, 0)].units, describing: what())
             try Int64.add(value, to: &report.intake[p.donor, default: [:]][p.item, default: (0, 0)].value, describing: what())
         case .cashReceived(let p):
             if let campaign, p.campaign != campaign { return }
+            if let donor, p.donor != donor { return }
             if site != nil { return }
             try Int64.add(p.amount, to: &report.cashIntake[p.donor, default: 0], describing: "the cash received in the period from \(p.donor)")
         case .stockAdjusted(let p) where p.delta < 0:
             if campaign != nil { return }  // write-offs belong to sites and lots, not campaigns
             for d in p.draws {
-                let value = try d.amount.multiplied(by: try lot(d.lot, ledger, txn).valuePerUnit, describing: "the value written off")
+                let l = try lot(d.lot, ledger, txn)
+                if let donor, l.donor != donor { continue }
+                let value = try d.amount.multiplied(by: l.valuePerUnit, describing: "the value written off")
                 func what() -> String { "the write-offs of the period" }
                 // As positive numbers: what was taken away.
                 try Int64.add(try Int64(0).subtracting(d.amount, describing: what()), to: &report.writeOffs[p.reason, default: (0, 0)].units, describing: what())

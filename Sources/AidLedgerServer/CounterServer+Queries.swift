@@ -92,7 +92,7 @@ extension CounterServer {
         }
     }
 
-    /// `GET /api/report?from&to&campaign&site`: the report as JSON (`aidledger report --format csv` writes it for spreadsheets).
+    /// `GET /api/report?from&to&campaign&site&donor`: the report as JSON (`aidledger report --format csv` writes it for spreadsheets).
     func report(_ request: Request) throws -> Response {
         _ = try require(request, Self.readers, "the period report")
         do {
@@ -101,7 +101,8 @@ extension CounterServer {
             }
             let report = try ledger.report(
                 from: try BusinessDate.parse(from, field: "from"), to: try BusinessDate.parse(to, field: "to"),
-                campaign: Self.query(request, "campaign"), site: Self.query(request, "site"), as: try Self.point(request))
+                campaign: Self.query(request, "campaign"), site: Self.query(request, "site"), donor: Self.query(request, "donor"),
+                as: try Self.point(request))
             return Self.json(report.json)
         } catch let e as LedgerError {
             throw APIError(e)

@@ -10,6 +10,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Last business date, YYYY-MM-DD.") var to: String
     @Option(help: "Only this campaign.") var campaign: String?
     @Option(help: "Only this site.") var site: String?
+    @Option(help: "Only what this donor's goods and cash did: the draws on their lots, the people those reached, their intake.") var donor: String?
     @Option(help: "text, json or csv.") var format: String = "text"
     @OptionGroup var point: PointOptions
 
@@ -17,7 +18,7 @@ struct ReportCommand: ParsableCommand {
         try reporting(json: ledger.json || format == "json") {
             let from = try BusinessDate.parse(self.from, field: "from")
             let to = try BusinessDate.parse(self.to, field: "to")
-            let r = try ledger.open().report(from: from, to: to, campaign: campaign, site: site, as: try point.resolve())
+            let r = try ledger.open().report(from: from, to: to, campaign: campaign, site: site, donor: donor, as: try point.resolve())
             switch ledger.json ? "json" : format {
             case "json": print(r.json.serialized)
             case "csv": print(ReportPrinter.csv(r), terminator: "")
@@ -36,6 +37,7 @@ enum ReportPrinter {
         var scope = "\(r.from) to \(r.to)"
         if let c = r.campaign { scope += ", campaign \(c)" }
         if let s = r.site { scope += ", site \(s)" }
+        if let d = r.donor { scope += ", aid from donor \(d)" }
         print("Report for \(scope), counted through #\(Printer.n(r.through))\n")
         let s = r.served
         print("Served")

@@ -127,6 +127,58 @@ import Testing
         #expect(try t.ledger.report(from: november.from, to: november.to, as: .position(void.records[0].position - 1)).json == before.json)
     }
 
+    /// A donor asks what their goods and cash did in a period: only the draws on their lots count, with the people
+    /// those draws reached and the donor's own intake and write-offs; the donors' reports add up to the whole.
+    @Test func aDonorsReportCountsOnlyWhatTheirGoodsAndCashDidWorkedOutByHand() throws {
+        try month()
+        // CARITAS joins the cash campaign with 100 UAH; H-1's grant of 1,400 UAH takes CITY's 1,350 left, then 50 of CARITAS's.
+        try t.submit("campaign.update", ["id": "CASH"], lists: ["donor": ["CARITAS"]])
+        try t.submit("intake.cash", ["donor": "CARITAS", "campaign": "CASH", "amount": "100", "document": "order 2", "date": "2026-11-09"])
+        let grant = try t.submit("grant", ["recipient": "H-1", "campaign": "CASH", "amount": "1400", "date": "2026-11-10"])
+        let november = (from: try BusinessDate.parse("2026-11-01", field: "from"), to: try BusinessDate.parse("2026-11-30", field: "to"))
+
+        let caritas = try t.ledger.report(from: november.from, to: november.to, donor: "CARITAS")
+        #expect(caritas.donor == "CARITAS")
+        // H-1's 4 hygiene sets and P-1's one: both reached, 5 people; the kits came from CITY's lot.
+        #expect(caritas.served.recipients == 2 && caritas.served.people == 5)
+        #expect(caritas.issued.count == 1)
+        #expect(caritas.issued["hygiene-set"]?.units == 5 && caritas.issued["hygiene-set"]?.value == 210_250)
+        #expect(caritas.publicValue == 0 && caritas.charitableValue == 210_250)
+        #expect(caritas.valueByDonor == ["CARITAS": 210_250])
+        #expect(caritas.cashRecipients == 1 && caritas.cashTotal == 5_000)  // 50 UAH of H-1's grant
+        #expect(caritas.intake.keys.sorted() == ["CARITAS"] && caritas.intake["CARITAS"]?["hygiene-set"]?.value == 841_000)
+        #expect(caritas.cashIntake == ["CARITAS": 10_000])
+        #expect(caritas.writeOffs[.damaged]?.units == 1 && caritas.writeOffs[.damaged]?.value == 42_050)
+
+        let city = try t.ledger.report(from: november.from, to: november.to, donor: "CITY")
+        #expect(city.served.recipients == 2)
+        #expect(city.issued.count == 1 && city.issued["food-kit"]?.units == 3 && city.issued["food-kit"]?.value == 237_000)
+        #expect(city.publicValue == 237_000 && city.charitableValue == 0)
+        #expect(city.cashRecipients == 2 && city.cashTotal == 45_000 + 135_000)
+        #expect(city.intake.keys.sorted() == ["CITY"] && city.cashIntake == ["CITY": 180_000])
+        #expect(city.writeOffs.isEmpty)
+
+        // The two donors' reports add up to the whole one.
+        let all = try t.ledger.report(from: november.from, to: november.to)
+        #expect(caritas.issuedValue + city.issuedValue == all.issuedValue)
+        #expect(caritas.cashTotal + city.cashTotal == all.cashTotal && all.cashTotal == 185_000)
+        // With a site or a campaign too: at WH no CARITAS goods were issued or received, one set was written off;
+        // the cash campaign reached both recipients with CITY's money, P-1 with none of CARITAS's.
+        let atWarehouse = try t.ledger.report(from: november.from, to: november.to, site: "WH", donor: "CARITAS")
+        #expect(atWarehouse.served.recipients == 0 && atWarehouse.intake.isEmpty && atWarehouse.writeOffs[.damaged]?.units == 1)
+        #expect(try t.ledger.report(from: november.from, to: november.to, campaign: "CASH", donor: "CITY").served.recipients == 2)
+        #expect(try t.ledger.report(from: november.from, to: november.to, campaign: "CASH", donor: "CARITAS").served.recipients == 1)
+        // Before the grant, CARITAS's cash had reached nobody.
+        let before = try t.ledger.report(from: november.from, to: november.to, donor: "CARITAS", as: .position(grant.records[0].position - 1))
+        #expect(before.cashRecipients == 0 && before.cashTotal == 0 && before.issuedValue == 210_250)
+        do {
+            _ = try t.ledger.report(from: november.from, to: november.to, donor: "NOBODY")
+            Issue.record("a report for an unknown donor was made")
+        } catch {
+            #expect(error.code == .unknownDonor)
+        }
+    }
+
     @Test func voidingTheOnlyIssuanceToARecipientRemovesThemFromTheReach() throws {
         let o = try t.submit("issue", ["site": "DP", "recipient": "H-1", "campaign": "WINTER", "date": "2026-11-05"], lists: ["item": ["food-kit"]])
         #expect(try t.ledger.campaignBalance("WINTER").reach.recipients == 1)

@@ -179,8 +179,12 @@ try:
         wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#sample-table tr[data-position]")) == 5)
         seen["sample_positions"] = [int(r.get_attribute("data-position")) for r in driver.find_elements(By.CSS_SELECTOR, "#sample-table tr[data-position]")]
         seen["sample_period"] = [driver.find_element(By.ID, "from").get_attribute("value"), driver.find_element(By.ID, "to").get_attribute("value")]
-        # The same seed by value, of one donor's aid.
-        Select(driver.find_element(By.ID, "sample-donor")).select_by_value("CARITAS")
+        # One donor's report: what CARITAS's goods and cash did in the period, and no one else's money.
+        Select(driver.find_element(By.ID, "report-donor")).select_by_value("CARITAS")
+        driver.execute_script("document.getElementById('report').innerHTML = ''")
+        driver.find_element(By.ID, "report-button").click()
+        seen["donor_report_funding"] = text("#report-funding")
+        # The same seed by value, of that donor's aid.
         driver.find_element(By.ID, "sample-by-value").click()
         driver.execute_script("document.getElementById('sample').innerHTML = ''")
         driver.find_element(By.ID, "sample-button").click()

@@ -237,6 +237,40 @@ import Testing
         #expect(text.contains("city budget and other public money"))
     }
 
+    /// Each donor gets the year's report of what their goods and cash did; together the donors' reports account for
+    /// every kopeck the whole report counts, and each names only its donor.
+    @Test func theDonorsReportsAddUpToTheWholeYearsReport() throws {
+        let period = ["--from", "2014-01-01", "--to", "2099-12-31"]
+        func figures(_ json: String) throws -> (issued: Int64, cash: Int64, donors: [String], intake: [String]) {
+            let v = try JSONValue.parse(json)
+            guard case .number(let issued)? = v["issued_value_kopecks"], case .object(let cash)? = v["cash_aid"],
+                  case .number(let total)? = cash.first(where: { $0.0 == "total_kopecks" })?.1,
+                  case .object(let funding)? = v["funding"], case .object(let byDonor)? = funding.first(where: { $0.0 == "by_donor" })?.1,
+                  case .object(let intake)? = v["intake"], case .object(let cashIntake)? = v["cash_intake"]
+            else { Issue.record("not a report: \(json.prefix(200))"); return (0, 0, [], []) }
+            return (Int64(issued)!, Int64(total)!, byDonor.map { $0.0 }, (intake + cashIntake).map { $0.0 })
+        }
+        let whole = try figures(try cli.run(["report"] + period + ["--format", "json"]).out)
+        // One donor's balance per line.
+        let donors = try cli("balance", "donor", "--json").out.split(separator: "\n").map { try JSONValue.parse(String($0))["donor"]?.stringValue ?? "" }
+        #expect(donors.count == 3)
+        var (issued, cash): (Int64, Int64) = (0, 0)
+        for donor in donors {
+            let run = try cli.run(["report"] + period + ["--donor", donor, "--format", "json"])
+            #expect(run.status == 0, "\(run.err)")
+            let part = try figures(run.out)
+            #expect(part.donors.allSatisfy { $0 == donor } && part.intake.allSatisfy { $0 == donor }, "\(donor): \(part)")
+            issued += part.issued
+            cash += part.cash
+            let text = try cli.run(["report"] + period + ["--donor", donor]).out
+            #expect(text.contains("aid from donor \(donor)"), "\(text.prefix(200))")
+        }
+        #expect(whole.issued > 0 && whole.cash > 0)
+        #expect(issued == whole.issued && cash == whole.cash)
+        let unknown = try cli.run(["report"] + period + ["--donor", "NOBODY"])
+        #expect(unknown.status == 3 && unknown.err.contains("error[unknown_donor]"), "\(unknown.err)")
+    }
+
     /// An auditor checks a sample of issuances and grants against the paper lists. The sample is drawn from a seed:
     /// the same seed draws it again, from the ledger or from the export the auditor holds, and the auditor's own tools
     /// (here Python's hashlib over the export) find the same events by the rule docs/AUDIT.md states.

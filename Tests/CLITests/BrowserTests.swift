@@ -64,6 +64,9 @@ import Testing
         #expect(seen["report_funding"]?.stringValue?.contains("Issued from public funds") == true, "\(seen["report_funding"] ?? .null)")
         #expect(seen["report_funding"]?.stringValue?.contains("CITY") == true)
         #expect(seen["report_served"]?.stringValue?.contains("rural") == true)
+        // A donor's report on the page: CARITAS's aid alone, no other donor's money in it.
+        let donorFunding = seen["donor_report_funding"]?.stringValue ?? ""
+        #expect(donorFunding.contains("CARITAS") && !donorFunding.contains("CITY") && !donorFunding.contains("UNICEF"), "\(donorFunding)")
         // Beside each donor's figures, where what is left of their goods lies.
         #expect(seen["donor_stock_where"]?.stringValue?.contains("DP-CENTRE · ") == true, "\(seen["donor_stock_where"] ?? .null)")
         // The sample drawn on the page is the one the command line draws from the same seed and period.
