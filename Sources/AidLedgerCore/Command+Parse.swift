@@ -55,10 +55,8 @@ extension Command {
                 removedDonors: removedDonors, removedItems: removedItems)
         case "recipient.register":
             let kind = try RecipientKind.parse(try f.required("kind"))
-            let size = try f.optional("size").map { (s: String) throws(LedgerError) in
-                try f.positiveInt(s, field: "size", most: 50) { "a household of \($0) people is not plausible; at most 50" }
-            } ?? 1
-            if kind == .individual && size != 1 { throw LedgerError(.invalidQuantity, "an individual recipient has size 1, not \(size); register a household instead") }
+            let size = try f.householdSize() ?? 1
+            if kind == .individual && size != 1 { throw Command.individualSize(size) }
             action = .registerRecipient(RecipientRegistered(
                 recipient: try f.id("id"), kind: kind, householdSize: size, category: try RecipientCategory.parse(try f.required("category")),
                 area: try Area.parse(try f.required("area")), settlement: try f.requiredText("settlement"), documents: []),
@@ -66,8 +64,15 @@ extension Command {
         case "recipient.update":
             let personal = try f.personalChange()
             let documents = try f.documents()
-            guard personal != nil || !documents.isEmpty else { throw LedgerError(.missingField, "give new personal data (name, phone, …) or a document to add") }
-            action = .updateRecipient(recipient: try f.id("id"), documents: documents, personal: personal)
+            let settlement = try f.text("settlement")
+            if settlement?.isEmpty == true { throw LedgerError(.missingField, "settlement is empty; give the settlement the household lives in now") }
+            let profile = RecipientProfile.Edit(
+                householdSize: try f.householdSize(), category: try f.optional("category").map { (c: String) throws(LedgerError) in try RecipientCategory.parse(c) },
+                area: try f.optional("area").map { (a: String) throws(LedgerError) in try Area.parse(a) }, settlement: settlement)
+            guard personal != nil || !documents.isEmpty || !profile.isEmpty else {
+                throw LedgerError(.missingField, "give new personal data (name, phone, …), a document to add, or the household's new size, category, area or settlement")
+            }
+            action = .updateRecipient(recipient: try f.id("id"), documents: documents, personal: personal, profile: profile)
         case "recipient.erase":
             action = .eraseRecipient(recipient: try f.id("id"), reason: try f.requiredText("reason"))
         case "intake.goods":
@@ -127,6 +132,11 @@ extension Command {
         }
         return Command(id: id, actor: actor, date: date, expectedVersion: expected, action: action, input: input)
     }
+
+    /// An individual is one person: a size above 1 is a household's.
+    static func individualSize(_ size: Int64) -> LedgerError {
+        LedgerError(.invalidQuantity, "an individual recipient has size 1, not \(size); register a household instead")
+    }
 }
 
 /// Reads and checks the fields of a `CommandInput`.
@@ -177,6 +187,13 @@ struct FieldReader {
     }
 
     func requiredDate(_ name: String) throws(LedgerError) -> BusinessDate { try BusinessDate.parse(try required(name), field: name) }
+
+    /// The people in a household (`size`), when given: 1 to 50.
+    func householdSize() throws(LedgerError) -> Int64? {
+        try optional("size").map { (s: String) throws(LedgerError) in
+            try positiveInt(s, field: "size", most: 50) { "a household of \($0) people is not plausible; at most 50" }
+        }
+    }
 
     /// A whole number above 0 and at most `most`; `tooMany` says what is wrong with a larger one.
     func positiveInt(_ text: String, field: String, most: Int64 = 1_000_000_000, tooMany: ((String) -> String)? = nil) throws(LedgerError) -> Int64 {

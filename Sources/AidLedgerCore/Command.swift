@@ -22,7 +22,7 @@ public struct Command: Sendable {
         /// Document numbers in plain text: the ledger hashes them and never stores them.
         case registerRecipient(RecipientRegistered, documents: [(DocumentType, String)], personal: PersonalData?)
         /// Changes to the personal data (the fields not given keep what was recorded) and documents to add.
-        case updateRecipient(recipient: String, documents: [(DocumentType, String)], personal: PersonalChange?)
+        case updateRecipient(recipient: String, documents: [(DocumentType, String)], personal: PersonalChange?, profile: RecipientProfile.Edit)
         /// Destroys the recipient's data key; their aid stays in the books.
         case eraseRecipient(recipient: String, reason: String)
         case receiveGoods(site: String, GoodsReceived, valueGiven: Bool)
@@ -42,7 +42,7 @@ public struct Command: Sendable {
         "campaign.add": ["id", "name", "from", "to", "donor", "item", "rule"],
         "campaign.update": ["id", "to", "donor", "item", "rule", "remove-donor", "remove-item"],
         "recipient.register": ["id", "kind", "size", "category", "area", "settlement", "document", "name", "birth-date", "phone", "address", "member"],
-        "recipient.update": ["id", "document", "name", "birth-date", "phone", "address", "member"],
+        "recipient.update": ["id", "document", "name", "birth-date", "phone", "address", "member", "size", "category", "area", "settlement"],
         "recipient.erase": ["id", "reason"],
         "intake.goods": ["site", "donor", "campaign", "item", "quantity", "value", "expires", "document", "for-category"],
         "intake.cash": ["donor", "campaign", "amount", "document"],

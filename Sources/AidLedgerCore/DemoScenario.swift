@@ -66,15 +66,18 @@ public struct DemoScenario {
             add("transfer", start.adding(days: 4), ["from": "WH-CENTRAL", "to": site, "item": "baby-food", "quantity": baby])
         }
         let categories = ["idp", "idp", "idp", "difficult_circumstances", "disability", "servicemen_family", "fallen_servicemen_family", "orphan_care", "older_alone", "veteran", "other"]
-        var people: [(id: String, size: Int, site: String, offset: Int)] = []
+        var people: [(id: String, size: Int, site: String, offset: Int, category: String)] = []
         for h in 0..<households {
             let rural = rng.next(100) < 30
             let size = rng.next(100) < 25 ? 1 : 2 + rng.next(4)
             let id = "R-\(String(format6(h + 1)))"
-            people.append((id, size, rural ? "DP-VILLAGE" : "DP-CENTRE", rng.next(25)))
-            add("recipient.register", start.adding(days: 5 + rng.next(20)), [
+            people.append((id, size, rural ? "DP-VILLAGE" : "DP-CENTRE", rng.next(25), ""))
+            let registered = start.adding(days: 5 + rng.next(20))  // drawn before the category, as always
+            let category = categories[rng.next(categories.count)]
+            people[h].category = category
+            add("recipient.register", registered, [
                 "id": id, "kind": size == 1 ? "individual" : "household", "size": String(size),
-                "category": categories[rng.next(categories.count)], "area": rural ? "rural" : "urban",
+                "category": category, "area": rural ? "rural" : "urban",
                 "settlement": rural ? "Kropyvnyk" : "Kalush",
             ], ["document": ["idp_certificate:\(4400 + seed % 100)-\(100000 + h * 7919 % 900000)"]])
         }
@@ -90,6 +93,16 @@ public struct DemoScenario {
                 if i % 9 == 0 && round == 1 {
                     add("grant", day, ["recipient": p.id, "campaign": "CASH-AID", "amount": "450.00", "channel": "cash_desk", "reference": "cash order \(i)"])
                 }
+            }
+            // Between the rounds some households change: a child is born, a parent is called up (no draw from the
+            // generator, and the next round's draws as before, so the rest of the demo stays as it was).
+            let between = start.adding(days: 57)
+            guard round == 0 && between <= today else { continue }
+            for (i, p) in people.enumerated() where p.size >= 2 && (i % 7 == 3 || i % 13 == 5) {
+                var change = ["id": p.id]
+                if i % 7 == 3 { change["size"] = String(p.size + 1) }
+                if i % 13 == 5 && p.category != "servicemen_family" { change["category"] = "servicemen_family" }
+                if change.count > 1 { add("recipient.update", between, change) }
             }
         }
         add("adjust", today.adding(days: -10), ["site": "DP-CENTRE", "item": "baby-food", "delta": "-4", "reason": "damaged", "note": "packs crushed in delivery"])

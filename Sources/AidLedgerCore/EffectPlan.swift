@@ -78,6 +78,7 @@ final class EffectPlan: @unchecked Sendable {
             try add(effectsOf: try target(v), sign: -1, symbols: symbols, lot: lot, attributes: attributes)
         } else {
             if case .recipientRegistered(let p) = record.event { symbols.registered(p) }
+            if case .recipientUpdated(let u) = record.event, u.profile?.movesReach == true { symbols.changed(u.recipient) }
             try add(effectsOf: record, sign: 1, symbols: symbols, lot: lot, attributes: attributes)
         }
         starts.append(steps.count)

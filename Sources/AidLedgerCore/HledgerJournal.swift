@@ -33,6 +33,10 @@ public struct HledgerJournal {
         case .recipientRegistered(let p):
             categories[p.recipient] = p.category.rawValue
             return nil
+        case .recipientUpdated(let u):
+            // Aid given after a change of category goes to the new group's account; what was given before stays.
+            if let profile = u.profile { categories[u.recipient] = profile.after.category.rawValue }
+            return nil
         case .goodsReceived(let p):
             lots[r.position] = (p.donor, p.valuePerUnit)
             description = "goods received from \(p.donor): \(p.document)"

@@ -127,7 +127,7 @@ extension Ledger {
 
     /// The registrations of one kind ("donor", "site", "item" or "campaign") as their JSON fields.
     public func registered(_ kind: String) throws(LedgerError) -> [[(String, JSONValue)]] {
-        guard let k = LedgerStore.Kind(rawValue: kind.first ?? " "), k != .recipient else { return [] }
+        guard let k = LedgerStore.Kind(rawValue: kind.first ?? " "), [.donor, .site, .item, .campaign].contains(k) else { return [] }
         return try read { txn in
             var out: [[(String, JSONValue)]] = []
             try txn.forEach(store.registry, prefix: Array(String(k.rawValue).utf8)) { _, v in
@@ -148,7 +148,7 @@ extension Ledger {
 
     /// The registered ids of one kind ("donor", "site", "item", "campaign" or "recipient") at `point`.
     public func ids(of kind: String, as point: AsOf = .head) throws(LedgerError) -> [String] {
-        guard let k = LedgerStore.Kind(rawValue: kind.first ?? " ") else { return [] }
+        guard let k = LedgerStore.Kind(rawValue: kind.first ?? " "), [.donor, .site, .item, .campaign, .recipient].contains(k) else { return [] }
         return try atPoint(point) { txn in
             var out: [String] = []
             let prefix = Array(String(k.rawValue).utf8)

@@ -44,15 +44,19 @@ extension Ledger {
             p.documents = try documentHashes(documents, in: txn)
             if let personal { p.personal = try seal(personal, for: p.recipient, newKey: true) }
             return [("", .recipientRegistered(p))]
-        case .updateRecipient(let id, let documents, let personal):
+        case .updateRecipient(let id, let documents, let personal, let edit):
             let current = try recipient(txn, id)
             try requireNotErased(id, in: txn)
             try checkVersion(command, txn, .recipient, id)
+            let profile = try profileChange(of: current, edit)
+            if personal == nil && documents.isEmpty && profile == nil {
+                throw LedgerError(.alreadyExists, "recipient \(id) is already a \(RecipientProfile(current).description): nothing to record")
+            }
             let added = try documentHashes(documents, in: txn).filter { !current.documents.contains($0) }
             let sealed = try personal.map { change in
                 try seal(change.applied(to: try current.personal.map { try opened($0, of: id) }), for: id, newKey: current.personal == nil)
             }
-            return [("", .recipientUpdated(RecipientUpdated(recipient: id, personal: sealed, addedDocuments: added)))]
+            return [("", .recipientUpdated(RecipientUpdated(recipient: id, personal: sealed, addedDocuments: added, profile: profile)))]
         case .eraseRecipient(let id, let reason):
             _ = try recipient(txn, id)
             try requireNotErased(id, in: txn)
@@ -266,6 +270,15 @@ extension Ledger {
     func recipientAttributes(_ txn: borrowing some KeyValueStore & ~Copyable, _ id: String) throws -> RecipientRegistered.Attributes {
         guard let attributes = try store.recipientAttributes(txn, id) else { throw LedgerError(.unknownRecipient, Ledger.noRecipient(id)) }
         return attributes
+    }
+
+    /// The change of a recipient's profile that `edit` asks for, or nil when it changes nothing. An individual stays
+    /// one person.
+    private func profileChange(of current: RecipientRegistered, _ edit: RecipientProfile.Edit) throws -> RecipientProfile.Change? {
+        let before = RecipientProfile(current)
+        let after = edit.applied(to: before)
+        if current.kind == .individual && after.householdSize != 1 { throw Command.individualSize(after.householdSize) }
+        return after == before ? nil : RecipientProfile.Change(before: before, after: after)
     }
 
     private static func noRecipient(_ id: String) -> String { "there is no recipient \(Identifier.printable(id)); register them first with `aidledger recipient register`" }

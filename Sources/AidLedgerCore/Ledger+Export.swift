@@ -178,7 +178,7 @@ public enum LogExport {
         case .campaignCreated(let p): return [row(campaign: p.campaign, detail: "\(p.name) \(p.starts)…\(p.ends)")]
         case .campaignUpdated(let p): return [row(campaign: p.campaign, detail: p.change)]
         case .recipientRegistered(let p): return [row(recipient: p.recipient, detail: "\(p.kind.rawValue) of \(p.householdSize), \(p.category.rawValue), \(p.area.rawValue)")]
-        case .recipientUpdated(let p): return [row(recipient: p.recipient, detail: "personal data updated")]
+        case .recipientUpdated(let p): return [row(recipient: p.recipient, detail: p.change)]
         case .recipientErased(let p): return [row(recipient: p.recipient, detail: "personal data erased: \(p.reason)")]
         case .goodsReceived(let p):
             let detail = p.document + (p.forCategory.map { " (for \($0.rawValue) only)" } ?? "")

@@ -30,6 +30,12 @@ extension Ledger {
             }
             p.documents += u.addedDocuments
             if let sealed = u.personal { p.personal = sealed }
+            if let change = u.profile {
+                // The registry keeps the profile now; the changes, by position, answer for earlier points.
+                if change.movesReach { try moveReach(of: p, change, in: txn, cache: cache, batch: batch) }
+                p = change.after.applied(to: p)
+                try store.addProfileChange(txn, u.recipient, at: record.position, change)
+            }
             try store.register(txn, .recipient, u.recipient, p)
             for d in u.addedDocuments { try txn.put(store.documents, LedgerStore.documentKey(d.hash), Array(u.recipient.utf8)) }
         case .recipientErased(let e):
@@ -152,6 +158,21 @@ extension Ledger {
     static func belowZero(lot: UInt64, site: String?, at position: UInt64) -> LedgerError {
         if let site { return LedgerError(.corruptRecord, "stock of lot #\(lot) at \(site) would go below zero at #\(position)") }
         return LedgerError(.corruptRecord, "cash of lot #\(lot) would go below zero at #\(position)")
+    }
+
+    /// Moves a recipient whose household's size, category or area changed from the reach groups of their old profile
+    /// to those of the new, for every donor and campaign that has reached them: the reach counts always describe the
+    /// recipients as they are now, and a void after the change takes them out of the groups they are in. A replay
+    /// moves them when its chunk ends (`ReplayCache.flush`), where their summary holds every event before the change.
+    private func moveReach(
+        of p: RecipientRegistered, _ change: RecipientProfile.Change, in txn: borrowing some KeyValueStore & ~Copyable, cache: ReplayCache?, batch: BatchOverlay?
+    ) throws {
+        let before = RecipientRegistered.Attributes(p)
+        let after = change.after.applied(to: before)
+        if let cache { return cache.move(p.recipient, from: before, to: after) }
+        let reached = try summaries.summary(txn, store, p.recipient).reached
+        try countReach(of: p.recipient, before, reached, sign: -1, in: txn, cache: nil, batch: batch)
+        try countReach(of: p.recipient, after, reached, sign: 1, in: txn, cache: nil, batch: batch)
     }
 
     /// Counts the recipient once per donor or campaign: the first event that reaches them adds them (with their

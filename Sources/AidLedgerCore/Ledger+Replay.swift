@@ -61,12 +61,20 @@ extension Ledger {
                             // A day's end lies inside the chunk: the history ends at the first record after it.
                             let (position, recordedAt) = (batch.records[index].position, batch.records[index].recordedAt)
                             guard point.includes(position, recordedAt: recordedAt) else { break chunk }
+                            var ends = false
                             if batch.plan.onlySteps(index) {
                                 try projectSteps(of: batch.plan, index, at: position, in: scratch, cache: cache)
                             } else {
                                 try project(batch.records[index], in: scratch, log: txn, cache: cache, planned: (batch.plan, index))
+                                ends = Ledger.endsChunk(batch.records[index])
                             }
                             last = position
+                            // A recipient's new profile holds for the events after it: they are numbered anew, with it,
+                            // in the next chunk (the reading thread has stopped after this record).
+                            if ends && last < end {
+                                full = true
+                                break chunk
+                            }
                             if last % 100_000 == 0 { progress?(last) }
                             if cache.held >= replayChunk && last < end {
                                 full = true
@@ -86,6 +94,13 @@ extension Ledger {
             if let milestoneHash { try state.keepMilestone(lastHash: milestoneHash, in: directory, keeping: milestonesKept) }
         }
         return state
+    }
+
+    /// Whether a replay's chunk ends with `record`: a change of a household's size, category or area, after which its
+    /// events count with the new ones (each chunk numbers a recipient once, with their attributes then).
+    static func endsChunk(_ record: borrowing EventRecord) -> Bool {
+        if case .recipientUpdated(let u) = record.event { return u.profile?.movesReach == true }
+        return false
     }
 
     /// Runs `body` on the projections as they stood at `point`: the stored ones at the head, otherwise a replay of

@@ -205,6 +205,8 @@ struct LedgerStore {
         case donor = "d", site = "s", item = "i", campaign = "c", recipient = "r"
         /// A recipient whose personal data was erased (the value is the erasure's position).
         case erased = "x"
+        /// A recipient whose household's profile changed: each change's position, profile before and after, oldest first.
+        case profileChanges = "h"
         var letter: UInt8 {
             switch self {
             case .donor: UInt8(ascii: "d")
@@ -213,6 +215,7 @@ struct LedgerStore {
             case .campaign: UInt8(ascii: "c")
             case .recipient: UInt8(ascii: "r")
             case .erased: UInt8(ascii: "x")
+            case .profileChanges: UInt8(ascii: "h")
             }
         }
         func key(_ id: String) -> [UInt8] {
@@ -232,6 +235,33 @@ struct LedgerStore {
     /// documents and sealed data after them; nil when there is no such recipient.
     func recipientAttributes(_ txn: borrowing some KeyValueStore & ~Copyable, _ id: String) throws -> RecipientRegistered.Attributes? {
         try txn.get(registry, Kind.recipient.key(id)).map { try RecipientRegistered.Attributes($0) }
+    }
+
+    /// The recipient's attributes in effect for the event at `position`: the registry's, or, when their household's
+    /// profile changed at that position or later, the profile before the first such change (a change holds for the
+    /// events after it). Right for a replay or a report at any point, since the registry read holds every change.
+    func recipientAttributes(_ txn: borrowing some KeyValueStore & ~Copyable, _ id: String, at position: UInt64) throws -> RecipientRegistered.Attributes? {
+        guard let now = try recipientAttributes(txn, id) else { return nil }
+        guard let later = try profileChanges(txn, id).first(where: { $0.position >= position }) else { return now }
+        return later.change.before.applied(to: now)
+    }
+
+    /// The changes of a recipient's profile, oldest first.
+    func profileChanges(_ txn: borrowing some KeyValueStore & ~Copyable, _ id: String) throws -> [(position: UInt64, change: RecipientProfile.Change)] {
+        guard let bytes = try txn.get(registry, Kind.profileChanges.key(id)) else { return [] }
+        var r = ByteReader(bytes)
+        return try r.array { (position: try $0.u64(), change: try RecipientProfile.Change.decode(&$0)) }
+    }
+
+    /// Adds a change of a recipient's profile, made by the event at `position`, after those before it.
+    func addProfileChange(_ txn: borrowing some KeyValueStore & ~Copyable, _ id: String, at position: UInt64, _ change: RecipientProfile.Change) throws {
+        let changes = try profileChanges(txn, id).filter { $0.position < position } + [(position, change)]
+        var w = ByteWriter()
+        w.array(changes) { w, c in
+            w.u64(c.position)
+            c.change.encode(into: &w)
+        }
+        try txn.put(registry, Kind.profileChanges.key(id), w.bytes)
     }
 
     /// A registry entry's payload: its schema version, then its fields.

@@ -52,12 +52,14 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
                             let l = try store.lotFromLog(txn, id)
                             lots[id] = l
                             return l
-                        } attributes: { try store.recipientAttributes(txn, $0) } target: { try store.voidTarget(of: $0, at: position, in: txn) }
+                        } attributes: { try store.recipientAttributes(txn, $0, at: position) } target: { try store.voidTarget(of: $0, at: position, in: txn) }
+                        // A household's new profile ends the chunk: the records after it are read by the next one.
+                        let ends = Ledger.endsChunk(record)
                         batch.records.append(consume record)  // moved into the batch, not copied
-                        guard batch.records.count == LogPrefetch.batchSize || position == last else { return true }
+                        guard batch.records.count == LogPrefetch.batchSize || position == last || ends else { return true }
                         let handed = hand(over: batch)
                         batch = Batch()
-                        return handed && position < last
+                        return handed && position < last && !ends
                     }
                     if !batch.records.isEmpty { _ = hand(over: batch) }
                 }

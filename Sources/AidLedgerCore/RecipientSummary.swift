@@ -194,6 +194,9 @@ struct RecipientSummary {
         }
     }
 
+    /// The donors and campaigns whose reach holds the recipient now.
+    var reached: [(scope: Scope, id: String)] { reach.map { ($0.scope, names[Int($0.id)]) } }
+
     /// Adds `sign` to the events that reached the recipient through `id`. - Returns: the new count.
     mutating func reach(_ scope: Scope, _ id: String, _ sign: Int64) -> Int64 { reach(scope, name(id), sign) }
 

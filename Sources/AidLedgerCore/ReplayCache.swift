@@ -21,6 +21,9 @@ final class ReplayCache {
     /// Recipients (and people) entering or leaving the reach of a donor or campaign, by group: added to the running
     /// totals when the chunk ends, a handful of groups instead of five counters per recipient reached.
     @exclusivity(unchecked) private var reach: [ReachGroup: (recipients: Int64, people: Int64)] = [:]
+    /// Recipients whose household's profile changed, to move between reach groups when the chunk ends (a change
+    /// ends its chunk: see `Ledger.replay`).
+    @exclusivity(unchecked) private var moves: [(recipient: String, from: RecipientRegistered.Attributes, to: RecipientRegistered.Attributes)] = []
     /// Stock, cash and running totals.
     let counters = CounterOverlay()
     /// Versions of the entities the chunk changed.
@@ -56,6 +59,11 @@ final class ReplayCache {
         swap(&summaries[Int(slots[Int(recipient)])].summary, &summary)
     }
 
+    /// Moves the recipient from the reach groups of `from` to those of `to` when the chunk ends.
+    func move(_ recipient: String, from: RecipientRegistered.Attributes, to: RecipientRegistered.Attributes) {
+        moves.append((recipient, from, to))
+    }
+
     func countReach(_ group: ReachGroup, recipients: Int64, people: Int64) {
         ReplayCache.add(&reach[group, default: (0, 0)], recipients, people)  // one look-up
     }
@@ -72,6 +80,7 @@ final class ReplayCache {
         // Numbered anew each chunk: the numbers take the memory of one chunk's texts, not the whole history's.
         symbols.forget()
         reach.removeAll(keepingCapacity: true)
+        moves.removeAll()
         counters.clear()
         versions.clear()
     }
@@ -89,6 +98,15 @@ final class ReplayCache {
         try keys.forEachSorted { _, i in
             try store.setSummary(txn, texts.text(summaries[Int(i)].recipient), summaries[Int(i)].summary, options: options)
         }
+        // Summaries are written: each moved recipient's holds every event before their change.
+        for move in moves {
+            for (scope, id) in try store.summary(txn, move.recipient).reached {
+                for (a, sign) in [(move.from, Int64(-1)), (move.to, 1)] {
+                    countReach(ReachGroup(scope: scope, id: id, kind: a.kind, category: a.category, area: a.area), recipients: sign, people: sign * a.householdSize)
+                }
+            }
+        }
+        moves.removeAll()
         for (group, count) in reach {
             try group.counters(recipients: count.recipients, people: count.people) { name, delta in
                 _ = try counters.add(store.totals, .total(name), delta, from: store, txn)

@@ -61,7 +61,15 @@ final class ReplaySymbols: Sendable {
             attributes[p.recipient] = RecipientRegistered.Attributes(p)
         }
 
-        /// The number of a recipient's id; `load` reads the attributes of one registered before the replay's first record.
+        /// Forgets the attributes kept for a recipient whose household's profile changed: read again, for the position
+        /// of the record that needs them, when a later chunk numbers them. (Not replaced with the new ones: this
+        /// thread reads ahead of where its chunk may end, and the next chunk may start before the change.)
+        func changed(_ recipient: String) {
+            attributes.removeValue(forKey: recipient)
+        }
+
+        /// The number of a recipient's id; `load` reads the attributes of one registered before the replay's first
+        /// record, or whose profile changed.
         func recipient(_ id: String, load: (String) throws -> RecipientRegistered.Attributes?) throws -> Symbol {
             if let known = numbers[id] { return known }
             var a = attributes[id]

@@ -42,7 +42,7 @@ struct ReportTally {
                     }
                 }
             }
-            if reached { try serve(p.recipient, ledger, txn) }
+            if reached { try serve(p.recipient, at: record.position, ledger, txn) }
         case .cashGranted(let p):
             if let campaign, p.campaign != campaign { return }
             if site != nil { return }  // cash is paid from a campaign, not a site
@@ -56,7 +56,7 @@ struct ReportTally {
                 }
                 guard amount > 0 else { return }
             }
-            try serve(p.recipient, ledger, txn)
+            try serve(p.recipient, at: record.position, ledger, txn)
             if cashServed.insert(p.recipient).inserted { report.cashRecipients += 1 }
             try Int64.add(amount, to: &report.cashTotal, describing: "the cash aid of the period")
         case .goodsReceived(let p):
@@ -86,9 +86,10 @@ struct ReportTally {
         }
     }
 
-    /// Counts a recipient the first time the period serves them, with their household, category and area.
-    private mutating func serve(_ id: String, _ ledger: Ledger, _ txn: borrowing some KeyValueStore & ~Copyable) throws {
-        guard served.insert(id).inserted, let r = try ledger.store.recipientAttributes(txn, id) else { return }
+    /// Counts a recipient the first time the period serves them (at `position`), with their household, category and
+    /// area as they were then.
+    private mutating func serve(_ id: String, at position: UInt64, _ ledger: Ledger, _ txn: borrowing some KeyValueStore & ~Copyable) throws {
+        guard served.insert(id).inserted, let r = try ledger.store.recipientAttributes(txn, id, at: position) else { return }
         report.served.recipients += 1
         if r.kind == .household { report.served.households += 1 } else { report.served.individuals += 1 }
         report.served.people += r.householdSize

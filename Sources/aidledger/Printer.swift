@@ -27,7 +27,7 @@ enum Printer {
         case .campaignUpdated(let p): return "\(p.campaign): \(p.change)"
         case .recipientRegistered(let p):
             return "\(p.recipient) \(p.kind.rawValue) of \(p.householdSize), \(p.category.rawValue), \(p.settlement) (\(p.area.rawValue)), \(p.documents.count) document(s)"
-        case .recipientUpdated(let p): return "\(p.recipient): personal data \(p.personal == nil ? "kept" : "changed (sealed)"), \(p.addedDocuments.count) document(s) added"
+        case .recipientUpdated(let p): return "\(p.recipient): \(p.change)"
         case .recipientErased(let p): return "\(p.recipient): personal data erased (\(p.reason))"
         case .goodsReceived(let p):
             return "lot #\(r.position): \(p.quantity) × \(p.item) from \(p.donor) at \(r.site), \(Kopecks.format(p.valuePerUnit)) UAH each"

@@ -120,14 +120,21 @@ struct RecipientCommand: ParsableCommand {
 
     struct Update: RecordingCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Change a recipient's personal data (what is given replaces, what is not given stays), or add documents.")
+            abstract: "Change a recipient's personal data or household (what is given replaces, what is not given stays), or add documents.",
+            discussion: "A new size, category, area or settlement holds from this event on: the rules per person and the earmarks for a group follow it, and every donor's and campaign's reach counts the household as it is now. Reports count each household as it was when served.")
         @OptionGroup var ledger: LedgerOptions
         @OptionGroup var write: WriteOptions
         @Option var id: String
         @OptionGroup var personal: PersonalOptions
         @Option(name: .customLong("document"), help: "TYPE:NUMBER to add (repeatable).") var documents: [String] = []
+        @Option(help: "People in the household now (a household's; an individual stays 1).") var size: String?
+        @Option(help: "The category now: idp, difficult_circumstances, disability, servicemen_family, fallen_servicemen_family, orphan_care, older_alone, veteran or other.")
+        var category: String?
+        @Option(help: "urban or rural, now.") var area: String?
+        @Option(help: "The settlement the household lives in now.") var settlement: String?
         var input: CommandInput {
-            write.input("recipient.update", personal.fields.merging(["id": id]) { $1 }, lists: ["document": documents, "member": personal.members])
+            write.input("recipient.update", personal.fields.merging(["id": id, "size": size, "category": category, "area": area, "settlement": settlement]) { $1 },
+                        lists: ["document": documents, "member": personal.members])
         }
     }
 

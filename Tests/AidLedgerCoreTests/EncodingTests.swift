@@ -25,6 +25,11 @@ import Testing
             recipient: "R-2", kind: .individual, householdSize: 1, category: .idp, area: .rural, settlement: "Село", documents: [],
             personal: Array(repeating: 0x5a, count: 77))),
         .recipientUpdated(RecipientUpdated(recipient: "R-2", personal: [1, 2, 3], addedDocuments: [DocumentHash(type: .unzr, hash: Array(repeating: 1, count: 32))])),
+        .recipientUpdated(RecipientUpdated(
+            recipient: "R-1", personal: nil, addedDocuments: [],
+            profile: RecipientProfile.Change(
+                before: RecipientProfile(householdSize: 5, category: .idp, area: .urban, settlement: "Луцьк"),
+                after: RecipientProfile(householdSize: 6, category: .servicemenFamily, area: .rural, settlement: "Село")))),
         .recipientErased(RecipientErased(recipient: "R-2", reason: "request")),
         .goodsReceived(GoodsReceived(donor: "A", campaign: nil, item: "food-kit", quantity: 3474, valuePerUnit: 85_000, expires: date, document: "накладна 5")),
         .goodsReceived(GoodsReceived(donor: "A", campaign: "WINTER", item: "food-kit", quantity: 1, valuePerUnit: 1, expires: nil, document: "")),
@@ -74,6 +79,16 @@ import Testing
         p.encode(into: &w)
         var r = ByteReader(Array(w.bytes.dropLast(2)))
         #expect(try CampaignUpdated.decode(&r, version: 1) == p)
+        #expect(r.isAtEnd)
+    }
+
+    @Test func aRecipientUpdateRecordedBeforeHouseholdChangesReadsAsChangingNone() throws {
+        // Schema 1 ended with the documents added: the same bytes without schema 2's presence byte.
+        let p = RecipientUpdated(recipient: "R-1", personal: [9, 9], addedDocuments: [DocumentHash(type: .passport, hash: Array(repeating: 7, count: 32))])
+        var w = ByteWriter(capacity: 64)
+        p.encode(into: &w)
+        var r = ByteReader(Array(w.bytes.dropLast()))
+        #expect(try RecipientUpdated.decode(&r, version: 1) == p)
         #expect(r.isAtEnd)
     }
 

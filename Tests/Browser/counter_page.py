@@ -150,6 +150,14 @@ try:
     wait.until(lambda d: "Марія Савчук" in text("#card-info") or d.find_element(By.ID, "update-error").is_displayed())
     seen["named_at_counter"] = text("#card-info")
 
+    # The household's category changes at the counter (a parent called up, say): the card shows the new one.
+    before = driver.execute_script("return state.recipient.category")
+    wanted = "servicemen_family" if before != "servicemen_family" else "veteran"
+    Select(driver.find_element(By.ID, "upd-category")).select_by_value(wanted)
+    driver.find_element(By.ID, "update-button").click()
+    wait.until(lambda d: d.execute_script("return state.recipient.category") == wanted or d.find_element(By.ID, "update-error").is_displayed())
+    seen["category_at_counter"] = [before, wanted, driver.execute_script("return state.recipient.category")]
+
     driver.find_element(By.ID, "lang").click()
     seen["title_en"] = driver.find_element(By.CSS_SELECTOR, "h1").text
 

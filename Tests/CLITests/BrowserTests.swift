@@ -41,6 +41,14 @@ import Testing
         // The accountant's change of the rule, made while the page was open, shows at the next household found.
         #expect(seen["rule_after_office_change"] == .string("food-kit:2/30d/household"), "\(seen["rule_after_office_change"] ?? .null)")
         #expect(seen["named_at_counter"]?.stringValue?.contains("Марія Савчук · +380991230000") == true, "\(seen["named_at_counter"] ?? .null)")
+        // The category chosen at the counter is the household's now, and its log says from what to what.
+        if case .array(let change)? = seen["category_at_counter"], change.count == 3, let before = change[0].stringValue, let wanted = change[1].stringValue {
+            #expect(change[2] == change[1])
+            #expect(try cli("log", "--entity", "R-000002", "--type", "recipient_updated").out.contains("\(before), "), "the log names the old category")
+            #expect(try cli("balance", "recipient", "R-000002").out.contains(wanted))
+        } else {
+            Issue.record("the counter changed no category: \(seen["category_at_counter"] ?? .null)")
+        }
         #expect(seen["card_campaigns"] == .array([.string("SPRING"), .string("WINTER")]))
         guard case .number(let before)? = seen["stock_before"], case .number(let after)? = seen["stock_after"] else {
             Issue.record("no stock figures: \(run.out)")

@@ -49,7 +49,11 @@ import Testing
         #expect(refused.contains("may receive 1 again on"))
         let retry = outputs.first { $0.key.contains("a retry") }?.value ?? ""
         #expect(retry.contains("already recorded #11"))
-        #expect(outputs.first { $0.key.hasPrefix("aidledger verify") }?.value.contains("intact: 13 records") == true)
+        #expect(outputs.first { $0.key.hasPrefix("aidledger verify") }?.value.contains("intact: 15 records") == true)
+        // The household grew to five: the fifth hygiene set is given, and the change is in its log.
+        #expect(outputs.first { $0.key.contains("a child is born") }?.value.contains("household of 4, idp, urban, Kalush → household of 5") == true)
+        #expect(try cli("balance", "recipient", "H-0001").out.contains("household of 5"))
+        #expect(try cli("balance", "recipient", "H-0001", "--at", "13").out.contains("household of 4"))
         let site = try cli("balance", "site", "DP-CENTRE", "--json")
         #expect(site.out.contains("\"item\":\"food-kit\",\"units\":99"))
         #expect(try cli("balance", "campaign", "WINTER").out.contains("left 18,000.00 UAH"))
