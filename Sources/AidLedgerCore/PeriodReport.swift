@@ -33,6 +33,26 @@ public struct PeriodReport: Sendable {
     /// The value issued, all items together.
     public var issuedValue: Int64 = 0
 
+    /// The value received in the period, goods and cash, from every donor.
+    public func intakeValue() throws(LedgerError) -> Int64 {
+        var total: Int64 = 0
+        for items in intake.values { for v in items.values { try Int64.add(v.value, to: &total, describing: "the intake of the period") } }
+        for v in cashIntake.values { try Int64.add(v, to: &total, describing: "the intake of the period") }
+        return total
+    }
+
+    /// The value written off in the period, for every reason.
+    public func writtenOffValue() throws(LedgerError) -> Int64 {
+        var total: Int64 = 0
+        for v in writeOffs.values { try Int64.add(v.value, to: &total, describing: "the write-offs of the period") }
+        return total
+    }
+
+    /// Whether it counts nothing at all.
+    public var isEmpty: Bool {
+        served.recipients == 0 && issued.isEmpty && cashTotal == 0 && intake.isEmpty && cashIntake.isEmpty && writeOffs.isEmpty
+    }
+
     public var json: JSONValue {
         let sortedPairs = { (d: [String: (units: Int64, value: Int64)]) -> JSONValue in
             .array(d.sorted { $0.key < $1.key }.map { .object([("item", .string($0.key)), ("units", .int($0.value.units)), ("value_kopecks", .int($0.value.value))]) })

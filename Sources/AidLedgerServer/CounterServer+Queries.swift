@@ -92,18 +92,20 @@ extension CounterServer {
         }
     }
 
-    /// `GET /api/report?from&to&campaign&site&donor`: the report as JSON (`aidledger report --format csv` writes it for spreadsheets).
+    /// `GET /api/report?from&to&campaign&site&donor&since`: the report as JSON (`aidledger report --format csv` writes it for
+    /// spreadsheets); with `since`, what changed it after that position (`changed_since`, as `aidledger report --since`).
     func report(_ request: Request) throws -> Response {
         _ = try require(request, Self.readers, "the period report")
         do {
             guard let from = Self.query(request, "from"), let to = Self.query(request, "to") else {
                 throw LedgerError(.missingField, "from and to are needed, like ?from=2026-01-01&to=2026-12-31")
             }
-            let report = try ledger.report(
-                from: try BusinessDate.parse(from, field: "from"), to: try BusinessDate.parse(to, field: "to"),
-                campaign: Self.query(request, "campaign"), site: Self.query(request, "site"), donor: Self.query(request, "donor"),
-                as: try Self.point(request))
-            return Self.json(report.json)
+            let (period, point) = ((try BusinessDate.parse(from, field: "from"), try BusinessDate.parse(to, field: "to")), try Self.point(request))
+            let (campaign, site, donor) = (Self.query(request, "campaign"), Self.query(request, "site"), Self.query(request, "donor"))
+            let report = try ledger.report(from: period.0, to: period.1, campaign: campaign, site: site, donor: donor, as: point)
+            guard let since = try Self.number(request, "since") else { return Self.json(report.json) }
+            let changes = try ledger.reportChanges(from: period.0, to: period.1, campaign: campaign, site: site, donor: donor, since: since, as: point)
+            return Self.json(changes.json(in: report))
         } catch let e as LedgerError {
             throw APIError(e)
         }

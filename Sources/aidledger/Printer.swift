@@ -16,6 +16,11 @@ enum Printer {
         [lot.campaign, lot.forCategory?.rawValue].compactMap { $0 }.joined(separator: ", ").ifEmpty("-")
     }
 
+    /// A record as `log` lists it: position, business date, type, what it is about, who recorded it.
+    static func line(_ r: EventRecord) -> String {
+        "#\(r.position)  \(r.businessDate)  \(r.event.type.name)  \(summary(r))  [\(r.actor)]"
+    }
+
     /// One line saying what the record is about.
     static func summary(_ r: EventRecord) -> String {
         switch r.event {

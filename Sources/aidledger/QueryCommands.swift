@@ -21,7 +21,7 @@ struct LogCommand: ParsableCommand {
                 if json {
                     print(r.json.serialized)
                 } else {
-                    print("#\(r.position)  \(r.businessDate)  \(r.event.type.name)  \(Printer.summary(r))  [\(r.actor)]")
+                    print(Printer.line(r))
                 }
             }
             // Said on stderr, so a script reading the events gets none: a mistyped id otherwise looks like a quiet one.

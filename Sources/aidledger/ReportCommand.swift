@@ -12,19 +12,30 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Only this site.") var site: String?
     @Option(help: "Only what this donor's goods and cash did: the draws on their lots, the people those reached, their intake.") var donor: String?
     @Option(help: "text, json or csv.") var format: String = "text"
+    @Option(help: "Also say what changed the report since it was counted through this position (the \"counted through #N\" of a report sent earlier): the events recorded after it that count now, and the voids of events it counted.")
+    var since: UInt64?
     @OptionGroup var point: PointOptions
 
     func run() throws {
         try reporting(json: ledger.json || format == "json") {
             let from = try BusinessDate.parse(self.from, field: "from")
             let to = try BusinessDate.parse(self.to, field: "to")
-            let r = try ledger.open().report(from: from, to: to, campaign: campaign, site: site, donor: donor, as: try point.resolve())
+            let l = try ledger.open()
+            let at = try point.resolve()
+            let r = try l.report(from: from, to: to, campaign: campaign, site: site, donor: donor, as: at)
+            let changes = try since.map { (since: UInt64) throws(LedgerError) in
+                try l.reportChanges(from: from, to: to, campaign: campaign, site: site, donor: donor, since: since, as: at)
+            }
             switch ledger.json ? "json" : format {
-            case "json": print(r.json.serialized)
-            case "csv": print(ReportPrinter.csv(r), terminator: "")
+            case "json":
+                print((changes?.json(in: r) ?? r.json).serialized)
+            case "csv":
+                guard changes == nil else { throw LedgerError(.invalidField, "--since is printed as text or JSON, not CSV") }
+                print(ReportPrinter.csv(r), terminator: "")
             case "text":
                 point.printHeading()
                 ReportPrinter.text(r)
+                if let changes { try ReportPrinter.text(changes, now: r) }
             default: throw LedgerError(.invalidField, "format \(format) is not one of: text, json, csv")
             }
         }
@@ -63,6 +74,30 @@ enum ReportPrinter {
         print("\nWrite-offs")
         Printer.table(["reason", "units", "value UAH"],
             AdjustmentReason.allCases.compactMap { reason in r.writeOffs[reason].map { [reason.rawValue, Printer.n($0.units), Printer.uah($0.value)] } })
+    }
+
+    /// The report then and now, side by side, and the events that account for the difference.
+    static func text(_ c: ReportChanges, now: PeriodReport) throws {
+        print("\nChanged since #\(Printer.n(c.since))")
+        let (intakeThen, intakeNow) = (try c.then.intakeValue(), try now.intakeValue())
+        let (writtenOffThen, writtenOffNow) = (try c.then.writtenOffValue(), try now.writtenOffValue())
+        Printer.table(["figure", "then", "now"], [
+            ["recipients served", Printer.n(c.then.served.recipients), Printer.n(now.served.recipients)],
+            ["people served", Printer.n(c.then.served.people), Printer.n(now.served.people)],
+            ["value issued UAH", Printer.uah(c.then.issuedValue), Printer.uah(now.issuedValue)],
+            ["cash aid UAH", Printer.uah(c.then.cashTotal), Printer.uah(now.cashTotal)],
+            ["intake UAH", Printer.uah(intakeThen), Printer.uah(intakeNow)],
+            ["written off UAH", Printer.uah(writtenOffThen), Printer.uah(writtenOffNow)],
+        ])
+        if c.added.isEmpty && c.voided.isEmpty { return print("\nNothing recorded after #\(Printer.n(c.since)) changes this report.") }
+        if !c.added.isEmpty {
+            print("\nRecorded after #\(Printer.n(c.since)) and counted now (\(c.added.count)):")
+            for r in c.added { print(Printer.line(r)) }
+        }
+        if !c.voided.isEmpty {
+            print("\nVoided after #\(Printer.n(c.since)), counted then (\(c.voided.count)):")
+            for (void, target) in c.voided { print("\(Printer.line(void))\n    voids \(Printer.line(target))") }
+        }
     }
 
     /// One table: section, subject, detail, units, value in UAH; UTF-8 with a byte-order mark so spreadsheets read it right.

@@ -58,7 +58,7 @@ struct SampleCommand: ParsableCommand {
             for (r, voided) in sample.events {
                 let void = voided.map { "  VOIDED by #\($0)" } ?? ""
                 let weight = sample.weight(of: r.position).map { "  \(Printer.uah($0.value)) UAH, \($0.hits) unit(s)" } ?? ""
-                print("#\(r.position)  \(r.businessDate)  \(r.event.type.name)  \(Printer.summary(r))  [\(r.actor)]  hash \(r.hash.hexString)\(weight)\(void)")
+                print("\(Printer.line(r))  hash \(r.hash.hexString)\(weight)\(void)")
             }
             if made { FileHandle.standardError.write(Data("a new seed was made: give --seed \(seed) to draw the same sample again\n".utf8)) }
         }

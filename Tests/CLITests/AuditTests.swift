@@ -271,6 +271,23 @@ import Testing
         #expect(unknown.status == 3 && unknown.err.contains("error[unknown_donor]"), "\(unknown.err)")
     }
 
+    /// A report sent to the city at one position, and the paper list typed in a week later under its own dates: the
+    /// report asked again says what changed it since, event by event.
+    @Test func aReportSentEarlierIsExplainedByWhatWasRecordedSince() throws {
+        let period = ["--from", "2014-01-01", "--to", "2099-12-31"]
+        let sent = try cli.run(["report"] + period + ["--json"]).out
+        guard case .number(let through)? = try JSONValue.parse(sent)["through_position"] else { Issue.record("no position in \(sent)"); return }
+        let nothing = try cli.run(["report"] + period + ["--since", through])
+        #expect(nothing.out.contains("Nothing recorded after #\(through) changes this report."), "\(nothing.out.suffix(300))")
+        let issued = try cli("issue", "--site", "DP-CENTRE", "--recipient", "R-000004", "--campaign", "WINTER", "--item", "hygiene-set", "--override-reason", "paper list")
+        #expect(issued.status == 0, "\(issued.err)")
+        let text = try cli.run(["report"] + period + ["--since", through]).out
+        #expect(text.contains("Recorded after #\(through) and counted now (1):"), "\(text.suffix(400))")
+        #expect(text.contains("#\(Int(through)! + 1)  "))
+        let csv = try cli.run(["report"] + period + ["--since", through, "--format", "csv"])
+        #expect(csv.status == 3 && csv.err.contains("not CSV"))
+    }
+
     /// An auditor checks a sample of issuances and grants against the paper lists. The sample is drawn from a seed:
     /// the same seed draws it again, from the ledger or from the export the auditor holds, and the auditor's own tools
     /// (here Python's hashlib over the export) find the same events by the rule docs/AUDIT.md states.

@@ -112,6 +112,27 @@ func json(_ response: TestResponse) throws -> JSONValue { try JSONValue.parse(St
         }
     }
 
+    /// An accountant holds a report sent at one position and asks what changed it since: the same report then, and
+    /// the issuance recorded after it.
+    @Test func aReportSentEarlierSaysWhatChangedItSince() async throws {
+        let sent = try f.ledger.head().position
+        try await f.live { client in
+            let late = ByteBuffer(string: #"{"command":"issue","command-id":"late-1","site":"DP-CENTRE","recipient":"R-000003","campaign":"WINTER","item":["hygiene-set"],"override-reason":"paper list"}"#)
+            #expect(try await client.execute(uri: "/api/commands", method: .post, headers: f.headers(.warehouse), body: late).status == .created)
+            let r = try await client.execute(uri: "/api/report?from=2014-01-01&to=2099-12-31&since=\(sent)", method: .get, headers: f.headers(.accountant))
+            #expect(r.status == .ok)
+            let json = try JSONValue.parse(String(buffer: r.body))
+            guard case .object(let changed)? = json["changed_since"], case .array(let added)? = changed.first(where: { $0.0 == "added" })?.1 else {
+                Issue.record("no changed_since in \(json)")
+                return
+            }
+            #expect(added.compactMap { $0["position"] } == [.number(String(sent + 1))])
+            #expect(changed.first { $0.0 == "then" }?.1["through_position"] == .number(String(sent)))
+            let bad = try await client.execute(uri: "/api/report?from=2014-01-01&to=2099-12-31&since=later", method: .get, headers: f.headers(.accountant))
+            #expect(bad.status == .badRequest)
+        }
+    }
+
     @Test func aRetryWithTheSameCommandIdReturnsTheFirstOutcome() async throws {
         try await f.live { client in
             let first = try await client.execute(uri: "/api/commands", method: .post, headers: f.headers(.warehouse), body: Self.issue("tablet-1", recipient: "R-000002"))
