@@ -100,6 +100,11 @@ public final class KeyStore: @unchecked Sendable {  // the environment is thread
         try compact()
     }
 
+    /// Writes a copy of the store, as of one commit and without its free pages, into `directory` (a backup).
+    func copy(to directory: String) throws {
+        try env.copyCompacted(to: directory)
+    }
+
     /// Copies the store without its free pages and replaces it, so a destroyed key is nowhere in the file.
     private func compact() throws {
         // Replacing the file under another process's map would lose its writes: only when no one else has it open.

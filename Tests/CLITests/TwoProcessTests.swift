@@ -25,17 +25,7 @@ import Testing
             func add() { lock.lock(); value += 1; lock.unlock() }
         }
         let httpOK = Count()
-        for i in 0..<40 {
-            group.enter()
-            var request = URLRequest(url: URL(string: url + "api/commands")!)
-            request.httpMethod = "POST"
-            request.setValue("Bearer " + token, forHTTPHeaderField: "Authorization")
-            request.httpBody = Data(#"{"command":"issue","command-id":"http-\#(i)","site":"WH-CENTRAL","recipient":"R-0000\#(10 + i % 20)","campaign":"WINTER","item":["winter-box"]}"#.utf8)
-            URLSession.shared.dataTask(with: request) { _, response, _ in
-                if (response as? HTTPURLResponse)?.statusCode == 201 { httpOK.add() }
-                group.leave()
-            }.resume()
-        }
+        Self.issueBoxes(40, at: url, token: token, group) { if $0 == 201 { httpOK.add() } }
         var cliOK = 0
         for i in 0..<40 {
             let run = try cli("issue", "--site", "WH-CENTRAL", "--recipient", String(format: "R-0000%02d", 10 + i % 20), "--campaign", "WINTER",
@@ -52,6 +42,66 @@ import Testing
         #expect(Int(a)! == Int(b)! + 80)
         #expect(try cli("rebuild", "--check").status == 0)
         #expect(try cli("reconcile").status == 0)
+    }
+
+    /// The operator backs up the ledger while the counter keeps issuing: the copy verifies, is the history exactly up
+    /// to one record, and, restored with the keys' backup beside it, opens the recipients' personal data again.
+    @Test func aBackupTakenWhileTheServerIssuesIsWholeAndRestoresWithTheKeys() throws {
+        #expect(try cli("demo", "--households", "30").status == 0)
+        #expect(try cli("recipient", "register", "--id", "H-NAMED", "--kind", "household", "--size", "3", "--category", "idp", "--area", "urban",
+                        "--settlement", "Kalush", "--name", "Олена Коваль", "--document", "passport:AB123456").status == 0)
+        #expect(try cli("intake", "goods", "--site", "WH-CENTRAL", "--donor", "UNICEF", "--item", "winter-box", "--quantity", "500", "--document", "act 9").status == 0)
+        let token = try cli("token", "create", "--role", "admin", "--name", "ops").out.trimmingCharacters(in: .whitespacesAndNewlines)
+        let server = try cli.start(["serve", "--port", "0"])
+        defer { server.terminate(); server.waitUntilExit() }
+        let url = try cli.waitForURL(server)
+        let group = DispatchGroup()
+        Self.issueBoxes(60, at: url, token: token, group, overrideReason: "two boxes") { _ in }
+        let (copy, keys) = (cli.directory + "/backup", cli.directory + "/backup-keys")
+        let run = try cli("backup", "--to", copy, "--keys-to", keys, "--json")
+        group.wait()
+        #expect(run.status == 0, "\(run.err)")
+        let report = try JSONValue.parse(run.out)
+        guard case .number(let records)? = report["records"], let head = report["head_hash"]?.stringValue else { Issue.record("no report: \(run.out)"); return }
+        // The copy's head is the live ledger's record at that position: a whole prefix of the history.
+        let live = try JSONValue.parse(try cli("log", "--from", records, "--to", records, "--json").out)
+        #expect(live["hash"]?.stringValue == head)
+        #expect(try cli.sh("aidledger verify --data \(copy)").out.contains("intact: \(records) records, head \(head)"))
+        #expect(try cli.sh("aidledger rebuild --check --data \(copy)").status == 0)
+        // The data's backup alone opens no one's personal data.
+        #expect(!(try cli.sh("aidledger recipient show H-NAMED --data \(copy)")).out.contains("Олена Коваль"))
+        // Restored: the copy, with the keys' backup put beside it.
+        let restored = cli.directory + "/restored"
+        let fm = FileManager.default
+        try fm.copyItem(atPath: copy, toPath: restored)
+        try? fm.removeItem(atPath: restored + "/keys")
+        try fm.copyItem(atPath: keys + "/keys", toPath: restored + "/keys")
+        try fm.copyItem(atPath: keys + "/master.key", toPath: restored + "/master.key")
+        let shown = try cli.sh("aidledger recipient show H-NAMED --data \(restored)")
+        #expect(shown.out.contains("Олена Коваль"), "\(shown.out)\n\(shown.err)")
+        #expect(try cli.sh("aidledger recipient find --document passport:AB123456 --data \(restored)").out.contains("H-NAMED"))
+        // A backup never goes over another.
+        let again = try cli("backup", "--to", copy)
+        #expect(again.status == 3 && again.err.contains("not empty"))
+    }
+
+    /// Sends `count` issuances of a winter box over HTTP at once (to R-000010…R-000029 in turn), each answer's status to
+    /// `answered`; `group` is left when each is answered.
+    static func issueBoxes(
+        _ count: Int, at url: String, token: String, _ group: DispatchGroup, overrideReason: String? = nil, answered: @escaping @Sendable (Int?) -> Void
+    ) {
+        let extra = overrideReason.map { #","override-reason":"\#($0)""# } ?? ""
+        for i in 0..<count {
+            group.enter()
+            var request = URLRequest(url: URL(string: url + "api/commands")!)
+            request.httpMethod = "POST"
+            request.setValue("Bearer " + token, forHTTPHeaderField: "Authorization")
+            request.httpBody = Data(#"{"command":"issue","command-id":"http-\#(i)","site":"WH-CENTRAL","recipient":"R-0000\#(10 + i % 20)","campaign":"WINTER","item":["winter-box"]\#(extra)}"#.utf8)
+            URLSession.shared.dataTask(with: request) { _, response, _ in
+                answered((response as? HTTPURLResponse)?.statusCode)
+                group.leave()
+            }.resume()
+        }
     }
 
     /// A reader killed while it held a read transaction leaves a stale slot; opening the ledger clears it.

@@ -1,0 +1,85 @@
+import Foundation
+import LMDBStore
+
+/// A backup written and checked (`Ledger.backup`).
+public struct BackupReport: Sendable {
+    public var directory: String
+    /// The copy's chain, verified in the copy: its records and its head.
+    public var verified: VerifyReport
+    /// Where the recipients' data keys went, when asked for.
+    public var keysDirectory: String?
+    /// Whether the master key went with them (a key given in `$AIDLEDGER_MASTER_KEY` or a file of the operator's own
+    /// is theirs to keep).
+    public var masterKeyCopied = false
+
+    public var json: JSONValue {
+        .object([
+            ("directory", .string(directory)), ("records", .int(verified.count)), ("head_hash", .string(verified.headHash)),
+            ("checkpoints", .int(verified.checkpoints)), ("keys_directory", .optional(keysDirectory)), ("master_key_copied", .bool(masterKeyCopied)),
+        ])
+    }
+}
+
+extension Ledger {
+    /// The small files a backup carries beside the log: the documents' secret (without which the copy does not
+    /// open), the signed checkpoints' file and the keys they are trusted under.
+    static let backedUpFiles = [LedgerSecret.fileName, "checkpoints.jsonl", "signing.pub"]
+
+    /// Writes a consistent copy of the ledger into `directory` (new or empty) while it goes on recording: the log and
+    /// its projections as of one commit (LMDB's own copy, in a read transaction, without free pages), the documents'
+    /// secret and the checkpoints. The copy is then opened and its chain verified. The recipients' data keys (and the
+    /// master key, when it is the file in the data directory) go to `keysDirectory` only when asked for: kept apart
+    /// from the data, neither backup alone can open anyone's personal data (docs/PRIVACY.md).
+    public func backup(to directory: String, keysTo keysDirectory: String? = nil) throws(LedgerError) -> BackupReport {
+        let target = URL(fileURLWithPath: directory).standardizedFileURL.path
+        let keysTarget = keysDirectory.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        let here = URL(fileURLWithPath: self.directory).standardizedFileURL.path
+        for d in [target] + (keysTarget.map { [$0] } ?? []) {
+            guard d != here && !d.hasPrefix(here + "/") else { throw LedgerError(.invalidField, "a backup goes outside the data directory, not into \(d)") }
+            try Ledger.requireEmpty(d)
+        }
+        if keysTarget == target { throw LedgerError(.invalidField, "the keys go to a directory of their own, apart from the data's backup") }
+        var report: BackupReport
+        do {
+            try FileManager.default.createDirectory(atPath: target + "/" + Ledger.eventsDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try env.copyCompacted(to: target + "/" + Ledger.eventsDirectory)
+            for file in Ledger.backedUpFiles where FileManager.default.fileExists(atPath: self.directory + "/" + file) {
+                try FileManager.default.copyItem(atPath: self.directory + "/" + file, toPath: target + "/" + file)
+            }
+            let copy = try Ledger(directory: target)
+            let verified = try copy.verify(checkpointFile: nil)
+            copy.close()
+            // Opening made an empty key store: the keys are not in this backup.
+            try? FileManager.default.removeItem(atPath: target + "/keys")
+            guard verified.isIntact else {
+                throw LedgerError(.corruptRecord, "the copy in \(target) does not verify at #\(verified.firstBadPosition ?? 0): \(verified.problem ?? "")")
+            }
+            report = BackupReport(directory: target, verified: verified)
+        } catch let e as LedgerError {
+            throw e
+        } catch {
+            throw LedgerError(.storage, "cannot write the backup to \(target): \(error)")
+        }
+        guard let keysTarget else { return report }
+        do {
+            try FileManager.default.createDirectory(atPath: keysTarget + "/keys", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try keys.copy(to: keysTarget + "/keys")
+            let environment = ProcessInfo.processInfo.environment
+            let master = self.directory + "/" + KeyStore.masterKeyFile
+            if environment["AIDLEDGER_MASTER_KEY"] == nil && environment["AIDLEDGER_MASTER_KEY_FILE"] == nil && FileManager.default.fileExists(atPath: master) {
+                try FileManager.default.copyItem(atPath: master, toPath: keysTarget + "/" + KeyStore.masterKeyFile)
+                report.masterKeyCopied = true
+            }
+            report.keysDirectory = keysTarget
+        } catch {
+            throw LedgerError(.storage, "cannot write the keys' backup to \(keysTarget): \(error)")
+        }
+        return report
+    }
+
+    /// Refuses a directory that holds anything: a backup never mixes with, or overwrites, another.
+    private static func requireEmpty(_ path: String) throws(LedgerError) {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: path) else { return }
+        guard entries.isEmpty else { throw LedgerError(.alreadyExists, "\(path) is not empty; a backup goes into a new or empty directory") }
+    }
+}
