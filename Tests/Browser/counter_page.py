@@ -178,6 +178,13 @@ try:
         driver.find_element(By.ID, "report-button").click()
         seen["report_funding"] = text("#report-funding")
         seen["report_served"] = text("#report-served")
+        # What changed the report after the record before the counter's first issuance: that issuance is listed.
+        driver.find_element(By.ID, "report-since").send_keys(str(seen["receipt_position"] - 1))
+        driver.execute_script("document.getElementById('report').innerHTML = ''")
+        driver.find_element(By.ID, "report-button").click()
+        wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#report-changes")) > 0)
+        seen["report_changes_added"] = [int(r.get_attribute("data-position")) for r in driver.find_elements(By.CSS_SELECTOR, "#report-changes tr[data-change='added']")]
+        driver.find_element(By.ID, "report-since").clear()
         # An auditor's sample of the same period, drawn from a seed they bring.
         driver.find_element(By.ID, "sample-seed").send_keys("audit-web")
         size = driver.find_element(By.ID, "sample-size")

@@ -72,6 +72,12 @@ import Testing
         #expect(seen["report_funding"]?.stringValue?.contains("Issued from public funds") == true, "\(seen["report_funding"] ?? .null)")
         #expect(seen["report_funding"]?.stringValue?.contains("CITY") == true)
         #expect(seen["report_served"]?.stringValue?.contains("rural") == true)
+        // The report says what changed it after a record: the counter's issuance after it is listed.
+        if case .array(let added)? = seen["report_changes_added"], let receipt = seen["receipt_position"] {
+            #expect(added.contains(receipt), "\(added) should hold \(receipt)")
+        } else {
+            Issue.record("the page listed no changes: \(seen["report_changes_added"] ?? .null)")
+        }
         // A donor's report on the page: CARITAS's aid alone, no other donor's money in it.
         let donorFunding = seen["donor_report_funding"]?.stringValue ?? ""
         #expect(donorFunding.contains("CARITAS") && !donorFunding.contains("CITY") && !donorFunding.contains("UNICEF"), "\(donorFunding)")
