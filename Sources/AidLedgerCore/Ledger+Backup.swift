@@ -77,6 +77,71 @@ extension Ledger {
         return report
     }
 
+    /// Makes a new data directory from a backup (`backup --to`) and, when given, the keys' backup beside it
+    /// (`--keys-to`): the copies are put in place, the ledger opened and its chain verified; with the keys, the master
+    /// key must fit the key store (a key from another ledger is refused). Nothing is written over.
+    public static func restore(from backup: String, keysFrom keys: String? = nil, to directory: String) throws(LedgerError) -> BackupReport {
+        let fm = FileManager.default
+        guard Ledger.exists(at: backup) else { throw LedgerError(.noLedger, "\(backup) holds no backup of a ledger (no \(eventsDirectory)/data.mdb)") }
+        if let keys, !fm.fileExists(atPath: keys + "/keys/data.mdb") {
+            throw LedgerError(.noLedger, "\(keys) holds no backup of the data keys (no keys/data.mdb)")
+        }
+        try requireEmpty(directory)
+        var report: BackupReport
+        do {
+            try fm.createDirectory(atPath: directory + "/" + eventsDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try fm.copyItem(atPath: backup + "/" + eventsDirectory + "/data.mdb", toPath: directory + "/" + eventsDirectory + "/data.mdb")
+            for file in backedUpFiles where fm.fileExists(atPath: backup + "/" + file) {
+                try fm.copyItem(atPath: backup + "/" + file, toPath: directory + "/" + file)
+            }
+            if let keys {
+                try fm.createDirectory(atPath: directory + "/keys", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                try fm.copyItem(atPath: keys + "/keys/data.mdb", toPath: directory + "/keys/data.mdb")
+                if fm.fileExists(atPath: keys + "/" + KeyStore.masterKeyFile) {
+                    try fm.copyItem(atPath: keys + "/" + KeyStore.masterKeyFile, toPath: directory + "/" + KeyStore.masterKeyFile)
+                }
+            }
+            let restored = try Ledger(directory: directory)
+            defer { restored.close() }
+            let verified = try restored.verify(checkpointFile: nil)
+            guard verified.isIntact else {
+                throw LedgerError(.corruptRecord, "the backup in \(backup) does not verify at #\(verified.firstBadPosition ?? 0): \(verified.problem ?? "")")
+            }
+            if keys != nil, let problem = restored.keys.masterProblem {
+                throw LedgerError(.keyMissing, "the ledger is restored in \(directory), but its personal data cannot be opened: \(problem)")
+            }
+            if keys != nil {
+                let missing = try restored.recipientsWithoutDataKey()
+                guard missing.isEmpty else {
+                    throw LedgerError(
+                        .keyMissing,
+                        "the ledger is restored in \(directory), but the keys' backup holds no data key for \(missing.count) recipient(s) with personal data "
+                            + "(\(missing.prefix(3).joined(separator: ", "))): it is another ledger's, or older than their registration")
+                }
+            }
+            report = BackupReport(directory: directory, verified: verified, keysDirectory: keys)
+            report.masterKeyCopied = fm.fileExists(atPath: directory + "/" + KeyStore.masterKeyFile)
+        } catch let e as LedgerError {
+            throw e
+        } catch {
+            throw LedgerError(.storage, "cannot restore into \(directory): \(error)")
+        }
+        return report
+    }
+
+    /// Recipients whose sealed personal data no data key in the key store opens (erased ones aside).
+    private func recipientsWithoutDataKey() throws -> [String] {
+        var sealed: [String] = []
+        try read { txn in
+            try txn.forEach(store.registry, prefix: [LedgerStore.Kind.recipient.letter]) { _, v in
+                let p = try LedgerStore.registration(Array(v), as: RecipientRegistered.self)
+                if p.personal != nil, try txn.get(store.registry, LedgerStore.Kind.erased.key(p.recipient)) == nil { sealed.append(p.recipient) }
+                return true
+            }
+        }
+        return try sealed.filter { try keys.dataKey(for: $0) == nil }
+    }
+
     /// Refuses a directory that holds anything: a backup never mixes with, or overwrites, another.
     private static func requireEmpty(_ path: String) throws(LedgerError) {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: path) else { return }

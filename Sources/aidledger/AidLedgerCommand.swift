@@ -16,7 +16,7 @@ struct AidLedgerCommand: AsyncParsableCommand {
             InitCommand.self, DemoCommand.self,
             DonorCommand.self, SiteCommand.self, ItemCommand.self, CampaignCommand.self, RecipientCommand.self,
             IntakeCommand.self, IssueCommand.self, GrantCommand.self, TransferCommand.self, AdjustCommand.self, VoidCommand.self,
-            ImportCommand.self, LogCommand.self, BalanceCommand.self, VerifyCommand.self, RebuildCommand.self, ReconcileCommand.self, ReportCommand.self, SampleCommand.self, ExportCommand.self, CheckpointCommand.self, ReplayCommand.self, BackupCommand.self, ServeCommand.self, TokenCommand.self, KeysCommand.self,
+            ImportCommand.self, LogCommand.self, BalanceCommand.self, VerifyCommand.self, RebuildCommand.self, ReconcileCommand.self, ReportCommand.self, SampleCommand.self, ExportCommand.self, CheckpointCommand.self, ReplayCommand.self, BackupCommand.self, RestoreCommand.self, ServeCommand.self, TokenCommand.self, KeysCommand.self,
         ]
     )
 }

@@ -70,16 +70,21 @@ import Testing
         #expect(try cli.sh("aidledger rebuild --check --data \(copy)").status == 0)
         // The data's backup alone opens no one's personal data.
         #expect(!(try cli.sh("aidledger recipient show H-NAMED --data \(copy)")).out.contains("Олена Коваль"))
-        // Restored: the copy, with the keys' backup put beside it.
+        // Restored into a new directory, with the keys' backup.
         let restored = cli.directory + "/restored"
-        let fm = FileManager.default
-        try fm.copyItem(atPath: copy, toPath: restored)
-        try? fm.removeItem(atPath: restored + "/keys")
-        try fm.copyItem(atPath: keys + "/keys", toPath: restored + "/keys")
-        try fm.copyItem(atPath: keys + "/master.key", toPath: restored + "/master.key")
+        let restore = try cli.sh("aidledger restore --from \(copy) --keys-from \(keys) --data \(restored)")
+        #expect(restore.status == 0 && restore.out.contains("restored \(records) records"), "\(restore.out)\n\(restore.err)")
+        #expect(try cli.sh("aidledger restore --from \(copy) --keys-from \(keys) --data \(restored)").err.contains("not empty"))
         let shown = try cli.sh("aidledger recipient show H-NAMED --data \(restored)")
         #expect(shown.out.contains("Олена Коваль"), "\(shown.out)\n\(shown.err)")
         #expect(try cli.sh("aidledger recipient find --document passport:AB123456 --data \(restored)").out.contains("H-NAMED"))
+        // Another ledger's keys do not open this one's personal data: the restore says so.
+        let other = CLI()
+        #expect(try other("init").status == 0)
+        let otherKeys = other.directory + "/keys-backup"
+        #expect(try other("backup", "--to", other.directory + "/backup", "--keys-to", otherKeys).status == 0)
+        let wrong = try cli.sh("aidledger restore --from \(copy) --keys-from \(otherKeys) --data \(cli.directory)/wrong")
+        #expect(wrong.status == 4 && wrong.err.contains("error[key_missing]") && wrong.err.contains("H-NAMED"), "\(wrong.err)")
         // A backup never goes over another.
         let again = try cli("backup", "--to", copy)
         #expect(again.status == 3 && again.err.contains("not empty"))
