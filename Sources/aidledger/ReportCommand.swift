@@ -103,6 +103,10 @@ enum ReportPrinter {
     /// One table: section, subject, detail, units, value in UAH; UTF-8 with a byte-order mark so spreadsheets read it right.
     static func csv(_ r: PeriodReport) -> String {
         var rows: [[String]] = [["section", "subject", "detail", "units", "value_uah"]]
+        // Which books the figures are: a file sent on names its period, scope and last record counted.
+        rows.append(["report", "period", "\(r.from)..\(r.to)", "", ""])
+        for (subject, id) in [("campaign", r.campaign), ("site", r.site), ("donor", r.donor)] { if let id { rows.append(["report", subject, id, "", ""]) } }
+        rows.append(["report", "counted_through", "#\(r.through)", "", ""])
         let s = r.served
         rows.append(["served", "recipients", "", String(s.recipients), ""])
         rows.append(["served", "people", "", String(s.people), ""])

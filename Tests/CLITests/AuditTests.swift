@@ -232,6 +232,10 @@ import Testing
         let csv = try cli("report", "--from", "2014-01-01", "--to", "2099-12-31", "--format", "csv").out
         #expect(csv.hasPrefix("\u{FEFF}section,subject,detail,units,value_uah\r\n"))
         #expect(csv.contains("served,recipients,,"))
+        // The file names the books it came from.
+        #expect(csv.contains("report,period,2014-01-01..2099-12-31,,\r\n") && csv.contains("report,counted_through,#"))
+        let donorCSV = try cli("report", "--from", "2014-01-01", "--to", "2099-12-31", "--donor", "UNICEF", "--format", "csv").out
+        #expect(donorCSV.contains("report,donor,UNICEF,,\r\n"))
         let text = try cli("report", "--from", "2014-01-01", "--to", "2099-12-31").out
         #expect(text.contains("Goods issued"))
         #expect(text.contains("city budget and other public money"))
