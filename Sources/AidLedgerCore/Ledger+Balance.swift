@@ -102,7 +102,7 @@ extension Ledger {
             recipient: recipient, items: try summary.items(), cash: try summary.cash(), issuances: summary.issuances, grants: summary.grants,
             entitlements: statuses, byCampaign: summary.sharesByCampaign, byDonor: summary.sharesByDonor,
             cashByCampaign: summary.cashSharesByCampaign, cashByDonor: summary.cashSharesByDonor,
-            firstIssuance: days?.first, lastIssuance: days?.last)
+            firstIssuance: days?.first, lastIssuance: days?.last, profileChanges: try store.profileChanges(txn, id))
     }
 
     /// As of `point`: the current state, or the log replayed up to that point.

@@ -14,6 +14,8 @@ public struct RecipientBalance: Sendable {
     public var cashByDonor: [(id: String, amount: Int64)]
     public var firstIssuance: BusinessDate?
     public var lastIssuance: BusinessDate?
+    /// How the household changed (size, category, area, settlement), oldest first, with the position of each change.
+    public var profileChanges: [(position: UInt64, change: RecipientProfile.Change)] = []
 
     /// Units and value of one item from one campaign or donor.
     public struct Share: Sendable {
@@ -54,6 +56,9 @@ public struct RecipientBalance: Sendable {
             ("cash_by_campaign", .array(cashByCampaign.map { .object([("campaign", .string($0.id)), ("amount_kopecks", .int($0.amount))]) })),
             ("cash_by_donor", .array(cashByDonor.map { .object([("donor", .string($0.id)), ("amount_kopecks", .int($0.amount))]) })),
             ("first_issuance", .date(firstIssuance)), ("last_issuance", .date(lastIssuance)),
+            ("profile_changes", .array(profileChanges.map { c in
+                .object([("position", .int(c.position)), ("before", c.change.before.json), ("after", c.change.after.json)])
+            })),
         ])
     }
 }

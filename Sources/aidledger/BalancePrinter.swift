@@ -68,6 +68,7 @@ enum BalancePrinter {
         if json { return print(b.json.serialized) }
         let r = b.recipient
         print("Recipient \(r.recipient) — \(r.kind.rawValue) of \(r.householdSize), \(r.category.rawValue), \(r.settlement) (\(r.area.rawValue))")
+        for c in b.profileChanges { print("changed at #\(c.position): \(c.change.before.description) → \(c.change.after.description)") }
         let span = b.firstIssuance.map { "; first \($0), last \(b.lastIssuance!)" } ?? ""
         print("issuances: \(Printer.n(b.issuances))\(span); cash: \(Printer.uah(b.cash)) UAH in \(Printer.n(b.grants)) grants")
         if !b.items.isEmpty {

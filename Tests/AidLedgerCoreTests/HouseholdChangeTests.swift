@@ -22,6 +22,10 @@ import Testing
         #expect(u.profile?.before.householdSize == 4 && u.profile?.after.householdSize == 5)
         try t.submit("issue", ["site": "DP", "recipient": "H-1", "campaign": "WINTER", "date": "2026-11-05"], lists: ["item": ["hygiene-set:5"]])
         #expect(try t.ledger.recipientBalance("H-1").recipient.householdSize == 5)
+        // The card says when and how the household changed; before the change it had not.
+        let changes = try t.ledger.recipientBalance("H-1").profileChanges
+        #expect(changes.map(\.position) == [change.records[0].position] && changes.first?.change == u.profile)
+        #expect(try t.ledger.recipientBalance("H-1", as: .position(change.records[0].position - 1)).profileChanges.isEmpty)
         // Nothing to change, and an individual stays one person.
         #expect(t.rejection("recipient.update", ["id": "H-1", "size": "5"])?.code == .alreadyExists)
         #expect(t.rejection("recipient.update", ["id": "P-1", "size": "2"])?.code == .invalidQuantity)

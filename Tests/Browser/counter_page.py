@@ -157,6 +157,7 @@ try:
     driver.find_element(By.ID, "update-button").click()
     wait.until(lambda d: d.execute_script("return state.recipient.category") == wanted or d.find_element(By.ID, "update-error").is_displayed())
     seen["category_at_counter"] = [before, wanted, driver.execute_script("return state.recipient.category")]
+    seen["card_changed"] = text("#card-changed")
 
     driver.find_element(By.ID, "lang").click()
     seen["title_en"] = driver.find_element(By.CSS_SELECTOR, "h1").text

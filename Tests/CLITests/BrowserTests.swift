@@ -44,6 +44,7 @@ import Testing
         // The category chosen at the counter is the household's now, and its log says from what to what.
         if case .array(let change)? = seen["category_at_counter"], change.count == 3, let before = change[0].stringValue, let wanted = change[1].stringValue {
             #expect(change[2] == change[1])
+            #expect(seen["card_changed"]?.stringValue?.contains("#") == true, "the card names the change: \(seen["card_changed"] ?? .null)")
             #expect(try cli("log", "--entity", "R-000002", "--type", "recipient_updated").out.contains("\(before), "), "the log names the old category")
             #expect(try cli("balance", "recipient", "R-000002").out.contains(wanted))
         } else {

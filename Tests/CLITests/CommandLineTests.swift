@@ -53,6 +53,7 @@ import Testing
         // The household grew to five: the fifth hygiene set is given, and the change is in its log.
         #expect(outputs.first { $0.key.contains("a child is born") }?.value.contains("household of 4, idp, urban, Kalush → household of 5") == true)
         #expect(try cli("balance", "recipient", "H-0001").out.contains("household of 5"))
+        #expect(try cli("balance", "recipient", "H-0001").out.contains("changed at #14: household of 4, idp, urban, Kalush → household of 5"))
         #expect(try cli("balance", "recipient", "H-0001", "--at", "13").out.contains("household of 4"))
         let site = try cli("balance", "site", "DP-CENTRE", "--json")
         #expect(site.out.contains("\"item\":\"food-kit\",\"units\":99"))
