@@ -43,17 +43,11 @@ extension Ledger {
         do {
             try FileManager.default.createDirectory(atPath: target + "/" + Ledger.eventsDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             try env.copyCompacted(to: target + "/" + Ledger.eventsDirectory)
-            for file in Ledger.backedUpFiles where FileManager.default.fileExists(atPath: self.directory + "/" + file) {
-                try FileManager.default.copyItem(atPath: self.directory + "/" + file, toPath: target + "/" + file)
-            }
-            let copy = try Ledger(directory: target)
-            let verified = try copy.verify(checkpointFile: nil)
+            try Ledger.copySmallFiles(from: self.directory, to: target)
+            let (copy, verified) = try Ledger.openVerified(target)
             copy.close()
             // Opening made an empty key store: the keys are not in this backup.
             try? FileManager.default.removeItem(atPath: target + "/keys")
-            guard verified.isIntact else {
-                throw LedgerError(.corruptRecord, "the copy in \(target) does not verify at #\(verified.firstBadPosition ?? 0): \(verified.problem ?? "")")
-            }
             report = BackupReport(directory: target, verified: verified)
         } catch let e as LedgerError {
             throw e
@@ -91,9 +85,7 @@ extension Ledger {
         do {
             try fm.createDirectory(atPath: directory + "/" + eventsDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             try fm.copyItem(atPath: backup + "/" + eventsDirectory + "/data.mdb", toPath: directory + "/" + eventsDirectory + "/data.mdb")
-            for file in backedUpFiles where fm.fileExists(atPath: backup + "/" + file) {
-                try fm.copyItem(atPath: backup + "/" + file, toPath: directory + "/" + file)
-            }
+            try copySmallFiles(from: backup, to: directory)
             if let keys {
                 try fm.createDirectory(atPath: directory + "/keys", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
                 try fm.copyItem(atPath: keys + "/keys/data.mdb", toPath: directory + "/keys/data.mdb")
@@ -101,16 +93,12 @@ extension Ledger {
                     try fm.copyItem(atPath: keys + "/" + KeyStore.masterKeyFile, toPath: directory + "/" + KeyStore.masterKeyFile)
                 }
             }
-            let restored = try Ledger(directory: directory)
+            let (restored, verified) = try openVerified(directory)
             defer { restored.close() }
-            let verified = try restored.verify(checkpointFile: nil)
-            guard verified.isIntact else {
-                throw LedgerError(.corruptRecord, "the backup in \(backup) does not verify at #\(verified.firstBadPosition ?? 0): \(verified.problem ?? "")")
-            }
-            if keys != nil, let problem = restored.keys.masterProblem {
-                throw LedgerError(.keyMissing, "the ledger is restored in \(directory), but its personal data cannot be opened: \(problem)")
-            }
             if keys != nil {
+                if let problem = restored.keys.masterProblem {
+                    throw LedgerError(.keyMissing, "the ledger is restored in \(directory), but its personal data cannot be opened: \(problem)")
+                }
                 let missing = try restored.recipientsWithoutDataKey()
                 guard missing.isEmpty else {
                     throw LedgerError(
@@ -127,6 +115,25 @@ extension Ledger {
             throw LedgerError(.storage, "cannot restore into \(directory): \(error)")
         }
         return report
+    }
+
+    /// Copies the `backedUpFiles` that `source` holds into `target`.
+    private static func copySmallFiles(from source: String, to target: String) throws {
+        for file in backedUpFiles where FileManager.default.fileExists(atPath: source + "/" + file) {
+            try FileManager.default.copyItem(atPath: source + "/" + file, toPath: target + "/" + file)
+        }
+    }
+
+    /// Opens the ledger copied into `directory` and verifies its chain and checkpoints. - Throws: `corrupt_record`
+    /// naming the first bad position when it does not verify.
+    private static func openVerified(_ directory: String) throws -> (Ledger, VerifyReport) {
+        let ledger = try Ledger(directory: directory)
+        let verified = try ledger.verify(checkpointFile: nil)
+        guard verified.isIntact else {
+            ledger.close()
+            throw LedgerError(.corruptRecord, "the copy in \(directory) does not verify at #\(verified.firstBadPosition ?? 0): \(verified.problem ?? "")")
+        }
+        return (ledger, verified)
     }
 
     /// Recipients whose sealed personal data no data key in the key store opens (erased ones aside).

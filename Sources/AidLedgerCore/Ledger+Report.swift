@@ -46,12 +46,7 @@ extension Ledger {
         guard inside else { throw LedgerError(.invalidField, "#\(since) comes after the point the report is asked for (\(point.phrase)): nothing since then is in it") }
         let voids = try voidPositions()
         func inPeriod(_ r: EventRecord) -> Bool { r.businessDate >= from && r.businessDate <= to }
-        // Whether the report counts the record: a report of it alone counts something.
-        func counted(_ r: EventRecord, _ txn: borrowing Transaction) throws -> Bool {
-            var probe = ReportTally(from: from, to: to, campaign: campaign, site: site, donor: donor)
-            try probe.add(r, self, txn)
-            return !probe.report.isEmpty
-        }
+        var probe = ReportTally(from: from, to: to, campaign: campaign, site: site, donor: donor)
         var changes = ReportChanges(since: since, then: then)
         var last = since
         try scanLog(from: since + 1, through: head, window: UInt64(replayChunk)) { txn, key, value in
@@ -59,8 +54,8 @@ extension Ledger {
             guard point.includes(record.position, recordedAt: record.recordedAt) else { return false }
             last = record.position
             if case .eventVoided(let v) = record.event, v.target <= since {
-                if let target = try store.record(txn, at: v.target), inPeriod(target), try counted(target, txn) { changes.voided.append((record, target)) }
-            } else if inPeriod(record), try counted(record, txn) {
+                if let target = try store.record(txn, at: v.target), inPeriod(target), try probe.counts(target, self, txn) { changes.voided.append((record, target)) }
+            } else if inPeriod(record), try probe.counts(record, self, txn) {
                 changes.added.append(record)
             }
             return true

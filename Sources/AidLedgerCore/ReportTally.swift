@@ -86,6 +86,14 @@ struct ReportTally {
         }
     }
 
+    /// Whether a report counts `record` at all: the report is emptied and given the record alone. The lots and donors
+    /// looked up stay known for the next call.
+    mutating func counts(_ record: EventRecord, _ ledger: Ledger, _ txn: borrowing some KeyValueStore & ~Copyable) throws -> Bool {
+        report = PeriodReport(from: report.from, to: report.to, campaign: report.campaign, site: report.site, donor: report.donor)
+        try add(record, ledger, txn)
+        return !report.isEmpty
+    }
+
     /// Counts a recipient the first time the period serves them (at `position`), with their household, category and
     /// area as they were then.
     private mutating func serve(_ id: String, at position: UInt64, _ ledger: Ledger, _ txn: borrowing some KeyValueStore & ~Copyable) throws {
