@@ -98,6 +98,18 @@ public struct ByteReader {
         return s
     }
 
+    /// Moves past a string without building it. - Returns: where its bytes are (see `withBytes`).
+    mutating func textRange() throws(DecodeError) -> Range<Int> {
+        let n = try count()
+        let start = try advance(n)
+        return start..<start + n
+    }
+
+    /// Hands `body` the bytes in `range` (one `textRange` gave), in place.
+    func withBytes<R>(_ range: Range<Int>, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try bytes.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[range])) }
+    }
+
     /// Moves past `n` bytes.
     public mutating func skip(_ n: Int) throws(DecodeError) { _ = try advance(n) }
 

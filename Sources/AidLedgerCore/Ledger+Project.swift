@@ -72,6 +72,7 @@ extension Ledger {
             precondition(cache != nil, "a plan is only followed by a replay, into its cache")
             return try follow(planned!.plan, planned!.index, sign: sign, at: position, in: txn, cache: cache!)
         }
+        precondition(cache == nil, "a replay follows the plan its reading thread made")
         var change = SummaryChange()
         try Effect.visit(record, sign: sign, lot: { try lot(txn, $0) }) { effect in
             if effect.isOnSummary {
@@ -80,15 +81,15 @@ extension Ledger {
             }
             switch effect {
             case .stock(let site, let item, let lot, let delta):
-                let left = try add(store.stock, .stock(site: site, item: item, lot: lot), delta, txn, cache, nil)
+                let left = try add(store.stock, .stock(site: site, item: item, lot: lot), delta, txn, nil)
                 guard left >= 0 else { throw Ledger.belowZero(lot: lot, site: site, at: position) }
             case .cash(let campaign, let lot, let delta):
-                let left = try add(store.cash, .cash(campaign: campaign, lot: lot), delta, txn, cache, nil)
+                let left = try add(store.cash, .cash(campaign: campaign, lot: lot), delta, txn, nil)
                 guard left >= 0 else { throw Ledger.belowZero(lot: lot, site: nil, at: position) }
             case .total(let name, let delta):
-                try add(store.totals, .total(name), delta, txn, cache, batch)
+                try add(store.totals, .total(name), delta, txn, batch)
             case .touched(let kind, let id):
-                if let versions = cache?.versions ?? batch?.versions { versions.set(kind, id, position) } else { try store.setVersion(txn, kind, id, position) }
+                if let versions = batch?.versions { versions.set(kind, id, position) } else { try store.setVersion(txn, kind, id, position) }
             case .recipient, .goods, .grant, .issued, .counts, .reach:
                 preconditionFailure("an effect on the summary was taken above")
             }
@@ -102,8 +103,7 @@ extension Ledger {
         try follow(plan, index, sign: 1, at: position, in: txn, cache: cache)
     }
 
-    /// Follows a replay's plan for the `index`th record of its batch: its keys are written and hashed, only the
-    /// look-ups and the sums are left. (Apart from `apply`'s closure: the summary changed here is a plain local,
+    /// Follows a replay's plan for the `index`th record of its batch: its keys are numbered, only the sums are left. (Apart from `apply`'s closure: the summary changed here is a plain local,
     /// which a closure capturing it would put in a box checked on every access.)
     private func follow(
         _ plan: EffectPlan, _ index: Int, sign: Int64, at position: UInt64, in txn: borrowing some KeyValueStore & ~Copyable, cache: ReplayCache
@@ -115,15 +115,12 @@ extension Ledger {
             case .summary:
                 try change.take(plan.marks[Int(step.index)], sign: sign, symbols: cache.texts) { r in try cache.takeSummary(r, from: store, txn) }
             case .version:
-                let key = plan.key(step)
-                cache.versions.set(key: key.bytes, hash: key.hash, position)
+                cache.values.set(step.index, position)
             case .stock, .cash, .total:
-                let key = plan.key(step)
-                let db = step.kind == .stock ? store.stock : step.kind == .cash ? store.cash : store.totals
-                let left = try cache.counters.add(db, key: key.bytes, hash: key.hash, step.delta, from: store, txn)
+                let left = try cache.values.add(step.index, step.delta, from: store, txn)
                 guard left >= 0 || step.kind == .total else {
                     // A stock key begins with its site.
-                    let site = step.kind == .stock ? String(decoding: key.bytes.prefix { $0 != 0 }, as: UTF8.self) : nil
+                    let site = step.kind == .stock ? String(decoding: cache.values.key(step.index).key.prefix { $0 != 0 }, as: UTF8.self) : nil
                     throw Ledger.belowZero(lot: step.lot, site: site, at: position)
                 }
             }
@@ -145,12 +142,10 @@ extension Ledger {
         }
     }
 
-    /// Adds to a counter in the store, in the replay's cache, or in the batch's overlay. - Returns: the new value.
+    /// Adds to a counter in the store, or in the batch's overlay. - Returns: the new value.
     @discardableResult
-    private func add(
-        _ db: Database, _ key: CounterKey, _ delta: Int64, _ txn: borrowing some KeyValueStore & ~Copyable, _ cache: ReplayCache?, _ batch: BatchOverlay?
-    ) throws -> Int64 {
-        if let overlay = cache?.counters ?? batch?.totals { return try overlay.add(db, key, delta, from: store, txn) }
+    private func add(_ db: Database, _ key: CounterKey, _ delta: Int64, _ txn: borrowing some KeyValueStore & ~Copyable, _ batch: BatchOverlay?) throws -> Int64 {
+        if let overlay = batch?.totals { return try overlay.add(db, key, delta, from: store, txn) }
         return try store.add(txn, db, key.bytes, delta)
     }
 
@@ -191,7 +186,7 @@ extension Ledger {
                 cache.countReach(group, recipients: sign, people: sign * r.householdSize)
             } else {
                 try group.counters(recipients: sign, people: sign * r.householdSize) { name, delta in
-                    try add(store.totals, .total(name), delta, txn, nil, batch)
+                    try add(store.totals, .total(name), delta, txn, batch)
                 }
             }
         }

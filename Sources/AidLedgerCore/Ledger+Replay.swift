@@ -54,19 +54,19 @@ extension Ledger {
                     cache.clear()
                     var last = from - 1
                     var full = false
-                    let records = LogPrefetch(env, store, symbols: cache.symbols.numbering, from: from, through: end)
+                    let records = LogPrefetch(env, store, symbols: cache.symbols.numbering, slots: cache.keys.numbering, from: from, through: end)
                     defer { records.stop() }
                     chunk: while let batch = try records.next() {
-                        for index in batch.records.indices {
+                        for index in batch.positions.indices {
                             // A day's end lies inside the chunk: the history ends at the first record after it.
-                            let (position, recordedAt) = (batch.records[index].position, batch.records[index].recordedAt)
+                            let (position, recordedAt) = (batch.positions[index], batch.recordedAt[index])
                             guard point.includes(position, recordedAt: recordedAt) else { break chunk }
                             var ends = false
                             if batch.plan.onlySteps(index) {
                                 try projectSteps(of: batch.plan, index, at: position, in: scratch, cache: cache)
                             } else {
-                                try project(batch.records[index], in: scratch, log: txn, cache: cache, planned: (batch.plan, index))
-                                ends = Ledger.endsChunk(batch.records[index])
+                                try project(batch.records[index]!, in: scratch, log: txn, cache: cache, planned: (batch.plan, index))
+                                ends = Ledger.endsChunk(batch.records[index]!)
                             }
                             last = position
                             // A recipient's new profile holds for the events after it: they are numbered anew, with it,
@@ -83,6 +83,7 @@ extension Ledger {
                         }
                         records.recycle(batch)
                     }
+                    records.stop()  // the reading thread has ended: the chunk's flush numbers keys too
                     try cache.flush(to: store, scratch)
                     // The history goes on after the chunk when the chunk was cut by its size or a milestone.
                     return (last, !full && (last < end || end == head || end == limit))

@@ -16,10 +16,17 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
     private let condition = NSCondition()
     /// Records and their effects.
     struct Batch {
-        var records: [EventRecord] = []
+        var positions: [UInt64] = []
+        var recordedAt: [Int64] = []
+        /// The decoded records; nil for an issuance read straight into the plan (`IssuanceReading`).
+        var records: [EventRecord?] = []
         var plan = EffectPlan(records: LogPrefetch.batchSize)
 
-        init() { records.reserveCapacity(LogPrefetch.batchSize) }
+        init() {
+            positions.reserveCapacity(LogPrefetch.batchSize)
+            recordedAt.reserveCapacity(LogPrefetch.batchSize)
+            records.reserveCapacity(LogPrefetch.batchSize)
+        }
     }
 
     private var ready: [Batch] = []
@@ -30,8 +37,10 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
     private var stopped = false
 
     /// Starts decoding the records from `first` through `last` of `store`'s log in `env`, numbering the texts of
-    /// their effects on summaries in `symbols`.
-    init(_ env: Environment, _ store: LedgerStore, symbols: ReplaySymbols.Numbering, from first: UInt64, through last: UInt64) {
+    /// their effects on summaries in `symbols` and the keys of the others in `slots`.
+    init(
+        _ env: Environment, _ store: LedgerStore, symbols: ReplaySymbols.Numbering, slots: ReplaySlots.Numbering, from first: UInt64, through last: UInt64
+    ) {
         guard first <= last else {
             done = true
             return
@@ -43,19 +52,29 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
                     // The lots drawn from, each read once from its intake.
                     var lots: [UInt64: Lot] = [:]
                     var batch = Batch()
+                    let issuances = IssuanceReading(symbols: symbols, slots: slots)
+                    /// Each record's bytes, copied from the map into memory reused from record to record.
+                    var stored: [UInt8] = []
                     try txn.forEach(store.log, from: LedgerStore.be64(first)) { key, value in
-                        let record = try LedgerStore.logRecord(key, Array(value), envelope: false)
-                        let position = record.position
+                        let position = LedgerStore.readBE64(key)
                         guard position <= last else { return false }
-                        try batch.plan.add(record, symbols: symbols) { id in
-                            if let known = lots[id] { return known }
-                            let l = try store.lotFromLog(txn, id)
-                            lots[id] = l
-                            return l
-                        } attributes: { try store.recipientAttributes(txn, $0, at: position) } target: { try store.voidTarget(of: $0, at: position, in: txn) }
-                        // A household's new profile ends the chunk: the records after it are read by the next one.
-                        let ends = Ledger.endsChunk(record)
-                        batch.records.append(consume record)  // moved into the batch, not copied
+                        stored.removeAll(keepingCapacity: true)
+                        stored.append(contentsOf: value)
+                        var ends = false
+                        if let recordedAt = try issuances.add(stored, at: position, to: batch.plan, lot: { try LogPrefetch.lot($0, &lots, store, txn) }, attributes: { try store.recipientAttributes(txn, $0, at: position) }) {
+                            batch.recordedAt.append(recordedAt)
+                            batch.records.append(nil)
+                        } else {
+                            let record = try LedgerStore.logRecord(key, stored, envelope: false)
+                            try batch.plan.add(record, symbols: symbols, slots: slots, lot: { try LogPrefetch.lot($0, &lots, store, txn) }) { try store.recipientAttributes(txn, $0, at: position) } target: {
+                                try store.voidTarget(of: $0, at: position, in: txn)
+                            }
+                            // A household's new profile ends the chunk: the records after it are read by the next one.
+                            ends = Ledger.endsChunk(record)
+                            batch.recordedAt.append(record.recordedAt)
+                            batch.records.append(consume record)  // moved into the batch, not copied
+                        }
+                        batch.positions.append(position)
                         guard batch.records.count == LogPrefetch.batchSize || position == last || ends else { return true }
                         let handed = hand(over: batch)
                         batch = Batch()
@@ -73,6 +92,14 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
                 condition.broadcast()
             }
         }
+    }
+
+    /// The lot `id`, read from its intake the first time.
+    static func lot(_ id: UInt64, _ lots: inout [UInt64: Lot], _ store: LedgerStore, _ txn: borrowing Transaction) throws -> Lot {
+        if let known = lots[id] { return known }
+        let l = try store.lotFromLog(txn, id)
+        lots[id] = l
+        return l
     }
 
     /// Queues a batch for the caller, waiting while enough are queued, and frees the batches the caller is done with.

@@ -24,17 +24,17 @@ final class ReplayCache {
     /// Recipients whose household's profile changed, to move between reach groups when the chunk ends (a change
     /// ends its chunk: see `Ledger.replay`).
     @exclusivity(unchecked) private var moves: [(recipient: String, from: RecipientRegistered.Attributes, to: RecipientRegistered.Attributes)] = []
-    /// Stock, cash and running totals.
-    let counters = CounterOverlay()
-    /// Versions of the entities the chunk changed.
-    let versions = VersionOverlay()
+    /// Numbers for the keys of the stock, cash, running totals and versions the chunk changes.
+    let keys = ReplaySlots()
+    /// The replaying side of `keys`: the values by number.
+    let values: ReplaySlots.Values
 
-    init() { texts = symbols.texts }
+    init() { (texts, values) = (symbols.texts, keys.values) }
 
     /// Recipients' summaries, entities' versions or counters held, whichever are more: what bounds a replay's chunk
     /// (a registration adds a version and its registry entries, an issuance to a recipient not yet in the chunk a
     /// summary, an intake a lot's stock and its entry).
-    var held: Int { max(summaries.count, versions.count, counters.count) }
+    var held: Int { max(summaries.count, values.versions, values.counters) }
 
     /// The summary of the recipient numbered `recipient`, taken out of the cache so that changing it copies nothing;
     /// put it back with `putBack`. A recipient the chunk had not met gets its slot here, so putting the summary back
@@ -81,21 +81,20 @@ final class ReplayCache {
         symbols.forget()
         reach.removeAll(keepingCapacity: true)
         moves.removeAll()
-        counters.clear()
-        versions.clear()
+        keys.forget()
     }
 
-    /// Writes what changed during the chunk.
+    /// Writes what changed during the chunk. The reading thread has stopped: the reach's running totals are numbered here.
     func flush(to store: LedgerStore, _ txn: borrowing some KeyValueStore & ~Copyable) throws {
         // In key order (the ids' bytes), appended when the store holds none yet: a replay's first chunk.
         let options = try txn.optionsForKeysInOrder(store.recipients)
         // Sorted as a `ByteTable` sorts its keys (sorting the ids' byte arrays cost five times more).
-        var keys = ByteTable()
+        var ids = ByteTable()
         for (i, entry) in summaries.enumerated() {
             var id = texts.text(entry.recipient)
-            id.withUTF8 { keys.update(UnsafeRawBufferPointer($0)) { _ in Int64(i) } }
+            id.withUTF8 { ids.update(UnsafeRawBufferPointer($0)) { _ in Int64(i) } }
         }
-        try keys.forEachSorted { _, i in
+        try ids.forEachSorted { _, i in
             try store.setSummary(txn, texts.text(summaries[Int(i)].recipient), summaries[Int(i)].summary, options: options)
         }
         // Summaries are written: each moved recipient's holds every event before their change.
@@ -109,12 +108,11 @@ final class ReplayCache {
         moves.removeAll()
         for (group, count) in reach {
             try group.counters(recipients: count.recipients, people: count.people) { name, delta in
-                _ = try counters.add(store.totals, .total(name), delta, from: store, txn)
+                _ = try values.add(keys.numbering.slot(.total, .total(name)), delta, from: store, txn)
             }
         }
         reach.removeAll(keepingCapacity: true)
-        try counters.flush(to: store, txn)
-        try versions.flush(to: store, txn)
+        try values.flush(to: store, txn)
         forgetSummaries()
     }
 

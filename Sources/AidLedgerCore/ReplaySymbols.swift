@@ -41,10 +41,9 @@ final class ReplaySymbols: Sendable {
 
     /// Numbers texts: one chunk's reading thread at a time, each started after the one before has ended.
     final class Numbering: @unchecked Sendable {
-        @exclusivity(unchecked) private var numbers: [String: Symbol] = [:]
-        /// Campaigns, donors and items numbered: a handful, found by comparing texts (most are stored inline in the
-        /// string, so comparing two costs less than hashing one).
-        @exclusivity(unchecked) private var few: [(text: String, symbol: Symbol)] = []
+        /// Numbers by the texts' UTF-8 bytes: an issuance read straight from its stored bytes (`IssuanceReading`)
+        /// numbers its texts without making them.
+        @exclusivity(unchecked) private var numbers = ByteTable()
         @exclusivity(unchecked) private var next: Symbol = 0
         /// Recipients' kind, household, category and area, kept for the whole replay (registered once, never
         /// changed): a recipient's are looked up once per chunk, when the recipient is numbered, and travel with the number.
@@ -55,6 +54,9 @@ final class ReplaySymbols: Sendable {
         static let attributesKept = 1 << 20
 
         fileprivate init(_ published: Published) { self.published = published }
+
+        /// Texts numbered in this chunk.
+        var count: Int { Int(next) }
 
         /// Keeps a registration's attributes as the reading thread meets it.
         func registered(_ p: RecipientRegistered) {
@@ -71,34 +73,50 @@ final class ReplaySymbols: Sendable {
         /// The number of a recipient's id; `load` reads the attributes of one registered before the replay's first
         /// record, or whose profile changed.
         func recipient(_ id: String, load: (String) throws -> RecipientRegistered.Attributes?) throws -> Symbol {
-            if let known = numbers[id] { return known }
+            var id = id
+            return try id.withUTF8 { try recipient(bytes: UnsafeRawBufferPointer($0), load: load) }
+        }
+
+        /// `recipient(_:load:)` of an id's UTF-8 bytes: the id is made only when it is new to the chunk.
+        func recipient(bytes: UnsafeRawBufferPointer, load: (String) throws -> RecipientRegistered.Attributes?) throws -> Symbol {
+            let symbol = number(bytes)
+            guard symbol == next else { return symbol }
+            let id = String(decoding: bytes, as: UTF8.self)
             var a = attributes[id]
             if a == nil, let loaded = try load(id) {
                 attributes[id] = loaded
                 a = loaded
             }
-            return add(id, a)
+            publish(id, a)
+            return symbol
         }
 
         /// The number of a campaign's, donor's or item's id.
         func name(_ id: String) -> Symbol {
-            for entry in few where entry.text == id { return entry.symbol }
-            let symbol = numbers[id] ?? add(id)
-            if few.count < 64 { few.append((id, symbol)) }
+            var id = id
+            return id.withUTF8 { name(bytes: UnsafeRawBufferPointer($0)) }
+        }
+
+        /// `name(_:)` of an id's UTF-8 bytes.
+        func name(bytes: UnsafeRawBufferPointer) -> Symbol {
+            let symbol = number(bytes)
+            if symbol == next { publish(String(decoding: bytes, as: UTF8.self), nil) }
             return symbol
         }
 
-        private func add(_ text: String, _ attributes: RecipientRegistered.Attributes? = nil) -> Symbol {
-            let symbol = next
+        /// The text's number: `next` when it is new (and then to be published).
+        private func number(_ bytes: UnsafeRawBufferPointer) -> Symbol {
+            let fresh = Int64(next)
+            return Symbol(numbers.update(bytes) { $0 ?? fresh })
+        }
+
+        private func publish(_ text: String, _ attributes: RecipientRegistered.Attributes?) {
             next += 1
-            numbers[text] = symbol
             published.lock.withLock { published.entries.append((text, attributes)) }
-            return symbol
         }
 
         fileprivate func forget() {
-            numbers.removeAll(keepingCapacity: true)
-            few.removeAll(keepingCapacity: true)
+            numbers.removeAll()
             next = 0
             published.lock.withLock { published.entries.removeAll(keepingCapacity: true) }
             if attributes.count > Numbering.attributesKept { attributes = [:] }

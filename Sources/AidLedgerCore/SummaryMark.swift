@@ -1,6 +1,6 @@
 /// One of an event's effects on its recipient's summary as a replay's reading thread hands it over: the texts it names
 /// replaced by their numbers (`ReplaySymbols`), so the replaying thread copies no text and counts no reference.
-struct SummaryMark {
+struct SummaryMark: Equatable {
     enum Kind: UInt8 { case recipient, goods, grant, issued, counts, reach }
 
     var kind: Kind
@@ -18,7 +18,7 @@ struct SummaryMark {
     /// Value or grants.
     var value: Int64 = 0
 
-    private init(_ kind: Kind) { self.kind = kind }
+    init(_ kind: Kind) { self.kind = kind }
 
     /// The mark of `effect`, an effect on a summary, numbering its texts in `symbols`; `attributes` reads a
     /// recipient's attributes from the ledger's registry.

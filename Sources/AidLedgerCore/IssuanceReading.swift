@@ -1,0 +1,204 @@
+/// Reads a stored issuance (`goods_issued`, schema 1) straight into a replay's plan: the texts it names are numbered
+/// from the record's bytes without being made, and the keys of the counters and versions it changes are found by
+/// the numbers of its site, campaign, item and lot, each key written and numbered once per chunk, not once per event.
+/// Issuances are most of any ledger's records; every other record is decoded and worked out by `Effect.visit`.
+///
+/// The steps and marks are those `EffectPlan.add` makes of the decoded record, in the same order; the rebuild tests,
+/// which compare every replayed entry with the stored projections, and `ReplayTests`' comparison of the two plans
+/// hold them equal. Used by one chunk's reading thread only.
+final class IssuanceReading {
+    private let symbols: ReplaySymbols.Numbering
+    private let slots: ReplaySlots.Numbering
+
+    /// What a draw on a lot changes, by site, campaign, item and lot.
+    private struct Draw {
+        var stock, donorUnits, donorValue, campaignUnits, campaignValue: ReplaySlots.Slot
+        var donor: ReplaySymbols.Symbol
+        var valuePerUnit: Int64
+    }
+
+    private var draws: [Draw] = []
+    private var drawIndex = PairTable()
+    /// Keys by the number of their text: a recipient's, site's and campaign's version, a campaign's issuances.
+    private var recipientVersion: [ReplaySlots.Slot] = []
+    private var siteVersion: [ReplaySlots.Slot] = []
+    private var campaignVersion: [ReplaySlots.Slot] = []
+    private var campaignIssuances: [ReplaySlots.Slot] = []
+
+    /// The record's lines and draws as read, before any is numbered (reused from record to record).
+    private var lines: [(item: Range<Int>, quantity: Int64, draws: Range<Int>)] = []
+    private var lots: [(lot: UInt64, amount: Int64)] = []
+    private var donors: [ReplaySymbols.Symbol] = []
+
+    init(symbols: ReplaySymbols.Numbering, slots: ReplaySlots.Numbering) {
+        (self.symbols, self.slots) = (symbols, slots)
+    }
+
+    /// Adds the record stored as `stored` at `position` to `plan` when it is an issuance of schema 1.
+    /// - Returns: when it recorded the issuance (microseconds since 1970), or nil for any other record (nothing added).
+    func add(
+        _ stored: [UInt8], at position: UInt64, to plan: EffectPlan, lot: (UInt64) throws -> Lot,
+        attributes: (String) throws -> RecipientRegistered.Attributes?
+    ) throws -> Int64? {
+        guard stored.count > EventRecord.hashSize else { return nil }
+        var reader = ByteReader(stored, end: stored.count - EventRecord.hashSize)
+        guard try reader.u8() == EventRecord.format, try reader.u16() == EventType.goodsIssued.rawValue, try reader.u8() == GoodsIssued.schemaVersion
+        else { return nil }
+        // The envelope, as `EventRecord.decode` reads it.
+        try reader.skip(16)
+        _ = try reader.skipString()
+        let recordedAt = Int64(bitPattern: try reader.u64())
+        let day = try reader.date()
+        _ = try reader.skipString()
+        let site = try reader.textRange()
+        let length = try reader.count()
+        let payloadStart = reader.offset
+        // The payload, as `GoodsIssued.decode` reads it for a replay.
+        let recipient = try reader.textRange()
+        let campaign = try reader.textRange()
+        lines.removeAll(keepingCapacity: true)
+        lots.removeAll(keepingCapacity: true)
+        for _ in 0..<(try reader.count()) {
+            let item = try reader.textRange()
+            let quantity = try reader.int()
+            let first = lots.count
+            for _ in 0..<(try reader.count()) { lots.append((try reader.varint(), try reader.int())) }
+            _ = try EntitlementDecision.skip(&reader)
+            lines.append((item, quantity, first..<lots.count))
+        }
+        if try reader.bool() { _ = try reader.skipString() }
+        guard reader.offset - payloadStart == length, reader.isAtEnd else { throw DecodeError.invalid("a payload of the wrong length", at: reader.offset) }
+
+        let r = reader  // only read from here on
+        let s = r.withBytes(site) { symbols.name(bytes: $0) }
+        let c = r.withBytes(campaign) { symbols.name(bytes: $0) }
+        let who = try r.withBytes(recipient) { try symbols.recipient(bytes: $0, load: attributes) }
+        try plan.add { steps, marks in
+            func mark(_ m: SummaryMark) {
+                marks.append(m)
+                steps.append(EffectPlan.Step(kind: .summary, index: Int32(marks.count - 1), delta: 0, lot: 0))
+            }
+            func step(_ kind: EffectPlan.Step.Kind, _ slot: ReplaySlots.Slot, _ delta: Int64, lot: UInt64 = 0) {
+                steps.append(EffectPlan.Step(kind: kind, index: slot, delta: delta, lot: lot))
+            }
+            var m = SummaryMark(.recipient)
+            m.first = who
+            mark(m)
+            m = SummaryMark(.counts)
+            (m.amount, m.value) = (1, 0)
+            mark(m)
+            donors.removeAll(keepingCapacity: true)
+            for line in lines {
+                let item = r.withBytes(line.item) { symbols.name(bytes: $0) }
+                for (id, amount) in lots[line.draws] {
+                    let d = try draw(site: s, campaign: c, item: item, lot: id, r, site, campaign, line.item, lot)
+                    let value = try amount.multiplied(by: d.valuePerUnit, describing: "the value issued")
+                    step(.stock, d.stock, -amount, lot: id)
+                    step(.total, d.donorUnits, amount)
+                    step(.total, d.donorValue, value)
+                    step(.total, d.campaignUnits, amount)
+                    step(.total, d.campaignValue, value)
+                    m = SummaryMark(.goods)
+                    (m.first, m.donor, m.item, m.amount, m.value) = (c, d.donor, item, amount, value)
+                    mark(m)
+                    if lots.count == 1 || !donors.contains(d.donor) {
+                        donors.append(d.donor)
+                        m = SummaryMark(.reach)
+                        (m.scope, m.first) = (.donor, d.donor)
+                        mark(m)
+                    }
+                }
+                m = SummaryMark(.issued)
+                (m.first, m.item, m.day, m.position, m.amount) = (c, item, day, position, line.quantity)
+                mark(m)
+            }
+            m = SummaryMark(.reach)
+            (m.scope, m.first) = (.campaign, c)
+            mark(m)
+            func text(_ range: Range<Int>) -> String { r.withBytes(range) { String(decoding: $0, as: UTF8.self) } }
+            step(.total, IssuanceReading.slot(&campaignIssuances, c) { slots.slot(.total, .total(CounterName("campaign", text(campaign), "issuances"))) }, 1)
+            step(.version, IssuanceReading.slot(&recipientVersion, who) { slots.version(.recipient, text(recipient)) }, 0)
+            step(.version, IssuanceReading.slot(&siteVersion, s) { slots.version(.site, text(site)) }, 0)
+            step(.version, IssuanceReading.slot(&campaignVersion, c) { slots.version(.campaign, text(campaign)) }, 0)
+        }
+        return recordedAt
+    }
+
+    /// The keys a draw on lot `id` changes, and its donor and value, numbered once per site, campaign, item and lot.
+    private func draw(
+        site: ReplaySymbols.Symbol, campaign: ReplaySymbols.Symbol, item: ReplaySymbols.Symbol, lot id: UInt64, _ r: ByteReader,
+        _ siteText: Range<Int>, _ campaignText: Range<Int>, _ itemText: Range<Int>, _ lot: (UInt64) throws -> Lot
+    ) throws -> Draw {
+        // Symbols are below 2^24 in any chunk (a chunk holds at most a million events); a lot beyond 2^40 is not memoized.
+        let memoized = id < 1 << 40 && item < 1 << 24
+        let key = (UInt64(UInt32(site)) << 32 | UInt64(UInt32(campaign)), UInt64(UInt32(item)) << 40 | id)
+        if memoized, let known = drawIndex.find(key) { return draws[known] }
+        let l = try lot(id)
+        let (siteID, campaignID, itemID) = (
+            r.withBytes(siteText) { String(decoding: $0, as: UTF8.self) }, r.withBytes(campaignText) { String(decoding: $0, as: UTF8.self) },
+            r.withBytes(itemText) { String(decoding: $0, as: UTF8.self) }
+        )
+        let d = Draw(
+            stock: slots.slot(.stock, .stock(site: siteID, item: itemID, lot: id)),
+            donorUnits: slots.slot(.total, .total(CounterName("donor", l.donor, "item", itemID, "issued_units"))),
+            donorValue: slots.slot(.total, .total(CounterName("donor", l.donor, "item", itemID, "issued_value"))),
+            campaignUnits: slots.slot(.total, .total(CounterName("campaign", campaignID, "item", itemID, "issued_units"))),
+            campaignValue: slots.slot(.total, .total(CounterName("campaign", campaignID, "item", itemID, "issued_value"))),
+            donor: symbols.name(l.donor), valuePerUnit: l.valuePerUnit
+        )
+        if memoized {
+            drawIndex.insert(key, draws.count)
+            draws.append(d)
+        }
+        return d
+    }
+
+    /// The key kept for `symbol` in `table`, numbered by `make` the first time.
+    private static func slot(_ table: inout [ReplaySlots.Slot], _ symbol: ReplaySymbols.Symbol, _ make: () -> ReplaySlots.Slot) -> ReplaySlots.Slot {
+        let i = Int(symbol)
+        if i >= table.count { table += repeatElement(-1, count: max(i + 1 - table.count, table.count)) }
+        if table[i] < 0 { table[i] = make() }
+        return table[i]
+    }
+}
+
+/// Indices by a pair of 64-bit words, open addressing: a look-up hashes two words, where a dictionary runs its
+/// keyed hash over the pair.
+struct PairTable {
+    private var keys: [(UInt64, UInt64)] = []
+    private var values: [Int] = []
+    private var slots = [Int32](repeating: -1, count: 64)
+
+    private static func hash(_ key: (UInt64, UInt64)) -> Int {
+        let h = (key.0 &* 0x9e37_79b9_7f4a_7c15) ^ (key.1 &* 0xc2b2_ae3d_27d4_eb4f)
+        return Int(truncatingIfNeeded: h ^ (h >> 31))
+    }
+
+    func find(_ key: (UInt64, UInt64)) -> Int? {
+        let mask = slots.count - 1
+        var slot = PairTable.hash(key) & mask
+        while true {
+            let e = Int(slots[slot])
+            if e < 0 { return nil }
+            if keys[e] == key { return values[e] }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    mutating func insert(_ key: (UInt64, UInt64), _ value: Int) {
+        if (keys.count + 1) * 4 > slots.count * 3 {
+            slots = [Int32](repeating: -1, count: slots.count * 2)
+            for e in keys.indices { place(e) }
+        }
+        keys.append(key)
+        values.append(value)
+        place(keys.count - 1)
+    }
+
+    private mutating func place(_ e: Int) {
+        let mask = slots.count - 1
+        var slot = PairTable.hash(keys[e]) & mask
+        while slots[slot] >= 0 { slot = (slot + 1) & mask }
+        slots[slot] = Int32(e)
+    }
+}

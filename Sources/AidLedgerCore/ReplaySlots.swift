@@ -1,0 +1,186 @@
+import Foundation
+import LMDBStore
+
+/// Numbers for the keys of the counters (stock, cash, running totals) and versions a replay's chunk changes, so that
+/// the replaying thread adds to a counter by indexing an array, not by hashing and comparing its key.
+///
+/// The reading thread numbers each key as it works out an event's effects (`EffectPlan`), through `numbering`; the
+/// replaying thread holds the values by number, through `values`, reading a key back only the first time the chunk
+/// touches it (to load its value) and when the chunk's values are written. As with `ReplaySymbols`, each side is an
+/// object the other thread never touches; they meet in `Published`, under a lock, when a key is new. A replay numbers
+/// anew for each chunk (`forget`).
+final class ReplaySlots: Sendable {
+    typealias Slot = Int32
+
+    /// The database a key belongs to.
+    enum Table: UInt8 { case stock, cash, total, version }
+
+    let numbering: Numbering
+    let values: Values
+
+    init() {
+        let published = Published()
+        numbering = Numbering(published)
+        values = Values(published)
+    }
+
+    /// Drops every number and value (between chunks, when no reading thread runs), keeping the memory.
+    func forget() {
+        numbering.forget()
+        values.forget()
+    }
+
+    /// Every numbered key, in the order of the numbers.
+    final class Published: @unchecked Sendable {  // `keys` is under `lock`
+        let lock = NSLock()
+        var keys: [(table: Table, key: [UInt8])] = []
+    }
+
+    /// Numbers keys: one chunk's reading thread at a time, and the replaying thread once that one has stopped.
+    final class Numbering: @unchecked Sendable {
+        /// Slots by the table's byte followed by the key.
+        @exclusivity(unchecked) private var slots = ByteTable()
+        private let scratch = KeyScratch()
+        private let published: Published
+
+        fileprivate init(_ published: Published) { self.published = published }
+
+        /// Keys numbered in this chunk.
+        var count: Int { slots.count }
+
+        /// The number of the key of `length` bytes that `write` writes, in `table`.
+        func slot(_ table: Table, length: Int, _ write: (inout RawKeyWriter) -> Void) -> Slot {
+            scratch.with(length: length + 1, write: { w in
+                w.byte(table.rawValue)
+                write(&w)
+            }) { tagged in
+                let next = Int64(slots.count)
+                let slot = slots.update(tagged) { $0 ?? next }
+                if slot == next {
+                    let key = Array(UnsafeRawBufferPointer(rebasing: tagged[1...]))
+                    published.lock.withLock { published.keys.append((table, key)) }
+                }
+                return Slot(slot)
+            }
+        }
+
+        /// The number of a counter's key.
+        func slot(_ table: Table, _ key: CounterKey) -> Slot {
+            slot(table, length: key.length) { key.write(&$0) }
+        }
+
+        /// The number of an entity's version key.
+        func version(_ kind: LedgerStore.Kind, _ id: String) -> Slot {
+            slot(.version, length: VersionOverlay.keyLength(id)) { VersionOverlay.writeKey(&$0, kind, id) }
+        }
+
+        fileprivate func forget() {
+            slots.removeAll()
+            published.lock.withLock { published.keys.removeAll(keepingCapacity: true) }
+        }
+    }
+
+    /// The values of the numbered keys the chunk has touched: a counter's value is read from the store the first
+    /// time, a version is set. Used by the replaying thread only.
+    final class Values: @unchecked Sendable {
+        @exclusivity(unchecked) private var known: [(table: Table, key: [UInt8])] = []
+        @exclusivity(unchecked) private var values: [Int64] = []
+        @exclusivity(unchecked) private var touched: [Bool] = []
+        /// The slots touched, in the order they were first touched.
+        @exclusivity(unchecked) private var order: [Slot] = []
+        /// Versions among them.
+        private(set) var versions = 0
+        private let published: Published
+
+        fileprivate init(_ published: Published) { self.published = published }
+
+        /// Counters touched.
+        var counters: Int { order.count - versions }
+
+        /// The key of `slot`.
+        func key(_ slot: Slot) -> (table: Table, key: [UInt8]) {
+            let s = Int(slot)
+            if s >= known.count {
+                published.lock.withLock { known.append(contentsOf: published.keys[known.count...]) }
+                values += repeatElement(0, count: known.count - values.count)
+                touched += repeatElement(false, count: known.count - touched.count)
+            }
+            return known[s]
+        }
+
+        /// Adds `delta` to the counter numbered `slot`, reading its value from the store the first time.
+        /// - Returns: the new value.
+        @inline(__always)
+        func add(_ slot: Slot, _ delta: Int64, from store: LedgerStore, _ txn: borrowing some KeyValueStore & ~Copyable) throws -> Int64 {
+            let s = Int(slot)
+            if s >= touched.count || !touched[s] { try load(slot, from: store, txn) }
+            let (sum, overflow) = values[s].addingReportingOverflow(delta)
+            if overflow { _ = try values[s].adding(delta, describing: "a running total") }
+            values[s] = sum
+            return sum
+        }
+
+        /// The version numbered `slot` becomes `position`.
+        @inline(__always)
+        func set(_ slot: Slot, _ position: UInt64) {
+            let s = Int(slot)
+            if s >= touched.count || !touched[s] {
+                _ = key(slot)
+                touched[s] = true
+                order.append(slot)
+                versions += 1
+            }
+            values[s] = Int64(bitPattern: position)
+        }
+
+        private func load(_ slot: Slot, from store: LedgerStore, _ txn: borrowing some KeyValueStore & ~Copyable) throws {
+            let (table, key) = key(slot)
+            values[Int(slot)] = try store.int64(txn, store.database(table), key)
+            touched[Int(slot)] = true
+            order.append(slot)
+        }
+
+        /// Writes every counter and version the chunk touched, each table in key order (appended when the store holds
+        /// none yet: a replay's first chunk).
+        func flush(to store: LedgerStore, _ txn: borrowing some KeyValueStore & ~Copyable) throws {
+            for table in [Table.stock, .cash, .total, .version] {
+                let slots = order.filter { known[Int($0)].table == table }.sorted { a, b in
+                    known[Int(a)].key.withUnsafeBytes { x in known[Int(b)].key.withUnsafeBytes { y in KeyOrder.compare(x, y) < 0 } }
+                }
+                guard !slots.isEmpty else { continue }
+                let db = store.database(table)
+                let options = try txn.optionsForKeysInOrder(db)
+                for slot in slots {
+                    let value = values[Int(slot)]
+                    try known[Int(slot)].key.withUnsafeBytes { key in
+                        if table == .version {
+                            try LedgerStore.put(txn, db, key: key, value, options: options)
+                        } else {
+                            try store.setCounter(txn, db, key: key, value, options: options)
+                        }
+                    }
+                }
+            }
+        }
+
+        fileprivate func forget() {
+            known.removeAll(keepingCapacity: true)
+            values.removeAll(keepingCapacity: true)
+            touched.removeAll(keepingCapacity: true)
+            order.removeAll(keepingCapacity: true)
+            versions = 0
+        }
+    }
+}
+
+extension LedgerStore {
+    /// The database of a replay's numbered keys.
+    func database(_ table: ReplaySlots.Table) -> Database {
+        switch table {
+        case .stock: stock
+        case .cash: cash
+        case .total: totals
+        case .version: versions
+        }
+    }
+}

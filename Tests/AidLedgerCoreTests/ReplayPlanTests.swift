@@ -1,0 +1,52 @@
+@testable import AidLedgerCore
+import Foundation
+import LMDBStore
+import Testing
+
+/// A replay reads issuances straight from their stored bytes (`IssuanceReading`) and every other record through its
+/// decoded form (`EffectPlan.add`, from `Effect.visit`): the two must plan the same changes.
+@Suite struct ReplayPlanTests {
+    @Test func anIssuanceReadFromItsBytesPlansExactlyWhatItsDecodedRecordPlans() throws {
+        let t = try TestLedger()
+        // The demo's two rounds: issuances of one and several lines, drawing on one lot or several donors' lots,
+        // households that changed between them, voids.
+        for input in DemoScenario(seed: 11, households: 60, today: BusinessDate.today()).commands() {
+            try t.ledger.submit(try Command.parse(input, actor: "t"))
+        }
+        let ledger = t.ledger!
+        let symbols = ReplaySymbols(), slots = ReplaySlots()
+        let reading = IssuanceReading(symbols: symbols.numbering, slots: slots.numbering)
+        var (issuances, severalDraws, others) = (0, 0, 0)
+        try ledger.read { txn in
+            var lots: [UInt64: Lot] = [:]
+            try txn.forEach(ledger.store.log, from: nil) { key, value in
+                let stored = Array(value)
+                let record = try LedgerStore.logRecord(key, stored, envelope: false)
+                let fast = EffectPlan(records: 1)
+                // Read first from the bytes, then decoded: a key or text the bytes' reading numbered differently
+                // from the decoded record's would get a new number here, and the plans would differ.
+                let recordedAt = try reading.add(stored, at: record.position, to: fast, lot: { try LogPrefetch.lot($0, &lots, ledger.store, txn) }) { _ in nil }
+                guard case .goodsIssued(let issued) = record.event else {
+                    #expect(recordedAt == nil, "only an issuance is read from its bytes (#\(record.position))")
+                    others += 1
+                    return true
+                }
+                let decoded = EffectPlan(records: 1)
+                try decoded.add(record, symbols: symbols.numbering, slots: slots.numbering, lot: { try LogPrefetch.lot($0, &lots, ledger.store, txn) }) { _ in nil } target: { _ in
+                    Issue.record("an issuance names no event to void")
+                    return record
+                }
+                #expect(recordedAt == record.recordedAt)
+                #expect(fast.onlySteps(0) && decoded.onlySteps(0))
+                #expect(fast.steps == decoded.steps, "the steps of #\(record.position)")
+                #expect(fast.marks == decoded.marks, "the summary's changes of #\(record.position)")
+                issuances += 1
+                if issued.lines.reduce(0, { $0 + $1.draws.count }) > 1 { severalDraws += 1 }
+                return true
+            }
+        }
+        #expect(issuances > 100 && severalDraws > 5 && others > 50, "\(issuances) issuances, \(severalDraws) with several draws, \(others) other records")
+        // Every key was numbered once, by whichever reading met it first.
+        #expect(slots.numbering.count > 20)
+    }
+}
