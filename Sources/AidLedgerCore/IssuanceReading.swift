@@ -5,7 +5,8 @@
 ///
 /// The steps and marks are those `EffectPlan.add` makes of the decoded record, in the same order; the rebuild tests,
 /// which compare every replayed entry with the stored projections, and `ReplayTests`' comparison of the two plans
-/// hold them equal. Used by one chunk's reading thread only.
+/// hold them equal. Used by one chunk's reading thread only, so the runtime's exclusivity checks on its tables are
+/// switched off.
 final class IssuanceReading {
     private let symbols: ReplaySymbols.Numbering
     private let slots: ReplaySlots.Numbering
@@ -17,18 +18,18 @@ final class IssuanceReading {
         var valuePerUnit: Int64
     }
 
-    private var draws: [Draw] = []
-    private var drawIndex = PairTable()
+    @exclusivity(unchecked) private var draws: [Draw] = []
+    @exclusivity(unchecked) private var drawIndex = PairTable()
     /// Keys by the number of their text: a recipient's, site's and campaign's version, a campaign's issuances.
-    private var recipientVersion: [ReplaySlots.Slot] = []
-    private var siteVersion: [ReplaySlots.Slot] = []
-    private var campaignVersion: [ReplaySlots.Slot] = []
-    private var campaignIssuances: [ReplaySlots.Slot] = []
+    @exclusivity(unchecked) private var recipientVersion: [ReplaySlots.Slot] = []
+    @exclusivity(unchecked) private var siteVersion: [ReplaySlots.Slot] = []
+    @exclusivity(unchecked) private var campaignVersion: [ReplaySlots.Slot] = []
+    @exclusivity(unchecked) private var campaignIssuances: [ReplaySlots.Slot] = []
 
     /// The record's lines and draws as read, before any is numbered (reused from record to record).
-    private var lines: [(item: Range<Int>, quantity: Int64, draws: Range<Int>)] = []
-    private var lots: [(lot: UInt64, amount: Int64)] = []
-    private var donors: [ReplaySymbols.Symbol] = []
+    @exclusivity(unchecked) private var lines: [(item: Range<Int>, quantity: Int64, draws: Range<Int>)] = []
+    @exclusivity(unchecked) private var lots: [(lot: UInt64, amount: Int64)] = []
+    @exclusivity(unchecked) private var donors: [ReplaySymbols.Symbol] = []
 
     init(symbols: ReplaySymbols.Numbering, slots: ReplaySlots.Numbering) {
         (self.symbols, self.slots) = (symbols, slots)
