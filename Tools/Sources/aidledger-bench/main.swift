@@ -2,7 +2,7 @@ import AidLedgerCore
 import Foundation
 import LedgerGenerator
 
-// aidledger-bench DIR [--households N] | aidledger-bench DIR --replay-only [--repeat N]
+// aidledger-bench DIR [--households N] | aidledger-bench DIR --replay-only [--repeat N] [--replay-chunk N]
 // The project's side of the measurements against the raw LMDB limit (Tools/measure.sh runs both):
 // validated appends in batches of 100 and 10,000 commands per commit, single-command durable commits,
 // rebuild of all projections, verify, and a balance lookup. Prints one JSON object.
@@ -23,9 +23,11 @@ if args.contains("--lookups-only") {
     ledger.close()
     exit(0)
 }
-// `--replay-only [--repeat N]`: rebuilds an existing ledger's projections N times (3 unless said; for profiling).
+// `--replay-only [--repeat N] [--replay-chunk N]`: rebuilds an existing ledger's projections N times (3 unless said; for
+// profiling), with a replay chunk of N summaries (the ledger's default unless said).
 if args.contains("--replay-only") {
-    let ledger = try Ledger(directory: dir)
+    let chunk = args.firstIndex(of: "--replay-chunk").flatMap { Int(args[$0 + 1]) } ?? 50_000
+    let ledger = try Ledger(directory: dir, replayChunk: chunk)
     for _ in 0..<(args.firstIndex(of: "--repeat").flatMap { Int(args[$0 + 1]) } ?? 3) {
         let start = DispatchTime.now().uptimeNanoseconds
         let report = try ledger.rebuild()
