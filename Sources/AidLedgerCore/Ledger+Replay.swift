@@ -17,16 +17,22 @@ extension Ledger {
     /// scratch environment's write transaction holds.
     var chunkEvents: Int { replayChunk * 20 }
 
+    /// Recipients' summaries, entities' versions or counters a replay holds decoded before it commits its chunk (about
+    /// 2.3 KB each, with their numbers and versions). A household's summary is decoded and encoded once per chunk that
+    /// meets it: a distribution round visits every household once, so a ledger of up to this many households replays
+    /// each summary once per chunk of many rounds, and a larger one once per event (docs/PERFORMANCE.md, "Stop 20").
+    var chunkHeld: Int { replayChunk * 2 }
+
     /// How a replay reads the log for each chunk: in the caller's transaction (a rebuild, inside the writer's), or
     /// in a read transaction of its own per chunk (an as-of question), so that a long replay holds no snapshot that
     /// keeps the writer from reusing pages. The log is append-only: the chunks read the same history either way.
     typealias LogReading = ((borrowing Transaction) throws -> Void) throws -> Void
 
     /// Replays the log from the first record up to `point` into a scratch LMDB environment, with the same projection
-    /// code as the append path, committing whenever the chunk has changed `replayChunk` recipients' summaries or
+    /// code as the append path, committing whenever the chunk has changed `chunkHeld` recipients' summaries or
     /// entities' versions (or projected `chunkEvents` events), so memory stays bounded whatever the length. A ledger
     /// with fewer recipients than that replays in few steps: each summary is then decoded and written once or twice,
-    /// not once per 50,000 events.
+    /// not once per distribution round.
     /// With `base`, the replay starts from a copy of that earlier replay and reads only the records after it. With
     /// `milestones`, it keeps a copy of its projections at each multiple of `milestoneEvery` it passes.
     func replay(
@@ -45,7 +51,7 @@ extension Ledger {
             try reading { txn in
                 // A write that fills the scratch map is run again after the map grows: each run starts from its last commit.
                 // The chunk ends at the head this transaction sees, the point's position, the milestone, after
-                // `chunkEvents` records, or once it holds `replayChunk` summaries or versions; its records are read and
+                // `chunkEvents` records, or once it holds `chunkHeld` summaries or versions; its records are read and
                 // decoded on another core while these are projected.
                 let head = try store.head(txn).position
                 let limit: UInt64 = if case .position(let p) = point { p } else { .max }
@@ -76,7 +82,7 @@ extension Ledger {
                                 break chunk
                             }
                             if last % 100_000 == 0 { progress?(last) }
-                            if cache.held >= replayChunk && last < end {
+                            if cache.held >= chunkHeld && last < end {
                                 full = true
                                 break chunk
                             }

@@ -47,9 +47,9 @@ public final class Ledger: @unchecked Sendable {  // the environment and writer 
     ///   - create: make a new ledger when there is none; otherwise a missing ledger is an error.
     ///   - durability: `.relaxed` only when an operator asked for it (bulk loads): see docs/ARCHITECTURE.md.
     ///   - mapSize: the initial LMDB map; it grows when full.
-    ///   - replayChunk: recipients' summaries or entities' versions a replay (rebuild, as-of) changes between commits of
-    ///     its scratch environment (and a quarter of the events it projects between them at most): what it holds in
-    ///     memory at once.
+    ///   - replayChunk: a replay (rebuild, as-of) commits its scratch environment whenever it holds twice this many
+    ///     recipients' summaries, entities' versions or counters, or has projected twenty times this many events: what it
+    ///     holds in memory at once. Verification and reports read this many positions per read transaction.
     ///   - milestoneEvery: an as-of replay that passes a multiple of this many events keeps a copy of the projections
     ///     there, so a later question about any point after it replays at most this many events.
     ///   - milestonesKept: how many milestones stay on disk (the latest made; each is the size of the projections at
