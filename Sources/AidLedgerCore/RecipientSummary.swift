@@ -117,6 +117,17 @@ struct RecipientSummary {
 
     // MARK: Changes
 
+    /// Makes room for a few more events' changes at once: a replay's chunk takes each summary once and then changes it
+    /// event by event, and arrays grown one element at a time would be copied at every doubling.
+    mutating func reserveForEvents() {
+        names.reserveCapacity(names.count + 4)
+        symbols.reserveCapacity(names.count + 4)
+        history.reserveCapacity(history.count + 8)
+        goodsByCampaign.reserveCapacity(goodsByCampaign.count + 2)
+        goodsByDonor.reserveCapacity(goodsByDonor.count + 2)
+        reach.reserveCapacity(reach.count + 2)
+    }
+
     /// The index of `name`, added when the summary does not hold it yet.
     mutating func name(_ name: String) -> Name {
         // Lengths first: a summary's campaigns, donors and items mostly differ in length, and comparing two lengths

@@ -49,6 +49,7 @@ final class ReplayCache {
             return summary
         }
         summary = try store.summary(txn, texts.text(recipient))
+        summary.reserveForEvents()
         slots[r] = Int32(summaries.count)
         summaries.append((recipient, RecipientSummary()))
         return summary
