@@ -4,7 +4,7 @@
 /// Issuances are most of any ledger's records; every other record is decoded and worked out by `Effect.visit`.
 ///
 /// The steps and marks are those `EffectPlan.add` makes of the decoded record, in the same order; the rebuild tests,
-/// which compare every replayed entry with the stored projections, and `ReplayTests`' comparison of the two plans
+/// which compare every replayed entry with the stored projections, and `ReplayPlanTests`' comparison of the two plans
 /// hold them equal. Used by one chunk's reading thread only, so the runtime's exclusivity checks on its tables are
 /// switched off.
 final class IssuanceReading {
