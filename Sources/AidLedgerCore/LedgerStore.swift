@@ -325,9 +325,14 @@ struct LedgerStore {
     static func logRecord(_ key: UnsafeRawBufferPointer, _ stored: [UInt8], envelope: Bool = true) throws -> EventRecord {
         let position = readBE64(key)
         guard let record = try? EventRecord.decode(position: position, stored: stored, envelope: envelope) else {
-            throw LedgerError(.corruptRecord, "record #\(position) cannot be read; run aidledger verify")
+            throw unreadable(position)
         }
         return record
+    }
+
+    /// What a record that cannot be decoded is reported as.
+    static func unreadable(_ position: UInt64) -> LedgerError {
+        LedgerError(.corruptRecord, "record #\(position) cannot be read; run aidledger verify")
     }
 }
 

@@ -61,7 +61,15 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
                         stored.removeAll(keepingCapacity: true)
                         stored.append(contentsOf: value)
                         var ends = false
-                        if let recordedAt = try issuances.add(stored, at: position, to: batch.plan, lot: { try LogPrefetch.lot($0, &lots, store, txn) }, attributes: { try store.recipientAttributes(txn, $0, at: position) }) {
+                        let read: Int64?
+                        do {
+                            read = try issuances.add(stored, at: position, to: batch.plan, lot: { try LogPrefetch.lot($0, &lots, store, txn) }) {
+                                try store.recipientAttributes(txn, $0, at: position)
+                            }
+                        } catch is DecodeError {
+                            throw LedgerStore.unreadable(position)  // as a decoded record that cannot be read
+                        }
+                        if let recordedAt = read {
                             batch.recordedAt.append(recordedAt)
                             batch.records.append(nil)
                         } else {

@@ -49,4 +49,25 @@ import Testing
         // Every key was numbered once, by whichever reading met it first.
         #expect(slots.numbering.count > 20)
     }
+
+    @Test func anIssuanceWhoseStoredBytesAreCutIsReportedAsARecordThatCannotBeRead() throws {
+        let t = try TestLedger()
+        try t.standardWorld()
+        try t.submit("issue", ["site": "DP", "recipient": "P-1", "campaign": "WINTER"], lists: ["item": ["food-kit"]])
+        let position = t.headPosition
+        // Someone shortens the issuance's payload by a byte on disk (the chain no longer holds; a rebuild reads on).
+        try t.tamper { env in
+            try env.write { txn in
+                let log = env.database("log")
+                let stored = try #require(try txn.get(log, LedgerStore.be64(position)))
+                let body = stored.dropLast(EventRecord.hashSize)
+                try txn.put(log, LedgerStore.be64(position), Array(body.dropLast()) + stored.suffix(EventRecord.hashSize))
+            }
+        }
+        for check in [{ _ = try t.ledger.rebuild() }, { _ = try t.ledger.projectionDifferences() }] {
+            let error = #expect(throws: LedgerError.self, performing: check)
+            #expect(error?.code == .corruptRecord)
+            #expect(error?.message == "record #\(position) cannot be read; run aidledger verify")
+        }
+    }
 }
