@@ -71,8 +71,10 @@ extension Ledger {
                             if batch.plan.onlySteps(index) {
                                 try projectSteps(of: batch.plan, index, at: position, in: scratch, cache: cache)
                             } else {
-                                try project(batch.records[index]!, in: scratch, log: txn, cache: cache, planned: (batch.plan, index))
-                                ends = Ledger.endsChunk(batch.records[index]!)
+                                // Borrowed where it lies, not copied out of the batch.
+                                let r = Int(batch.decoded[index])
+                                try project(batch.records[r], in: scratch, log: txn, cache: cache, planned: (batch.plan, index))
+                                ends = Ledger.endsChunk(batch.records[r])
                             }
                             last = position
                             // A recipient's new profile holds for the events after it: they are numbered anew, with it,

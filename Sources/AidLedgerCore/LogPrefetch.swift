@@ -18,14 +18,17 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
     struct Batch {
         var positions: [UInt64] = []
         var recordedAt: [Int64] = []
-        /// The decoded records; nil for an issuance read straight into the plan (`IssuanceReading`).
-        var records: [EventRecord?] = []
+        /// The records decoded (every one but an issuance, read straight into the plan by `IssuanceReading`), and
+        /// where each position's is among them (-1: not decoded).
+        var records: [EventRecord] = []
+        var decoded: [Int32] = []
         var plan = EffectPlan(records: LogPrefetch.batchSize)
 
         init() {
             positions.reserveCapacity(LogPrefetch.batchSize)
             recordedAt.reserveCapacity(LogPrefetch.batchSize)
             records.reserveCapacity(LogPrefetch.batchSize)
+            decoded.reserveCapacity(LogPrefetch.batchSize)
         }
     }
 
@@ -71,7 +74,7 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
                         }
                         if let recordedAt = read {
                             batch.recordedAt.append(recordedAt)
-                            batch.records.append(nil)
+                            batch.decoded.append(-1)
                         } else {
                             let record = try LedgerStore.logRecord(key, stored, envelope: false)
                             try batch.plan.add(record, symbols: symbols, slots: slots, lot: { try LogPrefetch.lot($0, &lots, store, txn) }) { try store.recipientAttributes(txn, $0, at: position) } target: {
@@ -80,15 +83,16 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
                             // A household's new profile ends the chunk: the records after it are read by the next one.
                             ends = Ledger.endsChunk(record)
                             batch.recordedAt.append(record.recordedAt)
+                            batch.decoded.append(Int32(batch.records.count))
                             batch.records.append(consume record)  // moved into the batch, not copied
                         }
                         batch.positions.append(position)
-                        guard batch.records.count == LogPrefetch.batchSize || position == last || ends else { return true }
+                        guard batch.positions.count == LogPrefetch.batchSize || position == last || ends else { return true }
                         let handed = hand(over: batch)
                         batch = Batch()
                         return handed && position < last && !ends
                     }
-                    if !batch.records.isEmpty { _ = hand(over: batch) }
+                    if !batch.positions.isEmpty { _ = hand(over: batch) }
                 }
             } catch {
                 failed = error
