@@ -135,6 +135,11 @@ extension Ledger {
         guard let recipient = change.recipient else { return }
         // Reached through optional chaining, not bound with `if let`: a binding retained the cache for every event.
         if cache == nil { try summaries.setSummary(txn, store, recipient, change.summary) } else { cache?.putBack(change.symbol, &change.summary) }
+        // A replay's marks name the donors and campaigns by number: counted by number, with the attributes the
+        // reading thread handed over with the recipient's (their groups' texts are made once, when the chunk ends).
+        for (scope, id) in change.crossedNumbers where cache?.countReach(scope, id, of: change.symbol, sign: sign) != true {
+            change.crossed.append((scope, cache!.texts.text(id)))
+        }
         if !change.crossed.isEmpty {
             // A replay's reading thread looked the recipient's attributes up when it numbered them.
             let known = cache?.texts.attributes(change.symbol)
@@ -201,6 +206,8 @@ private struct SummaryChange {
     var summary = RecipientSummary()
     /// Donors and campaigns the recipient entered (or left) the reach of with this event.
     var crossed: [(scope: RecipientSummary.Scope, id: String)] = []
+    /// The same, from a replay's marks: the donors' and campaigns' numbers.
+    var crossedNumbers: [(scope: RecipientSummary.Scope, id: ReplaySymbols.Symbol)] = []
     /// The last names a replay's marks found in the summary, by number: an issuance's campaign, donor and item come
     /// back in its later marks (the line issued, the reach), so each is looked up in the summary once per event.
     private var found = (symbols: SIMD4<Int32>(repeating: -1), names: SIMD4<Int32>(repeating: 0), next: 0)
@@ -259,7 +266,7 @@ private struct SummaryChange {
             summary.grants += mark.value
         case .reach:
             let events = summary.reach(mark.scope, name(mark.first, symbols), sign)
-            if (sign > 0 && events == 1) || (sign < 0 && events == 0) { crossed.append((mark.scope, symbols.text(mark.first))) }
+            if (sign > 0 && events == 1) || (sign < 0 && events == 0) { crossedNumbers.append((mark.scope, mark.first)) }
         }
     }
 }

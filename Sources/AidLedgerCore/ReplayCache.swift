@@ -21,6 +21,8 @@ final class ReplayCache {
     /// Recipients (and people) entering or leaving the reach of a donor or campaign, by group: added to the running
     /// totals when the chunk ends, a handful of groups instead of five counters per recipient reached.
     @exclusivity(unchecked) private var reach: [ReachGroup: (recipients: Int64, people: Int64)] = [:]
+    /// The same, by the numbers of the donor or campaign (`countReach(_:_:of:sign:)`).
+    @exclusivity(unchecked) private var reachByNumber: [NumberedGroup: (recipients: Int64, people: Int64)] = [:]
     /// Recipients whose household's profile changed, to move between reach groups when the chunk ends (a change
     /// ends its chunk: see `Ledger.replay`).
     @exclusivity(unchecked) private var moves: [(recipient: String, from: RecipientRegistered.Attributes, to: RecipientRegistered.Attributes)] = []
@@ -65,6 +67,25 @@ final class ReplayCache {
         moves.append((recipient, from, to))
     }
 
+    /// Counts the recipient numbered `recipient` into (`sign` 1) or out of (-1) the reach of the donor or campaign
+    /// numbered `id`, by the numbers of both and the recipient's kind, category and area (hashed without a text; the
+    /// groups are made when the chunk ends). - Returns: false when the reading thread handed over no attributes.
+    func countReach(_ scope: RecipientSummary.Scope, _ id: ReplaySymbols.Symbol, of recipient: ReplaySymbols.Symbol, sign: Int64) -> Bool {
+        guard let a = texts.attributes(recipient) else { return false }
+        let group = NumberedGroup(scope: scope, id: id, kind: a.kind, category: a.category, area: a.area)
+        ReplayCache.add(&reachByNumber[group, default: (0, 0)], sign, sign * a.householdSize)
+        return true
+    }
+
+    /// A `ReachGroup` whose donor or campaign is a number.
+    private struct NumberedGroup: Hashable {
+        var scope: RecipientSummary.Scope
+        var id: ReplaySymbols.Symbol
+        var kind: RecipientKind
+        var category: RecipientCategory
+        var area: Area
+    }
+
     func countReach(_ group: ReachGroup, recipients: Int64, people: Int64) {
         ReplayCache.add(&reach[group, default: (0, 0)], recipients, people)  // one look-up
     }
@@ -81,6 +102,7 @@ final class ReplayCache {
         // Numbered anew each chunk: the numbers take the memory of one chunk's texts, not the whole history's.
         symbols.forget()
         reach.removeAll(keepingCapacity: true)
+        reachByNumber.removeAll(keepingCapacity: true)
         moves.removeAll()
         keys.forget()
     }
@@ -98,6 +120,10 @@ final class ReplayCache {
         try ids.forEachSorted { _, i in
             try store.setSummary(txn, texts.text(summaries[Int(i)].recipient), summaries[Int(i)].summary, options: options)
         }
+        for (g, count) in reachByNumber {
+            countReach(ReachGroup(scope: g.scope, id: texts.text(g.id), kind: g.kind, category: g.category, area: g.area), recipients: count.recipients, people: count.people)
+        }
+        reachByNumber.removeAll(keepingCapacity: true)
         // Summaries are written: each moved recipient's holds every event before their change.
         for move in moves {
             for (scope, id) in try store.summary(txn, move.recipient).reached {
