@@ -2,9 +2,9 @@ import Foundation
 import LMDBStore
 
 /// Reads and decodes a stretch of the log on another core, a batch of records at a time, and works out their effects
-/// (`EffectPlan`), while the caller projects the records before them: a replay's decoding and the working out of
-/// what each event changes run beside its projecting. The lots the draws name and the events voids name are read from
-/// the log itself. Batches the caller is done with come back (`recycle`) to be freed on this thread too.
+/// (`EffectPlan`; an issuance's straight from its stored bytes, `IssuanceReading`), while the caller projects the
+/// records before them: a replay's decoding and the working out of what each event changes run beside its projecting.
+/// The lots the draws name and the events voids name are read from the log itself. Batches the caller is done with come back (`recycle`) to be freed on this thread too.
 ///
 /// The records come from a read transaction of its own. The log is append-only and every position up to the last
 /// one asked for is already written, so they are the records the caller's own transaction holds.
@@ -56,7 +56,7 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
                     var lots: [UInt64: Lot] = [:]
                     var batch = Batch()
                     let issuances = IssuanceReading(symbols: symbols, slots: slots)
-                    /// Each record's bytes, copied from the map into memory reused from record to record.
+                    // Each record's bytes, copied from the map into memory reused from record to record.
                     var stored: [UInt8] = []
                     try txn.forEach(store.log, from: LedgerStore.be64(first)) { key, value in
                         let position = LedgerStore.readBE64(key)
