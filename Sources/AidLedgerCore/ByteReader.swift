@@ -105,6 +105,9 @@ public struct ByteReader {
         return start..<start + n
     }
 
+    /// The text whose bytes are in `range` (one `textRange` gave).
+    func text(_ range: Range<Int>) -> String { withBytes(range) { String(decoding: $0, as: UTF8.self) } }
+
     /// Hands `body` the bytes in `range` (one `textRange` gave), in place.
     func withBytes<R>(_ range: Range<Int>, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         try bytes.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[range])) }

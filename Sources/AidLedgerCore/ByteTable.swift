@@ -83,12 +83,7 @@ struct ByteTable {
     /// key yet). - Returns: the new value.
     @discardableResult
     mutating func update(_ key: UnsafeRawBufferPointer, _ update: (Int64?) throws -> Int64) rethrows -> Int64 {
-        try self.update(key, hash: ByteTable.hash(key), update)
-    }
-
-    /// `update(_:_:)` for a key whose `hash` is known already.
-    @discardableResult
-    mutating func update(_ key: UnsafeRawBufferPointer, hash: UInt64, _ update: (Int64?) throws -> Int64) rethrows -> Int64 {
+        let hash = ByteTable.hash(key)
         if let e = find(key, hash: hash) {
             values[e] = try update(values[e])
             return values[e]
@@ -96,6 +91,14 @@ struct ByteTable {
         let value = try update(nil)
         insert(key, hash: hash, value: value)
         return value
+    }
+
+    /// The number of `key`: the keys are numbered 0, 1, 2… in the order they were first met (a replay numbers its
+    /// texts and its counters' keys so). - Returns: the number, and whether the key was met only now.
+    mutating func number(_ key: UnsafeRawBufferPointer) -> (number: Int, new: Bool) {
+        let hash = ByteTable.hash(key)
+        if let e = find(key, hash: hash) { return (e, false) }
+        return (insert(key, hash: hash, value: Int64(values.count)), true)
     }
 
     /// Keys held.

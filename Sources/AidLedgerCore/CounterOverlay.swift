@@ -18,15 +18,6 @@ final class CounterOverlay {
 
     /// Adds `delta` to a counter. - Returns: the new value.
     func add(_ db: Database, _ key: CounterKey, _ delta: Int64, from store: LedgerStore, _ txn: borrowing some KeyValueStore & ~Copyable) throws -> Int64 {
-        try scratch.with(length: key.length, write: { key.write(&$0) }) { k in
-            try add(db, key: k, hash: ByteTable.hash(k), delta, from: store, txn)
-        }
-    }
-
-    /// Adds `delta` to the counter under `key`, hashed already (see `EffectPlan`). - Returns: the new value.
-    func add(
-        _ db: Database, key: UnsafeRawBufferPointer, hash: UInt64, _ delta: Int64, from store: LedgerStore, _ txn: borrowing some KeyValueStore & ~Copyable
-    ) throws -> Int64 {
         let slot: Int
         if let i = tables.firstIndex(where: { $0.db == db }) {
             slot = i
@@ -34,8 +25,10 @@ final class CounterOverlay {
             tables.append((db, ByteTable()))
             slot = tables.count - 1
         }
-        return try tables[slot].table.update(key, hash: hash) { current in
-            try (current ?? store.int64(txn, db, Array(key))).adding(delta, describing: "a running total")
+        return try scratch.with(length: key.length, write: { key.write(&$0) }) { k in
+            try tables[slot].table.update(k) { current in
+                try (current ?? store.int64(txn, db, Array(k))).adding(delta, describing: "a running total")
+            }
         }
     }
 

@@ -92,7 +92,7 @@ final class IssuanceReading {
             for line in lines {
                 let item = r.withBytes(line.item) { symbols.name(bytes: $0) }
                 for (id, amount) in lots[line.draws] {
-                    let d = try draw(site: s, campaign: c, item: item, lot: id, r, site, campaign, line.item, lot)
+                    let d = try draw(lot: id, numbers: (s, c, item), texts: (site, campaign, line.item), in: r, lot)
                     let value = try amount.multiplied(by: d.valuePerUnit, describing: "the value issued")
                     step(.stock, d.stock, -amount, lot: id)
                     step(.total, d.donorUnits, amount)
@@ -116,29 +116,27 @@ final class IssuanceReading {
             m = SummaryMark(.reach)
             (m.scope, m.first) = (.campaign, c)
             mark(m)
-            func text(_ range: Range<Int>) -> String { r.withBytes(range) { String(decoding: $0, as: UTF8.self) } }
-            step(.total, IssuanceReading.slot(&campaignIssuances, c) { slots.slot(.total, .total(CounterName("campaign", text(campaign), "issuances"))) }, 1)
-            step(.version, IssuanceReading.slot(&recipientVersion, who) { slots.version(.recipient, text(recipient)) }, 0)
-            step(.version, IssuanceReading.slot(&siteVersion, s) { slots.version(.site, text(site)) }, 0)
-            step(.version, IssuanceReading.slot(&campaignVersion, c) { slots.version(.campaign, text(campaign)) }, 0)
+            step(.total, IssuanceReading.slot(&campaignIssuances, c) { slots.slot(.total, .total(CounterName("campaign", r.text(campaign), "issuances"))) }, 1)
+            step(.version, IssuanceReading.slot(&recipientVersion, who) { slots.version(.recipient, r.text(recipient)) }, 0)
+            step(.version, IssuanceReading.slot(&siteVersion, s) { slots.version(.site, r.text(site)) }, 0)
+            step(.version, IssuanceReading.slot(&campaignVersion, c) { slots.version(.campaign, r.text(campaign)) }, 0)
         }
         return recordedAt
     }
 
-    /// The keys a draw on lot `id` changes, and its donor and value, numbered once per site, campaign, item and lot.
+    /// The keys a draw on lot `id` changes, and its donor and value, numbered once per site, campaign, item and lot:
+    /// by their `numbers`, their texts (where `r` holds them) read only the first time.
     private func draw(
-        site: ReplaySymbols.Symbol, campaign: ReplaySymbols.Symbol, item: ReplaySymbols.Symbol, lot id: UInt64, _ r: ByteReader,
-        _ siteText: Range<Int>, _ campaignText: Range<Int>, _ itemText: Range<Int>, _ lot: (UInt64) throws -> Lot
+        lot id: UInt64, numbers: (site: ReplaySymbols.Symbol, campaign: ReplaySymbols.Symbol, item: ReplaySymbols.Symbol),
+        texts: (site: Range<Int>, campaign: Range<Int>, item: Range<Int>), in r: ByteReader, _ lot: (UInt64) throws -> Lot
     ) throws -> Draw {
+        let (site, campaign, item) = numbers
         // Symbols are below 2^24 in any chunk (a chunk holds at most a million events); a lot beyond 2^40 is not memoized.
         let memoized = id < 1 << 40 && item < 1 << 24
         let key = (UInt64(UInt32(site)) << 32 | UInt64(UInt32(campaign)), UInt64(UInt32(item)) << 40 | id)
         if memoized, let known = drawIndex.find(key) { return draws[known] }
         let l = try lot(id)
-        let (siteID, campaignID, itemID) = (
-            r.withBytes(siteText) { String(decoding: $0, as: UTF8.self) }, r.withBytes(campaignText) { String(decoding: $0, as: UTF8.self) },
-            r.withBytes(itemText) { String(decoding: $0, as: UTF8.self) }
-        )
+        let (siteID, campaignID, itemID) = (r.text(texts.site), r.text(texts.campaign), r.text(texts.item))
         let d = Draw(
             stock: slots.slot(.stock, .stock(site: siteID, item: itemID, lot: id)),
             donorUnits: slots.slot(.total, .total(CounterName("donor", l.donor, "item", itemID, "issued_units"))),

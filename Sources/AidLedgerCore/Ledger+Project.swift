@@ -103,8 +103,9 @@ extension Ledger {
         try follow(plan, index, sign: 1, at: position, in: txn, cache: cache)
     }
 
-    /// Follows a replay's plan for the `index`th record of its batch: its keys are numbered, only the sums are left. (Apart from `apply`'s closure: the summary changed here is a plain local,
-    /// which a closure capturing it would put in a box checked on every access.)
+    /// Follows a replay's plan for the `index`th record of its batch: its keys are numbered, only the sums are left.
+    /// (Apart from `apply`'s closure: the summary changed here is a plain local, which a closure capturing it would
+    /// put in a box checked on every access.)
     private func follow(
         _ plan: EffectPlan, _ index: Int, sign: Int64, at position: UInt64, in txn: borrowing some KeyValueStore & ~Copyable, cache: ReplayCache
     ) throws {
@@ -136,9 +137,11 @@ extension Ledger {
         // Reached through optional chaining, not bound with `if let`: a binding retained the cache for every event.
         if cache == nil { try summaries.setSummary(txn, store, recipient, change.summary) } else { cache?.putBack(change.symbol, &change.summary) }
         // A replay's marks name the donors and campaigns by number: counted by number, with the attributes the
-        // reading thread handed over with the recipient's (their groups' texts are made once, when the chunk ends).
-        for (scope, id) in change.crossedNumbers where cache?.countReach(scope, id, of: change.symbol, sign: sign) != true {
-            change.crossed.append((scope, cache!.texts.text(id)))
+        // reading thread handed over with the recipient's (their groups' texts are made once, when the chunk ends);
+        // without those attributes, by text, as below.
+        for (scope, id) in change.crossedNumbers {
+            let counted = cache?.countReach(scope, id, of: change.symbol, sign: sign) ?? false
+            if !counted { change.crossed.append((scope, cache!.texts.text(id))) }
         }
         if !change.crossed.isEmpty {
             // A replay's reading thread looked the recipient's attributes up when it numbered them.

@@ -54,9 +54,8 @@ final class ReplaySlots: Sendable {
                 w.byte(table.rawValue)
                 write(&w)
             }) { tagged in
-                let next = Int64(slots.count)
-                let slot = slots.update(tagged) { $0 ?? next }
-                if slot == next {
+                let (slot, new) = slots.number(tagged)
+                if new {
                     let key = Array(UnsafeRawBufferPointer(rebasing: tagged[1...]))
                     published.lock.withLock { published.keys.append((table, key)) }
                 }
@@ -114,10 +113,8 @@ final class ReplaySlots: Sendable {
         func add(_ slot: Slot, _ delta: Int64, from store: LedgerStore, _ txn: borrowing some KeyValueStore & ~Copyable) throws -> Int64 {
             let s = Int(slot)
             if s >= touched.count || !touched[s] { try load(slot, from: store, txn) }
-            let (sum, overflow) = values[s].addingReportingOverflow(delta)
-            if overflow { _ = try values[s].adding(delta, describing: "a running total") }
-            values[s] = sum
-            return sum
+            values[s] = try values[s].adding(delta, describing: "a running total")
+            return values[s]
         }
 
         /// The version numbered `slot` becomes `position`.

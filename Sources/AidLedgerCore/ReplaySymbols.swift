@@ -44,7 +44,6 @@ final class ReplaySymbols: Sendable {
         /// Numbers by the texts' UTF-8 bytes: an issuance read straight from its stored bytes (`IssuanceReading`)
         /// numbers its texts without making them.
         @exclusivity(unchecked) private var numbers = ByteTable()
-        @exclusivity(unchecked) private var next: Symbol = 0
         /// Recipients' kind, household, category and area, kept for the whole replay (registered once, never
         /// changed): a recipient's are looked up once per chunk, when the recipient is numbered, and travel with the number.
         @exclusivity(unchecked) private var attributes: [String: RecipientRegistered.Attributes] = [:]
@@ -54,9 +53,6 @@ final class ReplaySymbols: Sendable {
         static let attributesKept = 1 << 20
 
         fileprivate init(_ published: Published) { self.published = published }
-
-        /// Texts numbered in this chunk.
-        var count: Int { Int(next) }
 
         /// Keeps a registration's attributes as the reading thread meets it.
         func registered(_ p: RecipientRegistered) {
@@ -79,8 +75,8 @@ final class ReplaySymbols: Sendable {
 
         /// `recipient(_:load:)` of an id's UTF-8 bytes: the id is made only when it is new to the chunk.
         func recipient(bytes: UnsafeRawBufferPointer, load: (String) throws -> RecipientRegistered.Attributes?) throws -> Symbol {
-            let symbol = number(bytes)
-            guard symbol == next else { return symbol }
+            let (symbol, new) = numbers.number(bytes)
+            guard new else { return Symbol(symbol) }
             let id = String(decoding: bytes, as: UTF8.self)
             var a = attributes[id]
             if a == nil, let loaded = try load(id) {
@@ -88,7 +84,7 @@ final class ReplaySymbols: Sendable {
                 a = loaded
             }
             publish(id, a)
-            return symbol
+            return Symbol(symbol)
         }
 
         /// The number of a campaign's, donor's or item's id.
@@ -99,25 +95,18 @@ final class ReplaySymbols: Sendable {
 
         /// `name(_:)` of an id's UTF-8 bytes.
         func name(bytes: UnsafeRawBufferPointer) -> Symbol {
-            let symbol = number(bytes)
-            if symbol == next { publish(String(decoding: bytes, as: UTF8.self), nil) }
-            return symbol
+            let (symbol, new) = numbers.number(bytes)
+            if new { publish(String(decoding: bytes, as: UTF8.self), nil) }
+            return Symbol(symbol)
         }
 
-        /// The text's number: `next` when it is new (and then to be published).
-        private func number(_ bytes: UnsafeRawBufferPointer) -> Symbol {
-            let fresh = Int64(next)
-            return Symbol(numbers.update(bytes) { $0 ?? fresh })
-        }
-
+        /// Hands a newly numbered text to the replaying side.
         private func publish(_ text: String, _ attributes: RecipientRegistered.Attributes?) {
-            next += 1
             published.lock.withLock { published.entries.append((text, attributes)) }
         }
 
         fileprivate func forget() {
             numbers.removeAll()
-            next = 0
             published.lock.withLock { published.entries.removeAll(keepingCapacity: true) }
             if attributes.count > Numbering.attributesKept { attributes = [:] }
         }

@@ -24,13 +24,8 @@ final class VersionOverlay {
     /// The entity's version becomes `position`.
     func set(_ kind: LedgerStore.Kind, _ id: String, _ position: UInt64) {
         scratch.with(length: VersionOverlay.keyLength(id)) { VersionOverlay.writeKey(&$0, kind, id) } _: { k in
-            set(key: k, hash: ByteTable.hash(k), position)
+            versions.update(k) { _ in Int64(bitPattern: position) }
         }
-    }
-
-    /// The version under `key` (hashed already: see `EffectPlan`) becomes `position`.
-    func set(key: UnsafeRawBufferPointer, hash: UInt64, _ position: UInt64) {
-        versions.update(key, hash: hash) { _ in Int64(bitPattern: position) }
     }
 
     /// Writes every version set since the last flush, in key order (appended when the store holds none yet: a

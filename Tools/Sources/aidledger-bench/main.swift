@@ -26,8 +26,8 @@ if args.contains("--lookups-only") {
 // `--replay-only [--repeat N] [--replay-chunk N]`: rebuilds an existing ledger's projections N times (3 unless said; for
 // profiling), with a replay chunk of N summaries (the ledger's default unless said).
 if args.contains("--replay-only") {
-    let chunk = args.firstIndex(of: "--replay-chunk").flatMap { Int(args[$0 + 1]) } ?? 50_000
-    let ledger = try Ledger(directory: dir, replayChunk: chunk)
+    let chunk = args.firstIndex(of: "--replay-chunk").flatMap { Int(args[$0 + 1]) }
+    let ledger = try chunk.map { try Ledger(directory: dir, replayChunk: $0) } ?? Ledger(directory: dir)
     for _ in 0..<(args.firstIndex(of: "--repeat").flatMap { Int(args[$0 + 1]) } ?? 3) {
         let start = DispatchTime.now().uptimeNanoseconds
         let report = try ledger.rebuild()
