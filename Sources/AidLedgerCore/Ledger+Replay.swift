@@ -329,17 +329,20 @@ extension Ledger {
     ) throws {
         var from: [UInt8]? = nil
         var found = 0
+        var expected = EntryRun()
         while found < limit {
-            var expected: [(key: [UInt8], value: [UInt8])] = []
+            expected.removeAll()
             try state.env.read { replayed in
                 try replayed.forEach(db, from: from) { k, v in
-                    expected.append((Array(k), Array(v)))
+                    expected.append(k, v)
                     return expected.count < compareChunk
                 }
             }
             // The chunk covers stored keys from `from` up to its last key, or to the end when it is the last chunk.
-            let last = expected.count == compareChunk ? expected.last?.key : nil
-            let differences = try differences(db, in: txn, from: from, through: last, expected: expected, limit: limit - found)
+            let last = expected.count == compareChunk ? expected.withEntries { Array($0.key(expected.count - 1)) } : nil
+            let differences = try expected.withEntries { entries in
+                try self.differences(db, in: txn, from: from, through: last, expected: entries, count: expected.count, limit: limit - found)
+            }
             found += differences.count
             try handle(differences, expected.count)
             guard let last else { return }
@@ -347,22 +350,23 @@ extension Ledger {
         }
     }
 
-    /// Where the stored entries of `db` with keys from `from` through `through` (to the end when nil) differ from `expected`.
+    /// Where the stored entries of `db` with keys from `from` through `through` (to the end when nil) differ from the
+    /// `count` entries `expected`.
     private func differences(
         _ db: Database, in txn: borrowing Transaction, from: [UInt8]?, through: [UInt8]?,
-        expected: [(key: [UInt8], value: [UInt8])], limit: Int
+        expected: EntryRun.Entries, count: Int, limit: Int
     ) throws -> [ProjectionDifference] {
         var out: [ProjectionDifference] = []
         var next = 0
         try txn.forEach(db, from: from) { key, value in
             if let through, through.withUnsafeBytes({ KeyOrder.compare(key, $0) }) > 0 { return false }
-            while next < expected.count, expected[next].key.withUnsafeBytes({ KeyOrder.compare($0, key) }) < 0 {
-                out.append(.missing(key: expected[next].key, expected: expected[next].value))
+            while next < count, KeyOrder.compare(expected.key(next), key) < 0 {
+                out.append(.missing(key: Array(expected.key(next)), expected: Array(expected.value(next))))
                 next += 1
             }
-            if next < expected.count, expected[next].key.withUnsafeBytes({ KeyOrder.compare($0, key) }) == 0 {
-                if expected[next].value.withUnsafeBytes({ KeyOrder.compare($0, value) }) != 0 {
-                    out.append(.differs(key: expected[next].key, stored: Array(value), expected: expected[next].value))
+            if next < count, KeyOrder.compare(expected.key(next), key) == 0 {
+                if KeyOrder.compare(expected.value(next), value) != 0 {
+                    out.append(.differs(key: Array(key), stored: Array(value), expected: Array(expected.value(next))))
                 }
                 next += 1
             } else {
@@ -370,7 +374,10 @@ extension Ledger {
             }
             return out.count < limit
         }
-        for e in expected[next...] where out.count < limit { out.append(.missing(key: e.key, expected: e.value)) }
+        while next < count && out.count < limit {
+            out.append(.missing(key: Array(expected.key(next)), expected: Array(expected.value(next))))
+            next += 1
+        }
         return out
     }
 
