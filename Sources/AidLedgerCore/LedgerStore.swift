@@ -189,13 +189,24 @@ struct LedgerStore {
     func setSummary(
         _ txn: borrowing some KeyValueStore & ~Copyable, _ recipient: String, _ summary: RecipientSummary, options: Transaction.PutOptions = []
     ) throws -> [UInt8]? {
-        if summary.isEmpty {
-            if !options.contains(.append) { try txn.delete(recipients, Array(recipient.utf8)) }  // appended: there is none
-            return nil
+        let bytes = summary.isEmpty ? nil : summary.encoded()
+        try Array(recipient.utf8).withUnsafeBytes { id in
+            guard let bytes else { return try setSummary(txn, id: id, nil, options: options) }
+            try bytes.withUnsafeBytes { value in try setSummary(txn, id: id, value, options: options) }
         }
-        let bytes = summary.encoded()
-        try txn.put(recipients, Array(recipient.utf8), bytes, options: options)
         return bytes
+    }
+
+    /// `setSummary` of a summary already encoded (`bytes`, nil for the empty summary, whose entry is removed) under
+    /// its recipient's id's bytes.
+    func setSummary(
+        _ txn: borrowing some KeyValueStore & ~Copyable, id: UnsafeRawBufferPointer, _ bytes: UnsafeRawBufferPointer?, options: Transaction.PutOptions
+    ) throws {
+        guard let bytes else {
+            if !options.contains(.append) { try txn.delete(recipients, Array(id)) }  // appended: there is none
+            return
+        }
+        try txn.put(recipients, key: id, value: bytes, options: options)
     }
 
     // MARK: Registry

@@ -227,6 +227,13 @@ struct RecipientSummary {
     static let formatVersion: UInt8 = 1
 
     func encoded() -> [UInt8] {
+        var w = ByteWriter(capacity: 48 + history.count * 12 + names.reduce(0) { $0 + $1.utf8.count + 1 })
+        encode(into: &w)
+        return w.bytes
+    }
+
+    /// Appends the summary's stored form to `w` (a replay writes every summary of its chunk through one writer).
+    func encode(into w: inout ByteWriter) {
         // Names renumbered in the order the fields first use them; names no field uses any more are left out.
         // (Plain loops: a nested function or closure capturing these arrays would box them.)
         var numbering = [Name](repeating: -1, count: names.count)
@@ -240,7 +247,6 @@ struct RecipientSummary {
         for r in reach { RecipientSummary.use(r.id, &numbering, &order) }
         let canonical = numbering
         let ref = { (n: Name) in UInt64(canonical[Int(n)]) }
-        var w = ByteWriter(capacity: 48 + history.count * 12 + order.reduce(0) { $0 + names[Int($1)].utf8.count + 1 })
         w.u8(RecipientSummary.formatVersion)
         w.varint(UInt64(order.count))
         for n in order { w.string(names[Int(n)]) }
@@ -254,7 +260,6 @@ struct RecipientSummary {
         w.array(cashByCampaign) { w, c in w.varint(ref(c.id)); w.int(c.amount) }
         w.array(cashByDonor) { w, c in w.varint(ref(c.id)); w.int(c.amount) }
         w.array(reach) { w, r in w.u8(r.scope.rawValue); w.varint(ref(r.id)); w.int(r.events) }
-        return w.bytes
     }
 
     /// Numbers `n` next in `order` unless it has its number already.

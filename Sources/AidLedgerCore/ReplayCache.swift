@@ -117,8 +117,14 @@ final class ReplayCache {
             var id = texts.text(entry.recipient)
             id.withUTF8 { ids.update(UnsafeRawBufferPointer($0)) { _ in Int64(i) } }
         }
-        try ids.forEachSorted { _, i in
-            try store.setSummary(txn, texts.text(summaries[Int(i)].recipient), summaries[Int(i)].summary, options: options)
+        // Each summary is encoded through one writer and written under its id's bytes as the table holds them.
+        var writer = ByteWriter(capacity: 4096)
+        try ids.forEachSorted { id, i in
+            let s = Int(i)
+            guard !summaries[s].summary.isEmpty else { return try store.setSummary(txn, id: id, nil, options: options) }
+            writer.removeAll()
+            summaries[s].summary.encode(into: &writer)
+            try writer.withBytes { try store.setSummary(txn, id: id, $0, options: options) }
         }
         for (g, count) in reachByNumber {
             countReach(ReachGroup(scope: g.scope, id: texts.text(g.id), kind: g.kind, category: g.category, area: g.area), recipients: count.recipients, people: count.people)
