@@ -5,7 +5,7 @@ import Foundation
 /// The business date is what reports and entitlements use; the recording time (`EventRecord.recordedAt`)
 /// is when the ledger committed the event. A distribution typed in from a paper list a day later keeps its
 /// real business date and gets today's recording time.
-public struct BusinessDate: Sendable, Hashable, Comparable, CustomStringConvertible {
+public struct BusinessDate: Sendable, Hashable, Comparable, CustomStringConvertible, BitwiseCopyable {
     public let day: Int32
 
     public init(day: Int32) { self.day = day }

@@ -9,19 +9,20 @@ import Foundation
 /// Made on one thread and handed to another under a lock, after which it is only read.
 final class EffectPlan: @unchecked Sendable {
     /// One change: a counter's or a version's (its key's number), or one on the recipient's summary (in `marks`).
+    /// 16 bytes: a plan's steps and marks pass from one core's cache to the other's, about 700 bytes per issuance, and
+    /// the lot a stock or cash change draws on (for the message when it would go below zero) is the last eight bytes of
+    /// its key.
     struct Step: Equatable {
         enum Kind: UInt8 { case stock, cash, total, version, summary }
         var kind: Kind
         /// The key's number in the chunk's `ReplaySlots`, or the mark's index in `marks` (`.summary`).
         var index: Int32
         var delta: Int64
-        /// The lot a stock or cash change draws on (for the message when it would go below zero).
-        var lot: UInt64
     }
 
     // Made by one thread, then read by one other: the runtime's exclusivity checks are switched off.
-    @exclusivity(unchecked) private(set) var steps: [Step] = []
-    @exclusivity(unchecked) private(set) var marks: [SummaryMark] = []
+    @exclusivity(unchecked) private(set) var steps: FlatBuffer<Step>
+    @exclusivity(unchecked) private(set) var marks: FlatBuffer<SummaryMark>
     /// Where each record's steps begin; the last entry is where the last record's end.
     @exclusivity(unchecked) private var starts: [Int] = [0]
     /// Whether each record changes nothing but what its steps say (an issuance, a grant, a transfer, an adjustment):
@@ -30,8 +31,8 @@ final class EffectPlan: @unchecked Sendable {
     @exclusivity(unchecked) private var stepsOnly: [Bool] = []
 
     init(records: Int) {
-        steps.reserveCapacity(records * 16)
-        marks.reserveCapacity(records * 8)
+        steps = FlatBuffer(capacity: records * 16)
+        marks = FlatBuffer(capacity: records * 8)
         starts.reserveCapacity(records + 1)
         stepsOnly.reserveCapacity(records)
     }
@@ -64,7 +65,7 @@ final class EffectPlan: @unchecked Sendable {
 
     /// Adds a record whose steps and marks `write` appends itself (an issuance read straight from its stored bytes:
     /// `IssuanceReading`); it changes nothing beyond them.
-    func add(writing write: (inout [Step], inout [SummaryMark]) throws -> Void) rethrows {
+    func add(writing write: (inout FlatBuffer<Step>, inout FlatBuffer<SummaryMark>) throws -> Void) rethrows {
         try write(&steps, &marks)
         stepsOnly.append(true)
         starts.append(steps.count)
@@ -77,18 +78,18 @@ final class EffectPlan: @unchecked Sendable {
         try Effect.visit(record, sign: sign, lot: lot) { effect in
             if effect.isOnSummary {
                 marks.append(try SummaryMark(effect, symbols, attributes: attributes))
-                steps.append(Step(kind: .summary, index: Int32(marks.count - 1), delta: 0, lot: 0))
+                steps.append(Step(kind: .summary, index: Int32(marks.count - 1), delta: 0))
                 return
             }
             switch effect {
             case .stock(let site, let item, let lot, let delta):
-                steps.append(Step(kind: .stock, index: slots.slot(.stock, .stock(site: site, item: item, lot: lot)), delta: delta, lot: lot))
+                steps.append(Step(kind: .stock, index: slots.slot(.stock, .stock(site: site, item: item, lot: lot)), delta: delta))
             case .cash(let campaign, let lot, let delta):
-                steps.append(Step(kind: .cash, index: slots.slot(.cash, .cash(campaign: campaign, lot: lot)), delta: delta, lot: lot))
+                steps.append(Step(kind: .cash, index: slots.slot(.cash, .cash(campaign: campaign, lot: lot)), delta: delta))
             case .total(let name, let delta):
-                steps.append(Step(kind: .total, index: slots.slot(.total, .total(name)), delta: delta, lot: 0))
+                steps.append(Step(kind: .total, index: slots.slot(.total, .total(name)), delta: delta))
             case .touched(let kind, let id):
-                steps.append(Step(kind: .version, index: slots.version(kind, id), delta: 0, lot: 0))
+                steps.append(Step(kind: .version, index: slots.version(kind, id), delta: 0))
             case .recipient, .goods, .grant, .issued, .counts, .reach:
                 preconditionFailure("an effect on the summary was kept above")
             }

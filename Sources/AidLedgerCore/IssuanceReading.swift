@@ -77,10 +77,10 @@ final class IssuanceReading {
         try plan.add { steps, marks in
             func mark(_ m: SummaryMark) {
                 marks.append(m)
-                steps.append(EffectPlan.Step(kind: .summary, index: Int32(marks.count - 1), delta: 0, lot: 0))
+                steps.append(EffectPlan.Step(kind: .summary, index: Int32(marks.count - 1), delta: 0))
             }
-            func step(_ kind: EffectPlan.Step.Kind, _ slot: ReplaySlots.Slot, _ delta: Int64, lot: UInt64 = 0) {
-                steps.append(EffectPlan.Step(kind: kind, index: slot, delta: delta, lot: lot))
+            func step(_ kind: EffectPlan.Step.Kind, _ slot: ReplaySlots.Slot, _ delta: Int64) {
+                steps.append(EffectPlan.Step(kind: kind, index: slot, delta: delta))
             }
             var m = SummaryMark(.recipient)
             m.first = who
@@ -94,7 +94,7 @@ final class IssuanceReading {
                 for (id, amount) in lots[line.draws] {
                     let d = try draw(lot: id, numbers: (s, c, item), texts: (site, campaign, line.item), in: r, lot)
                     let value = try amount.multiplied(by: d.valuePerUnit, describing: "the value issued")
-                    step(.stock, d.stock, -amount, lot: id)
+                    step(.stock, d.stock, -amount)
                     step(.total, d.donorUnits, amount)
                     step(.total, d.donorValue, value)
                     step(.total, d.campaignUnits, amount)

@@ -120,9 +120,10 @@ extension Ledger {
             case .stock, .cash, .total:
                 let left = try cache.values.add(step.index, step.delta, from: store, txn)
                 guard left >= 0 || step.kind == .total else {
-                    // A stock key begins with its site.
-                    let site = step.kind == .stock ? String(decoding: cache.values.key(step.index).key.prefix { $0 != 0 }, as: UTF8.self) : nil
-                    throw Ledger.belowZero(lot: step.lot, site: site, at: position)
+                    // A stock key begins with its site, and a stock or cash key ends with its lot.
+                    let key = cache.values.key(step.index).key
+                    let site = step.kind == .stock ? String(decoding: key.prefix { $0 != 0 }, as: UTF8.self) : nil
+                    throw Ledger.belowZero(lot: LedgerStore.readBE64(key.suffix(8)), site: site, at: position)
                 }
             }
         }

@@ -1,4 +1,4 @@
-import AidLedgerCore
+@testable import AidLedgerCore
 import Testing
 
 @Suite struct EncodingTests {
@@ -60,6 +60,62 @@ import Testing
             #expect(decoded.body() + decoded.hash == stored)
             previous = record.hash
         }
+    }
+
+    /// Amounts at the ends of their range, texts in Ukrainian and fields of every width read back exactly, however
+    /// far past its first memory the writer had to grow.
+    @Test func everyFieldReadsBackExactlyPastTheWritersFirstMemory() throws {
+        var w = ByteWriter(capacity: 1)
+        let amounts: [Int64] = [0, 1, -1, 63, -64, 64, 127, 128, Int64.max, Int64.min, 12_345_678_901, -85_050]
+        for round in 0..<50 {
+            for a in amounts { w.int(a) }
+            w.varint(UInt64.max)
+            w.u16(0xbeef)
+            w.u32(0xdead_beef)
+            w.u64(UInt64(round) << 40 | 0x0102_0304)
+            w.string("Карітас «Надія» \(round)")
+            w.blob([UInt8](repeating: UInt8(round), count: round))
+            w.bool(round % 2 == 0)
+        }
+        var r = ByteReader(w.bytes)
+        for round in 0..<50 {
+            for a in amounts { #expect(try r.int() == a) }
+            #expect(try r.varint() == UInt64.max)
+            #expect(try r.u16() == 0xbeef)
+            #expect(try r.u32() == 0xdead_beef)
+            #expect(try r.u64() == UInt64(round) << 40 | 0x0102_0304)
+            #expect(try r.string() == "Карітас «Надія» \(round)")
+            #expect(try r.blob() == [UInt8](repeating: UInt8(round), count: round))
+            #expect(try r.bool() == (round % 2 == 0))
+        }
+        #expect(r.isAtEnd)
+    }
+
+    /// A household served for years holds hundreds of issued lines: its summary is written whole, and the same,
+    /// whether encoded alone (at the counter) or through a replay's writer reused from one household to the next.
+    @Test func aLongHistoryIsStoredWholeThroughAWriterReusedFromHouseholdToHousehold() throws {
+        var long = RecipientSummary()
+        for i in 0..<300 {
+            let campaign = i % 2 == 0 ? "WINTER" : "SPRING-2027-RETURNEES"
+            long.addIssued(campaign: campaign, item: "food-kit", day: Self.date.adding(days: i), position: UInt64(1_000_000 + i * 7_919), quantity: Int64(i % 3 + 1))
+            long.addGoods(campaign: campaign, donor: i % 5 == 0 ? "UNICEF" : "CARITAS", item: "food-kit", units: Int64(i % 3 + 1), value: Int64(i % 3 + 1) * 85_050)
+        }
+        long.issuances = 300
+        var short = RecipientSummary()
+        short.addIssued(campaign: "WINTER", item: "hygiene-set", day: Self.date, position: 7, quantity: 1)
+        short.issuances = 1
+        var w = ByteWriter(capacity: 16)
+        for summary in [short, long, short, long] {
+            w.removeAll()
+            summary.encode(into: &w)
+            #expect(w.bytes == summary.encoded())
+        }
+        let back = try RecipientSummary(decoding: long.encoded())
+        #expect(back.encoded() == long.encoded())
+        #expect(back.history(campaign: "WINTER", item: "food-kit").count == 150)
+        #expect(back.history(campaign: "SPRING-2027-RETURNEES", item: "food-kit").reduce(0) { $0 + $1.quantity } == 300)
+        #expect(try back.items().map(\.units) == [600])
+        #expect(try back.items().map(\.value) == [600 * 85_050])
     }
 
     @Test func anIntakeRecordedBeforeGroupEarmarksReadsAsHavingNone() throws {
