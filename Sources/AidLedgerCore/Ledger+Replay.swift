@@ -7,6 +7,8 @@ public struct RebuildReport: Sendable {
     public var entries: Int
     /// Stored entries that differed from the log's replay and were written or removed.
     public var mended: Int
+    /// The most memory the replay held at once in recipients' summaries (about; bounded by the ledger's `replayMemory`).
+    public var heldBytes: Int
 }
 
 extension Ledger {
@@ -30,7 +32,8 @@ extension Ledger {
 
     /// Replays the log from the first record up to `point` into a scratch LMDB environment, with the same projection
     /// code as the append path, committing whenever the chunk has changed `chunkHeld` recipients' summaries or
-    /// entities' versions (or projected `chunkEvents` events), so memory stays bounded whatever the length. A ledger
+    /// entities' versions, its summaries hold `replayMemory` bytes (households with long histories hold more each), or
+    /// it has projected `chunkEvents` events, so memory stays bounded whatever the length. A ledger
     /// with fewer recipients than that replays in few steps: each summary is then decoded and written once or twice,
     /// not once per distribution round.
     /// With `base`, the replay starts from a copy of that earlier replay and reads only the records after it. With
@@ -84,7 +87,7 @@ extension Ledger {
                                 break chunk
                             }
                             if last % 100_000 == 0 { progress?(last) }
-                            if cache.held >= chunkHeld && last < end {
+                            if (cache.held >= chunkHeld || cache.summaryBytes >= replayMemory) && last < end {
                                 full = true
                                 break chunk
                             }
@@ -99,6 +102,7 @@ extension Ledger {
                 if last == milestone { milestoneHash = try store.record(txn, at: last)?.hash }
             }
             state.last = last
+            state.summaryBytesPeak = cache.summaryBytesPeak
             finished = reachedEnd
             if let milestoneHash { try state.keepMilestone(lastHash: milestoneHash, in: directory, keeping: milestonesKept) }
         }
@@ -224,7 +228,7 @@ extension Ledger {
     private func mend(in txn: borrowing Transaction, progress: ((UInt64, UInt64) -> Void)?) throws -> RebuildReport {
         let total = try store.head(txn).position
         let state = try replay(to: .head, progress: { progress?($0, total) }) { chunk in try chunk(txn) }
-        var report = RebuildReport(events: state.last, entries: 0, mended: 0)
+        var report = RebuildReport(events: state.last, entries: 0, mended: 0, heldBytes: state.summaryBytesPeak)
         for name in LedgerStore.projectionNames {
             let db = env.database(name)
             try compare(db, stored: txn, replayed: state, limit: .max) { differences, entries in

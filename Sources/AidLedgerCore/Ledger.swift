@@ -18,12 +18,17 @@ public final class Ledger: @unchecked Sendable {  // the environment and writer 
     let clock: @Sendable () -> Int64
     /// Events a replay projects between commits of its scratch environment; a fifth as many entries are compared at once.
     let replayChunk: Int
+    /// The memory a replay's recipients' summaries may hold before it commits its chunk (see `init`).
+    let replayMemory: Int
     /// An as-of replay keeps a copy of its projections at every multiple of this many events (`DATA/milestone-p…`).
     let milestoneEvery: UInt64
     /// How many milestones are kept (the latest made); none are made when 0.
     let milestonesKept: Int
     /// Unless an operator says otherwise: a milestone every million events, the ten latest kept.
     public static let defaultMilestoneEvery: UInt64 = 1_000_000
+    /// What a replay's recipients' summaries may hold in memory before it commits its chunk: 256 MiB, about 110,000
+    /// households of a year's distributions, fewer with longer histories.
+    public static let defaultReplayMemory = 256 << 20
     public static let defaultMilestonesKept = 10
     /// The last settled point replayed for an as-of question (see `atPoint`).
     let pastStates = Locked<[AsOf: ReplayedState]>([:])
@@ -50,6 +55,8 @@ public final class Ledger: @unchecked Sendable {  // the environment and writer 
     ///   - replayChunk: a replay (rebuild, as-of) commits its scratch environment whenever it holds twice this many
     ///     recipients' summaries, entities' versions or counters, or has projected twenty times this many events: what it
     ///     holds in memory at once. Verification and reports read this many positions per read transaction.
+    ///   - replayMemory: a replay also commits whenever the recipients' summaries it holds take about this many bytes
+    ///     (households with long histories take more each than the count above assumes).
     ///   - milestoneEvery: an as-of replay that passes a multiple of this many events keeps a copy of the projections
     ///     there, so a later question about any point after it replays at most this many events.
     ///   - milestonesKept: how many milestones stay on disk (the latest made; each is the size of the projections at
@@ -57,7 +64,7 @@ public final class Ledger: @unchecked Sendable {  // the environment and writer 
     ///   - notice: told, in words, when opening takes long: a ledger written under an older layout is brought up to date.
     public init(
         directory: String, create: Bool = false, durability: Environment.Durability = .synchronous,
-        mapSize: Int = 64 << 20, replayChunk: Int = 50_000, milestoneEvery: UInt64 = Ledger.defaultMilestoneEvery,
+        mapSize: Int = 64 << 20, replayChunk: Int = 50_000, replayMemory: Int = Ledger.defaultReplayMemory, milestoneEvery: UInt64 = Ledger.defaultMilestoneEvery,
         milestonesKept: Int = Ledger.defaultMilestonesKept, clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000_000) },
         notice: ((String) -> Void)? = nil
     ) throws(LedgerError) {
@@ -80,6 +87,7 @@ public final class Ledger: @unchecked Sendable {  // the environment and writer 
         writer = SerialWriter()
         self.clock = clock
         self.replayChunk = max(1, replayChunk)
+        self.replayMemory = max(1, replayMemory)
         self.milestoneEvery = max(1, milestoneEvery)
         self.milestonesKept = max(0, milestonesKept)
         // An operator who lowered the number gets the disk back now, not when the next milestone is made.

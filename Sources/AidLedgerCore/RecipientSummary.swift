@@ -115,6 +115,20 @@ struct RecipientSummary {
         return history.filter { $0.campaign == Name(c) && $0.item == Name(i) }.map { ($0.day, $0.quantity) }
     }
 
+    /// About the memory the summary holds: the room of its arrays (each with its own and the allocator's header) and
+    /// the text of its names beyond what a string keeps inline. A replay bounds what it holds by it.
+    var heldBytes: Int {
+        func room<T>(_ a: [T]) -> Int { a.capacity == 0 ? 0 : 48 + a.capacity * MemoryLayout<T>.stride }
+        var bytes = MemoryLayout<RecipientSummary>.stride + room(names) + room(symbols) + room(history) + room(goodsByCampaign) + room(goodsByDonor)
+        bytes += room(cashByCampaign) + room(cashByDonor) + room(reach)
+        for n in names where n.utf8.count > 15 { bytes += 32 + n.utf8.count }
+        return bytes
+    }
+
+    /// The room of the issued lines alone: what grows with every issuance (the other arrays with each new campaign,
+    /// donor or item only), read by a replay after each event from the array the event has just changed.
+    var historyBytes: Int { history.capacity * MemoryLayout<Issue>.stride }
+
     // MARK: Changes
 
     /// Makes room for a few more events' changes at once: a replay's chunk takes each summary once and then changes it

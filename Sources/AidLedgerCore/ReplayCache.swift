@@ -14,8 +14,13 @@ final class ReplayCache {
     let symbols = ReplaySymbols()
     /// The replaying side of `symbols`, held apart so that following it touches nothing the reading thread does.
     let texts: ReplaySymbols.Texts
-    /// The summaries the chunk changed, with their recipients' numbers.
-    @exclusivity(unchecked) private var summaries: [(recipient: ReplaySymbols.Symbol, summary: RecipientSummary)] = []
+    /// The summaries the chunk changed, with their recipients' numbers, the memory each held when taken but for its
+    /// issued lines, and what it held when last put back.
+    @exclusivity(unchecked) private var summaries: [(recipient: ReplaySymbols.Symbol, summary: RecipientSummary, rest: Int, bytes: Int)] = []
+    /// About the memory the chunk's summaries hold (`RecipientSummary.heldBytes`), and the most they held at once
+    /// in this replay.
+    private(set) var summaryBytes = 0
+    private(set) var summaryBytesPeak = 0
     /// Where each numbered recipient's summary is in `summaries` (-1: not in the chunk).
     @exclusivity(unchecked) private var slots: [Int32] = []
     /// Recipients (and people) entering or leaving the reach of a donor or campaign, by group: added to the running
@@ -52,14 +57,23 @@ final class ReplayCache {
         }
         summary = try store.summary(txn, texts.text(recipient))
         summary.reserveForEvents()
+        let bytes = summary.heldBytes
+        summaryBytes += bytes
         slots[r] = Int32(summaries.count)
-        summaries.append((recipient, RecipientSummary()))
+        summaries.append((recipient, RecipientSummary(), bytes - summary.historyBytes, bytes))
         return summary
     }
 
     /// Puts the summary taken out back, leaving an empty one in `summary`: swapped, not copied.
     func putBack(_ recipient: ReplaySymbols.Symbol, _ summary: inout RecipientSummary) {
-        swap(&summaries[Int(slots[Int(recipient)])].summary, &summary)
+        let slot = Int(slots[Int(recipient)])
+        // Only the issued lines grow with every event: counted from the array the event has just changed, so that
+        // counting touches no memory the event did not (a replay waits on memory more than on anything else).
+        let bytes = summaries[slot].rest + summary.historyBytes
+        summaryBytes += bytes - summaries[slot].bytes
+        summaryBytesPeak = max(summaryBytesPeak, summaryBytes)
+        summaries[slot].bytes = bytes
+        swap(&summaries[slot].summary, &summary)
     }
 
     /// Moves the recipient from the reach groups of `from` to those of `to` when the chunk ends.
@@ -152,5 +166,6 @@ final class ReplayCache {
     private func forgetSummaries() {
         for entry in summaries { slots[Int(entry.recipient)] = -1 }
         summaries.removeAll(keepingCapacity: true)
+        summaryBytes = 0
     }
 }

@@ -11,6 +11,8 @@ final class ReplayedState: @unchecked Sendable {  // the environment is thread-s
     private(set) var directory: String
     /// The last position replayed into it.
     var last: UInt64 = 0
+    /// The most memory the replay held at once in recipients' summaries (`ReplayCache.summaryBytesPeak`).
+    var summaryBytesPeak = 0
     /// Whether it is kept on disk for later processes.
     private(set) var kept = false
 

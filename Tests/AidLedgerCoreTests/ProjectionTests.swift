@@ -521,6 +521,27 @@ import Testing
         #expect(try ledger.projectionDifferences() == [])
     }
 
+    /// Households served for years hold long histories, so a replay cannot count on what a summary takes: it commits
+    /// its chunk when its summaries hold the memory allowed, and replays the books exactly all the same.
+    @Test func aReplayHoldsNoMoreOfTheHouseholdsHistoriesThanItsMemoryAllows() throws {
+        let directory = NSTemporaryDirectory() + "aidledger-test-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let allowed = 4 << 10
+        var ledger: Ledger? = try Ledger(directory: directory, create: true, replayMemory: allowed)
+        for input in DemoScenario(seed: 5, households: 40, today: .today()).commands() {
+            try ledger!.submit(try Command.parse(input, actor: "t"))
+        }
+        let bounded = try ledger!.rebuild()
+        #expect(try ledger!.projectionDifferences() == [])
+        ledger = nil  // LMDB opens an environment once per process
+        ledger = try Ledger(directory: directory)
+        let unbounded = try ledger!.rebuild()
+        try #require(unbounded.heldBytes > 4 * allowed, "the households' histories take far more than the memory allowed")
+        #expect(bounded.heldBytes < 2 * allowed)  // the bound, and at most one household's growth past it
+        #expect(bounded.mended == 0 && unbounded.mended == 0)
+        #expect(bounded.entries == unbounded.entries)
+    }
+
     @Test func booksAtLaterPointsContinueFromTheEarlierAnswerAndEqualLedgersCutThere() throws {
         // An auditor moving forward through the history: the second question replays only what came after the first.
         let t = try TestLedger(replayChunk: 7)
