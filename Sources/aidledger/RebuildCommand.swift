@@ -31,12 +31,13 @@ struct RebuildCommand: ParsableCommand {
             }
             if tty { FileHandle.standardError.write(Data("\n".utf8)) }
             let seconds = Date().timeIntervalSince(started)
+            let held = report.heldBytes >= 1 << 20 ? "\(Printer.n(Int64(report.heldBytes >> 20))) MiB" : "\(Printer.n(Int64(max(1, report.heldBytes >> 10)))) KiB"
             if ledger.json {
                 print(JSONValue.object([
                     ("events", .int(report.events)), ("entries", .int(report.entries)), ("mended", .int(report.mended)), ("held_bytes", .int(Int64(report.heldBytes))),
                 ]).serialized)
             } else {
-                print("rebuilt \(Printer.n(report.entries)) projection entries from \(Printer.n(Int64(report.events))) events in \(String(format: "%.2f", seconds)) s; \(Printer.n(report.mended)) stored entries differed and were mended; recipients' summaries held at most \(Printer.n(Int64(report.heldBytes >> 20))) MiB at once")
+                print("rebuilt \(Printer.n(report.entries)) projection entries from \(Printer.n(Int64(report.events))) events in \(String(format: "%.2f", seconds)) s; \(Printer.n(report.mended)) stored entries differed and were mended; recipients' summaries held at most \(held) at once")
             }
         }
     }
