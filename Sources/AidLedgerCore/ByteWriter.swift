@@ -1,78 +1,49 @@
 /// Appends the ledger's compact binary encoding: big-endian fixed integers, LEB128 varints,
 /// length-prefixed UTF-8 strings.
 public struct ByteWriter: ~Copyable, @unchecked Sendable {  // owns its memory alone: it cannot be copied
-    private var base: UnsafeMutablePointer<UInt8>
-    private var capacity: Int
+    /// Written straight into memory it owns (`FlatBuffer`): an encoding checks for room and stores, where appending to
+    /// an array checked its uniqueness and room for every byte (a summary's encoding, which a replay makes for every
+    /// recipient, took half its time doing so).
+    private var storage: FlatBuffer<UInt8>
+
+    public init(capacity: Int = 128) { storage = FlatBuffer(capacity: capacity) }
+
     /// Bytes written so far.
-    public private(set) var count = 0
-
-    /// Writes straight into memory it owns, grown when a write needs more: an encoding makes one check of room per
-    /// field, where appending to an array checked its uniqueness and room for every byte (a summary's encoding, which
-    /// a replay makes for every recipient, took half its time doing so).
-    public init(capacity: Int = 128) {
-        self.capacity = max(capacity, 16)
-        base = .allocate(capacity: self.capacity)
-    }
-
-    deinit { base.deallocate() }
+    public var count: Int { storage.count }
 
     /// The bytes written.
-    public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+    public var bytes: [UInt8] { storage.elements }
 
     /// Hands `body` the bytes written, in place.
     public func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
-        try body(UnsafeRawBufferPointer(start: base, count: count))
+        try storage.withUnsafeBufferPointer { try body(UnsafeRawBufferPointer($0)) }
     }
 
     /// Empties the writer, keeping its memory for the next encoding.
-    public mutating func removeAll() { count = 0 }
-
-    /// Makes room for `n` more bytes.
-    @inline(__always)
-    private mutating func reserve(_ n: Int) {
-        if n > capacity - count { grow(count + n) }
-    }
-
-    private mutating func grow(_ needed: Int) {
-        let larger = max(needed, capacity * 2)
-        let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: larger)
-        moved.initialize(from: base, count: count)
-        base.deallocate()
-        (base, capacity) = (moved, larger)
-    }
+    public mutating func removeAll() { storage.removeAll() }
 
     @inline(__always)
-    private mutating func put(_ v: UInt8) {
-        base[count] = v
-        count += 1
-    }
+    private mutating func put(_ v: UInt8) { storage.append(v) }
 
-    public mutating func u8(_ v: UInt8) {
-        reserve(1)
-        put(v)
-    }
+    public mutating func u8(_ v: UInt8) { put(v) }
 
     public mutating func bool(_ v: Bool) { u8(v ? 1 : 0) }
 
     public mutating func u16(_ v: UInt16) {
-        reserve(2)
         put(UInt8(v >> 8))
         put(UInt8(truncatingIfNeeded: v))
     }
 
     public mutating func u32(_ v: UInt32) {
-        reserve(4)
         for shift in stride(from: 24, through: 0, by: -8) { put(UInt8(truncatingIfNeeded: v >> UInt32(shift))) }
     }
 
     public mutating func u64(_ v: UInt64) {
-        reserve(8)
         for shift in stride(from: 56, through: 0, by: -8) { put(UInt8(truncatingIfNeeded: v >> UInt64(shift))) }
     }
 
     /// An unsigned LEB128 varint.
     public mutating func varint(_ v: UInt64) {
-        reserve(10)
         var v = v
         while v >= 0x80 {
             put(UInt8(truncatingIfNeeded: v) | 0x80)
@@ -90,26 +61,19 @@ public struct ByteWriter: ~Copyable, @unchecked Sendable {  // owns its memory a
         var s = s
         s.withUTF8 { utf8 in
             varint(UInt64(utf8.count))
-            copy(UnsafeRawBufferPointer(utf8))
+            storage.append(contentsOf: utf8)
         }
     }
 
     public mutating func raw(_ b: some Sequence<UInt8>) {
-        let copied: Void? = b.withContiguousStorageIfAvailable { copy(UnsafeRawBufferPointer($0)) }
+        let copied: Void? = b.withContiguousStorageIfAvailable { storage.append(contentsOf: $0) }
         if copied == nil { for byte in b { u8(byte) } }
     }
 
     /// A length, then the bytes.
     public mutating func blob(_ b: [UInt8]) {
         varint(UInt64(b.count))
-        b.withUnsafeBytes { copy($0) }
-    }
-
-    private mutating func copy(_ b: UnsafeRawBufferPointer) {
-        guard let from = b.baseAddress, b.count > 0 else { return }
-        reserve(b.count)
-        UnsafeMutableRawPointer(base + count).copyMemory(from: from, byteCount: b.count)
-        count += b.count
+        b.withUnsafeBufferPointer { storage.append(contentsOf: $0) }
     }
 
     /// An optional value: a presence byte, then the value.

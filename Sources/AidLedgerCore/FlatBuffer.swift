@@ -1,7 +1,7 @@
-/// A growing run of plain values in memory it owns, for the records a replay's reading thread writes for every event
-/// (`EffectPlan`'s steps and marks): appending checks for room and stores, where an array's append also checked that
-/// its storage was not shared (a call into the runtime) and wrote its new storage back. It cannot be copied, so
-/// nothing else can share it.
+/// A growing run of plain values in memory it owns: appending checks for room and stores, where an array's append
+/// also checked that its storage was not shared (a call into the runtime) and wrote its new storage back. It cannot be
+/// copied, so nothing else can share it. A replay's plans keep their steps and marks in it (written on one thread for
+/// every event), and `ByteWriter` its bytes.
 struct FlatBuffer<Element: BitwiseCopyable>: ~Copyable {
     private var base: UnsafeMutablePointer<Element>
     private var capacity: Int
@@ -16,9 +16,16 @@ struct FlatBuffer<Element: BitwiseCopyable>: ~Copyable {
 
     @inline(__always)
     mutating func append(_ element: Element) {
-        if count == capacity { grow() }
+        if count == capacity { grow(to: count + 1) }
         (base + count).initialize(to: element)
         count += 1
+    }
+
+    mutating func append(contentsOf elements: UnsafeBufferPointer<Element>) {
+        guard let from = elements.baseAddress, elements.count > 0 else { return }
+        if elements.count > capacity - count { grow(to: count + elements.count) }
+        (base + count).initialize(from: from, count: elements.count)
+        count += elements.count
     }
 
     @inline(__always)
@@ -27,11 +34,19 @@ struct FlatBuffer<Element: BitwiseCopyable>: ~Copyable {
         return base[i]
     }
 
-    /// The elements, as an array (for a comparison in a test).
+    /// Empties the buffer, keeping its memory.
+    mutating func removeAll() { count = 0 }
+
+    /// Hands `body` the elements, in place.
+    func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Element>) throws -> R) rethrows -> R {
+        try body(UnsafeBufferPointer(start: base, count: count))
+    }
+
+    /// The elements, as an array.
     var elements: [Element] { Array(UnsafeBufferPointer(start: base, count: count)) }
 
-    private mutating func grow() {
-        let larger = capacity * 2
+    private mutating func grow(to needed: Int) {
+        let larger = max(needed, capacity * 2)
         let moved = UnsafeMutablePointer<Element>.allocate(capacity: larger)
         moved.initialize(from: base, count: count)
         base.deallocate()
