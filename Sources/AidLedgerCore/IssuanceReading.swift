@@ -184,6 +184,13 @@ struct PairTable {
         }
     }
 
+    /// Forgets every key, keeping the memory.
+    mutating func removeAll() {
+        keys.removeAll(keepingCapacity: true)
+        values.removeAll(keepingCapacity: true)
+        for i in slots.indices { slots[i] = -1 }
+    }
+
     mutating func insert(_ key: (UInt64, UInt64), _ value: Int) {
         if (keys.count + 1) * 4 > slots.count * 3 {
             slots = [Int32](repeating: -1, count: slots.count * 2)

@@ -94,7 +94,7 @@ extension Ledger {
                 preconditionFailure("an effect on the summary was taken above")
             }
         }
-        try finish(&change, sign: sign, in: txn, cache: cache, batch: batch)
+        try finish(&change, sign: sign, in: txn, batch: batch)
     }
 
     /// Projects the `index`th record of a replay's batch whose plan holds all it changes (`EffectPlan.onlySteps`): the
@@ -103,18 +103,18 @@ extension Ledger {
         try follow(plan, index, sign: 1, at: position, in: txn, cache: cache)
     }
 
-    /// Follows a replay's plan for the `index`th record of its batch: its keys are numbered, only the sums are left.
-    /// (Apart from `apply`'s closure: the summary changed here is a plain local, which a closure capturing it would
-    /// put in a box checked on every access.)
+    /// Follows a replay's plan for the `index`th record of its batch: its keys are numbered, only the sums are left,
+    /// and its recipient's summary is changed where the cache holds it. (Apart from `apply`'s closure: the change here
+    /// is a plain local, which a closure capturing it would put in a box checked on every access.)
     private func follow(
         _ plan: EffectPlan, _ index: Int, sign: Int64, at position: UInt64, in txn: borrowing some KeyValueStore & ~Copyable, cache: ReplayCache
     ) throws {
-        var change = SummaryChange()
+        var change = ReplayedChange()
         for i in plan.range(of: index) {
             let step = plan.steps[i]
             switch step.kind {
             case .summary:
-                try change.take(plan.marks[Int(step.index)], sign: sign, symbols: cache.texts) { r in try cache.takeSummary(r, from: store, txn) }
+                try change.take(plan.marks[Int(step.index)], sign: sign, cache: cache) { r in try cache.summary(r, from: store, txn) }
             case .version:
                 cache.values.set(step.index, position)
             case .stock, .cash, .total:
@@ -127,28 +127,20 @@ extension Ledger {
                 }
             }
         }
-        try finish(&change, sign: sign, in: txn, cache: cache, batch: nil)
+        guard change.symbol >= 0 else { return }
+        cache.changed(change.slot)
+        if !change.uncounted.isEmpty {
+            // Counted by text, with the attributes the registry holds.
+            let texts = cache.texts
+            try countReach(of: texts.text(change.symbol), nil, change.uncounted.map { ($0.scope, texts.text($0.id)) }, sign: sign, in: txn, cache: cache, batch: nil)
+        }
     }
 
     /// Stores the recipient's changed summary and counts the reach they entered or left.
-    private func finish(
-        _ change: inout SummaryChange, sign: Int64, in txn: borrowing some KeyValueStore & ~Copyable, cache: ReplayCache?, batch: BatchOverlay?
-    ) throws {
+    private func finish(_ change: inout SummaryChange, sign: Int64, in txn: borrowing some KeyValueStore & ~Copyable, batch: BatchOverlay?) throws {
         guard let recipient = change.recipient else { return }
-        // Reached through optional chaining, not bound with `if let`: a binding retained the cache for every event.
-        if cache == nil { try summaries.setSummary(txn, store, recipient, change.summary) } else { cache?.putBack(change.symbol, &change.summary) }
-        // A replay's marks name the donors and campaigns by number: counted by number, with the attributes the
-        // reading thread handed over with the recipient's (their groups' texts are made once, when the chunk ends);
-        // without those attributes, by text, as below.
-        for (scope, id) in change.crossedNumbers {
-            let counted = cache?.countReach(scope, id, of: change.symbol, sign: sign) ?? false
-            if !counted { change.crossed.append((scope, cache!.texts.text(id))) }
-        }
-        if !change.crossed.isEmpty {
-            // A replay's reading thread looked the recipient's attributes up when it numbered them.
-            let known = cache?.texts.attributes(change.symbol)
-            try countReach(of: recipient, known, change.crossed, sign: sign, in: txn, cache: cache, batch: batch)
-        }
+        try summaries.setSummary(txn, store, recipient, change.summary)
+        if !change.crossed.isEmpty { try countReach(of: recipient, nil, change.crossed, sign: sign, in: txn, cache: nil, batch: batch) }
     }
 
     /// Adds to a counter in the store, or in the batch's overlay. - Returns: the new value.
@@ -205,25 +197,9 @@ extension Ledger {
 /// What one event changes in its recipient's summary, gathered while its effects are applied.
 private struct SummaryChange {
     var recipient: String?
-    /// The recipient's number, in a replay.
-    var symbol: ReplaySymbols.Symbol = -1
     var summary = RecipientSummary()
     /// Donors and campaigns the recipient entered (or left) the reach of with this event.
     var crossed: [(scope: RecipientSummary.Scope, id: String)] = []
-    /// The same, from a replay's marks: the donors' and campaigns' numbers.
-    var crossedNumbers: [(scope: RecipientSummary.Scope, id: ReplaySymbols.Symbol)] = []
-    /// The last names a replay's marks found in the summary, by number: an issuance's campaign, donor and item come
-    /// back in its later marks (the line issued, the reach), so each is looked up in the summary once per event.
-    private var found = (symbols: SIMD4<Int32>(repeating: -1), names: SIMD4<Int32>(repeating: 0), next: 0)
-
-    /// The summary's index of the name numbered `symbol`.
-    private mutating func name(_ symbol: ReplaySymbols.Symbol, _ symbols: ReplaySymbols.Texts) -> RecipientSummary.Name {
-        for i in 0..<4 where found.symbols[i] == symbol { return found.names[i] }
-        let name = summary.name(symbol: symbol, in: symbols)
-        (found.symbols[found.next], found.names[found.next]) = (symbol, name)
-        found.next = (found.next + 1) & 3
-        return name
-    }
 
     /// Takes one of the effects on the recipient's summary; `load` gives the summary of the recipient it names.
     mutating func take(_ effect: consuming Effect, sign: Int64, load: (String) throws -> RecipientSummary) throws {
@@ -245,32 +221,6 @@ private struct SummaryChange {
             if (sign > 0 && events == 1) || (sign < 0 && events == 0) { crossed.append((scope, id)) }
         case .stock, .cash, .total, .touched:
             preconditionFailure("not an effect on a recipient's summary")
-        }
-    }
-
-    /// Takes one of the effects on the recipient's summary as a replay's plan holds it; `load` gives the summary of
-    /// the recipient it numbers.
-    mutating func take(_ mark: SummaryMark, sign: Int64, symbols: ReplaySymbols.Texts, load: (ReplaySymbols.Symbol) throws -> RecipientSummary) throws {
-        switch mark.kind {
-        case .recipient:
-            (symbol, recipient) = (mark.first, symbols.text(mark.first))
-            summary = try load(mark.first)
-        case .goods:
-            let (c, d, i) = (name(mark.first, symbols), name(mark.donor, symbols), name(mark.item, symbols))
-            summary.addGoods(c, d, i, units: mark.amount, value: mark.value)
-        case .grant:
-            let (c, d) = (name(mark.first, symbols), name(mark.donor, symbols))
-            summary.addCash(c, d, amount: mark.amount)
-        case .issued:
-            guard sign > 0 else { return summary.removeIssued(at: mark.position) }
-            let (c, i) = (name(mark.first, symbols), name(mark.item, symbols))
-            summary.addIssued(c, i, day: mark.day, position: mark.position, quantity: mark.amount)
-        case .counts:
-            summary.issuances += mark.amount
-            summary.grants += mark.value
-        case .reach:
-            let events = summary.reach(mark.scope, name(mark.first, symbols), sign)
-            if (sign > 0 && events == 1) || (sign < 0 && events == 0) { crossedNumbers.append((mark.scope, mark.first)) }
         }
     }
 }

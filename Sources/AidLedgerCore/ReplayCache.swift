@@ -14,9 +14,11 @@ final class ReplayCache {
     let symbols = ReplaySymbols()
     /// The replaying side of `symbols`, held apart so that following it touches nothing the reading thread does.
     let texts: ReplaySymbols.Texts
-    /// The summaries the chunk changed, with their recipients' numbers, the memory each held when taken but for its
-    /// issued lines, and what it held when last put back.
-    @exclusivity(unchecked) private var summaries: [(recipient: ReplaySymbols.Symbol, summary: RecipientSummary, rest: Int, bytes: Int)] = []
+    /// The summaries the chunk changed, where each event changes its recipient's (`summary(_:from:_:)`).
+    @exclusivity(unchecked) private var summaries = ValueBuffer<RecipientSummary>()
+    /// For each of them: the recipient's number, the memory the summary held when taken but for its issued lines, and
+    /// what it held after its last event.
+    @exclusivity(unchecked) private var kept: [(recipient: ReplaySymbols.Symbol, rest: Int, bytes: Int)] = []
     /// About the memory the chunk's summaries hold (`RecipientSummary.heldBytes`), and the most they held at once
     /// in this replay.
     private(set) var summaryBytes = 0
@@ -26,8 +28,14 @@ final class ReplayCache {
     /// Recipients (and people) entering or leaving the reach of a donor or campaign, by group: added to the running
     /// totals when the chunk ends, a handful of groups instead of five counters per recipient reached.
     @exclusivity(unchecked) private var reach: [ReachGroup: (recipients: Int64, people: Int64)] = [:]
-    /// The same, by the numbers of the donor or campaign (`countReach(_:_:of:sign:)`).
-    @exclusivity(unchecked) private var reachByNumber: [NumberedGroup: (recipients: Int64, people: Int64)] = [:]
+    /// The same, by the numbers of the donor or campaign and of the recipient's profile (`countReach(_:_:of:sign:)`):
+    /// where each group's counts are in `reachCounts`.
+    @exclusivity(unchecked) private var reachIndex = PairTable()
+    @exclusivity(unchecked) private var reachCounts: [(scope: RecipientSummary.Scope, id: ReplaySymbols.Symbol, profile: Int32, recipients: Int64, people: Int64)] = []
+    /// For each numbered recipient: the number of their kind, category and area among `profileKinds` (-2: not looked
+    /// up yet, -1: no attributes handed over), and the people in their household. Looked up once per chunk.
+    @exclusivity(unchecked) private var profiles: [(profile: Int32, people: Int64)] = []
+    @exclusivity(unchecked) private var profileKinds: [(kind: RecipientKind, category: RecipientCategory, area: Area)] = []
     /// Recipients whose household's profile changed, to move between reach groups when the chunk ends (a change
     /// ends its chunk: see `Ledger.replay`).
     @exclusivity(unchecked) private var moves: [(recipient: String, from: RecipientRegistered.Attributes, to: RecipientRegistered.Attributes)] = []
@@ -43,37 +51,32 @@ final class ReplayCache {
     /// summary, an intake a lot's stock and its entry).
     var held: Int { max(summaries.count, values.versions, values.counters) }
 
-    /// The summary of the recipient numbered `recipient`, taken out of the cache so that changing it copies nothing;
-    /// put it back with `putBack`. A recipient the chunk had not met gets its slot here, so putting the summary back
-    /// looks nothing up.
-    func takeSummary(_ recipient: ReplaySymbols.Symbol, from store: LedgerStore, _ txn: borrowing some KeyValueStore & ~Copyable) throws -> RecipientSummary {
+    /// The summary of the recipient numbered `recipient`, where the cache holds it (until the next recipient new to the
+    /// chunk), and its slot: the event changes it in place. A recipient the chunk had not met gets its slot here.
+    func summary(
+        _ recipient: ReplaySymbols.Symbol, from store: LedgerStore, _ txn: borrowing some KeyValueStore & ~Copyable
+    ) throws -> (UnsafeMutablePointer<RecipientSummary>, Int) {
         let r = Int(recipient)
         if r >= slots.count { slots += repeatElement(-1, count: max(r + 1 - slots.count, slots.count)) }
-        var summary = RecipientSummary()
         let slot = Int(slots[r])
-        if slot >= 0 {
-            swap(&summary, &summaries[slot].summary)
-            return summary
-        }
-        summary = try store.summary(txn, texts.text(recipient))
+        if slot >= 0 { return (summaries.pointer(slot), slot) }
+        var summary = try store.summary(txn, texts.text(recipient))
         summary.reserveForEvents()
         let bytes = summary.heldBytes
         summaryBytes += bytes
         slots[r] = Int32(summaries.count)
-        summaries.append((recipient, RecipientSummary(), bytes - summary.historyBytes, bytes))
-        return summary
+        kept.append((recipient, bytes - summary.historyBytes, bytes))
+        return (summaries.append(summary), kept.count - 1)
     }
 
-    /// Puts the summary taken out back, leaving an empty one in `summary`: swapped, not copied.
-    func putBack(_ recipient: ReplaySymbols.Symbol, _ summary: inout RecipientSummary) {
-        let slot = Int(slots[Int(recipient)])
+    /// Counts the memory the summary in `slot` holds after an event changed it.
+    func changed(_ slot: Int) {
         // Only the issued lines grow with every event: counted from the array the event has just changed, so that
         // counting touches no memory the event did not (a replay waits on memory more than on anything else).
-        let bytes = summaries[slot].rest + summary.historyBytes
-        summaryBytes += bytes - summaries[slot].bytes
+        let bytes = kept[slot].rest + summaries.pointer(slot).pointee.historyBytes
+        summaryBytes += bytes - kept[slot].bytes
         summaryBytesPeak = max(summaryBytesPeak, summaryBytes)
-        summaries[slot].bytes = bytes
-        swap(&summaries[slot].summary, &summary)
+        kept[slot].bytes = bytes
     }
 
     /// Moves the recipient from the reach groups of `from` to those of `to` when the chunk ends.
@@ -82,22 +85,33 @@ final class ReplayCache {
     }
 
     /// Counts the recipient numbered `recipient` into (`sign` 1) or out of (-1) the reach of the donor or campaign
-    /// numbered `id`, by the numbers of both and the recipient's kind, category and area (hashed without a text; the
-    /// groups are made when the chunk ends). - Returns: false when the reading thread handed over no attributes.
+    /// numbered `id`, by the numbers of both and of the recipient's kind, category and area (the groups' texts are made
+    /// when the chunk ends). - Returns: false when the reading thread handed over no attributes.
     func countReach(_ scope: RecipientSummary.Scope, _ id: ReplaySymbols.Symbol, of recipient: ReplaySymbols.Symbol, sign: Int64) -> Bool {
-        guard let a = texts.attributes(recipient) else { return false }
-        let group = NumberedGroup(scope: scope, id: id, kind: a.kind, category: a.category, area: a.area)
-        ReplayCache.add(&reachByNumber[group, default: (0, 0)], sign, sign * a.householdSize)
+        let r = Int(recipient)
+        if r >= profiles.count { profiles += repeatElement((profile: Int32(-2), people: Int64(0)), count: max(r + 1 - profiles.count, profiles.count)) }
+        if profiles[r].profile == -2 { profiles[r] = profile(of: recipient) }
+        let (profile, people) = profiles[r]
+        guard profile >= 0 else { return false }
+        let key = (UInt64(scope.rawValue) << 32 | UInt64(UInt32(bitPattern: id)), UInt64(profile))
+        if let i = reachIndex.find(key) {
+            reachCounts[i].recipients += sign
+            reachCounts[i].people += sign * people
+        } else {
+            reachIndex.insert(key, reachCounts.count)
+            reachCounts.append((scope, id, profile, sign, sign * people))
+        }
         return true
     }
 
-    /// A `ReachGroup` whose donor or campaign is a number.
-    private struct NumberedGroup: Hashable {
-        var scope: RecipientSummary.Scope
-        var id: ReplaySymbols.Symbol
-        var kind: RecipientKind
-        var category: RecipientCategory
-        var area: Area
+    /// The number of the recipient's kind, category and area, and their household's size.
+    private func profile(of recipient: ReplaySymbols.Symbol) -> (profile: Int32, people: Int64) {
+        guard let a = texts.attributes(recipient) else { return (-1, 0) }
+        if let i = profileKinds.firstIndex(where: { $0.kind == a.kind && $0.category == a.category && $0.area == a.area }) {
+            return (Int32(i), a.householdSize)
+        }
+        profileKinds.append((a.kind, a.category, a.area))
+        return (Int32(profileKinds.count - 1), a.householdSize)
     }
 
     func countReach(_ group: ReachGroup, recipients: Int64, people: Int64) {
@@ -116,7 +130,8 @@ final class ReplayCache {
         // Numbered anew each chunk: the numbers take the memory of one chunk's texts, not the whole history's.
         symbols.forget()
         reach.removeAll(keepingCapacity: true)
-        reachByNumber.removeAll(keepingCapacity: true)
+        forgetNumberedReach()
+        profiles.removeAll(keepingCapacity: true)
         moves.removeAll()
         keys.forget()
     }
@@ -127,7 +142,7 @@ final class ReplayCache {
         let options = try txn.optionsForKeysInOrder(store.recipients)
         // Sorted as a `ByteTable` sorts its keys (sorting the ids' byte arrays cost five times more).
         var ids = ByteTable()
-        for (i, entry) in summaries.enumerated() {
+        for (i, entry) in kept.enumerated() {
             var id = texts.text(entry.recipient)
             id.withUTF8 { ids.update(UnsafeRawBufferPointer($0)) { _ in Int64(i) } }
         }
@@ -135,15 +150,17 @@ final class ReplayCache {
         var writer = ByteWriter(capacity: 4096)
         try ids.forEachSorted { id, i in
             let s = Int(i)
-            guard !summaries[s].summary.isEmpty else { return try store.setSummary(txn, id: id, nil, options: options) }
+            let summary = summaries.pointer(s)
+            guard !summary.pointee.isEmpty else { return try store.setSummary(txn, id: id, nil, options: options) }
             writer.removeAll()
-            summaries[s].summary.encode(into: &writer)
+            summary.pointee.encode(into: &writer)
             try writer.withBytes { try store.setSummary(txn, id: id, $0, options: options) }
         }
-        for (g, count) in reachByNumber {
-            countReach(ReachGroup(scope: g.scope, id: texts.text(g.id), kind: g.kind, category: g.category, area: g.area), recipients: count.recipients, people: count.people)
+        for g in reachCounts {
+            let p = profileKinds[Int(g.profile)]
+            countReach(ReachGroup(scope: g.scope, id: texts.text(g.id), kind: p.kind, category: p.category, area: p.area), recipients: g.recipients, people: g.people)
         }
-        reachByNumber.removeAll(keepingCapacity: true)
+        forgetNumberedReach()
         // Summaries are written: each moved recipient's holds every event before their change.
         for move in moves {
             for (scope, id) in try store.summary(txn, move.recipient).reached {
@@ -164,8 +181,14 @@ final class ReplayCache {
     }
 
     private func forgetSummaries() {
-        for entry in summaries { slots[Int(entry.recipient)] = -1 }
-        summaries.removeAll(keepingCapacity: true)
+        for entry in kept { slots[Int(entry.recipient)] = -1 }
+        kept.removeAll(keepingCapacity: true)
+        summaries.removeAll()
         summaryBytes = 0
+    }
+
+    private func forgetNumberedReach() {
+        reachIndex.removeAll()
+        reachCounts.removeAll(keepingCapacity: true)
     }
 }
