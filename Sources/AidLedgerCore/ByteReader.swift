@@ -53,12 +53,18 @@ public struct ByteReader {
 
     public mutating func u64() throws(DecodeError) -> UInt64 { bigEndian(at: try advance(8), 8, as: UInt64.self) }
 
+    @inline(__always)
     public mutating func varint() throws(DecodeError) -> UInt64 {
-        // Most varints (lengths, counts, small quantities) fit in one byte.
+        // Most varints (lengths, counts, small quantities) fit in one byte: read here, where the caller is.
         if offset < end, bytes[offset] < 0x80 {
             offset += 1
             return UInt64(bytes[offset - 1])
         }
+        return try longVarint()
+    }
+
+    @inline(never)
+    private mutating func longVarint() throws(DecodeError) -> UInt64 {
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while offset < end {
@@ -78,12 +84,16 @@ public struct ByteReader {
     }
 
     /// A count that must fit in the bytes left, so a corrupt length cannot make us allocate gigabytes.
+    @inline(__always)
     public mutating func count(minimumElementSize: Int = 1) throws(DecodeError) -> Int {
         let n = try varint()
         let fits = minimumElementSize <= 1 ? remaining : remaining / minimumElementSize
-        guard n <= UInt64(fits) else { throw .invalid("a count of \(n) beyond the record", at: offset) }
+        guard n <= UInt64(fits) else { throw beyond(n) }
         return Int(n)
     }
+
+    @inline(never)
+    private func beyond(_ n: UInt64) -> DecodeError { .invalid("a count of \(n) beyond the record", at: offset) }
 
     public mutating func string() throws(DecodeError) -> String {
         let n = try count()

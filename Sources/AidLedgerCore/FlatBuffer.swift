@@ -34,6 +34,12 @@ struct FlatBuffer<Element: BitwiseCopyable>: ~Copyable {
         return base[i]
     }
 
+    /// Whether the buffer holds `element`.
+    func contains(_ element: Element) -> Bool where Element: Equatable {
+        for i in 0..<count where base[i] == element { return true }
+        return false
+    }
+
     /// Empties the buffer, keeping its memory.
     mutating func removeAll() { count = 0 }
 

@@ -52,7 +52,7 @@ public struct GoodsIssued: EventPayload {
             lines: try r.array { r in
                 Line(
                     item: try r.string(), quantity: try r.int(), draws: try r.array(Draw.read),
-                    entitlement: r.leavesOutDecisions ? try EntitlementDecision.skip(&r) : try r.optional(EntitlementDecision.decode)
+                    entitlement: try EntitlementDecision.decodeUnlessLeftOut(&r)
                 )
             },
             overrideReason: try r.optional { r in r.leavesOutDecisions ? try r.skipString() : try r.string() }
@@ -106,12 +106,18 @@ public struct EntitlementDecision: Sendable, Equatable {
         EntitlementDecision(rule: try .decode(&r), limit: try r.int(), alreadyReceived: try r.int(), overridden: try r.bool(), nextEligible: try r.date())
     }
 
-    /// Moves past an optional decision, as `decode` reads it, without making it. - Returns: nil.
-    static func skip(_ r: inout ByteReader) throws -> EntitlementDecision? {
-        guard try r.bool() else { return nil }
+    /// An optional decision, or nil without making it when the reader leaves decisions out.
+    static func decodeUnlessLeftOut(_ r: inout ByteReader) throws -> EntitlementDecision? {
+        guard r.leavesOutDecisions else { return try r.optional(EntitlementDecision.decode) }
+        try skip(&r)
+        return nil
+    }
+
+    /// Moves past an optional decision, as `decode` reads it, without making it.
+    static func skip(_ r: inout ByteReader) throws {
+        guard try r.bool() else { return }
         try EntitlementRule.skip(&r)
         _ = (try r.int(), try r.int(), try r.bool(), try r.date())
-        return nil
     }
 
     var json: JSONValue {

@@ -26,10 +26,19 @@ final class IssuanceReading {
     @exclusivity(unchecked) private var campaignVersion: [ReplaySlots.Slot] = []
     @exclusivity(unchecked) private var campaignIssuances: [ReplaySlots.Slot] = []
 
+    /// A line as read: where its item's text is, its quantity, and where its draws are in `lots`.
+    private struct Line: BitwiseCopyable {
+        var itemStart, itemEnd: Int
+        var quantity: Int64
+        var firstDraw, endDraw: Int
+        var item: Range<Int> { itemStart..<itemEnd }
+        var draws: Range<Int> { firstDraw..<endDraw }
+    }
+
     /// The record's lines and draws as read, before any is numbered (reused from record to record).
-    @exclusivity(unchecked) private var lines: [(item: Range<Int>, quantity: Int64, draws: Range<Int>)] = []
-    @exclusivity(unchecked) private var lots: [(lot: UInt64, amount: Int64)] = []
-    @exclusivity(unchecked) private var donors: [ReplaySymbols.Symbol] = []
+    @exclusivity(unchecked) private var lines = FlatBuffer<Line>(capacity: 16)
+    @exclusivity(unchecked) private var lots = FlatBuffer<(lot: UInt64, amount: Int64)>(capacity: 16)
+    @exclusivity(unchecked) private var donors = FlatBuffer<ReplaySymbols.Symbol>(capacity: 16)
 
     init(symbols: ReplaySymbols.Numbering, slots: ReplaySlots.Numbering) {
         (self.symbols, self.slots) = (symbols, slots)
@@ -57,15 +66,15 @@ final class IssuanceReading {
         // The payload, as `GoodsIssued.decode` reads it for a replay.
         let recipient = try reader.textRange()
         let campaign = try reader.textRange()
-        lines.removeAll(keepingCapacity: true)
-        lots.removeAll(keepingCapacity: true)
+        lines.removeAll()
+        lots.removeAll()
         for _ in 0..<(try reader.count()) {
             let item = try reader.textRange()
             let quantity = try reader.int()
             let first = lots.count
             for _ in 0..<(try reader.count()) { lots.append((try reader.varint(), try reader.int())) }
-            _ = try EntitlementDecision.skip(&reader)
-            lines.append((item, quantity, first..<lots.count))
+            try EntitlementDecision.skip(&reader)
+            lines.append(Line(itemStart: item.lowerBound, itemEnd: item.upperBound, quantity: quantity, firstDraw: first, endDraw: lots.count))
         }
         if try reader.bool() { _ = try reader.skipString() }
         guard reader.offset - payloadStart == length, reader.isAtEnd else { throw DecodeError.invalid("a payload of the wrong length", at: reader.offset) }
@@ -88,10 +97,11 @@ final class IssuanceReading {
             m = SummaryMark(.counts)
             (m.amount, m.value) = (1, 0)
             mark(m)
-            donors.removeAll(keepingCapacity: true)
-            for line in lines {
+            donors.removeAll()
+            for l in 0..<lines.count {
+                let line = lines[l]
                 let item = r.withBytes(line.item) { symbols.name(bytes: $0) }
-                for (id, amount) in lots[line.draws] {
+                for (id, amount) in line.draws.lazy.map({ self.lots[$0] }) {
                     let d = try draw(lot: id, numbers: (s, c, item), texts: (site, campaign, line.item), in: r, lot)
                     let value = try amount.multiplied(by: d.valuePerUnit, describing: "the value issued")
                     step(.stock, d.stock, -amount)
