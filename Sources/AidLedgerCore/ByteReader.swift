@@ -37,8 +37,10 @@ public struct ByteReader {
         return v
     }
 
+    @inline(__always)
     public mutating func u8() throws(DecodeError) -> UInt8 { bytes[try advance(1)] }
 
+    @inline(__always)
     public mutating func bool() throws(DecodeError) -> Bool {
         switch try u8() {
         case 0: return false
@@ -47,10 +49,13 @@ public struct ByteReader {
         }
     }
 
+    @inline(__always)
     public mutating func u16() throws(DecodeError) -> UInt16 { bigEndian(at: try advance(2), 2, as: UInt16.self) }
 
+    @inline(__always)
     public mutating func u32() throws(DecodeError) -> UInt32 { bigEndian(at: try advance(4), 4, as: UInt32.self) }
 
+    @inline(__always)
     public mutating func u64() throws(DecodeError) -> UInt64 { bigEndian(at: try advance(8), 8, as: UInt64.self) }
 
     @inline(__always)
@@ -78,6 +83,7 @@ public struct ByteReader {
         throw .truncated(at: offset)
     }
 
+    @inline(__always)
     public mutating func int() throws(DecodeError) -> Int64 {
         let z = try varint()
         return Int64(bitPattern: (z >> 1) ^ (0 &- (z & 1)))
@@ -109,6 +115,7 @@ public struct ByteReader {
     }
 
     /// Moves past a string without building it. - Returns: where its bytes are (see `withBytes`).
+    @inline(__always)
     mutating func textRange() throws(DecodeError) -> Range<Int> {
         let n = try count()
         let start = try advance(n)
@@ -124,9 +131,11 @@ public struct ByteReader {
     }
 
     /// Moves past `n` bytes.
+    @inline(__always)
     public mutating func skip(_ n: Int) throws(DecodeError) { _ = try advance(n) }
 
     /// Moves past a string without building it. - Returns: the empty string.
+    @inline(__always)
     public mutating func skipString() throws(DecodeError) -> String {
         try skip(try count())
         return ""

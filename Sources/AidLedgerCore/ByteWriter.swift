@@ -42,8 +42,16 @@ public struct ByteWriter: ~Copyable, @unchecked Sendable {  // owns its memory a
         for shift in stride(from: 56, through: 0, by: -8) { put(UInt8(truncatingIfNeeded: v >> UInt64(shift))) }
     }
 
-    /// An unsigned LEB128 varint.
+    /// An unsigned LEB128 varint. Most (lengths, counts, a summary's name indexes) take one byte: written where the
+    /// caller is, the longer ones by a function of their own.
+    @inline(__always)
     public mutating func varint(_ v: UInt64) {
+        if v < 0x80 { return put(UInt8(v)) }
+        longVarint(v)
+    }
+
+    @inline(never)
+    private mutating func longVarint(_ v: UInt64) {
         var v = v
         while v >= 0x80 {
             put(UInt8(truncatingIfNeeded: v) | 0x80)

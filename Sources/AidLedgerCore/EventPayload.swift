@@ -98,6 +98,7 @@ extension ByteWriter {
 }
 
 extension ByteReader {
+    @inline(__always)
     mutating func date() throws -> BusinessDate {
         let d = try int()
         guard let day = Int32(exactly: d) else { throw DecodeError.invalid("a date out of range", at: offset) }

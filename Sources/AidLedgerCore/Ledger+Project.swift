@@ -114,11 +114,24 @@ extension Ledger {
             let step = plan.steps[i]
             switch step.kind {
             case .summary:
-                try change.take(plan.marks[Int(step.index)], sign: sign, cache: cache) { r in try cache.summary(r, from: store, txn) }
+                let mark = plan.marks[Int(step.index)]
+                if mark.kind == .recipient {
+                    if let (summary, slot) = cache.heldSummary(mark.first) {
+                        change.begin(mark.first, summary, slot: slot)
+                    } else {
+                        let (summary, slot) = try cache.summary(mark.first, from: store, txn)
+                        change.begin(mark.first, summary, slot: slot)
+                    }
+                } else {
+                    change.take(mark, sign: sign, cache: cache)
+                }
             case .version:
                 cache.values.set(step.index, position)
             case .stock, .cash, .total:
-                let left = try cache.values.add(step.index, step.delta, from: store, txn)
+                // The store is passed only when the counter is read (here as for the summary above): passed on every
+                // call, the ledger's store was copied for every step.
+                var left: Int64
+                if let added = try cache.values.addIfRead(step.index, step.delta) { left = added } else { left = try cache.values.add(step.index, step.delta, from: store, txn) }
                 guard left >= 0 || step.kind == .total else {
                     // A stock key begins with its site, and a stock or cash key ends with its lot.
                     let key = cache.values.key(step.index).key

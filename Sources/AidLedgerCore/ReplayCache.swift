@@ -51,6 +51,15 @@ final class ReplayCache {
     /// summary, an intake a lot's stock and its entry).
     var held: Int { max(summaries.count, values.versions, values.counters) }
 
+    /// The summary of the recipient numbered `recipient` and its slot, when the chunk holds it already.
+    @inline(__always)
+    func heldSummary(_ recipient: ReplaySymbols.Symbol) -> (UnsafeMutablePointer<RecipientSummary>, Int)? {
+        let r = Int(recipient)
+        guard r < slots.count, slots[r] >= 0 else { return nil }
+        let slot = Int(slots[r])
+        return (summaries.pointer(slot), slot)
+    }
+
     /// The summary of the recipient numbered `recipient`, where the cache holds it (until the next recipient new to the
     /// chunk), and its slot: the event changes it in place. A recipient the chunk had not met gets its slot here.
     func summary(

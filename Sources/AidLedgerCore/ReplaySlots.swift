@@ -107,6 +107,16 @@ final class ReplaySlots: Sendable {
             return known[s]
         }
 
+        /// Adds `delta` to the counter numbered `slot` when the chunk has read its value already. - Returns: the new
+        /// value, or nil (nothing added) when it has not.
+        @inline(__always)
+        func addIfRead(_ slot: Slot, _ delta: Int64) throws -> Int64? {
+            let s = Int(slot)
+            guard s < touched.count && touched[s] else { return nil }
+            values[s] = try values[s].adding(delta, describing: "a running total")
+            return values[s]
+        }
+
         /// Adds `delta` to the counter numbered `slot`, reading its value from the store the first time.
         /// - Returns: the new value.
         @inline(__always)

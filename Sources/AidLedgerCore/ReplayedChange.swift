@@ -11,26 +11,42 @@ struct ReplayedChange {
     private(set) var uncounted: [(scope: RecipientSummary.Scope, id: ReplaySymbols.Symbol)] = []
     /// The last names the marks found in the summary, by number: an issuance's campaign, donor and item come back in
     /// its later marks (the line issued, the reach), so each is looked up in the summary once per event.
-    private var found = (symbols: SIMD4<Int32>(repeating: -1), names: SIMD4<Int32>(repeating: 0), next: 0)
+    private var found: (ReplaySymbols.Symbol, RecipientSummary.Name, ReplaySymbols.Symbol, RecipientSummary.Name, ReplaySymbols.Symbol, RecipientSummary.Name) = (-1, 0, -1, 0, -1, 0)
+    private var next = 0
 
     /// The summary's index of the name numbered `symbol`.
+    @inline(__always)
     private mutating func name(_ symbol: ReplaySymbols.Symbol, _ texts: ReplaySymbols.Texts) -> RecipientSummary.Name {
-        for i in 0..<4 where found.symbols[i] == symbol { return found.names[i] }
+        if found.0 == symbol { return found.1 }
+        if found.2 == symbol { return found.3 }
+        if found.4 == symbol { return found.5 }
+        return look(up: symbol, texts)
+    }
+
+    @inline(never)
+    private mutating func look(up symbol: ReplaySymbols.Symbol, _ texts: ReplaySymbols.Texts) -> RecipientSummary.Name {
         let name = summary!.pointee.name(symbol: symbol, in: texts)
-        (found.symbols[found.next], found.names[found.next]) = (symbol, name)
-        found.next = (found.next + 1) & 3
+        switch next {
+        case 0: (found.0, found.1) = (symbol, name)
+        case 1: (found.2, found.3) = (symbol, name)
+        default: (found.4, found.5) = (symbol, name)
+        }
+        next = next == 2 ? 0 : next + 1
         return name
     }
 
-    /// Takes one mark, `sign` times (-1: a void's); `load` gives the recipient's summary in the cache and its slot.
-    mutating func take(
-        _ mark: SummaryMark, sign: Int64, cache: ReplayCache, load: (ReplaySymbols.Symbol) throws -> (UnsafeMutablePointer<RecipientSummary>, Int)
-    ) throws {
+    /// Starts with the recipient's mark: the recipient numbered `symbol`, whose summary is at `summary`, in `slot` of
+    /// the cache.
+    mutating func begin(_ symbol: ReplaySymbols.Symbol, _ summary: UnsafeMutablePointer<RecipientSummary>, slot: Int) {
+        (self.symbol, self.summary, self.slot) = (symbol, summary, slot)
+    }
+
+    /// Takes one of the marks after the recipient's, `sign` times (-1: a void's).
+    mutating func take(_ mark: SummaryMark, sign: Int64, cache: ReplayCache) {
         let texts = cache.texts
         switch mark.kind {
         case .recipient:
-            symbol = mark.first
-            (summary, slot) = try load(mark.first)
+            preconditionFailure("the recipient's mark begins the change")
         case .goods:
             let (c, d, i) = (name(mark.first, texts), name(mark.donor, texts), name(mark.item, texts))
             summary!.pointee.addGoods(c, d, i, units: mark.amount, value: mark.value)
