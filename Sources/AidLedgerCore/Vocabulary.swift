@@ -1,3 +1,5 @@
+import Foundation
+
 /// A closed list of words the ledger records as text (kinds, categories, reasons).
 public protocol Vocabulary: RawRepresentable<String>, CaseIterable, Sendable, Hashable {
     /// What the field is called in messages: "donor kind".
@@ -12,10 +14,18 @@ extension Vocabulary {
         throw LedgerError(.invalidField, "\(field ?? fieldName) \"\(Identifier.printable(text))\" is not one of: \(allowed)")
     }
 
+    /// The word stored at the reader, matched by its bytes: no text is made for a word the vocabulary holds (a replay
+    /// reads three in every registration).
     static func decode(_ r: inout ByteReader) throws -> Self {
-        let s = try r.string()
-        guard let v = Self(rawValue: s) else { throw DecodeError.invalid("an unknown \(fieldName) \"\(s)\"", at: r.offset) }
-        return v
+        let range = try r.textRange()
+        let found = r.withBytes(range) { bytes in
+            allCases.first { word in
+                var text = word.rawValue
+                return text.withUTF8 { $0.count == bytes.count && memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }
+            }
+        }
+        guard let found else { throw DecodeError.invalid("an unknown \(fieldName) \"\(r.text(range))\"", at: r.offset) }
+        return found
     }
 }
 

@@ -206,6 +206,31 @@ import Testing
         }
     }
 
+    /// Kinds, categories and areas are read by their bytes: every word of each reads back as itself, and a stored word
+    /// the vocabulary does not hold (one letter changed, or cut short) is an error that names the field and the word.
+    @Test func everyWordReadsBackAndAnUnknownOneIsNamed() throws {
+        func roundTrip<V: Vocabulary>(_: V.Type) throws {
+            for word in V.allCases {
+                var w = ByteWriter()
+                w.string(word.rawValue)
+                var r = ByteReader(w.bytes)
+                #expect(try V.decode(&r) == word)
+                #expect(r.isAtEnd)
+            }
+        }
+        try roundTrip(RecipientCategory.self)
+        try roundTrip(RecipientKind.self)
+        try roundTrip(Area.self)
+        try roundTrip(DonorKind.self)
+        try roundTrip(AdjustmentReason.self)
+        for stored in ["veterat", "vetera", "veteran "] {
+            var w = ByteWriter()
+            w.string(stored)
+            var r = ByteReader(w.bytes)
+            #expect(throws: DecodeError.invalid("an unknown recipient category \"\(stored)\"", at: stored.utf8.count + 1)) { try RecipientCategory.decode(&r) }
+        }
+    }
+
     @Test func aRecipientRecordedUnderSchemaOneStillReads() throws {
         // Schema 1 had no personal data: the same bytes without the trailing presence flag.
         let v1 = RecipientRegistered(recipient: "R-OLD", kind: .household, householdSize: 3, category: .veteran, area: .urban, settlement: "Lutsk", documents: [])
