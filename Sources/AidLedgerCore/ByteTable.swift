@@ -6,10 +6,15 @@ import LMDBStore
 /// and versions in these between the commits of its scratch environment.
 struct ByteTable {
     private var arena: [UInt8] = []
-    private var offsets: [Int32] = []
-    private var lengths: [Int32] = []
-    private var hashes: [UInt64] = []
-    private var values: [Int64] = []
+    /// Each key's hash, where its bytes are in `arena`, and its value: side by side, so that a look-up that finds the
+    /// slot reads one entry (a replay numbers every record's recipient in a table of thousands, out of any cache).
+    private struct Entry {
+        var hash: UInt64
+        var offset: Int32
+        var length: Int32
+        var value: Int64
+    }
+    private var entries: [Entry] = []
     /// Open addressing: an entry's index, or -1 for an empty slot; a power of two, at most three quarters full.
     private var slots = [Int32](repeating: -1, count: 64)
 
@@ -57,7 +62,8 @@ struct ByteTable {
             while true {
                 let e = Int(slots[slot])
                 if e < 0 { return nil }
-                if hashes[e] == hash, Int(lengths[e]) == key.count, ByteTable.same(stored.baseAddress! + Int(offsets[e]), key) {
+                let entry = entries[e]
+                if entry.hash == hash, Int(entry.length) == key.count, ByteTable.same(stored.baseAddress! + Int(entry.offset), key) {
                     return e
                 }
                 slot = (slot + 1) & mask
@@ -68,13 +74,10 @@ struct ByteTable {
     /// Adds an entry for a key the table does not hold. - Returns: its index.
     @discardableResult
     private mutating func insert(_ key: UnsafeRawBufferPointer, hash: UInt64, value: Int64) -> Int {
-        if (values.count + 1) * 4 > slots.count * 3 { grow() }
-        let e = values.count
-        offsets.append(Int32(arena.count))
-        lengths.append(Int32(key.count))
+        if (entries.count + 1) * 4 > slots.count * 3 { grow() }
+        let e = entries.count
+        entries.append(Entry(hash: hash, offset: Int32(arena.count), length: Int32(key.count), value: value))
         arena.append(contentsOf: key)
-        hashes.append(hash)
-        values.append(value)
         place(e)
         return e
     }
@@ -85,8 +88,8 @@ struct ByteTable {
     mutating func update(_ key: UnsafeRawBufferPointer, _ update: (Int64?) throws -> Int64) rethrows -> Int64 {
         let hash = ByteTable.hash(key)
         if let e = find(key, hash: hash) {
-            values[e] = try update(values[e])
-            return values[e]
+            entries[e].value = try update(entries[e].value)
+            return entries[e].value
         }
         let value = try update(nil)
         insert(key, hash: hash, value: value)
@@ -98,17 +101,17 @@ struct ByteTable {
     mutating func number(_ key: UnsafeRawBufferPointer) -> (number: Int, new: Bool) {
         let hash = ByteTable.hash(key)
         if let e = find(key, hash: hash) { return (e, false) }
-        return (insert(key, hash: hash, value: Int64(values.count)), true)
+        return (insert(key, hash: hash, value: Int64(entries.count)), true)
     }
 
     /// Keys held.
-    var count: Int { values.count }
+    var count: Int { entries.count }
 
     /// Every key and its value, in the order they were added.
     func forEach(_ body: (UnsafeRawBufferPointer, Int64) throws -> Void) rethrows {
         try arena.withUnsafeBytes { stored in
-            for e in values.indices {
-                try body(UnsafeRawBufferPointer(rebasing: stored[Int(offsets[e])..<Int(offsets[e]) + Int(lengths[e])]), values[e])
+            for entry in entries {
+                try body(UnsafeRawBufferPointer(rebasing: stored[Int(entry.offset)..<Int(entry.offset) + Int(entry.length)]), entry.value)
             }
         }
     }
@@ -118,32 +121,29 @@ struct ByteTable {
     func forEachSorted(_ body: (UnsafeRawBufferPointer, Int64) throws -> Void) rethrows {
         try arena.withUnsafeBytes { stored in
             func key(_ e: Int) -> UnsafeRawBufferPointer {
-                UnsafeRawBufferPointer(rebasing: stored[Int(offsets[e])..<Int(offsets[e]) + Int(lengths[e])])
+                UnsafeRawBufferPointer(rebasing: stored[Int(entries[e].offset)..<Int(entries[e].offset) + Int(entries[e].length)])
             }
-            let order = values.indices.sorted { KeyOrder.compare(key($0), key($1)) < 0 }
-            for e in order { try body(key(e), values[e]) }
+            let order = entries.indices.sorted { KeyOrder.compare(key($0), key($1)) < 0 }
+            for e in order { try body(key(e), entries[e].value) }
         }
     }
 
     /// Empties the table, keeping its memory for the next chunk.
     mutating func removeAll() {
         arena.removeAll(keepingCapacity: true)
-        offsets.removeAll(keepingCapacity: true)
-        lengths.removeAll(keepingCapacity: true)
-        hashes.removeAll(keepingCapacity: true)
-        values.removeAll(keepingCapacity: true)
+        entries.removeAll(keepingCapacity: true)
         for i in slots.indices { slots[i] = -1 }
     }
 
     private mutating func place(_ e: Int) {
         let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: hashes[e]) & mask
+        var slot = Int(truncatingIfNeeded: entries[e].hash) & mask
         while slots[slot] >= 0 { slot = (slot + 1) & mask }
         slots[slot] = Int32(e)
     }
 
     private mutating func grow() {
         slots = [Int32](repeating: -1, count: slots.count * 2)
-        for e in values.indices { place(e) }
+        for e in entries.indices { place(e) }
     }
 }
