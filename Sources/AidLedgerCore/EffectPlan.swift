@@ -71,6 +71,41 @@ final class EffectPlan: @unchecked Sendable {
         starts.append(steps.count)
     }
 
+    // MARK: Written straight from a record's bytes (`IssuanceReading`, `GrantReading`), in `Effect.visit`'s order
+
+    /// Appends `mark` and the step that applies it.
+    static func append(_ mark: SummaryMark, _ steps: inout FlatBuffer<Step>, _ marks: inout FlatBuffer<SummaryMark>) {
+        marks.append(mark)
+        steps.append(Step(kind: .summary, index: Int32(marks.count - 1), delta: 0))
+    }
+
+    /// Appends the marks an issuance or a grant begins with: its recipient's, then what it adds to their counts.
+    static func begin(
+        _ recipient: ReplaySymbols.Symbol, issuances: Int64, grants: Int64, _ steps: inout FlatBuffer<Step>, _ marks: inout FlatBuffer<SummaryMark>
+    ) {
+        var m = SummaryMark(.recipient)
+        m.first = recipient
+        append(m, &steps, &marks)
+        m = SummaryMark(.counts)
+        (m.amount, m.value) = (issuances, grants)
+        append(m, &steps, &marks)
+    }
+
+    /// Appends the mark of the recipient reached through the donor or campaign numbered `id`. A donor is marked once
+    /// per record, `reached` holding those marked so far (a record of one draw marks its donor without looking).
+    static func reach(
+        _ scope: RecipientSummary.Scope, _ id: ReplaySymbols.Symbol, draws: Int = 1, reached: inout FlatBuffer<ReplaySymbols.Symbol>,
+        _ steps: inout FlatBuffer<Step>, _ marks: inout FlatBuffer<SummaryMark>
+    ) {
+        if scope == .donor && draws > 1 {
+            guard !reached.contains(id) else { return }
+            reached.append(id)
+        }
+        var m = SummaryMark(.reach)
+        (m.scope, m.first) = (scope, id)
+        append(m, &steps, &marks)
+    }
+
     private func add(
         effectsOf record: EventRecord, sign: Int64, symbols: ReplaySymbols.Numbering, slots: ReplaySlots.Numbering, lot: (UInt64) throws -> Lot,
         attributes: (String) throws -> RecipientRegistered.Attributes?

@@ -52,17 +52,8 @@ final class IssuanceReading {
     ) throws -> Int64? {
         guard stored.count > EventRecord.hashSize else { return nil }
         var reader = ByteReader(stored, end: stored.count - EventRecord.hashSize)
-        guard try reader.u8() == EventRecord.format, try reader.u16() == EventType.goodsIssued.rawValue, try reader.u8() == GoodsIssued.schemaVersion
-        else { return nil }
-        // The envelope, as `EventRecord.decode` reads it.
-        try reader.skip(16)
-        _ = try reader.skipString()
-        let recordedAt = Int64(bitPattern: try reader.u64())
-        let day = try reader.date()
-        _ = try reader.skipString()
-        let site = try reader.textRange()
-        let length = try reader.count()
-        let payloadStart = reader.offset
+        guard let envelope = try RecordEnvelope.read(&reader, type: .goodsIssued, schema: GoodsIssued.schemaVersion) else { return nil }
+        let (day, site) = (envelope.day, envelope.site)
         // The payload, as `GoodsIssued.decode` reads it for a replay.
         let recipient = try reader.textRange()
         let campaign = try reader.textRange()
@@ -77,26 +68,17 @@ final class IssuanceReading {
             lines.append(Line(itemStart: item.lowerBound, itemEnd: item.upperBound, quantity: quantity, firstDraw: first, endDraw: lots.count))
         }
         if try reader.bool() { _ = try reader.skipString() }
-        guard reader.offset - payloadStart == length, reader.isAtEnd else { throw DecodeError.invalid("a payload of the wrong length", at: reader.offset) }
+        try envelope.checkEnd(reader)
 
         let r = reader  // only read from here on
         let s = r.withBytes(site) { symbols.name(bytes: $0) }
         let c = r.withBytes(campaign) { symbols.name(bytes: $0) }
         let who = try r.withBytes(recipient) { try symbols.recipient(bytes: $0, load: attributes) }
         try plan.add { steps, marks in
-            func mark(_ m: SummaryMark) {
-                marks.append(m)
-                steps.append(EffectPlan.Step(kind: .summary, index: Int32(marks.count - 1), delta: 0))
-            }
             func step(_ kind: EffectPlan.Step.Kind, _ slot: ReplaySlots.Slot, _ delta: Int64) {
                 steps.append(EffectPlan.Step(kind: kind, index: slot, delta: delta))
             }
-            var m = SummaryMark(.recipient)
-            m.first = who
-            mark(m)
-            m = SummaryMark(.counts)
-            (m.amount, m.value) = (1, 0)
-            mark(m)
+            EffectPlan.begin(who, issuances: 1, grants: 0, &steps, &marks)
             donors.removeAll()
             for l in 0..<lines.count {
                 let line = lines[l]
@@ -109,29 +91,22 @@ final class IssuanceReading {
                     step(.total, d.donorValue, value)
                     step(.total, d.campaignUnits, amount)
                     step(.total, d.campaignValue, value)
-                    m = SummaryMark(.goods)
+                    var m = SummaryMark(.goods)
                     (m.first, m.donor, m.item, m.amount, m.value) = (c, d.donor, item, amount, value)
-                    mark(m)
-                    if lots.count == 1 || !donors.contains(d.donor) {
-                        donors.append(d.donor)
-                        m = SummaryMark(.reach)
-                        (m.scope, m.first) = (.donor, d.donor)
-                        mark(m)
-                    }
+                    EffectPlan.append(m, &steps, &marks)
+                    EffectPlan.reach(.donor, d.donor, draws: lots.count, reached: &donors, &steps, &marks)
                 }
-                m = SummaryMark(.issued)
+                var m = SummaryMark(.issued)
                 (m.first, m.item, m.day, m.position, m.amount) = (c, item, day, position, line.quantity)
-                mark(m)
+                EffectPlan.append(m, &steps, &marks)
             }
-            m = SummaryMark(.reach)
-            (m.scope, m.first) = (.campaign, c)
-            mark(m)
+            EffectPlan.reach(.campaign, c, reached: &donors, &steps, &marks)
             step(.total, IssuanceReading.slot(&campaignIssuances, c) { slots.slot(.total, .total(CounterName("campaign", r.text(campaign), "issuances"))) }, 1)
             step(.version, IssuanceReading.slot(&recipientVersion, who) { slots.version(.recipient, r.text(recipient)) }, 0)
             step(.version, IssuanceReading.slot(&siteVersion, s) { slots.version(.site, r.text(site)) }, 0)
             step(.version, IssuanceReading.slot(&campaignVersion, c) { slots.version(.campaign, r.text(campaign)) }, 0)
         }
-        return recordedAt
+        return envelope.recordedAt
     }
 
     /// The keys a draw on lot `id` changes, and its donor and value, numbered once per site, campaign, item and lot:
@@ -163,7 +138,7 @@ final class IssuanceReading {
     }
 
     /// The key kept for `symbol` in `table`, numbered by `make` the first time.
-    private static func slot(_ table: inout [ReplaySlots.Slot], _ symbol: ReplaySymbols.Symbol, _ make: () -> ReplaySlots.Slot) -> ReplaySlots.Slot {
+    static func slot(_ table: inout [ReplaySlots.Slot], _ symbol: ReplaySymbols.Symbol, _ make: () -> ReplaySlots.Slot) -> ReplaySlots.Slot {
         let i = Int(symbol)
         if i >= table.count { table += repeatElement(-1, count: max(i + 1 - table.count, table.count)) }
         if table[i] < 0 { table[i] = make() }

@@ -56,6 +56,7 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
                     var lots: [UInt64: Lot] = [:]
                     var batch = Batch()
                     let issuances = IssuanceReading(symbols: symbols, slots: slots)
+                    let grants = GrantReading(symbols: symbols, slots: slots)
                     // Each record's bytes, copied from the map into memory reused from record to record.
                     var stored: [UInt8] = []
                     try txn.forEach(store.log, from: LedgerStore.be64(first)) { key, value in
@@ -64,10 +65,17 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
                         stored.removeAll(keepingCapacity: true)
                         stored.append(contentsOf: value)
                         var ends = false
-                        let read: Int64?
+                        var read: Int64?
                         do {
+                            // (Closures written out at each call: one kept in a constant, capturing the borrowed
+                            // transaction, crashes this compiler.)
                             read = try issuances.add(stored, at: position, to: batch.plan, lot: { try LogPrefetch.lot($0, &lots, store, txn) }) {
                                 try store.recipientAttributes(txn, $0, at: position)
+                            }
+                            if read == nil {
+                                read = try grants.add(stored, to: batch.plan, lot: { try LogPrefetch.lot($0, &lots, store, txn) }) {
+                                    try store.recipientAttributes(txn, $0, at: position)
+                                }
                             }
                         } catch is DecodeError {
                             throw LedgerStore.unreadable(position)  // as a decoded record that cannot be read

@@ -3,20 +3,49 @@ import Foundation
 import LMDBStore
 import Testing
 
-/// A replay reads issuances straight from their stored bytes (`IssuanceReading`) and every other record through its
-/// decoded form (`EffectPlan.add`, from `Effect.visit`): the two must plan the same changes.
+/// A replay reads issuances and cash grants straight from their stored bytes (`IssuanceReading`, `GrantReading`) and
+/// every other record through its decoded form (`EffectPlan.add`, from `Effect.visit`): the two must plan the same
+/// changes.
 @Suite struct ReplayPlanTests {
-    @Test func anIssuanceReadFromItsBytesPlansExactlyWhatItsDecodedRecordPlans() throws {
+    @Test func anIssuanceOrAGrantReadFromItsBytesPlansExactlyWhatItsDecodedRecordPlans() throws {
         let t = try TestLedger()
         // The demo's two rounds: issuances of one and several lines, drawing on one lot or several donors' lots,
-        // households that changed between them, voids.
-        for input in DemoScenario(seed: 11, households: 60, today: BusinessDate.today()).commands() {
+        // households that changed between them, grants, voids.
+        for input in DemoScenario(seed: 11, households: 200, today: BusinessDate.today()).commands() {
             try t.ledger.submit(try Command.parse(input, actor: "t"))
         }
-        let ledger = t.ledger!
+        let read = try Self.bothReadings(of: t.ledger)
+        #expect(
+            read.issuances > 100 && read.severalDraws > 5 && read.grants > 5 && read.others > 50,
+            "\(read.issuances) issuances, \(read.severalDraws) with several draws, \(read.grants) grants, \(read.others) other records")
+        // Every key was numbered once, by whichever reading met it first.
+        #expect(read.keys > 20)
+    }
+
+    /// Grants drawing on one cash lot, on two lots of one donor, and on two donors' lots.
+    @Test func aGrantOfSeveralLotsReadFromItsBytesPlansWhatItsDecodedRecordPlans() throws {
+        let t = try TestLedger()
+        try t.standardWorld()
+        try t.submit("intake.cash", ["donor": "CITY", "campaign": "CASH", "amount": "1000.00", "document": "order 1"])
+        try t.submit("intake.cash", ["donor": "CITY", "campaign": "CASH", "amount": "200.00", "document": "order 2"])
+        try t.submit("campaign.update", ["id": "CASH"], lists: ["donor": ["CARITAS"]])
+        try t.submit("intake.cash", ["donor": "CARITAS", "campaign": "CASH", "amount": "100", "document": "order 3"])
+        try t.submit("grant", ["recipient": "H-1", "campaign": "CASH", "amount": "600", "date": "2026-11-10"])
+        try t.submit("grant", ["recipient": "P-1", "campaign": "CASH", "amount": "550", "date": "2026-11-10"])
+        try t.submit("grant", ["recipient": "H-1", "campaign": "CASH", "amount": "100", "date": "2026-11-10"])
+        let read = try Self.bothReadings(of: t.ledger)
+        #expect(read.grants == 3 && read.grantsOfSeveralLots == 2 && read.grantsOfSeveralDonors == 1)
+    }
+
+    /// Reads every record of `ledger`'s log both ways and expects the same plan from each issuance and grant. - Returns:
+    /// what it read, and how many keys the two readings numbered.
+    private static func bothReadings(of ledger: Ledger) throws -> (
+        issuances: Int, severalDraws: Int, grants: Int, grantsOfSeveralLots: Int, grantsOfSeveralDonors: Int, others: Int, keys: Int
+    ) {
         let symbols = ReplaySymbols(), slots = ReplaySlots()
         let reading = IssuanceReading(symbols: symbols.numbering, slots: slots.numbering)
-        var (issuances, severalDraws, others) = (0, 0, 0)
+        let grantReading = GrantReading(symbols: symbols.numbering, slots: slots.numbering)
+        var counts = (issuances: 0, severalDraws: 0, grants: 0, grantsOfSeveralLots: 0, grantsOfSeveralDonors: 0, others: 0, keys: 0)
         try ledger.read { txn in
             var lots: [UInt64: Lot] = [:]
             try txn.forEach(ledger.store.log, from: nil) { key, value in
@@ -25,29 +54,37 @@ import Testing
                 let fast = EffectPlan(records: 1)
                 // Read first from the bytes, then decoded: a key or text the bytes' reading numbered differently
                 // from the decoded record's would get a new number here, and the plans would differ.
-                let recordedAt = try reading.add(stored, at: record.position, to: fast, lot: { try LogPrefetch.lot($0, &lots, ledger.store, txn) }) { _ in nil }
-                guard case .goodsIssued(let issued) = record.event else {
-                    #expect(recordedAt == nil, "only an issuance is read from its bytes (#\(record.position))")
-                    others += 1
+                var recordedAt = try reading.add(stored, at: record.position, to: fast, lot: { try LogPrefetch.lot($0, &lots, ledger.store, txn) }) { _ in nil }
+                if recordedAt == nil {
+                    recordedAt = try grantReading.add(stored, to: fast, lot: { try LogPrefetch.lot($0, &lots, ledger.store, txn) }) { _ in nil }
+                }
+                switch record.event {
+                case .goodsIssued(let issued):
+                    counts.issuances += 1
+                    if issued.lines.reduce(0, { $0 + $1.draws.count }) > 1 { counts.severalDraws += 1 }
+                case .cashGranted(let grant):
+                    counts.grants += 1
+                    if grant.draws.count > 1 { counts.grantsOfSeveralLots += 1 }
+                    if Set(try grant.draws.map { try LogPrefetch.lot($0.lot, &lots, ledger.store, txn).donor }).count > 1 { counts.grantsOfSeveralDonors += 1 }
+                default:
+                    #expect(recordedAt == nil, "only an issuance or a grant is read from its bytes (#\(record.position))")
+                    counts.others += 1
                     return true
                 }
                 let decoded = EffectPlan(records: 1)
                 try decoded.add(record, symbols: symbols.numbering, slots: slots.numbering, lot: { try LogPrefetch.lot($0, &lots, ledger.store, txn) }) { _ in nil } target: { _ in
-                    Issue.record("an issuance names no event to void")
+                    Issue.record("an issuance or a grant names no event to void")
                     return record
                 }
                 #expect(recordedAt == record.recordedAt)
                 #expect(fast.onlySteps(0) && decoded.onlySteps(0))
                 #expect(fast.steps.elements == decoded.steps.elements, "the steps of #\(record.position)")
                 #expect(fast.marks.elements == decoded.marks.elements, "the summary's changes of #\(record.position)")
-                issuances += 1
-                if issued.lines.reduce(0, { $0 + $1.draws.count }) > 1 { severalDraws += 1 }
                 return true
             }
         }
-        #expect(issuances > 100 && severalDraws > 5 && others > 50, "\(issuances) issuances, \(severalDraws) with several draws, \(others) other records")
-        // Every key was numbered once, by whichever reading met it first.
-        #expect(slots.numbering.count > 20)
+        counts.keys = slots.numbering.count
+        return counts
     }
 
     @Test func anIssuanceWhoseStoredBytesAreCutIsReportedAsARecordThatCannotBeRead() throws {

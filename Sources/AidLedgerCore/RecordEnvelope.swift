@@ -1,0 +1,31 @@
+/// The envelope of a stored record, read as `EventRecord.decode` reads it, up to its payload: what a replay's
+/// reading of a record straight from its bytes (`IssuanceReading`, `GrantReading`) needs of it.
+struct RecordEnvelope {
+    /// When the record was appended (microseconds since 1970), and its business day.
+    var recordedAt: Int64
+    var day: BusinessDate
+    /// Where the site's id is.
+    var site: Range<Int>
+    /// The payload's length, and where it starts.
+    var payloadLength: Int
+    var payloadStart: Int
+
+    /// The envelope at the start of `reader` when the record is of `type` and `schema`; nil (the reader moved a few
+    /// bytes) for any other record.
+    static func read(_ reader: inout ByteReader, type: EventType, schema: UInt8) throws -> RecordEnvelope? {
+        guard try reader.u8() == EventRecord.format, try reader.u16() == type.rawValue, try reader.u8() == schema else { return nil }
+        try reader.skip(16)
+        _ = try reader.skipString()
+        let recordedAt = Int64(bitPattern: try reader.u64())
+        let day = try reader.date()
+        _ = try reader.skipString()
+        let site = try reader.textRange()
+        let length = try reader.count()
+        return RecordEnvelope(recordedAt: recordedAt, day: day, site: site, payloadLength: length, payloadStart: reader.offset)
+    }
+
+    /// Checks that the payload, read up to `reader`'s offset, was as long as the envelope said and ended the record.
+    func checkEnd(_ reader: ByteReader) throws {
+        guard reader.offset - payloadStart == payloadLength, reader.isAtEnd else { throw DecodeError.invalid("a payload of the wrong length", at: reader.offset) }
+    }
+}
