@@ -74,12 +74,14 @@ final class EffectPlan: @unchecked Sendable {
     // MARK: Written straight from a record's bytes (`IssuanceReading`, `GrantReading`), in `Effect.visit`'s order
 
     /// Appends `mark` and the step that applies it.
+    @inline(__always)
     static func append(_ mark: SummaryMark, _ steps: inout FlatBuffer<Step>, _ marks: inout FlatBuffer<SummaryMark>) {
         marks.append(mark)
         steps.append(Step(kind: .summary, index: Int32(marks.count - 1), delta: 0))
     }
 
     /// Appends the marks an issuance or a grant begins with: its recipient's, then what it adds to their counts.
+    @inline(__always)
     static func begin(
         _ recipient: ReplaySymbols.Symbol, issuances: Int64, grants: Int64, _ steps: inout FlatBuffer<Step>, _ marks: inout FlatBuffer<SummaryMark>
     ) {
@@ -93,6 +95,7 @@ final class EffectPlan: @unchecked Sendable {
 
     /// Appends the mark of the recipient reached through the donor or campaign numbered `id`. A donor is marked once
     /// per record, `reached` holding those marked so far (a record of one draw marks its donor without looking).
+    @inline(__always)
     static func reach(
         _ scope: RecipientSummary.Scope, _ id: ReplaySymbols.Symbol, draws: Int = 1, reached: inout FlatBuffer<ReplaySymbols.Symbol>,
         _ steps: inout FlatBuffer<Step>, _ marks: inout FlatBuffer<SummaryMark>
