@@ -93,20 +93,26 @@ final class EffectPlan: @unchecked Sendable {
         append(m, &steps, &marks)
     }
 
-    /// Appends the mark of the recipient reached through the donor or campaign numbered `id`. A donor is marked once
-    /// per record, `reached` holding those marked so far (a record of one draw marks its donor without looking).
+    /// Appends the mark of the recipient reached through the donor or campaign numbered `id`.
     @inline(__always)
-    static func reach(
-        _ scope: RecipientSummary.Scope, _ id: ReplaySymbols.Symbol, draws: Int = 1, reached: inout FlatBuffer<ReplaySymbols.Symbol>,
-        _ steps: inout FlatBuffer<Step>, _ marks: inout FlatBuffer<SummaryMark>
-    ) {
-        if scope == .donor && draws > 1 {
-            guard !reached.contains(id) else { return }
-            reached.append(id)
-        }
+    static func reach(_ scope: RecipientSummary.Scope, _ id: ReplaySymbols.Symbol, _ steps: inout FlatBuffer<Step>, _ marks: inout FlatBuffer<SummaryMark>) {
         var m = SummaryMark(.reach)
         (m.scope, m.first) = (scope, id)
         append(m, &steps, &marks)
+    }
+
+    /// Appends the mark of the recipient reached through the donor numbered `id` once per record, `reached` holding the
+    /// donors marked so far (a record of one draw marks its donor without looking).
+    @inline(__always)
+    static func reachDonor(
+        _ id: ReplaySymbols.Symbol, draws: Int, reached: inout FlatBuffer<ReplaySymbols.Symbol>, _ steps: inout FlatBuffer<Step>,
+        _ marks: inout FlatBuffer<SummaryMark>
+    ) {
+        if draws > 1 {
+            guard !reached.contains(id) else { return }
+            reached.append(id)
+        }
+        reach(.donor, id, &steps, &marks)
     }
 
     private func add(

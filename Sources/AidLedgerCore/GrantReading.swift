@@ -35,9 +35,7 @@ final class GrantReading {
     func add(
         _ stored: [UInt8], to plan: EffectPlan, lot: (UInt64) throws -> Lot, attributes: (String) throws -> RecipientRegistered.Attributes?
     ) throws -> Int64? {
-        guard stored.count > EventRecord.hashSize else { return nil }
-        var reader = ByteReader(stored, end: stored.count - EventRecord.hashSize)
-        guard let envelope = try RecordEnvelope.read(&reader, type: .cashGranted, schema: CashGranted.schemaVersion) else { return nil }
+        guard case (let envelope, var reader)? = try RecordEnvelope.read(stored, type: .cashGranted, schema: CashGranted.schemaVersion) else { return nil }
         // The payload, as `CashGranted.decode` reads it.
         let recipient = try reader.textRange()
         let campaign = try reader.textRange()
@@ -65,13 +63,13 @@ final class GrantReading {
                 var m = SummaryMark(.grant)
                 (m.first, m.donor, m.amount) = (c, d.donor, drawn)
                 EffectPlan.append(m, &steps, &marks)
-                EffectPlan.reach(.donor, d.donor, draws: lots.count, reached: &donors, &steps, &marks)
+                EffectPlan.reachDonor(d.donor, draws: lots.count, reached: &donors, &steps, &marks)
             }
-            EffectPlan.reach(.campaign, c, reached: &donors, &steps, &marks)
-            step(.total, IssuanceReading.slot(&campaignCash, c) { slots.slot(.total, .total(CounterName("campaign", r.text(campaign), "cash", "granted"))) }, amount)
-            step(.total, IssuanceReading.slot(&campaignGrants, c) { slots.slot(.total, .total(CounterName("campaign", r.text(campaign), "grants"))) }, 1)
-            step(.version, IssuanceReading.slot(&recipientVersion, who) { slots.version(.recipient, r.text(recipient)) }, 0)
-            step(.version, IssuanceReading.slot(&campaignVersion, c) { slots.version(.campaign, r.text(campaign)) }, 0)
+            EffectPlan.reach(.campaign, c, &steps, &marks)
+            step(.total, ReplaySlots.memo(&campaignCash, c) { slots.slot(.total, .total(CounterName("campaign", r.text(campaign), "cash", "granted"))) }, amount)
+            step(.total, ReplaySlots.memo(&campaignGrants, c) { slots.slot(.total, .total(CounterName("campaign", r.text(campaign), "grants"))) }, 1)
+            step(.version, ReplaySlots.memo(&recipientVersion, who) { slots.version(.recipient, r.text(recipient)) }, 0)
+            step(.version, ReplaySlots.memo(&campaignVersion, c) { slots.version(.campaign, r.text(campaign)) }, 0)
         }
         return envelope.recordedAt
     }

@@ -50,9 +50,7 @@ final class IssuanceReading {
         _ stored: [UInt8], at position: UInt64, to plan: EffectPlan, lot: (UInt64) throws -> Lot,
         attributes: (String) throws -> RecipientRegistered.Attributes?
     ) throws -> Int64? {
-        guard stored.count > EventRecord.hashSize else { return nil }
-        var reader = ByteReader(stored, end: stored.count - EventRecord.hashSize)
-        guard let envelope = try RecordEnvelope.read(&reader, type: .goodsIssued, schema: GoodsIssued.schemaVersion) else { return nil }
+        guard case (let envelope, var reader)? = try RecordEnvelope.read(stored, type: .goodsIssued, schema: GoodsIssued.schemaVersion) else { return nil }
         let (day, site) = (envelope.day, envelope.site)
         // The payload, as `GoodsIssued.decode` reads it for a replay.
         let recipient = try reader.textRange()
@@ -94,17 +92,17 @@ final class IssuanceReading {
                     var m = SummaryMark(.goods)
                     (m.first, m.donor, m.item, m.amount, m.value) = (c, d.donor, item, amount, value)
                     EffectPlan.append(m, &steps, &marks)
-                    EffectPlan.reach(.donor, d.donor, draws: lots.count, reached: &donors, &steps, &marks)
+                    EffectPlan.reachDonor(d.donor, draws: lots.count, reached: &donors, &steps, &marks)
                 }
                 var m = SummaryMark(.issued)
                 (m.first, m.item, m.day, m.position, m.amount) = (c, item, day, position, line.quantity)
                 EffectPlan.append(m, &steps, &marks)
             }
-            EffectPlan.reach(.campaign, c, reached: &donors, &steps, &marks)
-            step(.total, IssuanceReading.slot(&campaignIssuances, c) { slots.slot(.total, .total(CounterName("campaign", r.text(campaign), "issuances"))) }, 1)
-            step(.version, IssuanceReading.slot(&recipientVersion, who) { slots.version(.recipient, r.text(recipient)) }, 0)
-            step(.version, IssuanceReading.slot(&siteVersion, s) { slots.version(.site, r.text(site)) }, 0)
-            step(.version, IssuanceReading.slot(&campaignVersion, c) { slots.version(.campaign, r.text(campaign)) }, 0)
+            EffectPlan.reach(.campaign, c, &steps, &marks)
+            step(.total, ReplaySlots.memo(&campaignIssuances, c) { slots.slot(.total, .total(CounterName("campaign", r.text(campaign), "issuances"))) }, 1)
+            step(.version, ReplaySlots.memo(&recipientVersion, who) { slots.version(.recipient, r.text(recipient)) }, 0)
+            step(.version, ReplaySlots.memo(&siteVersion, s) { slots.version(.site, r.text(site)) }, 0)
+            step(.version, ReplaySlots.memo(&campaignVersion, c) { slots.version(.campaign, r.text(campaign)) }, 0)
         }
         return envelope.recordedAt
     }
@@ -137,13 +135,6 @@ final class IssuanceReading {
         return d
     }
 
-    /// The key kept for `symbol` in `table`, numbered by `make` the first time.
-    static func slot(_ table: inout [ReplaySlots.Slot], _ symbol: ReplaySymbols.Symbol, _ make: () -> ReplaySlots.Slot) -> ReplaySlots.Slot {
-        let i = Int(symbol)
-        if i >= table.count { table += repeatElement(-1, count: max(i + 1 - table.count, table.count)) }
-        if table[i] < 0 { table[i] = make() }
-        return table[i]
-    }
 }
 
 /// Indices by a pair of 64-bit words, open addressing: a look-up hashes two words, where a dictionary runs its

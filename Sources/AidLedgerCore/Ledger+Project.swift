@@ -130,7 +130,7 @@ extension Ledger {
             case .stock, .cash, .total:
                 // The store is passed only when the counter is read (here as for the summary above): passed on every
                 // call, the ledger's store was copied for every step.
-                var left: Int64
+                let left: Int64
                 if let added = try cache.values.addIfRead(step.index, step.delta) { left = added } else { left = try cache.values.add(step.index, step.delta, from: store, txn) }
                 guard left >= 0 || step.kind == .total else {
                     // A stock key begins with its site, and a stock or cash key ends with its lot.

@@ -310,9 +310,10 @@ struct LedgerStore {
         try txn.put(meta, Array("head".utf8), LedgerStore.be64(head.position) + head.hash + LedgerStore.int64Value(head.recordedAt))
     }
 
-    func record(_ txn: borrowing some KeyValueStore & ~Copyable, at position: UInt64) throws -> EventRecord? {
+    /// The record at `position`; `envelope: false`, in a replay's form (see `EventRecord.decode`).
+    func record(_ txn: borrowing some KeyValueStore & ~Copyable, at position: UInt64, envelope: Bool = true) throws -> EventRecord? {
         guard let stored = try txn.get(log, LedgerStore.be64(position)) else { return nil }
-        return try EventRecord.decode(position: position, stored: stored)
+        return try EventRecord.decode(position: position, stored: stored, envelope: envelope)
     }
 
     /// The event the void at `position` names, read from the log.
@@ -326,8 +327,7 @@ struct LedgerStore {
     /// The lot an intake brought, read from the log: its id is the intake's position.
     func lotFromLog(_ log: borrowing some KeyValueStore & ~Copyable, _ id: UInt64) throws -> Lot {
         // Decoded in a replay's form (no command id, actor nor hash): a lot needs none of them.
-        let stored = try log.get(self.log, LedgerStore.be64(id))
-        guard let stored, let intake = try? EventRecord.decode(position: id, stored: stored, envelope: false), let lot = Lot(intake: intake) else {
+        guard let intake = try record(log, at: id, envelope: false), let lot = Lot(intake: intake) else {
             throw LedgerError(.corruptRecord, "lot #\(id) names no intake in the log; run aidledger verify")
         }
         return lot

@@ -10,9 +10,11 @@ struct RecordEnvelope {
     var payloadLength: Int
     var payloadStart: Int
 
-    /// The envelope at the start of `reader` when the record is of `type` and `schema`; nil (the reader moved a few
-    /// bytes) for any other record.
-    static func read(_ reader: inout ByteReader, type: EventType, schema: UInt8) throws -> RecordEnvelope? {
+    /// The envelope of the record stored as `stored` when it is of `type` and `schema`, and a reader of its body at its
+    /// payload; nil for any other record.
+    static func read(_ stored: [UInt8], type: EventType, schema: UInt8) throws -> (RecordEnvelope, ByteReader)? {
+        guard stored.count > EventRecord.hashSize else { return nil }
+        var reader = ByteReader(stored, end: stored.count - EventRecord.hashSize)
         guard try reader.u8() == EventRecord.format, try reader.u16() == type.rawValue, try reader.u8() == schema else { return nil }
         try reader.skip(16)
         _ = try reader.skipString()
@@ -21,7 +23,7 @@ struct RecordEnvelope {
         _ = try reader.skipString()
         let site = try reader.textRange()
         let length = try reader.count()
-        return RecordEnvelope(recordedAt: recordedAt, day: day, site: site, payloadLength: length, payloadStart: reader.offset)
+        return (RecordEnvelope(recordedAt: recordedAt, day: day, site: site, payloadLength: length, payloadStart: reader.offset), reader)
     }
 
     /// Checks that the payload, read up to `reader`'s offset, was as long as the envelope said and ended the record.

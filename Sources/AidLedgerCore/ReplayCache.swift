@@ -66,10 +66,9 @@ final class ReplayCache {
     func summary(
         _ recipient: ReplaySymbols.Symbol, from store: LedgerStore, _ txn: borrowing some KeyValueStore & ~Copyable
     ) throws -> (UnsafeMutablePointer<RecipientSummary>, Int) {
+        if let held = heldSummary(recipient) { return held }
         let r = Int(recipient)
         if r >= slots.count { slots += repeatElement(-1, count: max(r + 1 - slots.count, slots.count)) }
-        let slot = Int(slots[r])
-        if slot >= 0 { return (summaries.pointer(slot), slot) }
         var summary = try store.summary(txn, texts.text(recipient))
         summary.reserveForEvents()
         let bytes = summary.heldBytes

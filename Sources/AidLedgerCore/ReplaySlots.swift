@@ -191,3 +191,14 @@ extension LedgerStore {
         }
     }
 }
+
+extension ReplaySlots {
+    /// The key kept for `symbol` in `table`, numbered by `make` the first time: a reading straight from a record's
+    /// bytes (`IssuanceReading`, `GrantReading`) keeps a site's, campaign's or recipient's keys by their text's number.
+    static func memo(_ table: inout [Slot], _ symbol: ReplaySymbols.Symbol, _ make: () -> Slot) -> Slot {
+        let i = Int(symbol)
+        if i >= table.count { table += repeatElement(-1, count: max(i + 1 - table.count, table.count)) }
+        if table[i] < 0 { table[i] = make() }
+        return table[i]
+    }
+}
