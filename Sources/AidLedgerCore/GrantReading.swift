@@ -15,8 +15,7 @@ final class GrantReading {
         var donor: ReplaySymbols.Symbol
     }
 
-    @exclusivity(unchecked) private var draws: [Draw] = []
-    @exclusivity(unchecked) private var drawIndex = PairTable()
+    @exclusivity(unchecked) private var draws = PairTable<Draw>()
     /// Keys by the number of their text: a recipient's and a campaign's version, a campaign's cash granted and grants.
     @exclusivity(unchecked) private var recipientVersion: [ReplaySlots.Slot] = []
     @exclusivity(unchecked) private var campaignVersion: [ReplaySlots.Slot] = []
@@ -78,15 +77,14 @@ final class GrantReading {
     /// per campaign and lot: the campaign's text (where `r` holds it) read only the first time.
     private func draw(lot id: UInt64, campaign: ReplaySymbols.Symbol, text: Range<Int>, in r: ByteReader, _ lot: (UInt64) throws -> Lot) throws -> Draw {
         let key = (UInt64(UInt32(bitPattern: campaign)), id)
-        if let known = drawIndex.find(key) { return draws[known] }
+        if let known = draws.find(key) { return known }
         let l = try lot(id)
         let d = Draw(
             cash: slots.slot(.cash, .cash(campaign: r.text(text), lot: id)),
             donorGranted: slots.slot(.total, .total(CounterName("donor", l.donor, "cash", "granted"))),
             donor: symbols.name(l.donor)
         )
-        drawIndex.insert(key, draws.count)
-        draws.append(d)
+        draws.insert(key, d)
         return d
     }
 }

@@ -18,8 +18,7 @@ final class IssuanceReading {
         var valuePerUnit: Int64
     }
 
-    @exclusivity(unchecked) private var draws: [Draw] = []
-    @exclusivity(unchecked) private var drawIndex = PairTable()
+    @exclusivity(unchecked) private var draws = PairTable<Draw>()
     /// Keys by the number of their text: a recipient's, site's and campaign's version, a campaign's issuances.
     @exclusivity(unchecked) private var recipientVersion: [ReplaySlots.Slot] = []
     @exclusivity(unchecked) private var siteVersion: [ReplaySlots.Slot] = []
@@ -117,7 +116,7 @@ final class IssuanceReading {
         // Symbols are below 2^24 in any chunk (a chunk holds at most a million events); a lot beyond 2^40 is not memoized.
         let memoized = id < 1 << 40 && item < 1 << 24
         let key = (UInt64(UInt32(site)) << 32 | UInt64(UInt32(campaign)), UInt64(UInt32(item)) << 40 | id)
-        if memoized, let known = drawIndex.find(key) { return draws[known] }
+        if memoized, let known = draws.find(key) { return known }
         let l = try lot(id)
         let (siteID, campaignID, itemID) = (r.text(texts.site), r.text(texts.campaign), r.text(texts.item))
         let d = Draw(
@@ -129,19 +128,18 @@ final class IssuanceReading {
             donor: symbols.name(l.donor), valuePerUnit: l.valuePerUnit
         )
         if memoized {
-            drawIndex.insert(key, draws.count)
-            draws.append(d)
+            draws.insert(key, d)
         }
         return d
     }
 
 }
 
-/// Indices by a pair of 64-bit words, open addressing: a look-up hashes two words, where a dictionary runs its
+/// Values by a pair of 64-bit words, open addressing: a look-up hashes two words, where a dictionary runs its
 /// keyed hash over the pair.
-struct PairTable {
+struct PairTable<Value> {
     private var keys: [(UInt64, UInt64)] = []
-    private var values: [Int] = []
+    private var values: [Value] = []
     private var slots = [Int32](repeating: -1, count: 64)
 
     private static func hash(_ key: (UInt64, UInt64)) -> Int {
@@ -149,7 +147,7 @@ struct PairTable {
         return Int(truncatingIfNeeded: h ^ (h >> 31))
     }
 
-    func find(_ key: (UInt64, UInt64)) -> Int? {
+    func find(_ key: (UInt64, UInt64)) -> Value? {
         let mask = slots.count - 1
         var slot = PairTable.hash(key) & mask
         while true {
@@ -167,7 +165,7 @@ struct PairTable {
         for i in slots.indices { slots[i] = -1 }
     }
 
-    mutating func insert(_ key: (UInt64, UInt64), _ value: Int) {
+    mutating func insert(_ key: (UInt64, UInt64), _ value: Value) {
         if (keys.count + 1) * 4 > slots.count * 3 {
             slots = [Int32](repeating: -1, count: slots.count * 2)
             for e in keys.indices { place(e) }

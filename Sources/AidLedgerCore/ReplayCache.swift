@@ -31,7 +31,7 @@ final class ReplayCache {
     @exclusivity(unchecked) private var reach: [ReachGroup: (recipients: Int64, people: Int64)] = [:]
     /// The same, by the numbers of the donor or campaign and of the recipient's profile (`countReach(_:_:of:sign:)`):
     /// where each group's counts are in `reachCounts`.
-    @exclusivity(unchecked) private var reachIndex = PairTable()
+    @exclusivity(unchecked) private var reachIndex = PairTable<Int>()
     @exclusivity(unchecked) private var reachCounts: [(scope: RecipientSummary.Scope, id: ReplaySymbols.Symbol, profile: Int32, recipients: Int64, people: Int64)] = []
     /// For each numbered recipient: the number of their kind, category and area among `profileKinds` (-2: not looked
     /// up yet, -1: no attributes handed over), and the people in their household. Looked up once per chunk.
