@@ -36,8 +36,9 @@ final class CounterOverlay {
     func flush(to store: LedgerStore, _ txn: borrowing some KeyValueStore & ~Copyable) throws {
         for (db, table) in tables {
             // In key order, appended when the store holds none yet (a replay's first chunk).
-            let options = try txn.optionsForKeysInOrder(db)
-            try table.forEachSorted { key, value in try store.setCounter(txn, db, key: key, value, options: options) }
+            try txn.writeInKeyOrder(db) { w in
+                try table.forEachSorted { key, value in try LedgerStore.setCounter(w, key: key, value) }
+            }
         }
         clear()
     }

@@ -9,11 +9,14 @@ extension Ledger {
         _ record: EventRecord, in txn: borrowing some KeyValueStore & ~Copyable, log: borrowing some KeyValueStore & ~Copyable, cache: ReplayCache? = nil,
         batch: BatchOverlay? = nil, planned: (plan: EffectPlan, index: Int)? = nil
     ) throws {
+        // A replay writes the registry, documents and lots in key order when its chunk ends; a record that reads
+        // them first has those of the records before it written.
+        if let cache, Ledger.readsRegistry(record) { try cache.writeDeferred(to: txn) }
         switch record.event {
-        case .donorRegistered(let p): try store.register(txn, .donor, p.donor, p)
-        case .siteRegistered(let p): try store.register(txn, .site, p.site, p)
-        case .itemRegistered(let p): try store.register(txn, .item, p.item, p)
-        case .campaignCreated(let p): try store.register(txn, .campaign, p.campaign, p)
+        case .donorRegistered(let p): try register(.donor, p.donor, p, in: txn, cache: cache)
+        case .siteRegistered(let p): try register(.site, p.site, p, in: txn, cache: cache)
+        case .itemRegistered(let p): try register(.item, p.item, p, in: txn, cache: cache)
+        case .campaignCreated(let p): try register(.campaign, p.campaign, p, in: txn, cache: cache)
         case .campaignUpdated(let u):
             // The registry keeps the campaign as it stands now; the log keeps each change.
             guard let p = try store.registered(txn, .campaign, u.campaign, as: CampaignCreated.self) else {
@@ -21,8 +24,8 @@ extension Ledger {
             }
             try store.register(txn, .campaign, u.campaign, u.applied(to: p))
         case .recipientRegistered(let p):
-            try store.register(txn, .recipient, p.recipient, p)
-            for d in p.documents { try txn.put(store.documents, LedgerStore.documentKey(d.hash), Array(p.recipient.utf8)) }
+            try register(.recipient, p.recipient, p, in: txn, cache: cache)
+            for d in p.documents { try put(store.documents, LedgerStore.documentKey(d.hash), Array(p.recipient.utf8), in: txn, cache: cache) }
         case .recipientUpdated(let u):
             // The registry keeps the latest view: every document, the latest sealed data.
             guard var p = try store.registered(txn, .recipient, u.recipient, as: RecipientRegistered.self) else {
@@ -49,7 +52,7 @@ extension Ledger {
             try store.register(txn, .recipient, e.recipient, p)
             try txn.put(store.registry, LedgerStore.Kind.erased.key(e.recipient), LedgerStore.be64(record.position))
         case .goodsReceived, .cashReceived:
-            if let lot = Lot(intake: record) { try txn.put(store.lots, LedgerStore.be64(record.position), lot.encoded()) }
+            if let lot = Lot(intake: record) { try put(store.lots, LedgerStore.be64(record.position), lot.encoded(), in: txn, cache: cache) }
         case .eventVoided(let v):
             try txn.put(store.voids, LedgerStore.be64(v.target), LedgerStore.be64(record.position))
             // A void's plan holds its target's effects already; without one, they are worked out from the target here.
@@ -59,6 +62,28 @@ extension Ledger {
         default: break
         }
         try apply(record, sign: 1, at: record.position, in: txn, cache: cache, batch: batch, planned: planned)
+    }
+
+    /// Whether projecting `record` reads the registry or the documents index (which a replay writes when its chunk
+    /// ends): a change to an entity registered before it.
+    static func readsRegistry(_ record: borrowing EventRecord) -> Bool {
+        switch record.event {
+        case .campaignUpdated, .recipientUpdated, .recipientErased: true
+        default: false
+        }
+    }
+
+    /// Registers the entity `id` of `kind` as `payload` holds it: in the store, or for a replay when its chunk ends.
+    private func register<P: EventPayload>(_ kind: LedgerStore.Kind, _ id: String, _ payload: P, in txn: borrowing some KeyValueStore & ~Copyable, cache: ReplayCache?) throws {
+        guard let cache else { return try store.register(txn, kind, id, payload) }
+        let (key, value) = LedgerStore.registryEntry(kind, id, payload)
+        cache.putLater(store.registry, key, value)
+    }
+
+    /// Writes an entry of the documents index or the lots: in the store, or for a replay when its chunk ends.
+    private func put(_ db: Database, _ key: [UInt8], _ value: [UInt8], in txn: borrowing some KeyValueStore & ~Copyable, cache: ReplayCache?) throws {
+        guard let cache else { return try txn.put(db, key, value) }
+        cache.putLater(db, key, value)
     }
 
     /// Applies the effects of `record` times `sign` (-1: its void, at `position`), or those `planned` for it
@@ -144,6 +169,7 @@ extension Ledger {
         cache.changed(change.slot)
         if !change.uncounted.isEmpty {
             // Counted by text, with the attributes the registry holds.
+            try cache.writeDeferred(to: txn)
             let texts = cache.texts
             try countReach(of: texts.text(change.symbol), nil, change.uncounted.map { ($0.scope, texts.text($0.id)) }, sign: sign, in: txn, cache: cache, batch: nil)
         }

@@ -100,28 +100,30 @@ struct LedgerStore {
     }
 
     /// Writes a counter's value, removing the entry at zero so scans stay short.
-    func setCounter(
-        _ txn: borrowing some KeyValueStore & ~Copyable, _ db: Database, _ key: [UInt8], _ value: Int64, options: Transaction.PutOptions = []
-    ) throws {
-        try key.withUnsafeBytes { k in try setCounter(txn, db, key: k, value, options: options) }
+    func setCounter(_ txn: borrowing some KeyValueStore & ~Copyable, _ db: Database, _ key: [UInt8], _ value: Int64) throws {
+        if value == 0 {
+            try txn.delete(db, key)
+            return
+        }
+        try key.withUnsafeBytes { k in try LedgerStore.put(txn, db, key: k, value) }
     }
 
-    /// `setCounter` of a key held elsewhere (a replay's table): the key and the value are written from where they are.
-    func setCounter(
-        _ txn: borrowing some KeyValueStore & ~Copyable, _ db: Database, key: UnsafeRawBufferPointer, _ value: Int64, options: Transaction.PutOptions = []
-    ) throws {
-        if value == 0 {
-            if !options.contains(.append) { try txn.delete(db, Array(key)) }  // appended: there is none
-        } else {
-            try LedgerStore.put(txn, db, key: key, value, options: options)
-        }
+    /// `setCounter` of a key held elsewhere (a replay's table), through a writer of keys in order: the key and the
+    /// value are written from where they are.
+    static func setCounter(_ w: KeyOrderWriter, key: UnsafeRawBufferPointer, _ value: Int64) throws {
+        if value == 0 { return try w.delete(key: key) }
+        try LedgerStore.put(w, key: key, value)
+    }
+
+    /// Writes an 8-byte big-endian number (a counter, a version) under a key held elsewhere, through a writer of keys
+    /// in order.
+    static func put(_ w: KeyOrderWriter, key: UnsafeRawBufferPointer, _ value: Int64) throws {
+        try withUnsafeBytes(of: UInt64(bitPattern: value).bigEndian) { v in try w.put(key: key, value: v) }
     }
 
     /// Writes an 8-byte big-endian number (a counter, a version) under a key held elsewhere, from the stack.
-    static func put(
-        _ txn: borrowing some KeyValueStore & ~Copyable, _ db: Database, key: UnsafeRawBufferPointer, _ value: Int64, options: Transaction.PutOptions
-    ) throws {
-        try withUnsafeBytes(of: UInt64(bitPattern: value).bigEndian) { v in try txn.put(db, key: key, value: v, options: options) }
+    static func put(_ txn: borrowing some KeyValueStore & ~Copyable, _ db: Database, key: UnsafeRawBufferPointer, _ value: Int64) throws {
+        try withUnsafeBytes(of: UInt64(bitPattern: value).bigEndian) { v in try txn.put(db, key: key, value: v, options: []) }
     }
 
     /// The lots of `item` at `site` with units on hand, in lot order.
@@ -186,27 +188,15 @@ struct LedgerStore {
 
     /// - Returns: the bytes written, or nil when the empty summary's entry was removed.
     @discardableResult
-    func setSummary(
-        _ txn: borrowing some KeyValueStore & ~Copyable, _ recipient: String, _ summary: RecipientSummary, options: Transaction.PutOptions = []
-    ) throws -> [UInt8]? {
-        let bytes = summary.isEmpty ? nil : summary.encoded()
-        try Array(recipient.utf8).withUnsafeBytes { id in
-            guard let bytes else { return try setSummary(txn, id: id, nil, options: options) }
-            try bytes.withUnsafeBytes { value in try setSummary(txn, id: id, value, options: options) }
+    func setSummary(_ txn: borrowing some KeyValueStore & ~Copyable, _ recipient: String, _ summary: RecipientSummary) throws -> [UInt8]? {
+        let id = Array(recipient.utf8)
+        guard !summary.isEmpty else {
+            try txn.delete(recipients, id)
+            return nil
         }
+        let bytes = summary.encoded()
+        try txn.put(recipients, id, bytes)
         return bytes
-    }
-
-    /// `setSummary` of a summary already encoded (`bytes`, nil for the empty summary, whose entry is removed) under
-    /// its recipient's id's bytes.
-    func setSummary(
-        _ txn: borrowing some KeyValueStore & ~Copyable, id: UnsafeRawBufferPointer, _ bytes: UnsafeRawBufferPointer?, options: Transaction.PutOptions
-    ) throws {
-        guard let bytes else {
-            if !options.contains(.append) { try txn.delete(recipients, Array(id)) }  // appended: there is none
-            return
-        }
-        try txn.put(recipients, key: id, value: bytes, options: options)
     }
 
     // MARK: Registry
@@ -283,10 +273,16 @@ struct LedgerStore {
     }
 
     func register<P: EventPayload>(_ txn: borrowing some KeyValueStore & ~Copyable, _ kind: Kind, _ id: String, _ payload: P) throws {
+        let (key, value) = LedgerStore.registryEntry(kind, id, payload)
+        try txn.put(registry, key, value)
+    }
+
+    /// The registry's key and entry for the entity `id` of `kind` as `payload` holds it.
+    static func registryEntry<P: EventPayload>(_ kind: Kind, _ id: String, _ payload: P) -> (key: [UInt8], value: [UInt8]) {
         var w = ByteWriter()
         w.u8(P.schemaVersion)
         payload.encode(into: &w)
-        try txn.put(registry, kind.key(id), w.bytes)
+        return (kind.key(id), w.bytes)
     }
 
     /// The position of the entity's last change (0 when it never changed).

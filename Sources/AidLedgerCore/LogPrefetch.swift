@@ -59,7 +59,7 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
                     let grants = GrantReading(symbols: symbols, slots: slots)
                     // Each record's bytes, copied from the map into memory reused from record to record.
                     var stored: [UInt8] = []
-                    try txn.forEach(store.log, from: LedgerStore.be64(first)) { key, value in
+                    try txn.forEach(store.log, from: LedgerStore.be64(first), readingAhead: true) { key, value in
                         let position = LedgerStore.readBE64(key)
                         guard position <= last else { return false }
                         stored.removeAll(keepingCapacity: true)

@@ -40,6 +40,8 @@ final class ReplayCache {
     /// Recipients whose household's profile changed, to move between reach groups when the chunk ends (a change
     /// ends its chunk: see `Ledger.replay`).
     @exclusivity(unchecked) private var moves: [(recipient: String, from: RecipientRegistered.Attributes, to: RecipientRegistered.Attributes)] = []
+    /// Registry, document and lot entries the chunk's records add, written in key order (`writeDeferred(to:)`).
+    @exclusivity(unchecked) private var deferred = DeferredEntries()
     /// Numbers for the keys of the stock, cash, running totals and versions the chunk changes.
     let keys = ReplaySlots()
     /// The replaying side of `keys`: the values by number.
@@ -87,6 +89,13 @@ final class ReplayCache {
         summaryBytesPeak = max(summaryBytesPeak, summaryBytes)
         kept[slot].bytes = bytes
     }
+
+    /// Keeps an entry of the registry, the documents index or the lots until the chunk ends or something reads them.
+    func putLater(_ db: Database, _ key: [UInt8], _ value: [UInt8]) { deferred.put(db, key, value) }
+
+    /// Writes the entries kept by `putLater`, in key order: when the chunk ends, and before a record whose projection
+    /// reads the registry or the documents index.
+    func writeDeferred(to txn: borrowing some KeyValueStore & ~Copyable) throws { try deferred.write(to: txn) }
 
     /// Moves the recipient from the reach groups of `from` to those of `to` when the chunk ends.
     func move(_ recipient: String, from: RecipientRegistered.Attributes, to: RecipientRegistered.Attributes) {
@@ -142,14 +151,15 @@ final class ReplayCache {
         forgetNumberedReach()
         profiles.removeAll(keepingCapacity: true)
         moves.removeAll()
+        deferred.removeAll()
         keys.forget()
     }
 
     /// Writes what changed during the chunk. The reading thread has stopped: the reach's running totals are numbered here.
     func flush(to store: LedgerStore, _ txn: borrowing some KeyValueStore & ~Copyable) throws {
-        // In key order (the ids' bytes), appended when the store holds none yet: a replay's first chunk.
-        let options = try txn.optionsForKeysInOrder(store.recipients)
-        // Sorted as a `ByteTable` sorts its keys (sorting the ids' byte arrays cost five times more).
+        try deferred.write(to: txn)
+        // In key order (the ids' bytes), through one cursor (appended when the store holds none yet: a replay's
+        // first chunk). Sorted as a `ByteTable` sorts its keys (sorting the ids' byte arrays cost five times more).
         var ids = ByteTable()
         for (i, entry) in kept.enumerated() {
             var id = texts.text(entry.recipient)
@@ -165,14 +175,20 @@ final class ReplayCache {
         defer { elsewhere?.finish() }  // before anything may change or free the summaries
         var writer = ByteWriter(capacity: 4096)
         var written = 0
-        try ids.forEachSorted { id, i in
-            defer { written += 1 }
-            if written >= here, let elsewhere { return try store.setSummary(txn, id: id, elsewhere.bytes(written - here), options: options) }
-            let summary = summaries.pointer(Int(i))
-            guard !summary.pointee.isEmpty else { return try store.setSummary(txn, id: id, nil, options: options) }
-            writer.removeAll()
-            summary.pointee.encode(into: &writer)
-            try writer.withBytes { try store.setSummary(txn, id: id, $0, options: options) }
+        try txn.writeInKeyOrder(store.recipients) { w in
+            try ids.forEachSorted { id, i in
+                defer { written += 1 }
+                // An empty summary has no entry.
+                if written >= here, let elsewhere {
+                    guard let bytes = elsewhere.bytes(written - here) else { return try w.delete(key: id) }
+                    return try w.put(key: id, value: bytes)
+                }
+                let summary = summaries.pointer(Int(i))
+                guard !summary.pointee.isEmpty else { return try w.delete(key: id) }
+                writer.removeAll()
+                summary.pointee.encode(into: &writer)
+                try writer.withBytes { try w.put(key: id, value: $0) }
+            }
         }
 
         for g in reachCounts {

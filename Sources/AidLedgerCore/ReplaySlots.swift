@@ -155,15 +155,13 @@ final class ReplaySlots: Sendable {
                     known[Int(a)].key.withUnsafeBytes { x in known[Int(b)].key.withUnsafeBytes { y in KeyOrder.compare(x, y) < 0 } }
                 }
                 guard !slots.isEmpty else { continue }
-                let db = store.database(table)
-                let options = try txn.optionsForKeysInOrder(db)
-                for slot in slots {
-                    let value = values[Int(slot)]
-                    try known[Int(slot)].key.withUnsafeBytes { key in
-                        if table == .version {
-                            try LedgerStore.put(txn, db, key: key, value, options: options)
-                        } else {
-                            try store.setCounter(txn, db, key: key, value, options: options)
+                try txn.writeInKeyOrder(store.database(table)) { w in
+                    for slot in slots {
+                        let value = values[Int(slot)]
+                        try known[Int(slot)].key.withUnsafeBytes { key in
+                            // A version is a position, written as it is; a counter at zero has no entry.
+                            if table == .version { return try LedgerStore.put(w, key: key, value) }
+                            try LedgerStore.setCounter(w, key: key, value)
                         }
                     }
                 }

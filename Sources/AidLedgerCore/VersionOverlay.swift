@@ -31,9 +31,8 @@ final class VersionOverlay {
     /// Writes every version set since the last flush, in key order (appended when the store holds none yet: a
     /// replay's first chunk), and forgets them.
     func flush(to store: LedgerStore, _ txn: borrowing some KeyValueStore & ~Copyable) throws {
-        let options = try txn.optionsForKeysInOrder(store.versions)
-        try versions.forEachSorted { key, position in
-            try LedgerStore.put(txn, store.versions, key: key, position, options: options)
+        try txn.writeInKeyOrder(store.versions) { w in
+            try versions.forEachSorted { key, position in try LedgerStore.put(w, key: key, position) }
         }
         clear()
     }

@@ -14,6 +14,8 @@ public protocol KeyValueStore: ~Copyable {
     func forEach(_ db: Database, prefix: [UInt8], _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool) throws
     /// The number of entries in the database.
     func count(_ db: Database) throws -> Int
+    /// Hands `body` a writer of `db` for entries in increasing key order (see `Transaction.writeInKeyOrder`).
+    func writeInKeyOrder<R>(_ db: Database, _ body: (KeyOrderWriter) throws -> R) throws -> R
 }
 
 extension Transaction: KeyValueStore {}
@@ -37,11 +39,5 @@ extension KeyValueStore where Self: ~Copyable {
     /// Stores `value` under `key`, replacing what was there.
     public func put(_ db: Database, _ key: [UInt8], _ value: [UInt8]) throws {
         try put(db, key, value, options: [])
-    }
-
-    /// How to write keys given in increasing order into `db`: appended without searching (`.append`) when it holds
-    /// no entry yet, otherwise as usual.
-    public func optionsForKeysInOrder(_ db: Database) throws -> Transaction.PutOptions {
-        try count(db) == 0 ? .append : []
     }
 }

@@ -71,10 +71,15 @@ public struct Transaction: ~Copyable {
     }
 
     /// Visits entries in key order from the first key `>= start` (or the first entry) while `body` returns true.
+    ///
+    /// `readingAhead`: for a long walk of a database whose pages are read once (the log), asks the processor for the
+    /// whole of each page as the walk enters it, so that its entries come from memory at once, not one wait each.
     public func forEach(
-        _ db: Database, from start: [UInt8]? = nil,
+        _ db: Database, from start: [UInt8]? = nil, readingAhead: Bool = false,
         _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool
     ) throws {
+        let page = readingAhead ? pageSize : 0
+        var entered = 0  // the address of the page last asked for
         try withCursor(db) { cursor in
             var k = MDB_val()
             var v = MDB_val()
@@ -88,6 +93,11 @@ public struct Transaction: ~Copyable {
                 rc = mdb_cursor_get(cursor, &k, &v, MDB_FIRST)
             }
             while rc == MDB_SUCCESS {
+                // A key lies in its page (a value may lie on pages of its own); the map starts on a page boundary.
+                if page > 0, let node = k.mv_data, Int(bitPattern: node) & -page != entered {
+                    entered = Int(bitPattern: node) & -page
+                    for line in stride(from: 0, to: page, by: 64) { clmdb_prefetch(UnsafeRawPointer(bitPattern: entered + line)) }
+                }
                 let key = UnsafeRawBufferPointer(start: k.mv_data, count: k.mv_size)
                 let value = UnsafeRawBufferPointer(start: v.mv_data, count: v.mv_size)
                 guard try body(key, value) else { return }
@@ -106,6 +116,13 @@ public struct Transaction: ~Copyable {
             guard key.starts(with: prefix) else { return false }
             return try body(key, value)
         }
+    }
+
+    /// The size of the environment's pages.
+    private var pageSize: Int {
+        var stat = MDB_stat()
+        guard mdb_env_stat(mdb_txn_env(handle), &stat) == MDB_SUCCESS else { return 4096 }
+        return Int(stat.ms_psize)
     }
 
     /// The number of entries in the database.
@@ -139,6 +156,14 @@ public struct Transaction: ~Copyable {
         try key.withUnsafeBytes { k in
             try value.withUnsafeBytes { v in try put(db, key: k, value: v, options: options) }
         }
+    }
+
+    /// Hands `body` a writer of `db` through one cursor, for entries whose keys it gives in increasing order. Each
+    /// `put` through a cursor starts its search from the page it wrote last, where `put` on the transaction descends
+    /// from the root; into a database that held no entry, each key is appended (`MDB_APPEND`) without a search.
+    public func writeInKeyOrder<R>(_ db: Database, _ body: (KeyOrderWriter) throws -> R) throws -> R {
+        let appending = try count(db) == 0
+        return try withCursor(db) { cursor in try body(KeyOrderWriter(cursor: cursor, txn: handle, dbi: db.dbi, appending: appending)) }
     }
 
     /// Removes the entry under `key`. - Returns: whether there was one.
@@ -190,3 +215,28 @@ public struct Transaction: ~Copyable {
 
 @available(*, unavailable, message: "an LMDB write transaction belongs to the thread that began it")
 extension Transaction: Sendable {}
+
+/// Writes entries of one database in increasing key order through one cursor (`Transaction.writeInKeyOrder`); valid
+/// only inside that call.
+public struct KeyOrderWriter {
+    fileprivate let cursor: OpaquePointer
+    fileprivate let txn: OpaquePointer
+    fileprivate let dbi: MDB_dbi
+    /// Whether the database held no entry when the writing began: no key written now can be there already.
+    public let appending: Bool
+
+    /// Stores `value` under `key`, a key after every one written before through this writer.
+    public func put(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) throws {
+        var k = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
+        var v = MDB_val(mv_size: value.count, mv_data: UnsafeMutableRawPointer(mutating: value.baseAddress))
+        try check(mdb_cursor_put(cursor, &k, &v, appending ? UInt32(MDB_APPEND) : 0))
+    }
+
+    /// Removes the entry under `key`, if there is one (into a database written from empty, there is none).
+    public func delete(key: UnsafeRawBufferPointer) throws {
+        guard !appending else { return }
+        var k = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
+        let rc = mdb_del(txn, dbi, &k, nil)
+        if rc != MDB_NOTFOUND { try check(rc) }
+    }
+}

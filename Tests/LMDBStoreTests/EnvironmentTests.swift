@@ -75,6 +75,46 @@ final class EnvironmentTests {
         }
     }
 
+    @Test func keysWrittenInOrderThroughOneCursorLandAsIfPutOneByOne() throws {
+        let env = try Environment(path: path, databases: ["a"])
+        let db = env.database("a")
+        let bytes = { (i: Int) in Array(String(format: "%06d", i).utf8) }
+        // Into an empty database (appended), then over it: replacing some, removing some, adding between.
+        try env.write { txn in
+            try txn.writeInKeyOrder(db) { w in
+                #expect(w.appending)
+                for i in stride(from: 0, to: 3_000, by: 2) { try bytes(i).withUnsafeBytes { k in try w.put(key: k, value: k) } }
+            }
+        }
+        try env.write { txn in
+            try txn.writeInKeyOrder(db) { w in
+                #expect(!w.appending)
+                for i in 0..<3_000 where i % 3 == 0 {
+                    try bytes(i).withUnsafeBytes { k in
+                        if i % 2 == 0 && i % 9 == 0 { return try w.delete(key: k) }
+                        try [UInt8(i % 251)].withUnsafeBytes { v in try w.put(key: k, value: v) }
+                    }
+                }
+                try [UInt8](bytes(99_999)).withUnsafeBytes { k in try w.delete(key: k) }  // none there: nothing to do
+            }
+        }
+        var expected: [[UInt8]: [UInt8]] = [:]
+        for i in stride(from: 0, to: 3_000, by: 2) { expected[bytes(i)] = bytes(i) }
+        for i in 0..<3_000 where i % 3 == 0 { expected[bytes(i)] = i % 2 == 0 && i % 9 == 0 ? nil : [UInt8(i % 251)] }
+        let stored = try env.read { txn in
+            var out: [[UInt8]: [UInt8]] = [:]
+            var last: [UInt8] = []
+            try txn.forEach(db, readingAhead: true) { k, v in
+                #expect(Array(k).lexicographicallyPrecedes(last) == false)
+                last = Array(k)
+                out[Array(k)] = Array(v)
+                return true
+            }
+            return out
+        }
+        #expect(stored == expected)
+    }
+
     @Test func prefixScansStopAtTheEndOfThePrefix() throws {
         let env = try Environment(path: path, databases: ["a"])
         let db = env.database("a")
