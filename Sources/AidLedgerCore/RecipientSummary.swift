@@ -155,7 +155,18 @@ struct RecipientSummary {
     /// The index of the name a replay numbered `symbol` (its text in `numbering`). Names decoded from the store have no number
     /// until a replay meets them.
     mutating func name(symbol: ReplaySymbols.Symbol, in numbering: ReplaySymbols.Texts) -> Name {
-        if let i = symbols.firstIndex(of: symbol) { return Name(i) }
+        var unnumbered = names.count - symbols.count
+        for (i, s) in symbols.enumerated() {
+            if s == symbol { return Name(i) }
+            if s < 0 { unnumbered += 1 }
+        }
+        // Every name numbered, none this one: one replay numbers each text once, so the text is new to the summary (a
+        // recipient new to the ledger, or met before in this replay), and is not searched for among the names.
+        if unnumbered == 0 {
+            names.append(numbering.text(symbol))
+            symbols.append(symbol)
+            return Name(names.count - 1)
+        }
         if symbols.count < names.count { symbols += repeatElement(-1, count: names.count - symbols.count) }
         let i = name(numbering.text(symbol))
         if Int(i) == symbols.count { symbols.append(symbol) } else { symbols[Int(i)] = symbol }

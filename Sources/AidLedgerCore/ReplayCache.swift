@@ -24,6 +24,8 @@ final class ReplayCache {
     /// in this replay.
     private(set) var summaryBytes = 0
     private(set) var summaryBytesPeak = 0
+    /// Whether the store held any summary when the chunk took its first (nil: not taken yet).
+    private var storedSummaries: Bool?
     /// Where each numbered recipient's summary is in `summaries` (-1: not in the chunk).
     @exclusivity(unchecked) private var slots: [Int32] = []
     /// Recipients (and people) entering or leaving the reach of a donor or campaign, by group: added to the running
@@ -71,7 +73,9 @@ final class ReplayCache {
         if let held = heldSummary(recipient) { return held }
         let r = Int(recipient)
         if r >= slots.count { slots += repeatElement(-1, count: max(r + 1 - slots.count, slots.count)) }
-        var summary = try store.summary(txn, texts.text(recipient))
+        // A replay's first chunk starts from no summaries at all: none is looked for.
+        if storedSummaries == nil { storedSummaries = try txn.count(store.recipients) > 0 }
+        var summary = storedSummaries == true ? try store.summary(txn, texts.text(recipient)) : RecipientSummary()
         summary.reserveForEvents()
         let bytes = summary.heldBytes
         summaryBytes += bytes
@@ -236,6 +240,7 @@ final class ReplayCache {
     }
 
     private func forgetSummaries() {
+        storedSummaries = nil
         for entry in kept { slots[Int(entry.recipient)] = -1 }
         kept.removeAll(keepingCapacity: true)
         summaries.removeAll()
