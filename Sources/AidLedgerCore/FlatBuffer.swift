@@ -34,6 +34,14 @@ struct FlatBuffer<Element: BitwiseCopyable>: ~Copyable {
         return base[i]
     }
 
+    /// Where the `i`th element lies, to be changed in place (an array held by an object checked that its storage was
+    /// not shared, a call into the runtime, at every change), until the next append.
+    @inline(__always)
+    func pointer(_ i: Int) -> UnsafeMutablePointer<Element> {
+        precondition(i >= 0 && i < count, "an index beyond the buffer")
+        return base + i
+    }
+
     /// Whether the buffer holds `element`.
     func contains(_ element: Element) -> Bool where Element: Equatable {
         for i in 0..<count where base[i] == element { return true }

@@ -19,7 +19,12 @@ final class ReplayCache {
     @exclusivity(unchecked) private var summaries = ValueBuffer<RecipientSummary>()
     /// For each of them: the recipient's number, the memory the summary held when taken but for its issued lines, and
     /// what it held after its last event.
-    @exclusivity(unchecked) private var kept: [(recipient: ReplaySymbols.Symbol, rest: Int, bytes: Int)] = []
+    private struct Kept: BitwiseCopyable {
+        var recipient: ReplaySymbols.Symbol
+        var rest: Int
+        var bytes: Int
+    }
+    @exclusivity(unchecked) private var kept = FlatBuffer<Kept>(capacity: 1 << 12)
     /// About the memory the chunk's summaries hold (`RecipientSummary.heldBytes`), and the most they held at once
     /// in this replay.
     private(set) var summaryBytes = 0
@@ -80,7 +85,7 @@ final class ReplayCache {
         let bytes = summary.heldBytes
         summaryBytes += bytes
         slots[r] = Int32(summaries.count)
-        kept.append((recipient, bytes - summary.historyBytes, bytes))
+        kept.append(Kept(recipient: recipient, rest: bytes - summary.historyBytes, bytes: bytes))
         return (summaries.append(summary), kept.count - 1)
     }
 
@@ -88,10 +93,11 @@ final class ReplayCache {
     func changed(_ slot: Int) {
         // Only the issued lines grow with every event: counted from the array the event has just changed, so that
         // counting touches no memory the event did not (a replay waits on memory more than on anything else).
-        let bytes = kept[slot].rest + summaries.pointer(slot).pointee.historyBytes
-        summaryBytes += bytes - kept[slot].bytes
+        let k = kept.pointer(slot)
+        let bytes = k.pointee.rest + summaries.pointer(slot).pointee.historyBytes
+        summaryBytes += bytes - k.pointee.bytes
         summaryBytesPeak = max(summaryBytesPeak, summaryBytes)
-        kept[slot].bytes = bytes
+        k.pointee.bytes = bytes
     }
 
     /// Keeps an entry of the registry, the documents index or the lots until the chunk ends or something reads them.
@@ -165,8 +171,8 @@ final class ReplayCache {
         // In key order (the ids' bytes), through one cursor (appended when the store holds none yet: a replay's
         // first chunk). Sorted as a `ByteTable` sorts its keys (sorting the ids' byte arrays cost five times more).
         var ids = ByteTable()
-        for (i, entry) in kept.enumerated() {
-            var id = texts.text(entry.recipient)
+        for i in 0..<kept.count {
+            var id = texts.text(kept[i].recipient)
             id.withUTF8 { ids.update(UnsafeRawBufferPointer($0)) { _ in Int64(i) } }
         }
         // Each summary is encoded through one writer and written under its id's bytes as the table holds them. The
@@ -241,8 +247,8 @@ final class ReplayCache {
 
     private func forgetSummaries() {
         storedSummaries = nil
-        for entry in kept { slots[Int(entry.recipient)] = -1 }
-        kept.removeAll(keepingCapacity: true)
+        for i in 0..<kept.count { slots[Int(kept[i].recipient)] = -1 }
+        kept.removeAll()
         summaries.removeAll()
         summaryBytes = 0
     }

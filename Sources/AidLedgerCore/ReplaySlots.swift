@@ -83,8 +83,12 @@ final class ReplaySlots: Sendable {
     /// time, a version is set. Used by the replaying thread only.
     final class Values: @unchecked Sendable {
         @exclusivity(unchecked) private var known: [(table: Table, key: [UInt8])] = []
-        @exclusivity(unchecked) private var values: [Int64] = []
-        @exclusivity(unchecked) private var touched: [Bool] = []
+        /// Each known key's value, and whether the chunk has touched it (read or set it).
+        private struct Held: BitwiseCopyable {
+            var value: Int64 = 0
+            var touched = false
+        }
+        @exclusivity(unchecked) private var held = FlatBuffer<Held>(capacity: 1 << 12)
         /// The slots touched, in the order they were first touched.
         @exclusivity(unchecked) private var order: [Slot] = []
         /// Versions among them.
@@ -101,8 +105,7 @@ final class ReplaySlots: Sendable {
             let s = Int(slot)
             if s >= known.count {
                 published.lock.withLock { known.append(contentsOf: published.keys[known.count...]) }
-                values += repeatElement(0, count: known.count - values.count)
-                touched += repeatElement(false, count: known.count - touched.count)
+                while held.count < known.count { held.append(Held()) }
             }
             return known[s]
         }
@@ -112,9 +115,11 @@ final class ReplaySlots: Sendable {
         @inline(__always)
         func addIfRead(_ slot: Slot, _ delta: Int64) throws -> Int64? {
             let s = Int(slot)
-            guard s < touched.count && touched[s] else { return nil }
-            values[s] = try values[s].adding(delta, describing: "a running total")
-            return values[s]
+            guard s < held.count else { return nil }
+            let h = held.pointer(s)
+            guard h.pointee.touched else { return nil }
+            h.pointee.value = try h.pointee.value.adding(delta, describing: "a running total")
+            return h.pointee.value
         }
 
         /// Adds `delta` to the counter numbered `slot`, reading its value from the store the first time.
@@ -122,28 +127,28 @@ final class ReplaySlots: Sendable {
         @inline(__always)
         func add(_ slot: Slot, _ delta: Int64, from store: LedgerStore, _ txn: borrowing some KeyValueStore & ~Copyable) throws -> Int64 {
             let s = Int(slot)
-            if s >= touched.count || !touched[s] { try load(slot, from: store, txn) }
-            values[s] = try values[s].adding(delta, describing: "a running total")
-            return values[s]
+            if s >= held.count || !held.pointer(s).pointee.touched { try load(slot, from: store, txn) }
+            let h = held.pointer(s)
+            h.pointee.value = try h.pointee.value.adding(delta, describing: "a running total")
+            return h.pointee.value
         }
 
         /// The version numbered `slot` becomes `position`.
         @inline(__always)
         func set(_ slot: Slot, _ position: UInt64) {
             let s = Int(slot)
-            if s >= touched.count || !touched[s] {
+            if s >= held.count || !held.pointer(s).pointee.touched {
                 _ = key(slot)
-                touched[s] = true
+                held.pointer(s).pointee.touched = true
                 order.append(slot)
                 versions += 1
             }
-            values[s] = Int64(bitPattern: position)
+            held.pointer(s).pointee.value = Int64(bitPattern: position)
         }
 
         private func load(_ slot: Slot, from store: LedgerStore, _ txn: borrowing some KeyValueStore & ~Copyable) throws {
             let (table, key) = key(slot)
-            values[Int(slot)] = try store.int64(txn, store.database(table), key)
-            touched[Int(slot)] = true
+            held.pointer(Int(slot)).pointee = Held(value: try store.int64(txn, store.database(table), key), touched: true)
             order.append(slot)
         }
 
@@ -157,7 +162,7 @@ final class ReplaySlots: Sendable {
                 guard !slots.isEmpty else { continue }
                 try txn.writeInKeyOrder(store.database(table)) { w in
                     for slot in slots {
-                        let value = values[Int(slot)]
+                        let value = held[Int(slot)].value
                         try known[Int(slot)].key.withUnsafeBytes { key in
                             // A version is a position, written as it is; a counter at zero has no entry.
                             if table == .version { return try LedgerStore.put(w, key: key, value) }
@@ -170,8 +175,7 @@ final class ReplaySlots: Sendable {
 
         fileprivate func forget() {
             known.removeAll(keepingCapacity: true)
-            values.removeAll(keepingCapacity: true)
-            touched.removeAll(keepingCapacity: true)
+            held.removeAll()
             order.removeAll(keepingCapacity: true)
             versions = 0
         }
