@@ -70,17 +70,27 @@ public struct ByteReader {
 
     @inline(never)
     private mutating func longVarint() throws(DecodeError) -> UInt64 {
-        var result: UInt64 = 0
-        var shift: UInt64 = 0
-        while offset < end {
-            let byte = bytes[offset]
-            offset += 1
-            guard shift < 64, shift < 63 || byte <= 1 else { throw .invalid("a varint longer than 64 bits", at: offset) }
-            result |= UInt64(byte & 0x7f) << shift
-            if byte & 0x80 == 0 { return result }
-            shift += 7
+        // In the array's memory, unchecked (the loop stays below `end`): a replay reads several per record.
+        // Ends with the value, where the next byte is, and whether the varint was whole (nil: it went beyond 64 bits).
+        let (result, next, whole) = bytes.withUnsafeBufferPointer { b -> (UInt64, Int, Bool?) in
+            var result: UInt64 = 0
+            var shift: UInt64 = 0
+            var i = offset
+            while i < end {
+                let byte = b[i]
+                i += 1
+                // The tenth byte holds the 64th bit alone.
+                guard shift < 63 || byte <= 1 else { return (0, i, nil) }
+                result |= UInt64(byte & 0x7f) << shift
+                if byte & 0x80 == 0 { return (result, i, true) }
+                shift += 7
+            }
+            return (0, i, false)
         }
-        throw .truncated(at: offset)
+        offset = next
+        guard let whole else { throw .invalid("a varint longer than 64 bits", at: next) }
+        guard whole else { throw .truncated(at: next) }
+        return result
     }
 
     @inline(__always)

@@ -62,8 +62,7 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
                     try txn.forEach(store.log, from: LedgerStore.be64(first), readingAhead: true) { key, value in
                         let position = LedgerStore.readBE64(key)
                         guard position <= last else { return false }
-                        stored.removeAll(keepingCapacity: true)
-                        stored.append(contentsOf: value)
+                        LogPrefetch.copy(value, into: &stored)
                         var ends = false
                         var read: Int64?
                         do {
@@ -112,6 +111,17 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
                 condition.broadcast()
             }
         }
+    }
+
+    /// Makes `stored` hold `value`'s bytes, in the memory it has (records of one kind differ in length by a few bytes):
+    /// emptying it and appending went through the array's generic range replacement twice.
+    static func copy(_ value: UnsafeRawBufferPointer, into stored: inout [UInt8]) {
+        if stored.count > value.count {
+            stored.removeLast(stored.count - value.count)
+        } else if stored.count < value.count {
+            stored.append(contentsOf: repeatElement(0, count: value.count - stored.count))
+        }
+        stored.withUnsafeMutableBytes { $0.copyMemory(from: value) }
     }
 
     /// The lot `id`, read from its intake the first time.
