@@ -8,14 +8,13 @@ import Foundation
 ///
 /// Made on one thread and handed to another under a lock, after which it is only read.
 final class EffectPlan: @unchecked Sendable {
-    /// One change: a counter's or a version's (its key's number), or one on the recipient's summary (in `marks`).
-    /// 16 bytes: a plan's steps and marks pass from one core's cache to the other's, about 700 bytes per issuance, and
-    /// the lot a stock or cash change draws on (for the message when it would go below zero) is the last eight bytes of
-    /// its key.
+    /// One change of a counter or a version (its key's number). 16 bytes: a plan's steps and marks pass from one core's
+    /// cache to the other's, about 500 bytes per issuance, and the lot a stock or cash change draws on (for the message
+    /// when it would go below zero) is the last eight bytes of its key.
     struct Step: Equatable {
-        enum Kind: UInt8 { case stock, cash, total, version, summary }
+        enum Kind: UInt8 { case stock, cash, total, version }
         var kind: Kind
-        /// The key's number in the chunk's `ReplaySlots`, or the mark's index in `marks` (`.summary`).
+        /// The key's number in the chunk's `ReplaySlots`.
         var index: Int32
         var delta: Int64
     }
@@ -23,8 +22,10 @@ final class EffectPlan: @unchecked Sendable {
     // Made by one thread, then read by one other: the runtime's exclusivity checks are switched off.
     @exclusivity(unchecked) private(set) var steps: FlatBuffer<Step>
     @exclusivity(unchecked) private(set) var marks: FlatBuffer<SummaryMark>
-    /// Where each record's steps begin; the last entry is where the last record's end.
+    /// Where each record's steps and marks begin; the last entries are where the last record's end. A record's marks
+    /// change its recipient's summary in their order; its steps are independent of them and of one another's order.
     @exclusivity(unchecked) private var starts: [Int] = [0]
+    @exclusivity(unchecked) private var markStarts: [Int] = [0]
     /// Whether each record changes nothing but what its steps say (an issuance, a grant, a transfer, an adjustment):
     /// the replaying thread then follows the steps without reading the record itself, whose copy would count
     /// references to objects the reading thread made (and frees).
@@ -34,11 +35,15 @@ final class EffectPlan: @unchecked Sendable {
         steps = FlatBuffer(capacity: records * 16)
         marks = FlatBuffer(capacity: records * 8)
         starts.reserveCapacity(records + 1)
+        markStarts.reserveCapacity(records + 1)
         stepsOnly.reserveCapacity(records)
     }
 
     /// The steps of the `index`th record added.
     func range(of index: Int) -> Range<Int> { starts[index]..<starts[index + 1] }
+
+    /// The marks of the `index`th record added.
+    func marks(of index: Int) -> Range<Int> { markStarts[index]..<markStarts[index + 1] }
 
     /// Whether the `index`th record changes nothing beyond its steps (see `stepsOnly`).
     func onlySteps(_ index: Int) -> Bool { stepsOnly[index] }
@@ -61,6 +66,7 @@ final class EffectPlan: @unchecked Sendable {
             try add(effectsOf: record, sign: 1, symbols: symbols, slots: slots, lot: lot, attributes: attributes)
         }
         starts.append(steps.count)
+        markStarts.append(marks.count)
     }
 
     /// Adds a record whose steps and marks `write` appends itself (an issuance read straight from its stored bytes:
@@ -69,50 +75,43 @@ final class EffectPlan: @unchecked Sendable {
         try write(&steps, &marks)
         stepsOnly.append(true)
         starts.append(steps.count)
+        markStarts.append(marks.count)
     }
 
     // MARK: Written straight from a record's bytes (`IssuanceReading`, `GrantReading`), in `Effect.visit`'s order
 
-    /// Appends `mark` and the step that applies it.
-    @inline(__always)
-    static func append(_ mark: SummaryMark, _ steps: inout FlatBuffer<Step>, _ marks: inout FlatBuffer<SummaryMark>) {
-        marks.append(mark)
-        steps.append(Step(kind: .summary, index: Int32(marks.count - 1), delta: 0))
-    }
-
     /// Appends the marks an issuance or a grant begins with: its recipient's, then what it adds to their counts.
     @inline(__always)
     static func begin(
-        _ recipient: ReplaySymbols.Symbol, issuances: Int64, grants: Int64, _ steps: inout FlatBuffer<Step>, _ marks: inout FlatBuffer<SummaryMark>
+        _ recipient: ReplaySymbols.Symbol, issuances: Int64, grants: Int64, _ marks: inout FlatBuffer<SummaryMark>
     ) {
         var m = SummaryMark(.recipient)
         m.first = recipient
-        append(m, &steps, &marks)
+        marks.append(m)
         m = SummaryMark(.counts)
         (m.amount, m.value) = (issuances, grants)
-        append(m, &steps, &marks)
+        marks.append(m)
     }
 
     /// Appends the mark of the recipient reached through the donor or campaign numbered `id`.
     @inline(__always)
-    static func reach(_ scope: RecipientSummary.Scope, _ id: ReplaySymbols.Symbol, _ steps: inout FlatBuffer<Step>, _ marks: inout FlatBuffer<SummaryMark>) {
+    static func reach(_ scope: RecipientSummary.Scope, _ id: ReplaySymbols.Symbol, _ marks: inout FlatBuffer<SummaryMark>) {
         var m = SummaryMark(.reach)
         (m.scope, m.first) = (scope, id)
-        append(m, &steps, &marks)
+        marks.append(m)
     }
 
     /// Appends the mark of the recipient reached through the donor numbered `id` once per record, `reached` holding the
     /// donors marked so far (a record of one draw marks its donor without looking).
     @inline(__always)
     static func reachDonor(
-        _ id: ReplaySymbols.Symbol, draws: Int, reached: inout FlatBuffer<ReplaySymbols.Symbol>, _ steps: inout FlatBuffer<Step>,
-        _ marks: inout FlatBuffer<SummaryMark>
+        _ id: ReplaySymbols.Symbol, draws: Int, reached: inout FlatBuffer<ReplaySymbols.Symbol>, _ marks: inout FlatBuffer<SummaryMark>
     ) {
         if draws > 1 {
             guard !reached.contains(id) else { return }
             reached.append(id)
         }
-        reach(.donor, id, &steps, &marks)
+        reach(.donor, id, &marks)
     }
 
     private func add(
@@ -120,11 +119,7 @@ final class EffectPlan: @unchecked Sendable {
         attributes: (String) throws -> RecipientRegistered.Attributes?
     ) throws {
         try Effect.visit(record, sign: sign, lot: lot) { effect in
-            if effect.isOnSummary {
-                marks.append(try SummaryMark(effect, symbols, attributes: attributes))
-                steps.append(Step(kind: .summary, index: Int32(marks.count - 1), delta: 0))
-                return
-            }
+            if effect.isOnSummary { return marks.append(try SummaryMark(effect, symbols, attributes: attributes)) }
             switch effect {
             case .stock(let site, let item, let lot, let delta):
                 steps.append(Step(kind: .stock, index: slots.slot(.stock, .stock(site: site, item: item, lot: lot)), delta: delta))

@@ -52,7 +52,7 @@ final class GrantReading {
             func step(_ kind: EffectPlan.Step.Kind, _ slot: ReplaySlots.Slot, _ delta: Int64) {
                 steps.append(EffectPlan.Step(kind: kind, index: slot, delta: delta))
             }
-            EffectPlan.begin(who, issuances: 0, grants: 1, &steps, &marks)
+            EffectPlan.begin(who, issuances: 0, grants: 1, &marks)
             donors.removeAll()
             for k in 0..<lots.count {
                 let (id, drawn) = lots[k]
@@ -61,10 +61,10 @@ final class GrantReading {
                 step(.total, d.donorGranted, drawn)
                 var m = SummaryMark(.grant)
                 (m.first, m.donor, m.amount) = (c, d.donor, drawn)
-                EffectPlan.append(m, &steps, &marks)
-                EffectPlan.reachDonor(d.donor, draws: lots.count, reached: &donors, &steps, &marks)
+                marks.append(m)
+                EffectPlan.reachDonor(d.donor, draws: lots.count, reached: &donors, &marks)
             }
-            EffectPlan.reach(.campaign, c, &steps, &marks)
+            EffectPlan.reach(.campaign, c, &marks)
             step(.total, ReplaySlots.memo(&campaignCash, c) { slots.slot(.total, .total(CounterName("campaign", r.text(campaign), "cash", "granted"))) }, amount)
             step(.total, ReplaySlots.memo(&campaignGrants, c) { slots.slot(.total, .total(CounterName("campaign", r.text(campaign), "grants"))) }, 1)
             step(.version, ReplaySlots.memo(&recipientVersion, who) { slots.version(.recipient, r.text(recipient)) }, 0)

@@ -75,7 +75,7 @@ final class IssuanceReading {
             func step(_ kind: EffectPlan.Step.Kind, _ slot: ReplaySlots.Slot, _ delta: Int64) {
                 steps.append(EffectPlan.Step(kind: kind, index: slot, delta: delta))
             }
-            EffectPlan.begin(who, issuances: 1, grants: 0, &steps, &marks)
+            EffectPlan.begin(who, issuances: 1, grants: 0, &marks)
             donors.removeAll()
             for l in 0..<lines.count {
                 let line = lines[l]
@@ -90,14 +90,14 @@ final class IssuanceReading {
                     step(.total, d.campaignValue, value)
                     var m = SummaryMark(.goods)
                     (m.first, m.donor, m.item, m.amount, m.value) = (c, d.donor, item, amount, value)
-                    EffectPlan.append(m, &steps, &marks)
-                    EffectPlan.reachDonor(d.donor, draws: lots.count, reached: &donors, &steps, &marks)
+                    marks.append(m)
+                    EffectPlan.reachDonor(d.donor, draws: lots.count, reached: &donors, &marks)
                 }
                 var m = SummaryMark(.issued)
                 (m.first, m.item, m.day, m.position, m.amount) = (c, item, day, position, line.quantity)
-                EffectPlan.append(m, &steps, &marks)
+                marks.append(m)
             }
-            EffectPlan.reach(.campaign, c, &steps, &marks)
+            EffectPlan.reach(.campaign, c, &marks)
             step(.total, ReplaySlots.memo(&campaignIssuances, c) { slots.slot(.total, .total(CounterName("campaign", r.text(campaign), "issuances"))) }, 1)
             step(.version, ReplaySlots.memo(&recipientVersion, who) { slots.version(.recipient, r.text(recipient)) }, 0)
             step(.version, ReplaySlots.memo(&siteVersion, s) { slots.version(.site, r.text(site)) }, 0)

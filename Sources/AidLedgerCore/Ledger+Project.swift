@@ -129,27 +129,14 @@ extension Ledger {
     }
 
     /// Follows a replay's plan for the `index`th record of its batch: its keys are numbered, only the sums are left,
-    /// and its recipient's summary is changed where the cache holds it. (Apart from `apply`'s closure: the change here
+    /// and its marks change its recipient's summary where the cache holds it. (Apart from `apply`'s closure: the change here
     /// is a plain local, which a closure capturing it would put in a box checked on every access.)
     private func follow(
         _ plan: EffectPlan, _ index: Int, sign: Int64, at position: UInt64, in txn: borrowing some KeyValueStore & ~Copyable, cache: ReplayCache
     ) throws {
-        var change = ReplayedChange()
         for i in plan.range(of: index) {
             let step = plan.steps[i]
             switch step.kind {
-            case .summary:
-                let mark = plan.marks[Int(step.index)]
-                if mark.kind == .recipient {
-                    if let (summary, slot) = cache.heldSummary(mark.first) {
-                        change.begin(mark.first, summary, slot: slot)
-                    } else {
-                        let (summary, slot) = try cache.summary(mark.first, from: store, txn)
-                        change.begin(mark.first, summary, slot: slot)
-                    }
-                } else {
-                    change.take(mark, sign: sign, cache: cache)
-                }
             case .version:
                 cache.values.set(step.index, position)
             case .stock, .cash, .total:
@@ -163,6 +150,21 @@ extension Ledger {
                     let site = step.kind == .stock ? String(decoding: key.prefix { $0 != 0 }, as: UTF8.self) : nil
                     throw Ledger.belowZero(lot: LedgerStore.readBE64(key.suffix(8)), site: site, at: position)
                 }
+            }
+        }
+        // The summary's changes, in their order: the recipient's mark first.
+        var change = ReplayedChange()
+        for i in plan.marks(of: index) {
+            let mark = plan.marks[i]
+            if mark.kind == .recipient {
+                if let (summary, slot) = cache.heldSummary(mark.first) {
+                    change.begin(mark.first, summary, slot: slot)
+                } else {
+                    let (summary, slot) = try cache.summary(mark.first, from: store, txn)
+                    change.begin(mark.first, summary, slot: slot)
+                }
+            } else {
+                change.take(mark, sign: sign, cache: cache)
             }
         }
         guard change.symbol >= 0 else { return }
