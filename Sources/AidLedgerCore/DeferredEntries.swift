@@ -9,7 +9,8 @@ import LMDBStore
 struct DeferredEntries {
     private var runs: [(db: Database, entries: EntryRun)] = []
 
-    var isEmpty: Bool { runs.allSatisfy { $0.entries.count == 0 } }
+    /// Entries kept.
+    var count: Int { runs.reduce(0) { $0 + $1.entries.count } }
 
     /// Keeps `value` under `key` in `db` until `write(to:)`; a later entry under the same key replaces an earlier one.
     mutating func put(_ db: Database, _ key: [UInt8], _ value: [UInt8]) {

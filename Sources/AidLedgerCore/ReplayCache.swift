@@ -167,7 +167,6 @@ final class ReplayCache {
 
     /// Writes what changed during the chunk. The reading thread has stopped: the reach's running totals are numbered here.
     func flush(to store: LedgerStore, _ txn: borrowing some KeyValueStore & ~Copyable) throws {
-        try deferred.write(to: txn)
         // In key order (the ids' bytes), through one cursor (appended when the store holds none yet: a replay's
         // first chunk). Sorted as a `ByteTable` sorts its keys (sorting the ids' byte arrays cost five times more).
         var ids = ByteTable()
@@ -175,14 +174,17 @@ final class ReplayCache {
             var id = texts.text(kept[i].recipient)
             id.withUTF8 { ids.update(UnsafeRawBufferPointer($0)) { _ in Int64(i) } }
         }
-        // Each summary is encoded through one writer and written under its id's bytes as the table holds them. The
-        // second half, in that order, are encoded meanwhile on another core (`SummaryEncoding`), for many.
+        // Each summary is encoded through one writer and written under its id's bytes as the table holds them. For
+        // many, the later ones, in that order, are encoded meanwhile on another core (`SummaryEncoding`): half of them,
+        // less the share of the time this thread first spends writing the registry's, documents' and lots' entries
+        // (a put of one of those takes about a third of a summary's encoding).
         var order: [Int] = []
         order.reserveCapacity(kept.count)
         ids.forEachSorted { _, i in order.append(Int(i)) }
-        let here = order.count >= ReplayCache.encodedElsewhereFrom ? order.count / 2 : order.count
+        let here = order.count >= ReplayCache.encodedElsewhereFrom ? max(0, order.count / 2 - deferred.count / 6) : order.count
         let elsewhere = here < order.count ? SummaryEncoding(order[here...].map { summaries.pointer($0) }) : nil
         defer { elsewhere?.finish() }  // before anything may change or free the summaries
+        try deferred.write(to: txn)
         var writer = ByteWriter(capacity: 4096)
         var written = 0
         try txn.writeInKeyOrder(store.recipients) { w in
