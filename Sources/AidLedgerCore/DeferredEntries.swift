@@ -13,12 +13,12 @@ struct DeferredEntries {
     var count: Int { runs.reduce(0) { $0 + $1.entries.count } }
 
     /// Keeps `value` under `key` in `db` until `write(to:)`; a later entry under the same key replaces an earlier one.
-    mutating func put(_ db: Database, _ key: [UInt8], _ value: [UInt8]) {
+    mutating func put(_ db: Database, _ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) {
         let i = runs.firstIndex { $0.db == db } ?? {
             runs.append((db, EntryRun()))
             return runs.count - 1
         }()
-        key.withUnsafeBytes { k in value.withUnsafeBytes { v in runs[i].entries.append(k, v) } }
+        runs[i].entries.append(key, value)
     }
 
     /// Writes the entries kept, each database's in key order, and forgets them.

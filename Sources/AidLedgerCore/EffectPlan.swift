@@ -26,6 +26,12 @@ final class EffectPlan: @unchecked Sendable {
     /// change its recipient's summary in their order; its steps are independent of them and of one another's order.
     @exclusivity(unchecked) private var starts: [Int] = [0]
     @exclusivity(unchecked) private var markStarts: [Int] = [0]
+    /// Entries of the registry and the documents index records add, as the bytes to write (a registration read from
+    /// its bytes, `RegistrationReading`), and where each record's begin.
+    enum EntryTable: UInt8 { case registry, documents }
+    @exclusivity(unchecked) private var entries = EntryRun()
+    @exclusivity(unchecked) private var entryTables: [EntryTable] = []
+    @exclusivity(unchecked) private var entryStarts: [Int] = [0]
     /// Whether each record changes nothing but what its steps say (an issuance, a grant, a transfer, an adjustment):
     /// the replaying thread then follows the steps without reading the record itself, whose copy would count
     /// references to objects the reading thread made (and frees).
@@ -36,6 +42,7 @@ final class EffectPlan: @unchecked Sendable {
         marks = FlatBuffer(capacity: records * 8)
         starts.reserveCapacity(records + 1)
         markStarts.reserveCapacity(records + 1)
+        entryStarts.reserveCapacity(records + 1)
         stepsOnly.reserveCapacity(records)
     }
 
@@ -44,6 +51,21 @@ final class EffectPlan: @unchecked Sendable {
 
     /// The marks of the `index`th record added.
     func marks(of index: Int) -> Range<Int> { markStarts[index]..<markStarts[index + 1] }
+
+    /// Hands `body` each entry the `index`th record added writes, in order.
+    func forEachEntry(of index: Int, _ body: (EntryTable, UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Void) rethrows {
+        let range = entryStarts[index]..<entryStarts[index + 1]
+        guard !range.isEmpty else { return }
+        try entries.withEntries { e in
+            for i in range { try body(entryTables[i], e.key(i), e.value(i)) }
+        }
+    }
+
+    /// Adds an entry the next record added writes (its value `value`, behind `first` when given).
+    func addEntry(_ table: EntryTable, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, after first: UInt8? = nil) {
+        entries.append(key, value, after: first)
+        entryTables.append(table)
+    }
 
     /// Whether the `index`th record changes nothing beyond its steps (see `stepsOnly`).
     func onlySteps(_ index: Int) -> Bool { stepsOnly[index] }
@@ -67,6 +89,7 @@ final class EffectPlan: @unchecked Sendable {
         }
         starts.append(steps.count)
         markStarts.append(marks.count)
+        entryStarts.append(entries.count)
     }
 
     /// Adds a record whose steps and marks `write` appends itself (an issuance read straight from its stored bytes:
@@ -76,6 +99,7 @@ final class EffectPlan: @unchecked Sendable {
         stepsOnly.append(true)
         starts.append(steps.count)
         markStarts.append(marks.count)
+        entryStarts.append(entries.count)
     }
 
     // MARK: Written straight from a record's bytes (`IssuanceReading`, `GrantReading`), in `Effect.visit`'s order

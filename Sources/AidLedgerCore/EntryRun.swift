@@ -11,10 +11,12 @@ struct EntryRun {
 
     var count: Int { starts.count }
 
-    mutating func append(_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) {
+    /// Appends an entry whose value is `value`, behind `first` when given (a registry entry's schema).
+    mutating func append(_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer, after first: UInt8? = nil) {
         starts.append(bytes.count)
         bytes.append(contentsOf: key)
         keyEnds.append(bytes.count)
+        if let first { bytes.append(first) }
         bytes.append(contentsOf: value)
     }
 

@@ -57,6 +57,7 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
                     var batch = Batch()
                     let issuances = IssuanceReading(symbols: symbols, slots: slots)
                     let grants = GrantReading(symbols: symbols, slots: slots)
+                    let registrations = RegistrationReading(symbols: symbols, slots: slots)
                     // Each record's bytes, copied from the map into memory reused from record to record.
                     var stored: [UInt8] = []
                     try txn.forEach(store.log, from: LedgerStore.be64(first), readingAhead: true) { key, value in
@@ -76,6 +77,7 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
                                     try store.recipientAttributes(txn, $0, at: position)
                                 }
                             }
+                            if read == nil { read = try registrations.add(stored, to: batch.plan) }
                         } catch is DecodeError {
                             throw LedgerStore.unreadable(position)  // as a decoded record that cannot be read
                         }

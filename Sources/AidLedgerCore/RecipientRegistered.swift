@@ -79,6 +79,11 @@ extension RecipientRegistered {
 
         init(_ stored: [UInt8]) throws {
             var r = ByteReader(stored, offset: 1)
+            try self.init(reading: &r)
+        }
+
+        /// Read from the head of a registration's payload, `r` left after the area.
+        init(reading r: inout ByteReader) throws {
             id = try r.string()
             kind = try .decode(&r)
             householdSize = try r.int()

@@ -101,7 +101,12 @@ final class ReplayCache {
     }
 
     /// Keeps an entry of the registry, the documents index or the lots until the chunk ends or something reads them.
-    func putLater(_ db: Database, _ key: [UInt8], _ value: [UInt8]) { deferred.put(db, key, value) }
+    func putLater(_ db: Database, _ key: [UInt8], _ value: [UInt8]) {
+        key.withUnsafeBytes { k in value.withUnsafeBytes { v in deferred.put(db, k, v) } }
+    }
+
+    /// `putLater` of bytes held elsewhere (a plan's entries).
+    func putLater(_ db: Database, _ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) { deferred.put(db, key, value) }
 
     /// Writes the entries kept by `putLater`, in key order: when the chunk ends, and before a record whose projection
     /// reads the registry or the documents index.

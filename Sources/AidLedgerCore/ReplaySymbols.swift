@@ -55,8 +55,11 @@ final class ReplaySymbols: Sendable {
         fileprivate init(_ published: Published) { self.published = published }
 
         /// Keeps a registration's attributes as the reading thread meets it.
-        func registered(_ p: RecipientRegistered) {
-            attributes[p.recipient] = RecipientRegistered.Attributes(p)
+        func registered(_ p: RecipientRegistered) { registered(RecipientRegistered.Attributes(p)) }
+
+        /// Keeps a registration's attributes, read from its bytes (`RegistrationReading`).
+        func registered(_ a: RecipientRegistered.Attributes) {
+            attributes[a.id] = a
         }
 
         /// Forgets the attributes kept for a recipient whose household's profile changed: read again, for the position

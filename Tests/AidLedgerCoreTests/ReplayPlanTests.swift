@@ -3,9 +3,9 @@ import Foundation
 import LMDBStore
 import Testing
 
-/// A replay reads issuances and cash grants straight from their stored bytes (`IssuanceReading`, `GrantReading`) and
-/// every other record through its decoded form (`EffectPlan.add`, from `Effect.visit`): the two must plan the same
-/// changes.
+/// A replay reads issuances, cash grants and registrations straight from their stored bytes (`IssuanceReading`,
+/// `GrantReading`, `RegistrationReading`) and every other record through its decoded form (`EffectPlan.add`, from
+/// `Effect.visit`, and `Ledger.project`): the two must plan the same changes.
 @Suite struct ReplayPlanTests {
     @Test func anIssuanceOrAGrantReadFromItsBytesPlansExactlyWhatItsDecodedRecordPlans() throws {
         let t = try TestLedger()
@@ -16,8 +16,8 @@ import Testing
         }
         let read = try Self.bothReadings(of: t.ledger)
         #expect(
-            read.issuances > 100 && read.severalDraws > 5 && read.grants > 5 && read.others > 50,
-            "\(read.issuances) issuances, \(read.severalDraws) with several draws, \(read.grants) grants, \(read.others) other records")
+            read.issuances > 100 && read.severalDraws > 5 && read.grants > 5 && read.registrations >= 200 && read.others > 50,
+            "\(read.issuances) issuances, \(read.severalDraws) with several draws, \(read.grants) grants, \(read.registrations) registrations, \(read.others) other records")
         // Every key was numbered once, by whichever reading met it first.
         #expect(read.keys > 20)
     }
@@ -37,15 +37,16 @@ import Testing
         #expect(read.grants == 3 && read.grantsOfSeveralLots == 2 && read.grantsOfSeveralDonors == 1)
     }
 
-    /// Reads every record of `ledger`'s log both ways and expects the same plan from each issuance and grant. - Returns:
+    /// Reads every record of `ledger`'s log both ways and expects the same plan from each issuance, grant and registration. - Returns:
     /// what it read, and how many keys the two readings numbered.
     private static func bothReadings(of ledger: Ledger) throws -> (
-        issuances: Int, severalDraws: Int, grants: Int, grantsOfSeveralLots: Int, grantsOfSeveralDonors: Int, others: Int, keys: Int
+        issuances: Int, severalDraws: Int, grants: Int, grantsOfSeveralLots: Int, grantsOfSeveralDonors: Int, registrations: Int, others: Int, keys: Int
     ) {
         let symbols = ReplaySymbols(), slots = ReplaySlots()
         let reading = IssuanceReading(symbols: symbols.numbering, slots: slots.numbering)
         let grantReading = GrantReading(symbols: symbols.numbering, slots: slots.numbering)
-        var counts = (issuances: 0, severalDraws: 0, grants: 0, grantsOfSeveralLots: 0, grantsOfSeveralDonors: 0, others: 0, keys: 0)
+        let registrationReading = RegistrationReading(symbols: symbols.numbering, slots: slots.numbering)
+        var counts = (issuances: 0, severalDraws: 0, grants: 0, grantsOfSeveralLots: 0, grantsOfSeveralDonors: 0, registrations: 0, others: 0, keys: 0)
         try ledger.read { txn in
             var lots: [UInt64: Lot] = [:]
             try txn.forEach(ledger.store.log, from: nil) { key, value in
@@ -58,7 +59,24 @@ import Testing
                 if recordedAt == nil {
                     recordedAt = try grantReading.add(stored, to: fast, lot: { try LogPrefetch.lot($0, &lots, ledger.store, txn) }) { _ in nil }
                 }
+                if recordedAt == nil { recordedAt = try registrationReading.add(stored, to: fast) }
                 switch record.event {
+                case .recipientRegistered(let p):
+                    // Read from its bytes: its version's step, and the registry's and documents index's entries the
+                    // append path writes for it.
+                    counts.registrations += 1
+                    let decoded = EffectPlan(records: 1)
+                    try decoded.add(record, symbols: symbols.numbering, slots: slots.numbering, lot: { _ in throw LedgerError(.corruptRecord, "no lot") }) { _ in nil } target: { _ in record }
+                    #expect(recordedAt == record.recordedAt)
+                    #expect(fast.onlySteps(0) && !decoded.onlySteps(0))
+                    #expect(fast.steps.elements == decoded.steps.elements && fast.marks.count == 0, "the steps of #\(record.position)")
+                    var entries: [(EffectPlan.EntryTable, [UInt8], [UInt8])] = []
+                    fast.forEachEntry(of: 0) { table, key, value in entries.append((table, Array(key), Array(value))) }
+                    let registry = LedgerStore.registryEntry(.recipient, p.recipient, p)
+                    var expected = [(EffectPlan.EntryTable.registry, registry.key, registry.value)]
+                    for d in p.documents { expected.append((.documents, LedgerStore.documentKey(d.hash), Array(p.recipient.utf8))) }
+                    #expect(entries.map { "\($0.0) \($0.1) \($0.2)" } == expected.map { "\($0.0) \($0.1) \($0.2)" }, "the entries of #\(record.position)")
+                    return true
                 case .goodsIssued(let issued):
                     counts.issuances += 1
                     if issued.lines.reduce(0, { $0 + $1.draws.count }) > 1 { counts.severalDraws += 1 }
@@ -67,7 +85,7 @@ import Testing
                     if grant.draws.count > 1 { counts.grantsOfSeveralLots += 1 }
                     if Set(try grant.draws.map { try LogPrefetch.lot($0.lot, &lots, ledger.store, txn).donor }).count > 1 { counts.grantsOfSeveralDonors += 1 }
                 default:
-                    #expect(recordedAt == nil, "only an issuance or a grant is read from its bytes (#\(record.position))")
+                    #expect(recordedAt == nil, "only an issuance, a grant or a registration is read from its bytes (#\(record.position))")
                     counts.others += 1
                     return true
                 }
