@@ -13,6 +13,11 @@ final class RegistrationReading {
     private let symbols: ReplaySymbols.Numbering
     private let slots: ReplaySlots.Numbering
 
+    /// Where the record's documents' hashes start (reused from record to record).
+    @exclusivity(unchecked) private var documents = FlatBuffer<Int>(capacity: 8)
+    /// A registry key: the kind's letter, then the id's bytes (reused from record to record).
+    @exclusivity(unchecked) private var key = FlatBuffer<UInt8>(capacity: 64)
+
     init(symbols: ReplaySymbols.Numbering, slots: ReplaySlots.Numbering) {
         (self.symbols, self.slots) = (symbols, slots)
     }
@@ -26,23 +31,28 @@ final class RegistrationReading {
         reader = ByteReader(stored, offset: envelope.payloadStart, end: stored.count - EventRecord.hashSize)
         let attributes = try RecipientRegistered.Attributes(reading: &reader)
         _ = try reader.skipString()  // the settlement
-        var documents: [Range<Int>] = []
+        documents.removeAll()
         for _ in 0..<(try reader.count()) {
             _ = try reader.skipString()  // the document's type
             let hash = reader.offset
             try reader.skip(32)
-            documents.append(hash..<hash + 16)  // the index's key: the hash's first 16 bytes (`LedgerStore.documentKey`)
+            documents.append(hash)
         }
         if try reader.bool() { try reader.skip(try reader.count()) }  // the sealed personal data
         try envelope.checkEnd(reader)
 
         symbols.registered(attributes)
         let r = reader
-        r.withBytes(envelope.payloadStart..<envelope.payloadStart + envelope.payloadLength) { payload in
-            LedgerStore.Kind.recipient.key(attributes.id).withUnsafeBytes { key in plan.addEntry(.registry, key: key, value: payload, after: schema) }
-        }
         r.withBytes(recipient) { id in
-            for d in documents { r.withBytes(d) { hash in plan.addEntry(.documents, key: hash, value: id) } }
+            // The registry's key as `LedgerStore.Kind.key` makes it.
+            key.removeAll()
+            key.append(LedgerStore.Kind.recipient.letter)
+            key.append(contentsOf: id.assumingMemoryBound(to: UInt8.self))
+            r.withBytes(envelope.payloadStart..<envelope.payloadStart + envelope.payloadLength) { payload in
+                key.withUnsafeBufferPointer { plan.addEntry(.registry, key: UnsafeRawBufferPointer($0), value: payload, after: schema) }
+            }
+            // The index's key: the hash's first 16 bytes (`LedgerStore.documentKey`).
+            for d in 0..<documents.count { r.withBytes(documents[d]..<documents[d] + 16) { hash in plan.addEntry(.documents, key: hash, value: id) } }
         }
         let version = slots.version(.recipient, attributes.id)
         plan.add { steps, _ in steps.append(EffectPlan.Step(kind: .version, index: version, delta: 0)) }
