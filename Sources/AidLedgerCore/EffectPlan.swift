@@ -61,9 +61,9 @@ final class EffectPlan: @unchecked Sendable {
         }
     }
 
-    /// Adds an entry the next record added writes (its value `value`, behind `first` when given).
-    func addEntry(_ table: EntryTable, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, after first: UInt8? = nil) {
-        entries.append(key, value, after: first)
+    /// Adds an entry the next record added writes.
+    func addEntry(_ table: EntryTable, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) {
+        entries.append(key, value)
         entryTables.append(table)
     }
 

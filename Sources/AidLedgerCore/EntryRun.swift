@@ -11,12 +11,10 @@ struct EntryRun {
 
     var count: Int { starts.count }
 
-    /// Appends an entry whose value is `value`, behind `first` when given (a registry entry's schema).
-    mutating func append(_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer, after first: UInt8? = nil) {
+    mutating func append(_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) {
         starts.append(bytes.count)
         bytes.append(contentsOf: key)
         keyEnds.append(bytes.count)
-        if let first { bytes.append(first) }
         bytes.append(contentsOf: value)
     }
 

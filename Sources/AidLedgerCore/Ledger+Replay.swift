@@ -248,8 +248,8 @@ extension Ledger {
             }
         } : nil
         defer { _ = try? elsewhere?.value() }  // before the replayed state is closed, on every path
-        // The others first, while the summaries are compared elsewhere.
-        for name in LedgerStore.projectionNames.filter({ $0 != apart || elsewhere == nil }) + (elsewhere == nil ? [] : [apart]) {
+        // The summaries last: meanwhile they are compared elsewhere.
+        for name in LedgerStore.projectionNames.filter({ $0 != apart }) + [apart] {
             if name == apart, let elsewhere, case let (entries, sound) = try elsewhere.value(), sound {
                 report.entries += entries
                 continue

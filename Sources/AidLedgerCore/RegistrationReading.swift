@@ -15,8 +15,10 @@ final class RegistrationReading {
 
     /// Where the record's documents' hashes start (reused from record to record).
     @exclusivity(unchecked) private var documents = FlatBuffer<Int>(capacity: 8)
-    /// A registry key: the kind's letter, then the id's bytes (reused from record to record).
+    /// The registry's key (the kind's letter, then the id's bytes) and entry (the schema, then the payload), in memory
+    /// reused from record to record.
     @exclusivity(unchecked) private var key = FlatBuffer<UInt8>(capacity: 64)
+    @exclusivity(unchecked) private var value = FlatBuffer<UInt8>(capacity: 256)
 
     init(symbols: ReplaySymbols.Numbering, slots: ReplaySlots.Numbering) {
         (self.symbols, self.slots) = (symbols, slots)
@@ -27,8 +29,8 @@ final class RegistrationReading {
     func add(_ stored: [UInt8], to plan: EffectPlan) throws -> Int64? {
         let schema = RecipientRegistered.schemaVersion
         guard case (let envelope, var reader)? = try RecordEnvelope.read(stored, type: .recipientRegistered, schema: schema) else { return nil }
-        let recipient = try reader.textRange()
-        reader = ByteReader(stored, offset: envelope.payloadStart, end: stored.count - EventRecord.hashSize)
+        var head = reader  // the id's bytes, where the attributes read it again as text
+        let recipient = try head.textRange()
         let attributes = try RecipientRegistered.Attributes(reading: &reader)
         _ = try reader.skipString()  // the settlement
         documents.removeAll()
@@ -48,8 +50,11 @@ final class RegistrationReading {
             key.removeAll()
             key.append(LedgerStore.Kind.recipient.letter)
             key.append(contentsOf: id.assumingMemoryBound(to: UInt8.self))
-            r.withBytes(envelope.payloadStart..<envelope.payloadStart + envelope.payloadLength) { payload in
-                key.withUnsafeBufferPointer { plan.addEntry(.registry, key: UnsafeRawBufferPointer($0), value: payload, after: schema) }
+            value.removeAll()
+            value.append(schema)
+            r.withBytes(envelope.payloadStart..<envelope.payloadStart + envelope.payloadLength) { value.append(contentsOf: $0.assumingMemoryBound(to: UInt8.self)) }
+            key.withUnsafeBufferPointer { k in
+                value.withUnsafeBufferPointer { v in plan.addEntry(.registry, key: UnsafeRawBufferPointer(k), value: UnsafeRawBufferPointer(v)) }
             }
             // The index's key: the hash's first 16 bytes (`LedgerStore.documentKey`).
             for d in 0..<documents.count { r.withBytes(documents[d]..<documents[d] + 16) { hash in plan.addEntry(.documents, key: hash, value: id) } }
