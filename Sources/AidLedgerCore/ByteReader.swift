@@ -30,11 +30,11 @@ public struct ByteReader {
         return start
     }
 
+    /// The big-endian integer at `start` (where `advance` has checked it lies), in one load: byte by byte, each
+    /// byte's bounds were checked again (a replay reads every record's type and time so).
     @inline(__always)
-    private func bigEndian<T: FixedWidthInteger>(at start: Int, _ count: Int, as: T.Type) -> T {
-        var v: T = 0
-        for i in start..<start + count { v = v << 8 | T(bytes[i]) }
-        return v
+    private func bigEndian<T: FixedWidthInteger>(at start: Int, as: T.Type) -> T {
+        T(bigEndian: bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: start, as: T.self) })
     }
 
     @inline(__always)
@@ -50,13 +50,13 @@ public struct ByteReader {
     }
 
     @inline(__always)
-    public mutating func u16() throws(DecodeError) -> UInt16 { bigEndian(at: try advance(2), 2, as: UInt16.self) }
+    public mutating func u16() throws(DecodeError) -> UInt16 { bigEndian(at: try advance(2), as: UInt16.self) }
 
     @inline(__always)
-    public mutating func u32() throws(DecodeError) -> UInt32 { bigEndian(at: try advance(4), 4, as: UInt32.self) }
+    public mutating func u32() throws(DecodeError) -> UInt32 { bigEndian(at: try advance(4), as: UInt32.self) }
 
     @inline(__always)
-    public mutating func u64() throws(DecodeError) -> UInt64 { bigEndian(at: try advance(8), 8, as: UInt64.self) }
+    public mutating func u64() throws(DecodeError) -> UInt64 { bigEndian(at: try advance(8), as: UInt64.self) }
 
     @inline(__always)
     public mutating func varint() throws(DecodeError) -> UInt64 {

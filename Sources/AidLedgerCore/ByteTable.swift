@@ -54,19 +54,25 @@ struct ByteTable {
         return true
     }
 
-    /// The entry holding `key`, if any.
+    /// The entry holding `key`, if any. Through the arrays' memory: a slot holds -1 or an entry's index and an entry
+    /// lies within the arena, so the arrays' own bounds checks were only repeated work (a replay looks up several
+    /// texts in every record).
     private func find(_ key: UnsafeRawBufferPointer, hash: UInt64) -> Int? {
-        let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        return arena.withUnsafeBytes { stored in
-            while true {
-                let e = Int(slots[slot])
-                if e < 0 { return nil }
-                let entry = entries[e]
-                if entry.hash == hash, Int(entry.length) == key.count, ByteTable.same(stored.baseAddress! + Int(entry.offset), key) {
-                    return e
+        arena.withUnsafeBytes { stored in
+            entries.withUnsafeBufferPointer { entries in
+                slots.withUnsafeBufferPointer { slots in
+                    let mask = slots.count - 1
+                    var slot = Int(truncatingIfNeeded: hash) & mask
+                    while true {
+                        let e = Int(slots[slot])
+                        if e < 0 { return nil }
+                        let entry = entries[e]
+                        if entry.hash == hash, Int(entry.length) == key.count, ByteTable.same(stored.baseAddress! + Int(entry.offset), key) {
+                            return e
+                        }
+                        slot = (slot + 1) & mask
+                    }
                 }
-                slot = (slot + 1) & mask
             }
         }
     }

@@ -29,12 +29,12 @@ final class GrantReading {
         (self.symbols, self.slots) = (symbols, slots)
     }
 
-    /// Adds the record stored as `stored` to `plan` when it is a cash grant of schema 1.
+    /// Adds the record stored as `stored` (its first `length` bytes, when given) to `plan` when it is a cash grant of schema 1.
     /// - Returns: when it recorded the grant (microseconds since 1970), or nil for any other record (nothing added).
     func add(
-        _ stored: [UInt8], to plan: EffectPlan, lot: (UInt64) throws -> Lot, attributes: (String) throws -> RecipientRegistered.Attributes?
+        _ stored: [UInt8], length: Int? = nil, to plan: EffectPlan, lot: (UInt64) throws -> Lot, attributes: (String) throws -> RecipientRegistered.Attributes?
     ) throws -> Int64? {
-        guard case (let envelope, var reader)? = try RecordEnvelope.read(stored, type: .cashGranted, schema: CashGranted.schemaVersion) else { return nil }
+        guard case (let envelope, var reader)? = try RecordEnvelope.read(stored, length: length, type: .cashGranted, schema: CashGranted.schemaVersion) else { return nil }
         // The payload, as `CashGranted.decode` reads it.
         let recipient = try reader.textRange()
         let campaign = try reader.textRange()
@@ -67,8 +67,8 @@ final class GrantReading {
             EffectPlan.reach(.campaign, c, &marks)
             step(.total, ReplaySlots.memo(&campaignCash, c) { slots.slot(.total, .total(CounterName("campaign", r.text(campaign), "cash", "granted"))) }, amount)
             step(.total, ReplaySlots.memo(&campaignGrants, c) { slots.slot(.total, .total(CounterName("campaign", r.text(campaign), "grants"))) }, 1)
-            step(.version, ReplaySlots.memo(&recipientVersion, who) { slots.version(.recipient, r.text(recipient)) }, 0)
-            step(.version, ReplaySlots.memo(&campaignVersion, c) { slots.version(.campaign, r.text(campaign)) }, 0)
+            step(.version, ReplaySlots.memo(&recipientVersion, who) { r.withBytes(recipient) { slots.version(.recipient, bytes: $0) } }, 0)
+            step(.version, ReplaySlots.memo(&campaignVersion, c) { r.withBytes(campaign) { slots.version(.campaign, bytes: $0) } }, 0)
         }
         return envelope.recordedAt
     }

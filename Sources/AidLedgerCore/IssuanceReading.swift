@@ -43,13 +43,14 @@ final class IssuanceReading {
         (self.symbols, self.slots) = (symbols, slots)
     }
 
-    /// Adds the record stored as `stored` at `position` to `plan` when it is an issuance of schema 1.
+    /// Adds the record stored as `stored` (its first `length` bytes, when given) at `position` to `plan` when it is an
+    /// issuance of schema 1.
     /// - Returns: when it recorded the issuance (microseconds since 1970), or nil for any other record (nothing added).
     func add(
-        _ stored: [UInt8], at position: UInt64, to plan: EffectPlan, lot: (UInt64) throws -> Lot,
+        _ stored: [UInt8], length: Int? = nil, at position: UInt64, to plan: EffectPlan, lot: (UInt64) throws -> Lot,
         attributes: (String) throws -> RecipientRegistered.Attributes?
     ) throws -> Int64? {
-        guard case (let envelope, var reader)? = try RecordEnvelope.read(stored, type: .goodsIssued, schema: GoodsIssued.schemaVersion) else { return nil }
+        guard case (let envelope, var reader)? = try RecordEnvelope.read(stored, length: length, type: .goodsIssued, schema: GoodsIssued.schemaVersion) else { return nil }
         let (day, site) = (envelope.day, envelope.site)
         // The payload, as `GoodsIssued.decode` reads it for a replay.
         let recipient = try reader.textRange()
@@ -99,9 +100,9 @@ final class IssuanceReading {
             }
             EffectPlan.reach(.campaign, c, &marks)
             step(.total, ReplaySlots.memo(&campaignIssuances, c) { slots.slot(.total, .total(CounterName("campaign", r.text(campaign), "issuances"))) }, 1)
-            step(.version, ReplaySlots.memo(&recipientVersion, who) { slots.version(.recipient, r.text(recipient)) }, 0)
-            step(.version, ReplaySlots.memo(&siteVersion, s) { slots.version(.site, r.text(site)) }, 0)
-            step(.version, ReplaySlots.memo(&campaignVersion, c) { slots.version(.campaign, r.text(campaign)) }, 0)
+            step(.version, ReplaySlots.memo(&recipientVersion, who) { r.withBytes(recipient) { slots.version(.recipient, bytes: $0) } }, 0)
+            step(.version, ReplaySlots.memo(&siteVersion, s) { r.withBytes(site) { slots.version(.site, bytes: $0) } }, 0)
+            step(.version, ReplaySlots.memo(&campaignVersion, c) { r.withBytes(campaign) { slots.version(.campaign, bytes: $0) } }, 0)
         }
         return envelope.recordedAt
     }

@@ -71,6 +71,13 @@ struct RawKeyWriter {
         }
     }
 
+    /// Copies bytes held elsewhere (a text as a record stores it).
+    @inline(__always)
+    mutating func bytes(_ b: UnsafeRawBufferPointer) {
+        if let from = b.baseAddress { RawKeyWriter.copy(from, to: next, b.count) }
+        next += b.count
+    }
+
     @inline(__always)
     mutating func byte(_ b: UInt8) {
         next.storeBytes(of: b, as: UInt8.self)

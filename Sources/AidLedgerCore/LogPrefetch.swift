@@ -58,26 +58,27 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
                     let issuances = IssuanceReading(symbols: symbols, slots: slots)
                     let grants = GrantReading(symbols: symbols, slots: slots)
                     let registrations = RegistrationReading(symbols: symbols, slots: slots)
-                    // Each record's bytes, copied from the map into memory reused from record to record.
+                    // Each record's bytes, copied from the map to the front of memory reused from record to record
+                    // (as long as the longest record yet: its readers are given the record's length).
                     var stored: [UInt8] = []
                     try txn.forEach(store.log, from: LedgerStore.be64(first), readingAhead: true) { key, value in
                         let position = LedgerStore.readBE64(key)
                         guard position <= last else { return false }
-                        LogPrefetch.copy(value, into: &stored)
+                        let length = LogPrefetch.copy(value, into: &stored)
                         var ends = false
                         var read: Int64?
                         do {
                             // (Closures written out at each call: one kept in a constant, capturing the borrowed
                             // transaction, crashes this compiler.)
-                            read = try issuances.add(stored, at: position, to: batch.plan, lot: { try LogPrefetch.lot($0, &lots, store, txn) }) {
+                            read = try issuances.add(stored, length: length, at: position, to: batch.plan, lot: { try LogPrefetch.lot($0, &lots, store, txn) }) {
                                 try store.recipientAttributes(txn, $0, at: position)
                             }
                             if read == nil {
-                                read = try grants.add(stored, to: batch.plan, lot: { try LogPrefetch.lot($0, &lots, store, txn) }) {
+                                read = try grants.add(stored, length: length, to: batch.plan, lot: { try LogPrefetch.lot($0, &lots, store, txn) }) {
                                     try store.recipientAttributes(txn, $0, at: position)
                                 }
                             }
-                            if read == nil { read = try registrations.add(stored, to: batch.plan) }
+                            if read == nil { read = try registrations.add(stored, length: length, to: batch.plan) }
                         } catch is DecodeError {
                             throw LedgerStore.unreadable(position)  // as a decoded record that cannot be read
                         }
@@ -85,7 +86,7 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
                             batch.recordedAt.append(recordedAt)
                             batch.decoded.append(-1)
                         } else {
-                            let record = try LedgerStore.logRecord(key, stored, envelope: false)
+                            let record = try LedgerStore.logRecord(key, Array(value), envelope: false)
                             try batch.plan.add(record, symbols: symbols, slots: slots, lot: { try LogPrefetch.lot($0, &lots, store, txn) }) { try store.recipientAttributes(txn, $0, at: position) } target: {
                                 try store.voidTarget(of: $0, at: position, in: txn)
                             }
@@ -115,15 +116,13 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
         }
     }
 
-    /// Makes `stored` hold `value`'s bytes, in the memory it has (records of one kind differ in length by a few bytes):
-    /// emptying it and appending went through the array's generic range replacement twice.
-    static func copy(_ value: UnsafeRawBufferPointer, into stored: inout [UInt8]) {
-        if stored.count > value.count {
-            stored.removeLast(stored.count - value.count)
-        } else if stored.count < value.count {
-            stored.append(contentsOf: repeatElement(0, count: value.count - stored.count))
-        }
-        stored.withUnsafeMutableBytes { $0.copyMemory(from: value) }
+    /// Copies `value`'s bytes to the front of `stored`, which grows only when `value` is longer than any before it:
+    /// resized to each record's length (records of one kind differ by a few bytes), it went through the array's
+    /// generic appending or removal for most records. - Returns: the length copied.
+    static func copy(_ value: UnsafeRawBufferPointer, into stored: inout [UInt8]) -> Int {
+        if stored.count < value.count { stored.append(contentsOf: repeatElement(0, count: max(value.count - stored.count, 256))) }
+        stored.withUnsafeMutableBytes { UnsafeMutableRawBufferPointer(rebasing: $0[..<value.count]).copyMemory(from: value) }
+        return value.count
     }
 
     /// The lot `id`, read from its intake the first time.

@@ -10,11 +10,12 @@ struct RecordEnvelope {
     var payloadLength: Int
     var payloadStart: Int
 
-    /// The envelope of the record stored as `stored` when it is of `type` and `schema`, and a reader of its body at its
-    /// payload; nil for any other record.
-    static func read(_ stored: [UInt8], type: EventType, schema: UInt8) throws -> (RecordEnvelope, ByteReader)? {
-        guard stored.count > EventRecord.hashSize else { return nil }
-        var reader = ByteReader(stored, end: stored.count - EventRecord.hashSize)
+    /// The envelope of the record stored as the first `length` bytes of `stored` (all of them when nil) when it is of
+    /// `type` and `schema`, and a reader of its body at its payload; nil for any other record.
+    static func read(_ stored: [UInt8], length: Int? = nil, type: EventType, schema: UInt8) throws -> (RecordEnvelope, ByteReader)? {
+        let count = min(length ?? stored.count, stored.count)
+        guard count > EventRecord.hashSize else { return nil }
+        var reader = ByteReader(stored, end: count - EventRecord.hashSize)
         guard try reader.u8() == EventRecord.format, try reader.u16() == type.rawValue, try reader.u8() == schema else { return nil }
         try reader.skip(16)
         _ = try reader.skipString()

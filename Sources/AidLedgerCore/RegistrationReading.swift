@@ -24,11 +24,12 @@ final class RegistrationReading {
         (self.symbols, self.slots) = (symbols, slots)
     }
 
-    /// Adds the record stored as `stored` to `plan` when it registers a recipient under the current schema.
+    /// Adds the record stored as `stored` (its first `length` bytes, when given) to `plan` when it registers a recipient
+    /// under the current schema.
     /// - Returns: when it recorded the registration (microseconds since 1970), or nil for any other record (nothing added).
-    func add(_ stored: [UInt8], to plan: EffectPlan) throws -> Int64? {
+    func add(_ stored: [UInt8], length: Int? = nil, to plan: EffectPlan) throws -> Int64? {
         let schema = RecipientRegistered.schemaVersion
-        guard case (let envelope, var reader)? = try RecordEnvelope.read(stored, type: .recipientRegistered, schema: schema) else { return nil }
+        guard case (let envelope, var reader)? = try RecordEnvelope.read(stored, length: length, type: .recipientRegistered, schema: schema) else { return nil }
         var head = reader  // the id's bytes, where the attributes read it again as text
         let recipient = try head.textRange()
         let attributes = try RecipientRegistered.Attributes(reading: &reader)

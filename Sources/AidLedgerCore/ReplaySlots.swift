@@ -73,6 +73,14 @@ final class ReplaySlots: Sendable {
             slot(.version, length: VersionOverlay.keyLength(id)) { VersionOverlay.writeKey(&$0, kind, id) }
         }
 
+        /// `version(_:_:)` of an id's UTF-8 bytes, as a record stores them: the id is not made.
+        func version(_ kind: LedgerStore.Kind, bytes id: UnsafeRawBufferPointer) -> Slot {
+            slot(.version, length: 1 + id.count) { w in
+                w.byte(kind.letter)
+                w.bytes(id)
+            }
+        }
+
         fileprivate func forget() {
             slots.removeAll()
             published.lock.withLock { published.keys.removeAll(keepingCapacity: true) }
