@@ -88,6 +88,11 @@ struct ByteTable {
         return e
     }
 
+    /// The value under `key`, if the table holds it.
+    func value(_ key: UnsafeRawBufferPointer) -> Int64? {
+        find(key, hash: ByteTable.hash(key)).map { entries[$0].value }
+    }
+
     /// Sets the value under `key` to what `update` makes of the current one (nil when the table does not hold the
     /// key yet). - Returns: the new value.
     @discardableResult

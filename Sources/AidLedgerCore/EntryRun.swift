@@ -11,7 +11,17 @@ struct EntryRun {
 
     var count: Int { starts.count }
 
+    /// Entries a run makes room for when its first is appended.
+    static let reserved = 256
+
     mutating func append(_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) {
+        if starts.capacity == 0 {
+            // Room for a batch's registrations from the first: grown from nothing, a replay's plan for every batch of
+            // records copied its entries at each doubling.
+            starts.reserveCapacity(EntryRun.reserved)
+            keyEnds.reserveCapacity(EntryRun.reserved)
+            bytes.reserveCapacity(EntryRun.reserved * 64)
+        }
         starts.append(bytes.count)
         bytes.append(contentsOf: key)
         keyEnds.append(bytes.count)

@@ -14,7 +14,11 @@ struct RecordEnvelope {
     /// `type` and `schema`, and a reader of its body at its payload; nil for any other record.
     static func read(_ stored: [UInt8], length: Int? = nil, type: EventType, schema: UInt8) throws -> (RecordEnvelope, ByteReader)? {
         let count = min(length ?? stored.count, stored.count)
-        guard count > EventRecord.hashSize else { return nil }
+        // The format, type and schema looked at in place first: a replay asks of most records whether they are of a
+        // kind they are not, and a reader made and let go for each answer cost more than the answer.
+        guard count > max(EventRecord.hashSize, 4), stored[0] == EventRecord.format, stored[1] == UInt8(type.rawValue >> 8),
+            stored[2] == UInt8(type.rawValue & 0xff), stored[3] == schema
+        else { return nil }
         var reader = ByteReader(stored, end: count - EventRecord.hashSize)
         guard try reader.u8() == EventRecord.format, try reader.u16() == type.rawValue, try reader.u8() == schema else { return nil }
         try reader.skip(16)

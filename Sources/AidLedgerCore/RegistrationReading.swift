@@ -60,7 +60,7 @@ final class RegistrationReading {
             // The index's key: the hash's first 16 bytes (`LedgerStore.documentKey`).
             for d in 0..<documents.count { r.withBytes(documents[d]..<documents[d] + 16) { hash in plan.addEntry(.documents, key: hash, value: id) } }
         }
-        let version = slots.version(.recipient, attributes.id)
+        let version = r.withBytes(recipient) { slots.version(.recipient, bytes: $0) }
         plan.add { steps, _ in steps.append(EffectPlan.Step(kind: .version, index: version, delta: 0)) }
         return envelope.recordedAt
     }

@@ -46,7 +46,10 @@ final class ReplaySymbols: Sendable {
         @exclusivity(unchecked) private var numbers = ByteTable()
         /// Recipients' kind, household, category and area, kept for the whole replay (registered once, never
         /// changed): a recipient's are looked up once per chunk, when the recipient is numbered, and travel with the number.
-        @exclusivity(unchecked) private var attributes: [String: RecipientRegistered.Attributes] = [:]
+        /// Found by the id's bytes (`attributeIndex` holds where in `attributes`, -1 once forgotten): keyed by the id as
+        /// a `String`, every registration and every recipient new to a chunk hashed and compared the text again.
+        @exclusivity(unchecked) private var attributeIndex = ByteTable()
+        @exclusivity(unchecked) private var attributes: [RecipientRegistered.Attributes] = []
         private let published: Published
 
         /// Recipients' attributes kept at most: beyond this many they are forgotten between two chunks (about 60 bytes each).
@@ -59,14 +62,29 @@ final class ReplaySymbols: Sendable {
 
         /// Keeps a registration's attributes, read from its bytes (`RegistrationReading`).
         func registered(_ a: RecipientRegistered.Attributes) {
-            attributes[a.id] = a
+            var id = a.id
+            id.withUTF8 { keep(a, bytes: UnsafeRawBufferPointer($0)) }
+        }
+
+        /// Keeps `a` as the attributes of the recipient whose id's bytes are `id`.
+        private func keep(_ a: RecipientRegistered.Attributes, bytes id: UnsafeRawBufferPointer) {
+            let at = attributes.count
+            let i = Int(attributeIndex.update(id) { held in held.map { $0 >= 0 ? $0 : Int64(at) } ?? Int64(at) })
+            if i == at { attributes.append(a) } else { attributes[i] = a }
+        }
+
+        /// The attributes kept for the recipient whose id's bytes are `id`.
+        private func kept(bytes id: UnsafeRawBufferPointer) -> RecipientRegistered.Attributes? {
+            guard let i = attributeIndex.value(id), i >= 0 else { return nil }
+            return attributes[Int(i)]
         }
 
         /// Forgets the attributes kept for a recipient whose household's profile changed: read again, for the position
         /// of the record that needs them, when a later chunk numbers them. (Not replaced with the new ones: this
         /// thread reads ahead of where its chunk may end, and the next chunk may start before the change.)
         func changed(_ recipient: String) {
-            attributes.removeValue(forKey: recipient)
+            var id = recipient
+            id.withUTF8 { _ = attributeIndex.update(UnsafeRawBufferPointer($0)) { _ in -1 } }
         }
 
         /// The number of a recipient's id; `load` reads the attributes of one registered before the replay's first
@@ -81,9 +99,9 @@ final class ReplaySymbols: Sendable {
             let (symbol, new) = numbers.number(bytes)
             guard new else { return Symbol(symbol) }
             let id = String(decoding: bytes, as: UTF8.self)
-            var a = attributes[id]
+            var a = kept(bytes: bytes)
             if a == nil, let loaded = try load(id) {
-                attributes[id] = loaded
+                keep(loaded, bytes: bytes)
                 a = loaded
             }
             publish(id, a)
@@ -111,7 +129,10 @@ final class ReplaySymbols: Sendable {
         fileprivate func forget() {
             numbers.removeAll()
             published.lock.withLock { published.entries.removeAll(keepingCapacity: true) }
-            if attributes.count > Numbering.attributesKept { attributes = [:] }
+            if attributes.count > Numbering.attributesKept {
+                attributeIndex = ByteTable()
+                attributes = []
+            }
         }
     }
 
