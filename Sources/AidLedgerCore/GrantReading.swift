@@ -34,7 +34,8 @@ final class GrantReading {
     func add(
         _ stored: [UInt8], length: Int? = nil, to plan: EffectPlan, lot: (UInt64) throws -> Lot, attributes: (String) throws -> RecipientRegistered.Attributes?
     ) throws -> Int64? {
-        guard case (let envelope, var reader)? = try RecordEnvelope.read(stored, length: length, type: .cashGranted, schema: CashGranted.schemaVersion) else { return nil }
+        guard let envelope = try RecordEnvelope.read(stored, length: length, type: .cashGranted, schema: CashGranted.schemaVersion) else { return nil }
+        var reader = envelope.body(stored)
         // The payload, as `CashGranted.decode` reads it.
         let recipient = try reader.textRange()
         let campaign = try reader.textRange()

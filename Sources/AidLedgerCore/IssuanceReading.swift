@@ -50,7 +50,8 @@ final class IssuanceReading {
         _ stored: [UInt8], length: Int? = nil, at position: UInt64, to plan: EffectPlan, lot: (UInt64) throws -> Lot,
         attributes: (String) throws -> RecipientRegistered.Attributes?
     ) throws -> Int64? {
-        guard case (let envelope, var reader)? = try RecordEnvelope.read(stored, length: length, type: .goodsIssued, schema: GoodsIssued.schemaVersion) else { return nil }
+        guard let envelope = try RecordEnvelope.read(stored, length: length, type: .goodsIssued, schema: GoodsIssued.schemaVersion) else { return nil }
+        var reader = envelope.body(stored)
         let (day, site) = (envelope.day, envelope.site)
         // The payload, as `GoodsIssued.decode` reads it for a replay.
         let recipient = try reader.textRange()

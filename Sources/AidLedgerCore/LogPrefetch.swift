@@ -87,6 +87,9 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
                             batch.decoded.append(-1)
                         } else {
                             let record = try LedgerStore.logRecord(key, Array(value), envelope: false)
+                            // An intake's lot kept as it passes: the draws on it later in the chunk do not read and
+                            // decode it from the log again (`lot(_:_:_:_:)`).
+                            if let lot = Lot(intake: record) { lots[position] = lot }
                             try batch.plan.add(record, symbols: symbols, slots: slots, lot: { try LogPrefetch.lot($0, &lots, store, txn) }) { try store.recipientAttributes(txn, $0, at: position) } target: {
                                 try store.voidTarget(of: $0, at: position, in: txn)
                             }

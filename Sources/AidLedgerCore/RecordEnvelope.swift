@@ -9,18 +9,24 @@ struct RecordEnvelope {
     /// The payload's length, and where it starts.
     var payloadLength: Int
     var payloadStart: Int
+    /// Where the record's body ends (its hash follows).
+    var bodyEnd: Int
+
+    /// A reader of the record's body, stored as `stored`, at its payload. (Made apart from the envelope, which holds no
+    /// reference: an optional holding the reader was let go of through the runtime's generic witnesses, about 250
+    /// instructions for every record asked whether it is of a kind.)
+    func body(_ stored: [UInt8]) -> ByteReader { ByteReader(stored, offset: payloadStart, end: bodyEnd) }
 
     /// The envelope of the record stored as the first `length` bytes of `stored` (all of them when nil) when it is of
-    /// `type` and `schema`, and a reader of its body at its payload; nil for any other record.
-    static func read(_ stored: [UInt8], length: Int? = nil, type: EventType, schema: UInt8) throws -> (RecordEnvelope, ByteReader)? {
+    /// `type` and `schema`; nil for any other record.
+    static func read(_ stored: [UInt8], length: Int? = nil, type: EventType, schema: UInt8) throws -> RecordEnvelope? {
         let count = min(length ?? stored.count, stored.count)
         // The format, type and schema looked at in place first: a replay asks of most records whether they are of a
         // kind they are not, and a reader made and let go for each answer cost more than the answer.
         guard count > max(EventRecord.hashSize, 4), stored[0] == EventRecord.format, stored[1] == UInt8(type.rawValue >> 8),
             stored[2] == UInt8(type.rawValue & 0xff), stored[3] == schema
         else { return nil }
-        var reader = ByteReader(stored, end: count - EventRecord.hashSize)
-        guard try reader.u8() == EventRecord.format, try reader.u16() == type.rawValue, try reader.u8() == schema else { return nil }
+        var reader = ByteReader(stored, offset: 4, end: count - EventRecord.hashSize)
         try reader.skip(16)
         _ = try reader.skipString()
         let recordedAt = Int64(bitPattern: try reader.u64())
@@ -28,7 +34,7 @@ struct RecordEnvelope {
         _ = try reader.skipString()
         let site = try reader.textRange()
         let length = try reader.count()
-        return (RecordEnvelope(recordedAt: recordedAt, day: day, site: site, payloadLength: length, payloadStart: reader.offset), reader)
+        return RecordEnvelope(recordedAt: recordedAt, day: day, site: site, payloadLength: length, payloadStart: reader.offset, bodyEnd: count - EventRecord.hashSize)
     }
 
     /// Checks that the payload, read up to `reader`'s offset, was as long as the envelope said and ended the record.

@@ -29,7 +29,8 @@ final class RegistrationReading {
     /// - Returns: when it recorded the registration (microseconds since 1970), or nil for any other record (nothing added).
     func add(_ stored: [UInt8], length: Int? = nil, to plan: EffectPlan) throws -> Int64? {
         let schema = RecipientRegistered.schemaVersion
-        guard case (let envelope, var reader)? = try RecordEnvelope.read(stored, length: length, type: .recipientRegistered, schema: schema) else { return nil }
+        guard let envelope = try RecordEnvelope.read(stored, length: length, type: .recipientRegistered, schema: schema) else { return nil }
+        var reader = envelope.body(stored)
         var head = reader  // the id's bytes, where the attributes read it again as text
         let recipient = try head.textRange()
         let attributes = try RecipientRegistered.Attributes(reading: &reader)
