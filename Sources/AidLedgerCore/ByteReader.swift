@@ -73,6 +73,13 @@ public struct ByteReader {
         // In the array's memory, unchecked (the loop stays below `end`): a replay reads several per record.
         // Ends with the value, where the next byte is, and whether the varint was whole (nil: it went beyond 64 bits).
         let (result, next, whole) = bytes.withUnsafeBufferPointer { b -> (UInt64, Int, Bool?) in
+            // Two or three bytes (a date, a lot's position, a sum in kopecks), most long ones: read without the loop.
+            let at = offset
+            if end - at >= 3 {
+                let (b0, b1, b2) = (UInt64(b[at] & 0x7f), b[at + 1], b[at + 2])
+                if b1 < 0x80 { return (b0 | UInt64(b1) << 7, at + 2, true) }
+                if b2 < 0x80 { return (b0 | UInt64(b1 & 0x7f) << 7 | UInt64(b2) << 14, at + 3, true) }
+            }
             var result: UInt64 = 0
             var shift: UInt64 = 0
             var i = offset

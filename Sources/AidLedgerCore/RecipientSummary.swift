@@ -155,11 +155,14 @@ struct RecipientSummary {
     /// The index of the name a replay numbered `symbol` (its text in `numbering`). Names decoded from the store have no number
     /// until a replay meets them.
     mutating func name(symbol: ReplaySymbols.Symbol, in numbering: ReplaySymbols.Texts) -> Name {
-        var unnumbered = names.count - symbols.count
-        for (i, s) in symbols.enumerated() {
-            if s == symbol { return Name(i) }
-            if s < 0 { unnumbered += 1 }
+        // Found, most times: looked for alone first, through the array's memory.
+        let found = symbols.withUnsafeBufferPointer { numbers -> Int in
+            for i in 0..<numbers.count where numbers[i] == symbol { return i }
+            return -1
         }
+        if found >= 0 { return Name(found) }
+        var unnumbered = names.count - symbols.count
+        for s in symbols where s < 0 { unnumbered += 1 }
         // Every name numbered, none this one: one replay numbers each text once, so the text is new to the summary (a
         // recipient new to the ledger, or met before in this replay), and is not searched for among the names.
         if unnumbered == 0 {
