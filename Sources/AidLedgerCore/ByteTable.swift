@@ -83,7 +83,7 @@ struct ByteTable {
         if (entries.count + 1) * 4 > slots.count * 3 { grow() }
         let e = entries.count
         entries.append(Entry(hash: hash, offset: Int32(arena.count), length: Int32(key.count), value: value))
-        arena.append(contentsOf: key)
+        arena.append(contentsOf: key.assumingMemoryBound(to: UInt8.self))  // as typed bytes: one copy, not one per byte
         place(e)
         return e
     }

@@ -4,34 +4,67 @@ import LMDBStore
 /// compares the replayed projections with the stored ones ten thousand entries at a time, and an array per key and per
 /// value made two allocations (and two frees) per entry.
 struct EntryRun {
-    private var bytes: [UInt8] = []
-    /// Where each entry's key starts; its value follows its key, and the next entry follows its value.
-    private var starts: [Int] = []
-    private var keyEnds: [Int] = []
+    /// The entries' bytes, in memory of their own: appended to an array, each key and each value went through the
+    /// array's generic appending, about a hundred instructions for a few dozen bytes (a replay appends every
+    /// registration's entries twice). Copied before a change when another run shares them.
+    private final class Bytes {
+        private(set) var base: UnsafeMutableRawPointer?
+        private(set) var count = 0
+        private var capacity = 0
 
-    var count: Int { starts.count }
+        init() {}
+
+        deinit { base?.deallocate() }
+
+        func append(_ b: UnsafeRawBufferPointer) {
+            guard let from = b.baseAddress, b.count > 0 else { return }
+            if count + b.count > capacity { grow(to: count + b.count) }
+            (base! + count).copyMemory(from: from, byteCount: b.count)
+            count += b.count
+        }
+
+        func removeAll() { count = 0 }
+
+        func copy() -> Bytes {
+            let c = Bytes()
+            if let base { c.append(UnsafeRawBufferPointer(start: base, count: count)) }
+            return c
+        }
+
+        private func grow(to needed: Int) {
+            let larger = max(needed, capacity * 2, EntryRun.reserved * 64)
+            let moved = UnsafeMutableRawPointer.allocate(byteCount: larger, alignment: 8)
+            if let base {
+                moved.copyMemory(from: base, byteCount: count)
+                base.deallocate()
+            }
+            (base, capacity) = (moved, larger)
+        }
+    }
+
+    private var bytes = Bytes()
+    /// Where each entry's key starts and ends; its value follows its key, and the next entry follows its value.
+    private var bounds: [(start: Int, keyEnd: Int)] = []
+
+    var count: Int { bounds.count }
 
     /// Entries a run makes room for when its first is appended.
     static let reserved = 256
 
     mutating func append(_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) {
-        if starts.capacity == 0 {
-            // Room for a batch's registrations from the first: grown from nothing, a replay's plan for every batch of
-            // records copied its entries at each doubling.
-            starts.reserveCapacity(EntryRun.reserved)
-            keyEnds.reserveCapacity(EntryRun.reserved)
-            bytes.reserveCapacity(EntryRun.reserved * 64)
-        }
-        starts.append(bytes.count)
-        bytes.append(contentsOf: key)
-        keyEnds.append(bytes.count)
-        bytes.append(contentsOf: value)
+        // Room for a batch's registrations from the first: grown from nothing, a replay's plan for every batch of
+        // records copied its entries at each doubling.
+        if bounds.capacity == 0 { bounds.reserveCapacity(EntryRun.reserved) }
+        if !isKnownUniquelyReferenced(&bytes) { bytes = bytes.copy() }
+        let start = bytes.count
+        bytes.append(key)
+        bounds.append((start, start + key.count))
+        bytes.append(value)
     }
 
     mutating func removeAll() {
-        bytes.removeAll(keepingCapacity: true)
-        starts.removeAll(keepingCapacity: true)
-        keyEnds.removeAll(keepingCapacity: true)
+        if isKnownUniquelyReferenced(&bytes) { bytes.removeAll() } else { bytes = Bytes() }
+        bounds.removeAll(keepingCapacity: true)
     }
 
     /// The indices of the entries in key order, each key once (the last entry appended under it): a run appended
@@ -75,7 +108,7 @@ struct EntryRun {
 
     /// Hands `body` a reader of the run's entries, valid inside the call.
     func withEntries<R>(_ body: (Entries) throws -> R) rethrows -> R {
-        try bytes.withUnsafeBytes { all in try body(Entries(all: all, run: self)) }
+        try withExtendedLifetime(bytes) { try body(Entries(all: UnsafeRawBufferPointer(start: bytes.base, count: bytes.count), run: self)) }
     }
 
     /// The run's entries as buffers into its bytes.
@@ -83,11 +116,11 @@ struct EntryRun {
         fileprivate let all: UnsafeRawBufferPointer
         fileprivate let run: EntryRun
 
-        func key(_ i: Int) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: all[run.starts[i]..<run.keyEnds[i]]) }
+        func key(_ i: Int) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: all[run.bounds[i].start..<run.bounds[i].keyEnd]) }
 
         func value(_ i: Int) -> UnsafeRawBufferPointer {
-            let end = i + 1 < run.starts.count ? run.starts[i + 1] : all.count
-            return UnsafeRawBufferPointer(rebasing: all[run.keyEnds[i]..<end])
+            let end = i + 1 < run.bounds.count ? run.bounds[i + 1].start : all.count
+            return UnsafeRawBufferPointer(rebasing: all[run.bounds[i].keyEnd..<end])
         }
     }
 }
