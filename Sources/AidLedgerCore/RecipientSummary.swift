@@ -134,12 +134,17 @@ struct RecipientSummary {
     /// Makes room for a few more events' changes at once: a replay's chunk takes each summary once and then changes it
     /// event by event, and arrays grown one element at a time would be copied at every doubling.
     mutating func reserveForEvents() {
-        names.reserveCapacity(names.count + 4)
-        symbols.reserveCapacity(names.count + 4)
-        history.reserveCapacity(history.count + 8)
-        goodsByCampaign.reserveCapacity(goodsByCampaign.count + 2)
-        goodsByDonor.reserveCapacity(goodsByDonor.count + 2)
-        reach.reserveCapacity(reach.count + 2)
+        names.reserveCapacity(names.count + Room.names)
+        symbols.reserveCapacity(names.count + Room.names)
+        history.reserveCapacity(history.count + Room.history)
+        goodsByCampaign.reserveCapacity(goodsByCampaign.count + Room.goods)
+        goodsByDonor.reserveCapacity(goodsByDonor.count + Room.goods)
+        reach.reserveCapacity(reach.count + Room.reach)
+    }
+
+    /// The room `reserveForEvents` makes beyond what each array holds.
+    enum Room {
+        static let names = 4, history = 8, goods = 2, reach = 2
     }
 
     /// The index of `name`, added when the summary does not hold it yet.
@@ -313,10 +318,15 @@ struct RecipientSummary {
 
     init() {}
 
-    init(decoding bytes: [UInt8]) throws {
+    /// Decodes a stored summary; `roomForEvents`: with the room `reserveForEvents` makes, made as each array is read (a
+    /// replay that takes a stored summary changes it; reserved after decoding, every array was copied once more, a
+    /// tenth of the replaying thread where households outnumber what a chunk holds).
+    init(decoding bytes: [UInt8], roomForEvents: Bool = false) throws {
         var r = ByteReader(bytes)
         guard try r.u8() == RecipientSummary.formatVersion else { throw DecodeError.invalid("a recipient summary of an unknown format", at: 0) }
-        names = try r.array { try $0.string() }
+        let room = roomForEvents ? 1 : 0
+        names = try r.array(reserving: room * Room.names) { try $0.string() }
+        if roomForEvents { symbols.reserveCapacity(names.count + Room.names) }
         let count = names.count
         func name(_ r: inout ByteReader) throws -> Name {
             let i = try r.varint()
@@ -325,16 +335,16 @@ struct RecipientSummary {
         }
         issuances = try r.int()
         grants = try r.int()
-        history = try r.array { r in
+        history = try r.array(reserving: room * Room.history) { r in
             Issue(campaign: try name(&r), item: try name(&r), day: try r.date(), position: try r.varint(), quantity: try r.int())
         }
         let goods = { (r: inout ByteReader) throws -> Goods in Goods(id: try name(&r), item: try name(&r), units: try r.int(), value: try r.int()) }
-        goodsByCampaign = try r.array(goods)
-        goodsByDonor = try r.array(goods)
+        goodsByCampaign = try r.array(reserving: room * Room.goods, goods)
+        goodsByDonor = try r.array(reserving: room * Room.goods, goods)
         let cash = { (r: inout ByteReader) throws -> Cash in Cash(id: try name(&r), amount: try r.int()) }
         cashByCampaign = try r.array(cash)
         cashByDonor = try r.array(cash)
-        reach = try r.array { r in
+        reach = try r.array(reserving: room * Room.reach) { r in
             guard let scope = Scope(rawValue: try r.u8()) else { throw DecodeError.invalid("an unknown reach scope", at: r.offset) }
             return Reach(scope: scope, id: try name(&r), events: try r.int())
         }
