@@ -189,11 +189,7 @@ struct LedgerStore {
 
     /// What the projections hold about a recipient's receipts (empty before their first).
     func summary(_ txn: borrowing some KeyValueStore & ~Copyable, _ recipient: String, roomForEvents: Bool = false) throws -> RecipientSummary {
-        guard let bytes = try txn.get(recipients, Array(recipient.utf8)) else {
-            var empty = RecipientSummary()
-            if roomForEvents { empty.reserveForEvents() }
-            return empty
-        }
+        guard let bytes = try txn.get(recipients, Array(recipient.utf8)) else { return RecipientSummary(roomForEvents: roomForEvents) }
         return try RecipientSummary(decoding: bytes, roomForEvents: roomForEvents)
     }
 

@@ -318,6 +318,11 @@ struct RecipientSummary {
 
     init() {}
 
+    /// An empty summary; `roomForEvents`: with the room `reserveForEvents` makes.
+    init(roomForEvents: Bool) {
+        if roomForEvents { reserveForEvents() }
+    }
+
     /// Decodes a stored summary; `roomForEvents`: with the room `reserveForEvents` makes, made as each array is read (a
     /// replay that takes a stored summary changes it; reserved after decoding, every array was copied once more, a
     /// tenth of the replaying thread where households outnumber what a chunk holds).

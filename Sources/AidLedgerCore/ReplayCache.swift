@@ -80,13 +80,7 @@ final class ReplayCache {
         if r >= slots.count { slots += repeatElement(-1, count: max(r + 1 - slots.count, slots.count)) }
         // A replay's first chunk starts from no summaries at all: none is looked for.
         if storedSummaries == nil { storedSummaries = try txn.count(store.recipients) > 0 }
-        var summary: RecipientSummary
-        if storedSummaries == true {
-            summary = try store.summary(txn, texts.text(recipient), roomForEvents: true)
-        } else {
-            summary = RecipientSummary()
-            summary.reserveForEvents()
-        }
+        let summary = storedSummaries == true ? try store.summary(txn, texts.text(recipient), roomForEvents: true) : RecipientSummary(roomForEvents: true)
         let bytes = summary.heldBytes
         summaryBytes += bytes
         slots[r] = Int32(summaries.count)
