@@ -170,11 +170,11 @@ public struct ByteReader {
         try bool() ? try read(&self) : nil
     }
 
-    /// An array as `ByteWriter.array` wrote it, with room for `extra` more elements.
-    public mutating func array<T>(reserving extra: Int = 0, _ read: (inout ByteReader) throws -> T) throws -> [T] {
+    /// An array as `ByteWriter.array` wrote it.
+    public mutating func array<T>(_ read: (inout ByteReader) throws -> T) throws -> [T] {
         let n = try count()
         var items: [T] = []
-        items.reserveCapacity(n + extra)
+        items.reserveCapacity(n)
         for _ in 0..<n { items.append(try read(&self)) }
         return items
     }

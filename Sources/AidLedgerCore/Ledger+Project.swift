@@ -158,18 +158,17 @@ extension Ledger {
         for i in plan.marks(of: index) {
             let mark = plan.marks[i]
             if mark.kind == .recipient {
-                if let (summary, slot) = cache.heldSummary(mark.first) {
-                    change.begin(mark.first, summary, slot: slot)
+                if let slot = cache.heldSummary(mark.first) {
+                    change.begin(mark.first, slot: slot)
                 } else {
-                    let (summary, slot) = try cache.summary(mark.first, from: store, txn)
-                    change.begin(mark.first, summary, slot: slot)
+                    change.begin(mark.first, slot: try cache.summary(mark.first, from: store, txn))
                 }
             } else {
                 change.take(mark, sign: sign, cache: cache)
             }
         }
         guard change.symbol >= 0 else { return }
-        cache.changed(change.slot)
+        cache.changed()
         if !change.uncounted.isEmpty {
             // Counted by text, with the attributes the registry holds.
             try cache.writeDeferred(to: txn)

@@ -188,9 +188,9 @@ struct LedgerStore {
     // MARK: Recipients
 
     /// What the projections hold about a recipient's receipts (empty before their first).
-    func summary(_ txn: borrowing some KeyValueStore & ~Copyable, _ recipient: String, roomForEvents: Bool = false) throws -> RecipientSummary {
-        guard let bytes = try txn.get(recipients, Array(recipient.utf8)) else { return RecipientSummary(roomForEvents: roomForEvents) }
-        return try RecipientSummary(decoding: bytes, roomForEvents: roomForEvents)
+    func summary(_ txn: borrowing some KeyValueStore & ~Copyable, _ recipient: String) throws -> RecipientSummary {
+        guard let bytes = try txn.get(recipients, Array(recipient.utf8)) else { return RecipientSummary() }
+        return try RecipientSummary(decoding: bytes)
     }
 
     /// - Returns: the bytes written, or nil when the empty summary's entry was removed.

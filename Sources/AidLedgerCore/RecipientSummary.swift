@@ -42,9 +42,6 @@ struct RecipientSummary {
     }
 
     private(set) var names: [String] = []
-    /// The numbers a replay gave `names` (`ReplaySymbols`), as far as it has met them (-1: not met); empty outside
-    /// a replay. Not stored.
-    private var symbols: [ReplaySymbols.Symbol] = []
     var issuances: Int64 = 0
     var grants: Int64 = 0
     /// Issued lines in position order.
@@ -115,37 +112,7 @@ struct RecipientSummary {
         return history.filter { $0.campaign == Name(c) && $0.item == Name(i) }.map { ($0.day, $0.quantity) }
     }
 
-    /// About the memory the summary holds: the room of its arrays (each with its own and the allocator's header) and
-    /// the text of its names beyond what a string keeps inline. A replay bounds what it holds by it.
-    var heldBytes: Int {
-        func room<T>(_ a: [T]) -> Int { a.capacity == 0 ? 0 : 48 + a.capacity * MemoryLayout<T>.stride }
-        var bytes = MemoryLayout<RecipientSummary>.stride + room(names) + room(symbols) + room(history) + room(goodsByCampaign) + room(goodsByDonor)
-        bytes += room(cashByCampaign) + room(cashByDonor) + room(reach)
-        for n in names where n.utf8.count > 15 { bytes += 32 + n.utf8.count }
-        return bytes
-    }
-
-    /// The room of the issued lines alone: what grows with every issuance (the other arrays with each new campaign,
-    /// donor or item only), read by a replay after each event from the array the event has just changed.
-    var historyBytes: Int { history.capacity * MemoryLayout<Issue>.stride }
-
     // MARK: Changes
-
-    /// Makes room for a few more events' changes at once: a replay's chunk takes each summary once and then changes it
-    /// event by event, and arrays grown one element at a time would be copied at every doubling.
-    mutating func reserveForEvents() {
-        names.reserveCapacity(names.count + Room.names)
-        symbols.reserveCapacity(names.count + Room.names)
-        history.reserveCapacity(history.count + Room.history)
-        goodsByCampaign.reserveCapacity(goodsByCampaign.count + Room.goods)
-        goodsByDonor.reserveCapacity(goodsByDonor.count + Room.goods)
-        reach.reserveCapacity(reach.count + Room.reach)
-    }
-
-    /// The room `reserveForEvents` makes beyond what each array holds.
-    enum Room {
-        static let names = 4, history = 8, goods = 2, reach = 2
-    }
 
     /// The index of `name`, added when the summary does not hold it yet.
     mutating func name(_ name: String) -> Name {
@@ -155,30 +122,6 @@ struct RecipientSummary {
         if let i = names.firstIndex(where: { $0.utf8.count == length && $0 == name }) { return Name(i) }
         names.append(name)
         return Name(names.count - 1)
-    }
-
-    /// The index of the name a replay numbered `symbol` (its text in `numbering`). Names decoded from the store have no number
-    /// until a replay meets them.
-    mutating func name(symbol: ReplaySymbols.Symbol, in numbering: ReplaySymbols.Texts) -> Name {
-        // Found, most times: looked for alone first, through the array's memory.
-        let found = symbols.withUnsafeBufferPointer { numbers -> Int in
-            for i in 0..<numbers.count where numbers[i] == symbol { return i }
-            return -1
-        }
-        if found >= 0 { return Name(found) }
-        var unnumbered = names.count - symbols.count
-        for s in symbols where s < 0 { unnumbered += 1 }
-        // Every name numbered, none this one: one replay numbers each text once, so the text is new to the summary (a
-        // recipient new to the ledger, or met before in this replay), and is not searched for among the names.
-        if unnumbered == 0 {
-            names.append(numbering.text(symbol))
-            symbols.append(symbol)
-            return Name(names.count - 1)
-        }
-        if symbols.count < names.count { symbols += repeatElement(-1, count: names.count - symbols.count) }
-        let i = name(numbering.text(symbol))
-        if Int(i) == symbols.count { symbols.append(symbol) } else { symbols[Int(i)] = symbol }
-        return i
     }
 
     mutating func addGoods(campaign: String, donor: String, item: String, units: Int64, value: Int64) {
@@ -318,20 +261,11 @@ struct RecipientSummary {
 
     init() {}
 
-    /// An empty summary; `roomForEvents`: with the room `reserveForEvents` makes.
-    init(roomForEvents: Bool) {
-        if roomForEvents { reserveForEvents() }
-    }
-
-    /// Decodes a stored summary; `roomForEvents`: with the room `reserveForEvents` makes, made as each array is read (a
-    /// replay that takes a stored summary changes it; reserved after decoding, every array was copied once more, a
-    /// tenth of the replaying thread where households outnumber what a chunk holds).
-    init(decoding bytes: [UInt8], roomForEvents: Bool = false) throws {
+    /// Decodes a stored summary.
+    init(decoding bytes: [UInt8]) throws {
         var r = ByteReader(bytes)
         guard try r.u8() == RecipientSummary.formatVersion else { throw DecodeError.invalid("a recipient summary of an unknown format", at: 0) }
-        let room = roomForEvents ? 1 : 0
-        names = try r.array(reserving: room * Room.names) { try $0.string() }
-        if roomForEvents { symbols.reserveCapacity(names.count + Room.names) }
+        names = try r.array { try $0.string() }
         let count = names.count
         func name(_ r: inout ByteReader) throws -> Name {
             let i = try r.varint()
@@ -340,16 +274,16 @@ struct RecipientSummary {
         }
         issuances = try r.int()
         grants = try r.int()
-        history = try r.array(reserving: room * Room.history) { r in
+        history = try r.array { r in
             Issue(campaign: try name(&r), item: try name(&r), day: try r.date(), position: try r.varint(), quantity: try r.int())
         }
         let goods = { (r: inout ByteReader) throws -> Goods in Goods(id: try name(&r), item: try name(&r), units: try r.int(), value: try r.int()) }
-        goodsByCampaign = try r.array(reserving: room * Room.goods, goods)
-        goodsByDonor = try r.array(reserving: room * Room.goods, goods)
+        goodsByCampaign = try r.array(goods)
+        goodsByDonor = try r.array(goods)
         let cash = { (r: inout ByteReader) throws -> Cash in Cash(id: try name(&r), amount: try r.int()) }
         cashByCampaign = try r.array(cash)
         cashByDonor = try r.array(cash)
-        reach = try r.array(reserving: room * Room.reach) { r in
+        reach = try r.array { r in
             guard let scope = Scope(rawValue: try r.u8()) else { throw DecodeError.invalid("an unknown reach scope", at: r.offset) }
             return Reach(scope: scope, id: try name(&r), events: try r.int())
         }

@@ -16,18 +16,10 @@ final class ReplayCache {
     /// The replaying side of `symbols`, held apart so that following it touches nothing the reading thread does.
     let texts: ReplaySymbols.Texts
     /// The summaries the chunk changed, where each event changes its recipient's (`summary(_:from:_:)`).
-    @exclusivity(unchecked) private var summaries = ValueBuffer<RecipientSummary>()
-    /// For each of them: the recipient's number, the memory the summary held when taken but for its issued lines, and
-    /// what it held after its last event.
-    private struct Kept: BitwiseCopyable {
-        var recipient: ReplaySymbols.Symbol
-        var rest: Int
-        var bytes: Int
-    }
-    @exclusivity(unchecked) private var kept = FlatBuffer<Kept>(capacity: 1 << 12)
-    /// About the memory the chunk's summaries hold (`RecipientSummary.heldBytes`), and the most they held at once
+    let summaries: ReplaySummaries
+    /// About the memory the chunk's summaries hold (`ReplaySummaries.heldBytes`), and the most they held at once
     /// in this replay.
-    private(set) var summaryBytes = 0
+    var summaryBytes: Int { summaries.heldBytes }
     private(set) var summaryBytesPeak = 0
     /// Whether the store held any summary when the chunk took its first (nil: not taken yet).
     private var storedSummaries: Bool?
@@ -54,49 +46,42 @@ final class ReplayCache {
     /// The replaying side of `keys`: the values by number.
     let values: ReplaySlots.Values
 
-    init() { (texts, values) = (symbols.texts, keys.values) }
+    init() { (texts, values, summaries) = (symbols.texts, keys.values, ReplaySummaries(symbols.texts)) }
 
     /// Recipients' summaries, entities' versions or counters held, whichever are more: what bounds a replay's chunk
     /// (a registration adds a version and its registry entries, an issuance to a recipient not yet in the chunk a
     /// summary, an intake a lot's stock and its entry).
     var held: Int { max(summaries.count, values.versions, values.counters) }
 
-    /// The summary of the recipient numbered `recipient` and its slot, when the chunk holds it already.
+    /// The slot of the summary of the recipient numbered `recipient`, when the chunk holds it already.
     @inline(__always)
-    func heldSummary(_ recipient: ReplaySymbols.Symbol) -> (UnsafeMutablePointer<RecipientSummary>, Int)? {
+    func heldSummary(_ recipient: ReplaySymbols.Symbol) -> Int? {
         let r = Int(recipient)
         guard r < slots.count, slots[r] >= 0 else { return nil }
-        let slot = Int(slots[r])
-        return (summaries.pointer(slot), slot)
+        return Int(slots[r])
     }
 
-    /// The summary of the recipient numbered `recipient`, where the cache holds it (until the next recipient new to the
-    /// chunk), and its slot: the event changes it in place. A recipient the chunk had not met gets its slot here.
-    func summary(
-        _ recipient: ReplaySymbols.Symbol, from store: LedgerStore, _ txn: borrowing some KeyValueStore & ~Copyable
-    ) throws -> (UnsafeMutablePointer<RecipientSummary>, Int) {
+    /// The slot of the summary of the recipient numbered `recipient` in `summaries`, where each event changes it in
+    /// place. A recipient the chunk had not met gets their slot here, with their stored summary, if any.
+    func summary(_ recipient: ReplaySymbols.Symbol, from store: LedgerStore, _ txn: borrowing some KeyValueStore & ~Copyable) throws -> Int {
         if let held = heldSummary(recipient) { return held }
         let r = Int(recipient)
         if r >= slots.count { slots += repeatElement(-1, count: max(r + 1 - slots.count, slots.count)) }
         // A replay's first chunk starts from no summaries at all: none is looked for.
         if storedSummaries == nil { storedSummaries = try txn.count(store.recipients) > 0 }
-        let summary = storedSummaries == true ? try store.summary(txn, texts.text(recipient), roomForEvents: true) : RecipientSummary(roomForEvents: true)
-        let bytes = summary.heldBytes
-        summaryBytes += bytes
-        slots[r] = Int32(summaries.count)
-        kept.append(Kept(recipient: recipient, rest: bytes - summary.historyBytes, bytes: bytes))
-        return (summaries.append(summary), kept.count - 1)
+        let slot =
+            if storedSummaries == true, let bytes = try txn.get(store.recipients, Array(texts.text(recipient).utf8)) {
+                summaries.add(recipient: recipient, stored: try RecipientSummary(decoding: bytes))
+            } else {
+                summaries.add(recipient: recipient)
+            }
+        slots[r] = Int32(slot)
+        return slot
     }
 
-    /// Counts the memory the summary in `slot` holds after an event changed it.
-    func changed(_ slot: Int) {
-        // Only the issued lines grow with every event: counted from the array the event has just changed, so that
-        // counting touches no memory the event did not (a replay waits on memory more than on anything else).
-        let k = kept.pointer(slot)
-        let bytes = k.pointee.rest + summaries.pointer(slot).pointee.historyBytes
-        summaryBytes += bytes - k.pointee.bytes
-        summaryBytesPeak = max(summaryBytesPeak, summaryBytes)
-        k.pointee.bytes = bytes
+    /// Notes the memory the summaries hold after an event changed one.
+    func changed() {
+        summaryBytesPeak = max(summaryBytesPeak, summaries.heldBytes)
     }
 
     /// Keeps an entry of the registry, the documents index or the lots until the chunk ends or something reads them.
@@ -174,22 +159,24 @@ final class ReplayCache {
         // In key order (the ids' bytes), through one cursor (appended when the store holds none yet: a replay's
         // first chunk). Sorted as a `ByteTable` sorts its keys (sorting the ids' byte arrays cost five times more).
         var ids = ByteTable()
-        for i in 0..<kept.count {
-            var id = texts.text(kept[i].recipient)
-            id.withUTF8 { ids.update(UnsafeRawBufferPointer($0)) { _ in Int64(i) } }
+        for i in 0..<summaries.count {
+            var id = texts.text(summaries.summary(i).recipient)
+            _ = id.withUTF8 { ids.update(UnsafeRawBufferPointer($0)) { _ in Int64(i) } }
         }
+        summaries.names.rank()
         // Each summary is encoded through one writer and written under its id's bytes as the table holds them. For
         // many, the later ones, in that order, are encoded meanwhile on another core (`SummaryEncoding`): half of them,
         // less the share of the time this thread first spends writing the registry's, documents' and lots' entries
         // (a put of one of those takes about a third of a summary's encoding).
         var order: [Int] = []
-        order.reserveCapacity(kept.count)
+        order.reserveCapacity(summaries.count)
         ids.forEachSorted { _, i in order.append(Int(i)) }
         let here = order.count >= ReplayCache.encodedElsewhereFrom ? max(0, order.count / 2 - deferred.count / 6) : order.count
-        let elsewhere = here < order.count ? SummaryEncoding(order[here...].map { summaries.pointer($0) }) : nil
+        let elsewhere = here < order.count ? SummaryEncoding(summaries, Array(order[here...])) : nil
         defer { elsewhere?.finish() }  // before anything may change or free the summaries
         try deferred.write(to: txn)
         var writer = ByteWriter(capacity: 4096)
+        var encoder = SummaryEncoder(summaries.names)
         var written = 0
         try txn.writeInKeyOrder(store.recipients) { w in
             try ids.forEachSorted { id, i in
@@ -199,10 +186,8 @@ final class ReplayCache {
                     guard let bytes = elsewhere.bytes(written - here) else { return try w.delete(key: id) }
                     return try w.put(key: id, value: bytes)
                 }
-                let summary = summaries.pointer(Int(i))
-                guard !summary.pointee.isEmpty else { return try w.delete(key: id) }
                 writer.removeAll()
-                summary.pointee.encode(into: &writer)
+                guard encoder.encode(summaries.summary(Int(i)), into: &writer) else { return try w.delete(key: id) }
                 try writer.withBytes { try w.put(key: id, value: $0) }
             }
         }
@@ -253,10 +238,8 @@ final class ReplayCache {
 
     private func forgetSummaries() {
         storedSummaries = nil
-        for i in 0..<kept.count { slots[Int(kept[i].recipient)] = -1 }
-        kept.removeAll()
+        for i in 0..<summaries.count { slots[Int(summaries.summary(i).recipient)] = -1 }
         summaries.removeAll()
-        summaryBytes = 0
     }
 
     private func forgetNumberedReach() {

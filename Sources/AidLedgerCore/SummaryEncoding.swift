@@ -7,7 +7,8 @@ import Foundation
 /// The summaries are only read, on both threads, each by one of them; the caller changes or frees none of them before
 /// `finish` has returned (on every path, a throwing one too).
 final class SummaryEncoding: @unchecked Sendable {  // written by its thread until `done` is signalled, then only read
-    private let summaries: [UnsafeMutablePointer<RecipientSummary>]
+    private let summaries: ReplaySummaries
+    private let slots: [Int]
     private var writer = ByteWriter(capacity: 1 << 16)
     /// Where each summary's bytes start and end in `writer`; an end of nil for a summary left empty (its entry is
     /// removed).
@@ -17,20 +18,16 @@ final class SummaryEncoding: @unchecked Sendable {  // written by its thread unt
     private var finished = false
     private let done = DispatchSemaphore(value: 0)
 
-    /// Starts encoding `summaries`, in their order, on another thread.
-    init(_ summaries: [UnsafeMutablePointer<RecipientSummary>]) {
-        self.summaries = summaries
-        starts.reserveCapacity(summaries.count)
-        ends.reserveCapacity(summaries.count)
+    /// Starts encoding the summaries in `slots` of `summaries` (their names ranked), in that order, on another thread.
+    init(_ summaries: ReplaySummaries, _ slots: [Int]) {
+        (self.summaries, self.slots) = (summaries, slots)
+        starts.reserveCapacity(slots.count)
+        ends.reserveCapacity(slots.count)
         DispatchQueue.global().async { [self] in
-            for s in self.summaries {
+            var encoder = SummaryEncoder(self.summaries.names)
+            for slot in self.slots {
                 starts.append(writer.count)
-                if s.pointee.isEmpty {
-                    ends.append(nil)
-                } else {
-                    s.pointee.encode(into: &writer)
-                    ends.append(writer.count)
-                }
+                ends.append(encoder.encode(self.summaries.summary(slot), into: &writer) ? writer.count : nil)
             }
             done.signal()
         }

@@ -23,7 +23,7 @@ final class VersionOverlay {
 
     /// The entity's version becomes `position`.
     func set(_ kind: LedgerStore.Kind, _ id: String, _ position: UInt64) {
-        scratch.with(length: VersionOverlay.keyLength(id)) { VersionOverlay.writeKey(&$0, kind, id) } _: { k in
+        _ = scratch.with(length: VersionOverlay.keyLength(id)) { VersionOverlay.writeKey(&$0, kind, id) } _: { k in
             versions.update(k) { _ in Int64(bitPattern: position) }
         }
     }

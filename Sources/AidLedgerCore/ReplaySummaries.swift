@@ -1,0 +1,195 @@
+/// The recipients' summaries a replay's chunk changes, each a fixed header (its counts, and where its lines are) with
+/// its lines in one `SummaryArena`, their campaigns, donors and items by the chunk's numbers (`ReplayNames`). An
+/// event changes its recipient's summary where it lies (`ReplayedChange`); the chunk's end encodes each in the stored
+/// form `RecipientSummary` decodes, byte for byte what the append path writes (`Encoder`).
+///
+/// Goods and cash are kept in the order first met and summed as they come, an entry whose sums are zero kept as it
+/// is: the stored form sorts them by their texts and leaves such entries out, so both happen once, at the encoding.
+/// Issued lines and reach are kept as the append path keeps them (in order; a reach whose count falls to zero removed).
+/// One replay on one thread changes it; at the chunk's end two threads may encode from it, changing nothing.
+final class ReplaySummaries {
+    typealias ID = ReplayNames.ID
+    typealias Issue = RecipientSummary.Issue
+    typealias Goods = RecipientSummary.Goods
+    typealias Cash = RecipientSummary.Cash
+    typealias Reach = RecipientSummary.Reach
+
+    /// A run of lines in the arena.
+    struct Lines<T: BitwiseCopyable>: BitwiseCopyable {
+        var base: UnsafeMutablePointer<T>? = nil
+        var count: Int32 = 0
+        var capacity: Int32 = 0
+
+        /// The lines, in place.
+        var buffer: UnsafeMutableBufferPointer<T> { UnsafeMutableBufferPointer(start: base, count: Int(count)) }
+    }
+
+    struct Summary: BitwiseCopyable {
+        var recipient: ReplaySymbols.Symbol
+        var issuances: Int64 = 0
+        var grants: Int64 = 0
+        var history = Lines<Issue>()
+        var goodsByCampaign = Lines<Goods>()
+        var goodsByDonor = Lines<Goods>()
+        var cashByCampaign = Lines<Cash>()
+        var cashByDonor = Lines<Cash>()
+        var reach = Lines<Reach>()
+
+        init(recipient: ReplaySymbols.Symbol) { self.recipient = recipient }
+    }
+
+    /// Room a summary new to the chunk gets beyond what it holds: issued lines, goods (each way), reach.
+    enum Room {
+        static let history = 8, goods = 2, reach = 2
+    }
+
+    let names: ReplayNames
+    @exclusivity(unchecked) private var arena = SummaryArena()
+    @exclusivity(unchecked) private var summaries = FlatBuffer<Summary>(capacity: 1 << 12)
+
+    init(_ texts: ReplaySymbols.Texts) { names = ReplayNames(texts) }
+
+    /// Summaries held.
+    var count: Int { summaries.count }
+
+    /// About the memory the summaries hold: their headers and every line's room handed out (lines moved when they grew
+    /// leave their old room behind until the chunk ends).
+    var heldBytes: Int { arena.used + summaries.count * MemoryLayout<Summary>.stride }
+
+    @inline(__always)
+    func summary(_ slot: Int) -> Summary { summaries[slot] }
+
+    /// Adds an empty summary of the recipient numbered `recipient`, with room for its first events. - Returns: its slot.
+    func add(recipient: ReplaySymbols.Symbol) -> Int {
+        var s = Summary(recipient: recipient)
+        reserve(&s.history, Room.history)
+        reserve(&s.goodsByCampaign, Room.goods)
+        reserve(&s.goodsByDonor, Room.goods)
+        reserve(&s.reach, Room.reach)
+        summaries.append(s)
+        return summaries.count - 1
+    }
+
+    /// Adds the summary `stored` (decoded from the store) of the recipient numbered `recipient`, with room for more
+    /// events. - Returns: its slot.
+    func add(recipient: ReplaySymbols.Symbol, stored: RecipientSummary) -> Int {
+        let ids = stored.names.map { names.id(text: $0) }
+        func id(_ n: RecipientSummary.Name) -> ID { ids[Int(n)] }
+        var s = Summary(recipient: recipient)
+        (s.issuances, s.grants) = (stored.issuances, stored.grants)
+        reserve(&s.history, stored.history.count + Room.history)
+        for h in stored.history { append(&s.history, Issue(campaign: id(h.campaign), item: id(h.item), day: h.day, position: h.position, quantity: h.quantity)) }
+        func goods(_ from: [RecipientSummary.Goods], _ to: inout Lines<Goods>) {
+            reserve(&to, from.count + Room.goods)
+            for g in from { append(&to, Goods(id: id(g.id), item: id(g.item), units: g.units, value: g.value)) }
+        }
+        goods(stored.goodsByCampaign, &s.goodsByCampaign)
+        goods(stored.goodsByDonor, &s.goodsByDonor)
+        for c in stored.cashByCampaign { append(&s.cashByCampaign, Cash(id: id(c.id), amount: c.amount)) }
+        for c in stored.cashByDonor { append(&s.cashByDonor, Cash(id: id(c.id), amount: c.amount)) }
+        reserve(&s.reach, stored.reach.count + Room.reach)
+        for r in stored.reach { append(&s.reach, Reach(scope: r.scope, id: id(r.id), events: r.events)) }
+        summaries.append(s)
+        return summaries.count - 1
+    }
+
+    // MARK: Changes
+
+    func addGoods(_ slot: Int, _ campaign: ID, _ donor: ID, _ item: ID, units: Int64, value: Int64) {
+        let s = summaries.pointer(slot)
+        add(&s.pointee.goodsByCampaign, campaign, item, units, value)
+        add(&s.pointee.goodsByDonor, donor, item, units, value)
+    }
+
+    func addCash(_ slot: Int, _ campaign: ID, _ donor: ID, amount: Int64) {
+        let s = summaries.pointer(slot)
+        add(&s.pointee.cashByCampaign, campaign, amount)
+        add(&s.pointee.cashByDonor, donor, amount)
+    }
+
+    func addIssued(_ slot: Int, _ line: Issue) { append(&summaries.pointer(slot).pointee.history, line) }
+
+    /// Removes the lines an event issued (its void).
+    func removeIssued(_ slot: Int, at position: UInt64) {
+        let s = summaries.pointer(slot)
+        let lines = s.pointee.history.buffer
+        var kept = 0
+        for i in lines.indices where lines[i].position != position {
+            lines[kept] = lines[i]
+            kept += 1
+        }
+        s.pointee.history.count = Int32(kept)
+    }
+
+    func count(_ slot: Int, issuances: Int64, grants: Int64) {
+        let s = summaries.pointer(slot)
+        s.pointee.issuances += issuances
+        s.pointee.grants += grants
+    }
+
+    /// Adds `sign` to the events that reached the recipient through `id`. - Returns: the new count.
+    func reach(_ slot: Int, _ scope: RecipientSummary.Scope, _ id: ID, _ sign: Int64) -> Int64 {
+        let s = summaries.pointer(slot)
+        let reach = s.pointee.reach.buffer
+        for i in reach.indices where reach[i].id == id && reach[i].scope == scope {
+            reach[i].events += sign
+            let events = reach[i].events
+            if events == 0 {
+                // In order: the stored form keeps the order the donors and campaigns first reached the recipient.
+                for j in i..<reach.count - 1 { reach[j] = reach[j + 1] }
+                s.pointee.reach.count -= 1
+            }
+            return events
+        }
+        append(&s.pointee.reach, Reach(scope: scope, id: id, events: sign))
+        return sign
+    }
+
+    /// Forgets every summary and number, keeping memory for the next chunk.
+    func removeAll() {
+        summaries.removeAll()
+        arena.removeAll()
+        names.forget()
+    }
+
+    // MARK: Lines
+
+    private func add(_ goods: inout Lines<Goods>, _ id: ID, _ item: ID, _ units: Int64, _ value: Int64) {
+        let b = goods.buffer
+        for i in b.indices where b[i].id == id && b[i].item == item {
+            b[i].units += units
+            b[i].value += value
+            return
+        }
+        append(&goods, Goods(id: id, item: item, units: units, value: value))
+    }
+
+    private func add(_ cash: inout Lines<Cash>, _ id: ID, _ amount: Int64) {
+        let b = cash.buffer
+        for i in b.indices where b[i].id == id {
+            b[i].amount += amount
+            return
+        }
+        append(&cash, Cash(id: id, amount: amount))
+    }
+
+    @inline(__always)
+    private func append<T>(_ lines: inout Lines<T>, _ line: T) {
+        if lines.count == lines.capacity { reserve(&lines, max(Int(lines.count) * 2, 2)) }
+        (lines.base! + Int(lines.count)).initialize(to: line)
+        lines.count += 1
+    }
+
+    /// Gives `lines` room for `capacity` lines: where they lie when the arena allows, otherwise moved.
+    private func reserve<T>(_ lines: inout Lines<T>, _ capacity: Int) {
+        guard capacity > Int(lines.capacity) else { return }
+        let stride = MemoryLayout<T>.stride
+        if let base = lines.base, arena.extend(UnsafeMutableRawPointer(base), from: Int(lines.capacity) * stride, to: capacity * stride) {
+            lines.capacity = Int32(capacity)
+            return
+        }
+        let moved = arena.allocate(capacity * stride).bindMemory(to: T.self, capacity: capacity)
+        if let base = lines.base { moved.initialize(from: base, count: Int(lines.count)) }
+        (lines.base, lines.capacity) = (moved, Int32(capacity))
+    }
+}

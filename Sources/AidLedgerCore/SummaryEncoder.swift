@@ -1,0 +1,103 @@
+/// Writes a replay's summaries (`ReplaySummaries`) in the stored form of a recipient's summary, the bytes
+/// `RecipientSummary.encode` writes for the same summary on the append path: the names in the order the fields first
+/// use them, goods and cash sorted by their texts with the entries whose sums are zero left out. Each thread that
+/// encodes has its own (it keeps its working memory from summary to summary).
+struct SummaryEncoder {
+    typealias ID = ReplayNames.ID
+    private let strings: [String]
+    private let ranks: [Int32]
+    /// Each name's number in the summary being written (-1: not used yet), and the names in that order.
+    private var numbering: [Int32]
+    private var order: [ID] = []
+    private var goodsByCampaign: [RecipientSummary.Goods] = []
+    private var goodsByDonor: [RecipientSummary.Goods] = []
+    private var cashByCampaign: [RecipientSummary.Cash] = []
+    private var cashByDonor: [RecipientSummary.Cash] = []
+
+    /// An encoder of summaries whose names are `names`' (ranked: `ReplayNames.rank`).
+    init(_ names: ReplayNames) {
+        (strings, ranks) = (names.strings, names.ranks)
+        precondition(ranks.count == strings.count, "the names are ranked before the summaries are encoded")
+        numbering = [Int32](repeating: -1, count: strings.count)
+    }
+
+    /// Appends the stored form of `s` to `w`. - Returns: false, and nothing written, for a summary that holds nothing
+    /// (it has no entry).
+    mutating func encode(_ s: ReplaySummaries.Summary, into w: inout ByteWriter) -> Bool {
+        sorted(s.goodsByCampaign, into: &goodsByCampaign)
+        sorted(s.goodsByDonor, into: &goodsByDonor)
+        sorted(s.cashByCampaign, into: &cashByCampaign)
+        sorted(s.cashByDonor, into: &cashByDonor)
+        guard s.issuances != 0 || s.grants != 0 || s.history.count > 0 || !goodsByCampaign.isEmpty || !goodsByDonor.isEmpty
+            || !cashByCampaign.isEmpty || !cashByDonor.isEmpty || s.reach.count > 0
+        else { return false }
+        let history = s.history.buffer, reach = s.reach.buffer
+        for h in history { use(h.campaign); use(h.item) }
+        for g in goodsByCampaign { use(g.id); use(g.item) }
+        for g in goodsByDonor { use(g.id); use(g.item) }
+        for c in cashByCampaign { use(c.id) }
+        for c in cashByDonor { use(c.id) }
+        for r in reach { use(r.id) }
+        w.u8(RecipientSummary.formatVersion)
+        w.varint(UInt64(order.count))
+        for n in order { w.string(strings[Int(n)]) }
+        w.int(s.issuances)
+        w.int(s.grants)
+        w.varint(UInt64(history.count))
+        for h in history {
+            w.varint(ref(h.campaign)); w.varint(ref(h.item)); w.date(h.day); w.varint(h.position); w.int(h.quantity)
+        }
+        write(goodsByCampaign, into: &w)
+        write(goodsByDonor, into: &w)
+        write(cashByCampaign, into: &w)
+        write(cashByDonor, into: &w)
+        w.varint(UInt64(reach.count))
+        for r in reach { w.u8(r.scope.rawValue); w.varint(ref(r.id)); w.int(r.events) }
+        for n in order { numbering[Int(n)] = -1 }
+        order.removeAll(keepingCapacity: true)
+        return true
+    }
+
+    private func write(_ goods: [RecipientSummary.Goods], into w: inout ByteWriter) {
+        w.varint(UInt64(goods.count))
+        for g in goods { w.varint(ref(g.id)); w.varint(ref(g.item)); w.int(g.units); w.int(g.value) }
+    }
+
+    private func write(_ cash: [RecipientSummary.Cash], into w: inout ByteWriter) {
+        w.varint(UInt64(cash.count))
+        for c in cash { w.varint(ref(c.id)); w.int(c.amount) }
+    }
+
+    @inline(__always)
+    private func ref(_ id: ID) -> UInt64 { UInt64(numbering[Int(id)]) }
+
+    /// Numbers `id` next unless it has its number already.
+    @inline(__always)
+    private mutating func use(_ id: ID) {
+        if numbering[Int(id)] < 0 {
+            numbering[Int(id)] = Int32(order.count)
+            order.append(id)
+        }
+    }
+
+    /// The goods whose sums are not both zero, sorted by the texts of their donor or campaign, then item.
+    private func sorted(_ lines: ReplaySummaries.Lines<RecipientSummary.Goods>, into out: inout [RecipientSummary.Goods]) {
+        out.removeAll(keepingCapacity: true)
+        for g in lines.buffer where g.units != 0 || g.value != 0 {
+            let key = (ranks[Int(g.id)], ranks[Int(g.item)])
+            var at = out.count
+            while at > 0, key < (ranks[Int(out[at - 1].id)], ranks[Int(out[at - 1].item)]) { at -= 1 }
+            out.insert(g, at: at)
+        }
+    }
+
+    /// The cash whose sum is not zero, sorted by the text of its donor or campaign.
+    private func sorted(_ lines: ReplaySummaries.Lines<RecipientSummary.Cash>, into out: inout [RecipientSummary.Cash]) {
+        out.removeAll(keepingCapacity: true)
+        for c in lines.buffer where c.amount != 0 {
+            var at = out.count
+            while at > 0, ranks[Int(c.id)] < ranks[Int(out[at - 1].id)] { at -= 1 }
+            out.insert(c, at: at)
+        }
+    }
+}
