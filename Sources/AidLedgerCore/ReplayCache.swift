@@ -176,7 +176,7 @@ final class ReplayCache {
         defer { elsewhere?.finish() }  // before anything may change or free the summaries
         try deferred.write(to: txn)
         var writer = ByteWriter(capacity: 4096)
-        var encoder = SummaryEncoder(summaries.names)
+        let encoder = SummaryEncoder(summaries.names)
         var written = 0
         try txn.writeInKeyOrder(store.recipients) { w in
             try ids.forEachSorted { id, i in

@@ -95,6 +95,31 @@ final class ReplaySummaries {
 
     // MARK: Changes
 
+    /// Takes one of an event's marks after the recipient's into the summary in `slot`, `sign` times (-1: a void's).
+    /// - Returns: whether it took the recipient into the reach of a donor or campaign, or out of it.
+    func take(_ mark: SummaryMark, in slot: Int, sign: Int64) -> Bool {
+        switch mark.kind {
+        case .recipient:
+            preconditionFailure("the recipient's mark begins the change")
+        case .goods:
+            addGoods(slot, names.id(mark.first), names.id(mark.donor), names.id(mark.item), units: mark.amount, value: mark.value)
+        case .grant:
+            addCash(slot, names.id(mark.first), names.id(mark.donor), amount: mark.amount)
+        case .issued:
+            if sign > 0 {
+                addIssued(slot, Issue(campaign: names.id(mark.first), item: names.id(mark.item), day: mark.day, position: mark.position, quantity: mark.amount))
+            } else {
+                removeIssued(slot, at: mark.position)
+            }
+        case .counts:
+            count(slot, issuances: mark.amount, grants: mark.value)
+        case .reach:
+            let events = reach(slot, mark.scope, names.id(mark.first), sign)
+            return (sign > 0 && events == 1) || (sign < 0 && events == 0)
+        }
+        return false
+    }
+
     func addGoods(_ slot: Int, _ campaign: ID, _ donor: ID, _ item: ID, units: Int64, value: Int64) {
         let s = summaries.pointer(slot)
         add(&s.pointee.goodsByCampaign, campaign, item, units, value)

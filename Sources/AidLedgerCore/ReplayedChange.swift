@@ -16,25 +16,7 @@ struct ReplayedChange {
 
     /// Takes one of the marks after the recipient's, `sign` times (-1: a void's).
     mutating func take(_ mark: SummaryMark, sign: Int64, cache: ReplayCache) {
-        let summaries = cache.summaries
-        let names = summaries.names
-        switch mark.kind {
-        case .recipient:
-            preconditionFailure("the recipient's mark begins the change")
-        case .goods:
-            summaries.addGoods(slot, names.id(mark.first), names.id(mark.donor), names.id(mark.item), units: mark.amount, value: mark.value)
-        case .grant:
-            summaries.addCash(slot, names.id(mark.first), names.id(mark.donor), amount: mark.amount)
-        case .issued:
-            guard sign > 0 else { return summaries.removeIssued(slot, at: mark.position) }
-            let line = RecipientSummary.Issue(campaign: names.id(mark.first), item: names.id(mark.item), day: mark.day, position: mark.position, quantity: mark.amount)
-            summaries.addIssued(slot, line)
-        case .counts:
-            summaries.count(slot, issuances: mark.amount, grants: mark.value)
-        case .reach:
-            let events = summaries.reach(slot, mark.scope, names.id(mark.first), sign)
-            guard (sign > 0 && events == 1) || (sign < 0 && events == 0) else { return }
-            if !cache.countReach(mark.scope, mark.first, of: symbol, sign: sign) { uncounted.append((mark.scope, mark.first)) }
-        }
+        guard cache.summaries.take(mark, in: slot, sign: sign) else { return }
+        if !cache.countReach(mark.scope, mark.first, of: symbol, sign: sign) { uncounted.append((mark.scope, mark.first)) }
     }
 }

@@ -1,18 +1,19 @@
 /// Writes a replay's summaries (`ReplaySummaries`) in the stored form of a recipient's summary, the bytes
 /// `RecipientSummary.encode` writes for the same summary on the append path: the names in the order the fields first
 /// use them, goods and cash sorted by their texts with the entries whose sums are zero left out. Each thread that
-/// encodes has its own (it keeps its working memory from summary to summary).
-struct SummaryEncoder {
+/// encodes has its own (it keeps its working memory from summary to summary; an object, so that a closure that
+/// encodes with it does not copy it).
+final class SummaryEncoder {
     typealias ID = ReplayNames.ID
     private let strings: [String]
     private let ranks: [Int32]
     /// Each name's number in the summary being written (-1: not used yet), and the names in that order.
-    private var numbering: [Int32]
-    private var order: [ID] = []
-    private var goodsByCampaign: [RecipientSummary.Goods] = []
-    private var goodsByDonor: [RecipientSummary.Goods] = []
-    private var cashByCampaign: [RecipientSummary.Cash] = []
-    private var cashByDonor: [RecipientSummary.Cash] = []
+    @exclusivity(unchecked) private var numbering: [Int32]
+    @exclusivity(unchecked) private var order: [ID] = []
+    @exclusivity(unchecked) private var goodsByCampaign: [RecipientSummary.Goods] = []
+    @exclusivity(unchecked) private var goodsByDonor: [RecipientSummary.Goods] = []
+    @exclusivity(unchecked) private var cashByCampaign: [RecipientSummary.Cash] = []
+    @exclusivity(unchecked) private var cashByDonor: [RecipientSummary.Cash] = []
 
     /// An encoder of summaries whose names are `names`' (ranked: `ReplayNames.rank`).
     init(_ names: ReplayNames) {
@@ -23,7 +24,7 @@ struct SummaryEncoder {
 
     /// Appends the stored form of `s` to `w`. - Returns: false, and nothing written, for a summary that holds nothing
     /// (it has no entry).
-    mutating func encode(_ s: ReplaySummaries.Summary, into w: inout ByteWriter) -> Bool {
+    func encode(_ s: ReplaySummaries.Summary, into w: inout ByteWriter) -> Bool {
         sorted(s.goodsByCampaign, into: &goodsByCampaign)
         sorted(s.goodsByDonor, into: &goodsByDonor)
         sorted(s.cashByCampaign, into: &cashByCampaign)
@@ -73,7 +74,7 @@ struct SummaryEncoder {
 
     /// Numbers `id` next unless it has its number already.
     @inline(__always)
-    private mutating func use(_ id: ID) {
+    private func use(_ id: ID) {
         if numbering[Int(id)] < 0 {
             numbering[Int(id)] = Int32(order.count)
             order.append(id)

@@ -24,7 +24,7 @@ final class SummaryEncoding: @unchecked Sendable {  // written by its thread unt
         starts.reserveCapacity(slots.count)
         ends.reserveCapacity(slots.count)
         DispatchQueue.global().async { [self] in
-            var encoder = SummaryEncoder(self.summaries.names)
+            let encoder = SummaryEncoder(self.summaries.names)
             for slot in self.slots {
                 starts.append(writer.count)
                 ends.append(encoder.encode(self.summaries.summary(slot), into: &writer) ? writer.count : nil)
