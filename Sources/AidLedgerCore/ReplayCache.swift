@@ -165,14 +165,12 @@ final class ReplayCache {
         }
         summaries.names.rank()
         // Each summary is encoded through one writer and written under its id's bytes as the table holds them. For
-        // many, the later ones, in that order, are encoded meanwhile on another core (`SummaryEncoding`): half of them,
-        // less the share of the time this thread first spends writing the registry's, documents' and lots' entries
-        // (a put of one of those takes about a third of a summary's encoding).
+        // many, some are encoded meanwhile on another core (`SummaryEncoding`), from the last one down, while this
+        // thread writes the registry's, documents' and lots' entries and then the summaries from the first one up.
         var order: [Int] = []
         order.reserveCapacity(summaries.count)
         ids.forEachSorted { _, i in order.append(Int(i)) }
-        let here = order.count >= ReplayCache.encodedElsewhereFrom ? max(0, order.count / 2 - deferred.count / 6) : order.count
-        let elsewhere = here < order.count ? SummaryEncoding(summaries, Array(order[here...])) : nil
+        let elsewhere = order.count >= ReplayCache.encodedElsewhereFrom ? SummaryEncoding(summaries, order) : nil
         defer { elsewhere?.finish() }  // before anything may change or free the summaries
         try deferred.write(to: txn)
         var writer = ByteWriter(capacity: 4096)
@@ -182,8 +180,8 @@ final class ReplayCache {
             try ids.forEachSorted { id, i in
                 defer { written += 1 }
                 // An empty summary has no entry.
-                if written >= here, let elsewhere {
-                    guard let bytes = elsewhere.bytes(written - here) else { return try w.delete(key: id) }
+                if let elsewhere, !elsewhere.claim(written) {
+                    guard let bytes = elsewhere.bytes(written) else { return try w.delete(key: id) }
                     return try w.put(key: id, value: bytes)
                 }
                 writer.removeAll()
@@ -217,8 +215,8 @@ final class ReplayCache {
         // (`release(_:)`): freeing them here kept the caller waiting.
     }
 
-    /// Summaries a chunk holds from which half of them are encoded on another core when it ends: fewer are encoded
-    /// sooner than a thread is handed the work.
+    /// Summaries a chunk holds from which some are encoded on another core when it ends: fewer are encoded sooner
+    /// than a thread is handed the work.
     static let encodedElsewhereFrom = 2_000
 
     /// Lets go of a replay's cache on another core: freeing a chunk's summaries and tables (hundreds of thousands of
