@@ -71,7 +71,7 @@ final class ReplayCache {
         if storedSummaries == nil { storedSummaries = try txn.count(store.recipients) > 0 }
         let slot =
             if storedSummaries == true, let bytes = try txn.get(store.recipients, Array(texts.text(recipient).utf8)) {
-                summaries.add(recipient: recipient, stored: try RecipientSummary(decoding: bytes))
+                try summaries.add(recipient: recipient, decoding: bytes)
             } else {
                 summaries.add(recipient: recipient)
             }

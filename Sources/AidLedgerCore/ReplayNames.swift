@@ -45,6 +45,14 @@ final class ReplayNames {
         return ID(n)
     }
 
+    /// The number of the text whose UTF-8 bytes are `bytes`, or nil when they are not UTF-8.
+    func id(bytes: UnsafeRawBufferPointer) -> ID? {
+        if let known = byText.value(bytes) { return ID(known) }  // a text's value is its number
+        guard let text = String(validating: bytes, as: UTF8.self) else { return nil }
+        strings.append(text)
+        return ID(byText.number(bytes).number)
+    }
+
     /// Ranks the texts numbered so far (before the chunk's summaries are encoded).
     func rank() {
         let order = strings.indices.sorted { strings[$0] < strings[$1] }

@@ -46,6 +46,8 @@ final class ReplaySummaries {
     let names: ReplayNames
     @exclusivity(unchecked) private var arena = SummaryArena()
     @exclusivity(unchecked) private var summaries = FlatBuffer<Summary>(capacity: 1 << 12)
+    /// The numbers of a stored summary's names, as it is read (reused from summary to summary).
+    @exclusivity(unchecked) private var decoded: [ID] = []
 
     init(_ texts: ReplaySymbols.Texts) { names = ReplayNames(texts) }
 
@@ -70,25 +72,48 @@ final class ReplaySummaries {
         return summaries.count - 1
     }
 
-    /// Adds the summary `stored` (decoded from the store) of the recipient numbered `recipient`, with room for more
-    /// events. - Returns: its slot.
-    func add(recipient: ReplaySymbols.Symbol, stored: RecipientSummary) -> Int {
-        let ids = stored.names.map { names.id(text: $0) }
-        func id(_ n: RecipientSummary.Name) -> ID { ids[Int(n)] }
-        var s = Summary(recipient: recipient)
-        (s.issuances, s.grants) = (stored.issuances, stored.grants)
-        reserve(&s.history, stored.history.count + Room.history)
-        for h in stored.history { append(&s.history, Issue(campaign: id(h.campaign), item: id(h.item), day: h.day, position: h.position, quantity: h.quantity)) }
-        func goods(_ from: [RecipientSummary.Goods], _ to: inout Lines<Goods>) {
-            reserve(&to, from.count + Room.goods)
-            for g in from { append(&to, Goods(id: id(g.id), item: id(g.item), units: g.units, value: g.value)) }
+    /// Adds the summary stored as `bytes` (the form `RecipientSummary` decodes) of the recipient numbered `recipient`,
+    /// read straight into the arena with room for more events. - Returns: its slot.
+    func add(recipient: ReplaySymbols.Symbol, decoding bytes: [UInt8]) throws -> Int {
+        var r = ByteReader(bytes)
+        guard try r.u8() == RecipientSummary.formatVersion else { throw DecodeError.invalid("a recipient summary of an unknown format", at: 0) }
+        decoded.removeAll(keepingCapacity: true)
+        for _ in 0..<(try r.count()) {
+            let text = try r.textRange()
+            guard let id = r.withBytes(text, { names.id(bytes: $0) }) else { throw DecodeError.invalid("text that is not UTF-8", at: text.lowerBound) }
+            decoded.append(id)
         }
-        goods(stored.goodsByCampaign, &s.goodsByCampaign)
-        goods(stored.goodsByDonor, &s.goodsByDonor)
-        for c in stored.cashByCampaign { append(&s.cashByCampaign, Cash(id: id(c.id), amount: c.amount)) }
-        for c in stored.cashByDonor { append(&s.cashByDonor, Cash(id: id(c.id), amount: c.amount)) }
-        reserve(&s.reach, stored.reach.count + Room.reach)
-        for r in stored.reach { append(&s.reach, Reach(scope: r.scope, id: id(r.id), events: r.events)) }
+        let known = decoded
+        func id(_ r: inout ByteReader) throws -> ID {
+            let i = try r.varint()
+            guard i < known.count else { throw DecodeError.invalid("a name index beyond the summary's names", at: r.offset) }
+            return known[Int(i)]
+        }
+        var s = Summary(recipient: recipient)
+        (s.issuances, s.grants) = (try r.int(), try r.int())
+        let issued = try r.count()
+        reserve(&s.history, issued + Room.history)
+        for _ in 0..<issued {
+            append(&s.history, Issue(campaign: try id(&r), item: try id(&r), day: try r.date(), position: try r.varint(), quantity: try r.int()))
+        }
+        for byDonor in [false, true] {
+            let n = try r.count()
+            var goods = Lines<Goods>()
+            reserve(&goods, n + Room.goods)
+            for _ in 0..<n { append(&goods, Goods(id: try id(&r), item: try id(&r), units: try r.int(), value: try r.int())) }
+            if byDonor { s.goodsByDonor = goods } else { s.goodsByCampaign = goods }
+        }
+        for byDonor in [false, true] {
+            var cash = Lines<Cash>()
+            for _ in 0..<(try r.count()) { append(&cash, Cash(id: try id(&r), amount: try r.int())) }
+            if byDonor { s.cashByDonor = cash } else { s.cashByCampaign = cash }
+        }
+        let reached = try r.count()
+        reserve(&s.reach, reached + Room.reach)
+        for _ in 0..<reached {
+            guard let scope = RecipientSummary.Scope(rawValue: try r.u8()) else { throw DecodeError.invalid("an unknown reach scope", at: r.offset) }
+            append(&s.reach, Reach(scope: scope, id: try id(&r), events: try r.int()))
+        }
         summaries.append(s)
         return summaries.count - 1
     }
