@@ -52,6 +52,16 @@ public struct ByteWriter: ~Copyable, @unchecked Sendable {  // owns its memory a
 
     @inline(never)
     private mutating func longVarint(_ v: UInt64) {
+        // Two or three bytes (a position, a date, a sum in kopecks), most long ones: written without the loop.
+        if v < 1 << 14 {
+            put(UInt8(truncatingIfNeeded: v) | 0x80)
+            return put(UInt8(truncatingIfNeeded: v >> 7))
+        }
+        if v < 1 << 21 {
+            put(UInt8(truncatingIfNeeded: v) | 0x80)
+            put(UInt8(truncatingIfNeeded: v >> 7) | 0x80)
+            return put(UInt8(truncatingIfNeeded: v >> 14))
+        }
         var v = v
         while v >= 0x80 {
             put(UInt8(truncatingIfNeeded: v) | 0x80)

@@ -65,20 +65,22 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
                         let position = LedgerStore.readBE64(key)
                         guard position <= last else { return false }
                         let length = LogPrefetch.copy(value, into: &stored)
+                        // Taken once (each reading given `stored` itself, a variable this closure shares, took it anew).
+                        let record = stored
                         var ends = false
                         var read: Int64?
                         do {
                             // (Closures written out at each call: one kept in a constant, capturing the borrowed
                             // transaction, crashes this compiler.)
-                            read = try issuances.add(stored, length: length, at: position, to: batch.plan, lot: { try LogPrefetch.lot($0, &lots, store, txn) }) {
+                            read = try issuances.add(record, length: length, at: position, to: batch.plan, lot: { try LogPrefetch.lot($0, &lots, store, txn) }) {
                                 try store.recipientAttributes(txn, $0, at: position)
                             }
                             if read == nil {
-                                read = try grants.add(stored, length: length, to: batch.plan, lot: { try LogPrefetch.lot($0, &lots, store, txn) }) {
+                                read = try grants.add(record, length: length, to: batch.plan, lot: { try LogPrefetch.lot($0, &lots, store, txn) }) {
                                     try store.recipientAttributes(txn, $0, at: position)
                                 }
                             }
-                            if read == nil { read = try registrations.add(stored, length: length, to: batch.plan) }
+                            if read == nil { read = try registrations.add(record, length: length, to: batch.plan) }
                         } catch is DecodeError {
                             throw LedgerStore.unreadable(position)  // as a decoded record that cannot be read
                         }

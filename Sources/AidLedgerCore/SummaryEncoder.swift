@@ -81,24 +81,39 @@ final class SummaryEncoder {
         }
     }
 
-    /// The goods whose sums are not both zero, sorted by the texts of their donor or campaign, then item.
+    /// The goods whose sums are not both zero, sorted by the texts of their donor or campaign, then item (by
+    /// appending and moving down: `Array.insert` took its generic path).
     private func sorted(_ lines: ReplaySummaries.Lines<RecipientSummary.Goods>, into out: inout [RecipientSummary.Goods]) {
         out.removeAll(keepingCapacity: true)
-        for g in lines.buffer where g.units != 0 || g.value != 0 {
-            let key = (ranks[Int(g.id)], ranks[Int(g.item)])
-            var at = out.count
-            while at > 0, key < (ranks[Int(out[at - 1].id)], ranks[Int(out[at - 1].item)]) { at -= 1 }
-            out.insert(g, at: at)
+        ranks.withUnsafeBufferPointer { ranks in
+            for g in lines.buffer where g.units != 0 || g.value != 0 {
+                out.append(g)
+                let key = (ranks[Int(g.id)], ranks[Int(g.item)])
+                out.withUnsafeMutableBufferPointer { o in
+                    var at = o.count - 1
+                    while at > 0, key < (ranks[Int(o[at - 1].id)], ranks[Int(o[at - 1].item)]) {
+                        o.swapAt(at, at - 1)
+                        at -= 1
+                    }
+                }
+            }
         }
     }
 
     /// The cash whose sum is not zero, sorted by the text of its donor or campaign.
     private func sorted(_ lines: ReplaySummaries.Lines<RecipientSummary.Cash>, into out: inout [RecipientSummary.Cash]) {
         out.removeAll(keepingCapacity: true)
-        for c in lines.buffer where c.amount != 0 {
-            var at = out.count
-            while at > 0, ranks[Int(c.id)] < ranks[Int(out[at - 1].id)] { at -= 1 }
-            out.insert(c, at: at)
+        ranks.withUnsafeBufferPointer { ranks in
+            for c in lines.buffer where c.amount != 0 {
+                out.append(c)
+                out.withUnsafeMutableBufferPointer { o in
+                    var at = o.count - 1
+                    while at > 0, ranks[Int(c.id)] < ranks[Int(o[at - 1].id)] {
+                        o.swapAt(at, at - 1)
+                        at -= 1
+                    }
+                }
+            }
         }
     }
 }
