@@ -9,6 +9,7 @@ final class ReplayNames {
     /// The number of each symbol's text (-1: not asked for yet).
     @exclusivity(unchecked) private var bySymbol: [ID] = []
     @exclusivity(unchecked) private var byText = ByteTable()
+    @exclusivity(unchecked) private var recent = ReplaySymbols.Recent()
     /// Each number's text.
     @exclusivity(unchecked) private(set) var strings: [String] = []
     /// Each number's place among the texts in their order (`String`'s), as `rank()` last found it: a summary's goods
@@ -45,12 +46,22 @@ final class ReplayNames {
         return ID(n)
     }
 
-    /// The number of the text whose UTF-8 bytes are `bytes`, or nil when they are not UTF-8.
+    /// The number of the text whose UTF-8 bytes are `bytes`, or nil when they are not UTF-8. A short text is looked
+    /// for first among those numbered last (`ReplaySymbols.Recent`): every stored summary a replay takes names a few of
+    /// the same campaigns, donors and items.
     func id(bytes: UnsafeRawBufferPointer) -> ID? {
-        if let known = byText.value(bytes) { return ID(known) }  // a text's value is its number
-        guard let text = String(validating: bytes, as: UTF8.self) else { return nil }
-        strings.append(text)
-        return ID(byText.number(bytes).number)
+        let short = ReplaySymbols.Recent.words(bytes)
+        if let short, let known = recent.symbol(short, length: bytes.count) { return known }
+        let id: ID
+        if let known = byText.value(bytes) {
+            id = ID(known)  // a text's value is its number
+        } else {
+            guard let text = String(validating: bytes, as: UTF8.self) else { return nil }
+            strings.append(text)
+            id = ID(byText.number(bytes).number)
+        }
+        if let short { recent.keep(short, length: bytes.count, id) }
+        return id
     }
 
     /// Ranks the texts numbered so far (before the chunk's summaries are encoded).
@@ -64,6 +75,7 @@ final class ReplayNames {
     func forget() {
         for i in bySymbol.indices { bySymbol[i] = -1 }
         byText.removeAll()
+        recent.removeAll()
         strings.removeAll(keepingCapacity: true)
         ranks.removeAll(keepingCapacity: true)
     }

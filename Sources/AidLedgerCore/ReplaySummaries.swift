@@ -96,18 +96,23 @@ final class ReplaySummaries {
         for _ in 0..<issued {
             append(&s.history, Issue(campaign: try id(&r), item: try id(&r), day: try r.date(), position: try r.varint(), quantity: try r.int()))
         }
-        for byDonor in [false, true] {
+        // (Each way written out: a loop over the two ways made an array for every summary.)
+        func goods(_ r: inout ByteReader) throws -> Lines<Goods> {
             let n = try r.count()
             var goods = Lines<Goods>()
             reserve(&goods, n + Room.goods)
             for _ in 0..<n { append(&goods, Goods(id: try id(&r), item: try id(&r), units: try r.int(), value: try r.int())) }
-            if byDonor { s.goodsByDonor = goods } else { s.goodsByCampaign = goods }
+            return goods
         }
-        for byDonor in [false, true] {
+        func cash(_ r: inout ByteReader) throws -> Lines<Cash> {
             var cash = Lines<Cash>()
             for _ in 0..<(try r.count()) { append(&cash, Cash(id: try id(&r), amount: try r.int())) }
-            if byDonor { s.cashByDonor = cash } else { s.cashByCampaign = cash }
+            return cash
         }
+        s.goodsByCampaign = try goods(&r)
+        s.goodsByDonor = try goods(&r)
+        s.cashByCampaign = try cash(&r)
+        s.cashByDonor = try cash(&r)
         let reached = try r.count()
         reserve(&s.reach, reached + Room.reach)
         for _ in 0..<reached {
