@@ -23,7 +23,9 @@ cleanup() {
 }
 trap cleanup EXIT
 START=$(date +%s)
-.build/release/aidledger-generate --households "$HOUSEHOLDS" --events "$EVENTS" --data "$WORK/ledger" 2>/dev/null | tail -1
+# Its progress goes to a file, shown with its error if it fails (hidden, a failed run printed nothing at all).
+.build/release/aidledger-generate --households "$HOUSEHOLDS" --events "$EVENTS" --data "$WORK/ledger" 2>"$WORK/generate.log" | tail -1 \
+  || { tail -c 2000 "$WORK/generate.log" >&2; echo "generating failed" >&2; exit 1; }
 echo "generated in $(( $(date +%s) - START )) s"
 
 # A memory cgroup of 1 GiB for the rebuild (v1 or v2), when we may make one. Its limit counts the page cache too,
