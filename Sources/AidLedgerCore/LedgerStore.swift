@@ -189,8 +189,13 @@ struct LedgerStore {
 
     /// What the projections hold about a recipient's receipts (empty before their first).
     func summary(_ txn: borrowing some KeyValueStore & ~Copyable, _ recipient: String) throws -> RecipientSummary {
-        guard let bytes = try txn.get(recipients, Array(recipient.utf8)) else { return RecipientSummary() }
+        guard let bytes = try storedSummary(txn, recipient) else { return RecipientSummary() }
         return try RecipientSummary(decoding: bytes)
+    }
+
+    /// The recipient's summary as stored (nil before their first receipt).
+    func storedSummary(_ txn: borrowing some KeyValueStore & ~Copyable, _ recipient: String) throws -> [UInt8]? {
+        try txn.get(recipients, Array(recipient.utf8))
     }
 
     /// - Returns: the bytes written, or nil when the empty summary's entry was removed.

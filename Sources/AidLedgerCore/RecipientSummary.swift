@@ -241,14 +241,12 @@ struct RecipientSummary {
         for n in order { w.string(names[Int(n)]) }
         w.int(issuances)
         w.int(grants)
-        w.array(history) { w, h in
-            w.varint(ref(h.campaign)); w.varint(ref(h.item)); w.date(h.day); w.varint(h.position); w.int(h.quantity)
-        }
-        w.array(goodsByCampaign) { w, g in w.varint(ref(g.id)); w.varint(ref(g.item)); w.int(g.units); w.int(g.value) }
-        w.array(goodsByDonor) { w, g in w.varint(ref(g.id)); w.varint(ref(g.item)); w.int(g.units); w.int(g.value) }
-        w.array(cashByCampaign) { w, c in w.varint(ref(c.id)); w.int(c.amount) }
-        w.array(cashByDonor) { w, c in w.varint(ref(c.id)); w.int(c.amount) }
-        w.array(reach) { w, r in w.u8(r.scope.rawValue); w.varint(ref(r.id)); w.int(r.events) }
+        w.array(history) { w, h in h.write(into: &w, ref) }
+        w.array(goodsByCampaign) { w, g in g.write(into: &w, ref) }
+        w.array(goodsByDonor) { w, g in g.write(into: &w, ref) }
+        w.array(cashByCampaign) { w, c in c.write(into: &w, ref) }
+        w.array(cashByDonor) { w, c in c.write(into: &w, ref) }
+        w.array(reach) { w, r in r.write(into: &w, ref) }
     }
 
     /// Numbers `n` next in `order` unless it has its number already.
@@ -267,25 +265,76 @@ struct RecipientSummary {
         guard try r.u8() == RecipientSummary.formatVersion else { throw DecodeError.invalid("a recipient summary of an unknown format", at: 0) }
         names = try r.array { try $0.string() }
         let count = names.count
-        func name(_ r: inout ByteReader) throws -> Name {
-            let i = try r.varint()
-            guard i < count else { throw DecodeError.invalid("a name index beyond the summary's names", at: r.offset) }
-            return Name(i)
-        }
+        func name(_ r: inout ByteReader) throws -> Name { Name(try RecipientSummary.nameIndex(&r, below: count)) }
         issuances = try r.int()
         grants = try r.int()
-        history = try r.array { r in
-            Issue(campaign: try name(&r), item: try name(&r), day: try r.date(), position: try r.varint(), quantity: try r.int())
-        }
-        let goods = { (r: inout ByteReader) throws -> Goods in Goods(id: try name(&r), item: try name(&r), units: try r.int(), value: try r.int()) }
-        goodsByCampaign = try r.array(goods)
-        goodsByDonor = try r.array(goods)
-        let cash = { (r: inout ByteReader) throws -> Cash in Cash(id: try name(&r), amount: try r.int()) }
-        cashByCampaign = try r.array(cash)
-        cashByDonor = try r.array(cash)
-        reach = try r.array { r in
-            guard let scope = Scope(rawValue: try r.u8()) else { throw DecodeError.invalid("an unknown reach scope", at: r.offset) }
-            return Reach(scope: scope, id: try name(&r), events: try r.int())
-        }
+        history = try r.array { r in try Issue(reading: &r, name) }
+        goodsByCampaign = try r.array { r in try Goods(reading: &r, name) }
+        goodsByDonor = try r.array { r in try Goods(reading: &r, name) }
+        cashByCampaign = try r.array { r in try Cash(reading: &r, name) }
+        cashByDonor = try r.array { r in try Cash(reading: &r, name) }
+        reach = try r.array { r in try Reach(reading: &r, name) }
+    }
+
+    /// A name's index in a stored summary of `count` names.
+    @inline(__always)
+    static func nameIndex(_ r: inout ByteReader, below count: Int) throws -> Int {
+        let i = try r.varint()
+        guard i < count else { throw DecodeError.invalid("a name index beyond the summary's names", at: r.offset) }
+        return Int(i)
+    }
+}
+
+// MARK: Stored lines
+
+// Each line's stored form in one place: a summary and a replay's summaries (`ReplaySummaries`, `SummaryEncoder`)
+// read and write their lines through these, their names read by `name` and numbered by `ref` as each one keeps them.
+
+extension RecipientSummary.Issue {
+    @inline(__always)
+    init(reading r: inout ByteReader, _ name: (inout ByteReader) throws -> RecipientSummary.Name) throws {
+        self.init(campaign: try name(&r), item: try name(&r), day: try r.date(), position: try r.varint(), quantity: try r.int())
+    }
+
+    @inline(__always)
+    func write(into w: inout ByteWriter, _ ref: (RecipientSummary.Name) -> UInt64) {
+        w.varint(ref(campaign)); w.varint(ref(item)); w.date(day); w.varint(position); w.int(quantity)
+    }
+}
+
+extension RecipientSummary.Goods {
+    @inline(__always)
+    init(reading r: inout ByteReader, _ name: (inout ByteReader) throws -> RecipientSummary.Name) throws {
+        self.init(id: try name(&r), item: try name(&r), units: try r.int(), value: try r.int())
+    }
+
+    @inline(__always)
+    func write(into w: inout ByteWriter, _ ref: (RecipientSummary.Name) -> UInt64) {
+        w.varint(ref(id)); w.varint(ref(item)); w.int(units); w.int(value)
+    }
+}
+
+extension RecipientSummary.Cash {
+    @inline(__always)
+    init(reading r: inout ByteReader, _ name: (inout ByteReader) throws -> RecipientSummary.Name) throws {
+        self.init(id: try name(&r), amount: try r.int())
+    }
+
+    @inline(__always)
+    func write(into w: inout ByteWriter, _ ref: (RecipientSummary.Name) -> UInt64) {
+        w.varint(ref(id)); w.int(amount)
+    }
+}
+
+extension RecipientSummary.Reach {
+    @inline(__always)
+    init(reading r: inout ByteReader, _ name: (inout ByteReader) throws -> RecipientSummary.Name) throws {
+        guard let scope = RecipientSummary.Scope(rawValue: try r.u8()) else { throw DecodeError.invalid("an unknown reach scope", at: r.offset) }
+        self.init(scope: scope, id: try name(&r), events: try r.int())
+    }
+
+    @inline(__always)
+    func write(into w: inout ByteWriter, _ ref: (RecipientSummary.Name) -> UInt64) {
+        w.u8(scope.rawValue); w.varint(ref(id)); w.int(events)
     }
 }

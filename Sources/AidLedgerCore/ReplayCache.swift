@@ -70,7 +70,7 @@ final class ReplayCache {
         // A replay's first chunk starts from no summaries at all: none is looked for.
         if storedSummaries == nil { storedSummaries = try txn.count(store.recipients) > 0 }
         let slot =
-            if storedSummaries == true, let bytes = try txn.get(store.recipients, Array(texts.text(recipient).utf8)) {
+            if storedSummaries == true, let bytes = try store.storedSummary(txn, texts.text(recipient)) {
                 try summaries.add(recipient: recipient, decoding: bytes)
             } else {
                 summaries.add(recipient: recipient)

@@ -41,9 +41,7 @@ final class ReplayNames {
     /// The number of `text`.
     func id(text: String) -> ID {
         var t = text
-        let (n, new) = t.withUTF8 { byText.number(UnsafeRawBufferPointer($0)) }
-        if new { strings.append(text) }
-        return ID(n)
+        return t.withUTF8 { id(bytes: UnsafeRawBufferPointer($0))! }  // a `String`'s bytes are UTF-8
     }
 
     /// The number of the text whose UTF-8 bytes are `bytes`, or nil when they are not UTF-8. A short text is looked

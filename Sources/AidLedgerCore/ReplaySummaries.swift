@@ -84,41 +84,15 @@ final class ReplaySummaries {
             decoded.append(id)
         }
         let known = decoded
-        func id(_ r: inout ByteReader) throws -> ID {
-            let i = try r.varint()
-            guard i < known.count else { throw DecodeError.invalid("a name index beyond the summary's names", at: r.offset) }
-            return known[Int(i)]
-        }
+        func id(_ r: inout ByteReader) throws -> ID { known[try RecipientSummary.nameIndex(&r, below: known.count)] }
         var s = Summary(recipient: recipient)
         (s.issuances, s.grants) = (try r.int(), try r.int())
-        let issued = try r.count()
-        reserve(&s.history, issued + Room.history)
-        for _ in 0..<issued {
-            append(&s.history, Issue(campaign: try id(&r), item: try id(&r), day: try r.date(), position: try r.varint(), quantity: try r.int()))
-        }
-        // (Each way written out: a loop over the two ways made an array for every summary.)
-        func goods(_ r: inout ByteReader) throws -> Lines<Goods> {
-            let n = try r.count()
-            var goods = Lines<Goods>()
-            reserve(&goods, n + Room.goods)
-            for _ in 0..<n { append(&goods, Goods(id: try id(&r), item: try id(&r), units: try r.int(), value: try r.int())) }
-            return goods
-        }
-        func cash(_ r: inout ByteReader) throws -> Lines<Cash> {
-            var cash = Lines<Cash>()
-            for _ in 0..<(try r.count()) { append(&cash, Cash(id: try id(&r), amount: try r.int())) }
-            return cash
-        }
-        s.goodsByCampaign = try goods(&r)
-        s.goodsByDonor = try goods(&r)
-        s.cashByCampaign = try cash(&r)
-        s.cashByDonor = try cash(&r)
-        let reached = try r.count()
-        reserve(&s.reach, reached + Room.reach)
-        for _ in 0..<reached {
-            guard let scope = RecipientSummary.Scope(rawValue: try r.u8()) else { throw DecodeError.invalid("an unknown reach scope", at: r.offset) }
-            append(&s.reach, Reach(scope: scope, id: try id(&r), events: try r.int()))
-        }
+        s.history = try lines(&r, room: Room.history) { r in try Issue(reading: &r, id) }
+        s.goodsByCampaign = try lines(&r, room: Room.goods) { r in try Goods(reading: &r, id) }
+        s.goodsByDonor = try lines(&r, room: Room.goods) { r in try Goods(reading: &r, id) }
+        s.cashByCampaign = try lines(&r, room: 0) { r in try Cash(reading: &r, id) }
+        s.cashByDonor = try lines(&r, room: 0) { r in try Cash(reading: &r, id) }
+        s.reach = try lines(&r, room: Room.reach) { r in try Reach(reading: &r, id) }
         summaries.append(s)
         return summaries.count - 1
     }
@@ -208,6 +182,16 @@ final class ReplaySummaries {
     }
 
     // MARK: Lines
+
+    /// A run of stored lines as `ByteWriter.array` wrote them, with room for `room` more.
+    @inline(__always)
+    private func lines<T>(_ r: inout ByteReader, room: Int, _ read: (inout ByteReader) throws -> T) throws -> Lines<T> {
+        let n = try r.count()
+        var lines = Lines<T>()
+        reserve(&lines, n + room)
+        for _ in 0..<n { append(&lines, try read(&r)) }
+        return lines
+    }
 
     private func add(_ goods: inout Lines<Goods>, _ id: ID, _ item: ID, _ units: Int64, _ value: Int64) {
         let b = goods.buffer

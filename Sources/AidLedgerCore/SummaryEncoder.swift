@@ -45,15 +45,13 @@ final class SummaryEncoder {
         w.int(s.issuances)
         w.int(s.grants)
         w.varint(UInt64(history.count))
-        for h in history {
-            w.varint(ref(h.campaign)); w.varint(ref(h.item)); w.date(h.day); w.varint(h.position); w.int(h.quantity)
-        }
+        for h in history { h.write(into: &w, ref) }
         write(goodsByCampaign, into: &w)
         write(goodsByDonor, into: &w)
         write(cashByCampaign, into: &w)
         write(cashByDonor, into: &w)
         w.varint(UInt64(reach.count))
-        for r in reach { w.u8(r.scope.rawValue); w.varint(ref(r.id)); w.int(r.events) }
+        for r in reach { r.write(into: &w, ref) }
         for n in order { numbering[Int(n)] = -1 }
         order.removeAll(keepingCapacity: true)
         return true
@@ -61,12 +59,12 @@ final class SummaryEncoder {
 
     private func write(_ goods: [RecipientSummary.Goods], into w: inout ByteWriter) {
         w.varint(UInt64(goods.count))
-        for g in goods { w.varint(ref(g.id)); w.varint(ref(g.item)); w.int(g.units); w.int(g.value) }
+        for g in goods { g.write(into: &w, ref) }
     }
 
     private func write(_ cash: [RecipientSummary.Cash], into w: inout ByteWriter) {
         w.varint(UInt64(cash.count))
-        for c in cash { w.varint(ref(c.id)); w.int(c.amount) }
+        for c in cash { c.write(into: &w, ref) }
     }
 
     @inline(__always)
