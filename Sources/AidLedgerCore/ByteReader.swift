@@ -1,8 +1,11 @@
 /// Reads what `ByteWriter` wrote; every read checks its bounds and throws instead of trapping.
 ///
-/// Reads index the bytes directly (no slices, no intermediate arrays): replays decode millions of records.
+/// Reads index the bytes directly (no slices, no intermediate arrays): replays decode millions of records. A reader
+/// reads memory it does not own, and lives no longer than the call that lent it (`reading`, or a replay's walk over
+/// the log, whose records it reads where the map holds them): holding an array, each reader made counted a reference
+/// to it, and a replay made several per record and copied each record out of the map first.
 public struct ByteReader {
-    private let bytes: [UInt8]
+    private let bytes: UnsafeRawBufferPointer
     /// Where the readable bytes end (a stored record's hash follows its body).
     private let end: Int
     public private(set) var offset: Int
@@ -11,10 +14,19 @@ public struct ByteReader {
     /// or report reads.
     public var leavesOutDecisions = false
 
-    public init(_ bytes: [UInt8], offset: Int = 0, end: Int? = nil) {
+    /// A reader of `bytes`, which must stay where they are while it reads.
+    public init(_ bytes: UnsafeRawBufferPointer, offset: Int = 0, end: Int? = nil) {
         self.bytes = bytes
         self.offset = offset
         self.end = min(end ?? bytes.count, bytes.count)
+    }
+
+    /// Hands `body` a reader of `bytes` (from `offset` up to `end`), for the time of the call.
+    public static func reading<R>(_ bytes: [UInt8], offset: Int = 0, end: Int? = nil, _ body: (inout ByteReader) throws -> R) rethrows -> R {
+        try bytes.withUnsafeBytes { b in
+            var r = ByteReader(b, offset: offset, end: end)
+            return try body(&r)
+        }
     }
 
     /// Whether every byte has been read.
@@ -34,7 +46,7 @@ public struct ByteReader {
     /// byte's bounds were checked again (a replay reads every record's type and time so).
     @inline(__always)
     private func bigEndian<T: FixedWidthInteger>(at start: Int, as: T.Type) -> T {
-        T(bigEndian: bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: start, as: T.self) })
+        T(bigEndian: bytes.loadUnaligned(fromByteOffset: start, as: T.self))
     }
 
     @inline(__always)
@@ -72,7 +84,7 @@ public struct ByteReader {
     private mutating func longVarint() throws(DecodeError) -> UInt64 {
         // In the array's memory, unchecked (the loop stays below `end`): a replay reads several per record.
         // Ends with the value, where the next byte is, and whether the varint was whole (nil: it went beyond 64 bits).
-        let (result, next, whole) = bytes.withUnsafeBufferPointer { b -> (UInt64, Int, Bool?) in
+        let (result, next, whole) = { (b: UnsafeRawBufferPointer) -> (UInt64, Int, Bool?) in
             // Two or three bytes (a date, a lot's position, a sum in kopecks), most long ones: read without the loop.
             let at = offset
             if end - at >= 3 {
@@ -93,7 +105,7 @@ public struct ByteReader {
                 shift += 7
             }
             return (0, i, false)
-        }
+        }(bytes)
         offset = next
         guard let whole else { throw .invalid("a varint longer than 64 bits", at: next) }
         guard whole else { throw .truncated(at: next) }
@@ -121,12 +133,12 @@ public struct ByteReader {
     public mutating func string() throws(DecodeError) -> String {
         let n = try count()
         let start = try advance(n)
-        let s: String? = bytes.withUnsafeBufferPointer { all in
-            let text = UnsafeBufferPointer(rebasing: all[start..<start + n])
+        let s: String? = {
+            let text = UnsafeRawBufferPointer(rebasing: bytes[start..<start + n])
             // Ids and most names are ASCII, which needs no validation beyond the high bit.
             if text.allSatisfy({ $0 < 0x80 }) { return String(decoding: text, as: UTF8.self) }
             return String(validating: text, as: UTF8.self)
-        }
+        }()
         guard let s else { throw .invalid("text that is not UTF-8", at: start) }
         return s
     }
@@ -144,7 +156,7 @@ public struct ByteReader {
 
     /// Hands `body` the bytes in `range` (one `textRange` gave), in place.
     func withBytes<R>(_ range: Range<Int>, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
-        try bytes.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[range])) }
+        try body(UnsafeRawBufferPointer(rebasing: bytes[range]))
     }
 
     /// Moves past `n` bytes.
@@ -160,7 +172,7 @@ public struct ByteReader {
 
     public mutating func raw(_ n: Int) throws(DecodeError) -> [UInt8] {
         let start = try advance(n)
-        return Array(bytes[start..<start + n])
+        return Array(UnsafeRawBufferPointer(rebasing: bytes[start..<start + n]))
     }
 
     /// What `ByteWriter.blob` wrote.

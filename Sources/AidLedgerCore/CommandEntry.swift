@@ -31,22 +31,18 @@ struct CommandEntry {
     }
 
     init(decoding bytes: [UInt8]) throws {
-        var r = ByteReader(bytes)
-        self.init(digest: try r.raw(CommandEntry.digestSize), first: try r.varint(), count: try r.varint())
+        self = try ByteReader.reading(bytes) { r in
+            CommandEntry(digest: try r.raw(CommandEntry.digestSize), first: try r.varint(), count: try r.varint())
+        }
     }
 
     /// An entry of the older `commands` database, keyed by the id itself: a 32-byte digest and two 8-byte numbers,
     /// or a 16-byte digest, an 8-byte position and a varint count.
     init(decodingLegacy bytes: [UInt8]) throws {
-        var r = ByteReader(bytes)
-        if bytes.count == 48 {
-            let digest = try r.raw(32)
-            let unknown = digest.allSatisfy { $0 == 0 }
-            self.init(digest: unknown ? CommandEntry.unknownDigest : digest, first: try r.u64(), count: try r.u64())
-        } else {
-            let digest = try r.raw(16)
-            let unknown = digest.allSatisfy { $0 == 0 }
-            self.init(digest: unknown ? CommandEntry.unknownDigest : digest, first: try r.u64(), count: try r.varint())
+        self = try ByteReader.reading(bytes) { r in
+            let digest = try r.raw(bytes.count == 48 ? 32 : 16)
+            let known = digest.allSatisfy { $0 == 0 } ? CommandEntry.unknownDigest : digest
+            return CommandEntry(digest: known, first: try r.u64(), count: bytes.count == 48 ? try r.u64() : try r.varint())
         }
     }
 }

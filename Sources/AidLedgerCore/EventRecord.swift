@@ -78,6 +78,11 @@ public struct EventRecord: Sendable, Equatable {
     /// `envelope: false` leaves out what no projection or report reads (the event id, the command id, the actor, the
     /// hash, and an issuance's entitlement decisions and override reason): a replay's form.
     public static func decode(position: UInt64, stored: [UInt8], envelope: Bool = true) throws -> EventRecord {
+        try stored.withUnsafeBytes { try decode(position: position, bytes: $0, envelope: envelope) }
+    }
+
+    /// `decode(position:stored:envelope:)` of bytes where they lie (a record in the log's map).
+    static func decode(position: UInt64, bytes stored: UnsafeRawBufferPointer, envelope: Bool = true) throws -> EventRecord {
         guard stored.count > hashSize else { throw DecodeError.truncated(at: stored.count) }
         var r = ByteReader(stored, end: stored.count - hashSize)
         r.leavesOutDecisions = !envelope

@@ -47,7 +47,7 @@ public final class ExportCursor: @unchecked Sendable {  // used by one task at a
                 let position = LedgerStore.readBE64(key)
                 guard position <= through else { return false }
                 let stored = Array(value)
-                let record = try LedgerStore.logRecord(key, stored)
+                let record = try LedgerStore.logRecord(key, value)
                 switch format {
                 case .jsonl: out += LogExport.line(record, stored: stored) + "\n"
                 case .csv: for row in LogExport.csvRows(record) { out += row.map(LogExport.csvField).joined(separator: ",") + "\r\n" }

@@ -29,12 +29,12 @@ final class GrantReading {
         (self.symbols, self.slots) = (symbols, slots)
     }
 
-    /// Adds the record stored as `stored` (its first `length` bytes, when given) to `plan` when it is a cash grant of schema 1.
+    /// Adds the record stored as `stored` (where the log's map holds it) to `plan` when it is a cash grant of schema 1.
     /// - Returns: when it recorded the grant (microseconds since 1970), or nil for any other record (nothing added).
     func add(
-        _ stored: [UInt8], length: Int? = nil, to plan: EffectPlan, lot: (UInt64) throws -> Lot, attributes: (String) throws -> RecipientRegistered.Attributes?
+        _ stored: UnsafeRawBufferPointer, to plan: EffectPlan, lot: (UInt64) throws -> Lot, attributes: (String) throws -> RecipientRegistered.Attributes?
     ) throws -> Int64? {
-        guard let envelope = try RecordEnvelope.read(stored, length: length, type: .cashGranted, schema: CashGranted.schemaVersion) else { return nil }
+        guard let envelope = try RecordEnvelope.read(stored, type: .cashGranted, schema: CashGranted.schemaVersion) else { return nil }
         var reader = envelope.body(stored)
         // The payload, as `CashGranted.decode` reads it.
         let recipient = try reader.textRange()

@@ -43,14 +43,14 @@ final class IssuanceReading {
         (self.symbols, self.slots) = (symbols, slots)
     }
 
-    /// Adds the record stored as `stored` (its first `length` bytes, when given) at `position` to `plan` when it is an
+    /// Adds the record stored as `stored` (where the log's map holds it) at `position` to `plan` when it is an
     /// issuance of schema 1.
     /// - Returns: when it recorded the issuance (microseconds since 1970), or nil for any other record (nothing added).
     func add(
-        _ stored: [UInt8], length: Int? = nil, at position: UInt64, to plan: EffectPlan, lot: (UInt64) throws -> Lot,
+        _ stored: UnsafeRawBufferPointer, at position: UInt64, to plan: EffectPlan, lot: (UInt64) throws -> Lot,
         attributes: (String) throws -> RecipientRegistered.Attributes?
     ) throws -> Int64? {
-        guard let envelope = try RecordEnvelope.read(stored, length: length, type: .goodsIssued, schema: GoodsIssued.schemaVersion) else { return nil }
+        guard let envelope = try RecordEnvelope.read(stored, type: .goodsIssued, schema: GoodsIssued.schemaVersion) else { return nil }
         var reader = envelope.body(stored)
         let (day, site) = (envelope.day, envelope.site)
         // The payload, as `GoodsIssued.decode` reads it for a replay.

@@ -132,12 +132,13 @@ extension Ledger {
             var out: [[(String, JSONValue)]] = []
             try txn.forEach(store.registry, prefix: Array(String(k.rawValue).utf8)) { _, v in
                 let bytes = Array(v)
-                var r = ByteReader(bytes, offset: 1)
-                let payload: any EventPayload = switch k {
-                case .donor: try DonorRegistered.decode(&r, version: bytes[0])
-                case .site: try SiteRegistered.decode(&r, version: bytes[0])
-                case .item: try ItemRegistered.decode(&r, version: bytes[0])
-                default: try CampaignCreated.decode(&r, version: bytes[0])
+                let payload: any EventPayload = try ByteReader.reading(bytes, offset: 1) { r in
+                    switch k {
+                    case .donor: try DonorRegistered.decode(&r, version: bytes[0])
+                    case .site: try SiteRegistered.decode(&r, version: bytes[0])
+                    case .item: try ItemRegistered.decode(&r, version: bytes[0])
+                    default: try CampaignCreated.decode(&r, version: bytes[0])
+                    }
                 }
                 out.append(payload.json)
                 return true

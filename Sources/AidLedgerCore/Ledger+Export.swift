@@ -7,7 +7,7 @@ extension Ledger {
         try read { txn in
             try txn.forEach(store.log) { key, value in
                 let stored = Array(value)
-                let record = try LedgerStore.logRecord(key, stored)
+                let record = try LedgerStore.logRecord(key, value)
                 guard point.includes(record.position, recordedAt: record.recordedAt) else { return false }
                 try body(record, stored)
                 return true

@@ -43,7 +43,7 @@ extension Ledger {
         try scanLog(from: filter.from, through: filter.to, window: Ledger.logWindow) { _, key, value in
             guard passed + window.count < filter.limit else { return false }
             if filter.entity != nil, !Ledger.contains(value, needle) { return true }
-            let record = try LedgerStore.logRecord(key, Array(value))
+            let record = try LedgerStore.logRecord(key, value)
             if !filter.types.isEmpty && !filter.types.contains(record.event.type) { return true }
             if let entity = filter.entity, !record.mentions(entity) { return true }
             window.append(record)

@@ -19,7 +19,7 @@ extension Ledger {
         var held: [EventRecord] = []
         var last: UInt64 = 0
         try scanLog(from: 1, through: head, window: UInt64(replayChunk)) { txn, key, value in
-            let record = try LedgerStore.logRecord(key, Array(value), envelope: false)
+            let record = try LedgerStore.logRecord(key, value, envelope: false)
             guard point.includes(record.position, recordedAt: record.recordedAt) else { return false }
             last = record.position
             guard record.businessDate >= from && record.businessDate <= to else { return true }
@@ -50,7 +50,7 @@ extension Ledger {
         var changes = ReportChanges(since: since, then: then)
         var last = since
         try scanLog(from: since + 1, through: head, window: UInt64(replayChunk)) { txn, key, value in
-            let record = try LedgerStore.logRecord(key, Array(value))
+            let record = try LedgerStore.logRecord(key, value)
             guard point.includes(record.position, recordedAt: record.recordedAt) else { return false }
             last = record.position
             if case .eventVoided(let v) = record.event, v.target <= since {

@@ -24,10 +24,11 @@ public struct TokenHolder: Sendable, Equatable {
     }
 
     static func decode(_ bytes: [UInt8]) throws -> TokenHolder {
-        var r = ByteReader(bytes)
-        let name = try r.string()
-        guard let role = Role(rawValue: try r.string()) else { throw DecodeError.invalid("an unknown role", at: 0) }
-        return TokenHolder(name: name, role: role, createdAt: try r.int(), revoked: try r.bool())
+        try ByteReader.reading(bytes) { r in
+            let name = try r.string()
+            guard let role = Role(rawValue: try r.string()) else { throw DecodeError.invalid("an unknown role", at: 0) }
+            return TokenHolder(name: name, role: role, createdAt: try r.int(), revoked: try r.bool())
+        }
     }
 }
 

@@ -262,8 +262,7 @@ struct LedgerStore {
     /// The changes of a recipient's profile, oldest first.
     func profileChanges(_ txn: borrowing some KeyValueStore & ~Copyable, _ id: String) throws -> [(position: UInt64, change: RecipientProfile.Change)] {
         guard let bytes = try txn.get(registry, Kind.profileChanges.key(id)) else { return [] }
-        var r = ByteReader(bytes)
-        return try r.array { (position: try $0.u64(), change: try RecipientProfile.Change.decode(&$0)) }
+        return try ByteReader.reading(bytes) { r in try r.array { (position: try $0.u64(), change: try RecipientProfile.Change.decode(&$0)) } }
     }
 
     /// Adds a change of a recipient's profile, made by the event at `position`, after those before it.
@@ -280,8 +279,7 @@ struct LedgerStore {
     /// A registry entry's payload: its schema version, then its fields.
     static func registration<P: EventPayload>(_ bytes: [UInt8], as: P.Type) throws -> P {
         guard let version = bytes.first else { throw DecodeError.truncated(at: 0) }
-        var r = ByteReader(bytes, offset: 1)
-        return try P.decode(&r, version: version)
+        return try ByteReader.reading(bytes, offset: 1) { try P.decode(&$0, version: version) }
     }
 
     func register<P: EventPayload>(_ txn: borrowing some KeyValueStore & ~Copyable, _ kind: Kind, _ id: String, _ payload: P) throws {
@@ -343,9 +341,9 @@ struct LedgerStore {
 
     /// The record under a cursor over the log (its key and stored bytes); one that cannot be read is a corrupt record,
     /// named by its position. `envelope: false`: a replay's form (see `EventRecord.decode`).
-    static func logRecord(_ key: UnsafeRawBufferPointer, _ stored: [UInt8], envelope: Bool = true) throws -> EventRecord {
+    static func logRecord(_ key: UnsafeRawBufferPointer, _ stored: UnsafeRawBufferPointer, envelope: Bool = true) throws -> EventRecord {
         let position = readBE64(key)
-        guard let record = try? EventRecord.decode(position: position, stored: stored, envelope: envelope) else {
+        guard let record = try? EventRecord.decode(position: position, bytes: stored, envelope: envelope) else {
             throw unreadable(position)
         }
         return record

@@ -58,29 +58,24 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
                     let issuances = IssuanceReading(symbols: symbols, slots: slots)
                     let grants = GrantReading(symbols: symbols, slots: slots)
                     let registrations = RegistrationReading(symbols: symbols, slots: slots)
-                    // Each record's bytes, copied from the map to the front of memory reused from record to record
-                    // (as long as the longest record yet: its readers are given the record's length).
-                    var stored: [UInt8] = []
-                    try txn.forEach(store.log, from: LedgerStore.be64(first), readingAhead: true) { key, value in
+                    // Each record read where the map holds it (the transaction keeps it there), not copied out.
+                    try txn.forEach(store.log, from: LedgerStore.be64(first), readingAhead: true) { key, stored in
                         let position = LedgerStore.readBE64(key)
                         guard position <= last else { return false }
-                        let length = LogPrefetch.copy(value, into: &stored)
-                        // Taken once (each reading given `stored` itself, a variable this closure shares, took it anew).
-                        let record = stored
                         var ends = false
                         var read: Int64?
                         do {
                             // (Closures written out at each call: one kept in a constant, capturing the borrowed
                             // transaction, crashes this compiler.)
-                            read = try issuances.add(record, length: length, at: position, to: batch.plan, lot: { try LogPrefetch.lot($0, &lots, store, txn) }) {
+                            read = try issuances.add(stored, at: position, to: batch.plan, lot: { try LogPrefetch.lot($0, &lots, store, txn) }) {
                                 try store.recipientAttributes(txn, $0, at: position)
                             }
                             if read == nil {
-                                read = try grants.add(record, length: length, to: batch.plan, lot: { try LogPrefetch.lot($0, &lots, store, txn) }) {
+                                read = try grants.add(stored, to: batch.plan, lot: { try LogPrefetch.lot($0, &lots, store, txn) }) {
                                     try store.recipientAttributes(txn, $0, at: position)
                                 }
                             }
-                            if read == nil { read = try registrations.add(record, length: length, to: batch.plan) }
+                            if read == nil { read = try registrations.add(stored, to: batch.plan) }
                         } catch is DecodeError {
                             throw LedgerStore.unreadable(position)  // as a decoded record that cannot be read
                         }
@@ -88,7 +83,7 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
                             batch.recordedAt.append(recordedAt)
                             batch.decoded.append(-1)
                         } else {
-                            let record = try LedgerStore.logRecord(key, Array(value), envelope: false)
+                            let record = try LedgerStore.logRecord(key, stored, envelope: false)
                             // An intake's lot kept as it passes: the draws on it later in the chunk do not read and
                             // decode it from the log again (`lot(_:_:_:_:)`).
                             if let lot = Lot(intake: record) { lots[position] = lot }
@@ -119,15 +114,6 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
                 condition.broadcast()
             }
         }
-    }
-
-    /// Copies `value`'s bytes to the front of `stored`, which grows only when `value` is longer than any before it:
-    /// resized to each record's length (records of one kind differ by a few bytes), it went through the array's
-    /// generic appending or removal for most records. - Returns: the length copied.
-    static func copy(_ value: UnsafeRawBufferPointer, into stored: inout [UInt8]) -> Int {
-        if stored.count < value.count { stored.append(contentsOf: repeatElement(0, count: max(value.count - stored.count, 256))) }
-        stored.withUnsafeMutableBytes { UnsafeMutableRawBufferPointer(rebasing: $0[..<value.count]).copyMemory(from: value) }
-        return value.count
     }
 
     /// The lot `id`, read from its intake the first time.

@@ -38,14 +38,15 @@ public struct Lot: Sendable, Equatable {
     }
 
     static func decode(id: UInt64, _ bytes: [UInt8]) throws -> Lot {
-        var r = ByteReader(bytes)
-        guard let kind = Kind(rawValue: try r.u8()) else { throw DecodeError.invalid("an unknown lot kind", at: 0) }
-        var lot = Lot(
-            id: id, kind: kind, donor: try r.string(), campaign: try r.optional { try $0.string() }, item: try r.string(),
-            site: try r.string(), quantity: try r.int(), valuePerUnit: try r.int(), expires: try r.optional { try $0.date() },
-            received: try r.date())
-        if !r.isAtEnd { lot.forCategory = try RecipientCategory.decode(&r) }
-        return lot
+        try ByteReader.reading(bytes) { r in
+            guard let kind = Kind(rawValue: try r.u8()) else { throw DecodeError.invalid("an unknown lot kind", at: 0) }
+            var lot = Lot(
+                id: id, kind: kind, donor: try r.string(), campaign: try r.optional { try $0.string() }, item: try r.string(),
+                site: try r.string(), quantity: try r.int(), valuePerUnit: try r.int(), expires: try r.optional { try $0.date() },
+                received: try r.date())
+            if !r.isAtEnd { lot.forCategory = try RecipientCategory.decode(&r) }
+            return lot
+        }
     }
 }
 

@@ -44,12 +44,13 @@ public struct PersonalData: Sendable, Equatable {
     }
 
     static func decode(_ bytes: [UInt8]) throws -> PersonalData {
-        var r = ByteReader(bytes)
-        guard try r.u8() == 1 else { throw DecodeError.invalid("personal data of an unknown version", at: 0) }
-        return PersonalData(
-            fullName: try r.string(), birthDate: try r.optional { try $0.string() }, phone: try r.optional { try $0.string() },
-            address: try r.optional { try $0.string() },
-            members: try r.array { Member(name: try $0.string(), birthDate: try $0.optional { try $0.string() }, relation: try $0.string()) })
+        try ByteReader.reading(bytes) { r in
+            guard try r.u8() == 1 else { throw DecodeError.invalid("personal data of an unknown version", at: 0) }
+            return PersonalData(
+                fullName: try r.string(), birthDate: try r.optional { try $0.string() }, phone: try r.optional { try $0.string() },
+                address: try r.optional { try $0.string() },
+                members: try r.array { Member(name: try $0.string(), birthDate: try $0.optional { try $0.string() }, relation: try $0.string()) })
+        }
     }
 
     public var json: JSONValue {

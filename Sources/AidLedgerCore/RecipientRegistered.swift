@@ -78,8 +78,7 @@ extension RecipientRegistered {
         }
 
         init(_ stored: [UInt8]) throws {
-            var r = ByteReader(stored, offset: 1)
-            try self.init(reading: &r)
+            self = try ByteReader.reading(stored, offset: 1) { try Self(reading: &$0) }
         }
 
         /// Read from the head of a registration's payload, `r` left after the area.

@@ -261,7 +261,10 @@ struct RecipientSummary {
 
     /// Decodes a stored summary.
     init(decoding bytes: [UInt8]) throws {
-        var r = ByteReader(bytes)
+        self = try ByteReader.reading(bytes) { try RecipientSummary(reading: &$0) }
+    }
+
+    private init(reading r: inout ByteReader) throws {
         guard try r.u8() == RecipientSummary.formatVersion else { throw DecodeError.invalid("a recipient summary of an unknown format", at: 0) }
         names = try r.array { try $0.string() }
         let count = names.count

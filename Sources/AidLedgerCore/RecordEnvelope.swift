@@ -15,12 +15,12 @@ struct RecordEnvelope {
     /// A reader of the record's body, stored as `stored`, at its payload. (Made apart from the envelope, which holds no
     /// reference: an optional holding the reader was let go of through the runtime's generic witnesses, about 250
     /// instructions for every record asked whether it is of a kind.)
-    func body(_ stored: [UInt8]) -> ByteReader { ByteReader(stored, offset: payloadStart, end: bodyEnd) }
+    func body(_ stored: UnsafeRawBufferPointer) -> ByteReader { ByteReader(stored, offset: payloadStart, end: bodyEnd) }
 
-    /// The envelope of the record stored as the first `length` bytes of `stored` (all of them when nil) when it is of
+    /// The envelope of the record stored as `stored` (where the log's map holds it, during a replay) when it is of
     /// `type` and `schema`; nil for any other record.
-    static func read(_ stored: [UInt8], length: Int? = nil, type: EventType, schema: UInt8) throws -> RecordEnvelope? {
-        let count = min(length ?? stored.count, stored.count)
+    static func read(_ stored: UnsafeRawBufferPointer, type: EventType, schema: UInt8) throws -> RecordEnvelope? {
+        let count = stored.count
         // The format, type and schema looked at in place first: a replay asks of most records whether they are of a
         // kind they are not, and a reader made and let go for each answer cost more than the answer.
         guard count > max(EventRecord.hashSize, 4), stored[0] == EventRecord.format, stored[1] == UInt8(type.rawValue >> 8),

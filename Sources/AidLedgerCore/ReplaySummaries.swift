@@ -75,7 +75,10 @@ final class ReplaySummaries {
     /// Adds the summary stored as `bytes` (the form `RecipientSummary` decodes) of the recipient numbered `recipient`,
     /// read straight into the arena with room for more events. - Returns: its slot.
     func add(recipient: ReplaySymbols.Symbol, decoding bytes: [UInt8]) throws -> Int {
-        var r = ByteReader(bytes)
+        try ByteReader.reading(bytes) { try add(recipient: recipient, reading: &$0) }
+    }
+
+    private func add(recipient: ReplaySymbols.Symbol, reading r: inout ByteReader) throws -> Int {
         guard try r.u8() == RecipientSummary.formatVersion else { throw DecodeError.invalid("a recipient summary of an unknown format", at: 0) }
         decoded.removeAll(keepingCapacity: true)
         for _ in 0..<(try r.count()) {

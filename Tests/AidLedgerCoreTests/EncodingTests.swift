@@ -77,18 +77,19 @@ import Testing
             w.blob([UInt8](repeating: UInt8(round), count: round))
             w.bool(round % 2 == 0)
         }
-        var r = ByteReader(w.bytes)
-        for round in 0..<50 {
-            for a in amounts { #expect(try r.int() == a) }
-            #expect(try r.varint() == UInt64.max)
-            #expect(try r.u16() == 0xbeef)
-            #expect(try r.u32() == 0xdead_beef)
-            #expect(try r.u64() == UInt64(round) << 40 | 0x0102_0304)
-            #expect(try r.string() == "Карітас «Надія» \(round)")
-            #expect(try r.blob() == [UInt8](repeating: UInt8(round), count: round))
-            #expect(try r.bool() == (round % 2 == 0))
+        try ByteReader.reading(w.bytes) { (r: inout ByteReader) throws in
+            for round in 0..<50 {
+                for a in amounts { #expect(try r.int() == a) }
+                #expect(try r.varint() == UInt64.max)
+                #expect(try r.u16() == 0xbeef)
+                #expect(try r.u32() == 0xdead_beef)
+                #expect(try r.u64() == UInt64(round) << 40 | 0x0102_0304)
+                #expect(try r.string() == "Карітас «Надія» \(round)")
+                #expect(try r.blob() == [UInt8](repeating: UInt8(round), count: round))
+                #expect(try r.bool() == (round % 2 == 0))
+            }
+            #expect(r.isAtEnd)
         }
-        #expect(r.isAtEnd)
     }
 
     /// A household served for years holds hundreds of issued lines: its summary is written whole, and the same,
@@ -123,9 +124,10 @@ import Testing
         let p = GoodsReceived(donor: "A", campaign: "W", item: "food-kit", quantity: 2, valuePerUnit: 3, expires: Self.date, document: "act 1")
         var w = ByteWriter(capacity: 64)
         p.encode(into: &w)
-        var r = ByteReader(Array(w.bytes.dropLast()))
-        #expect(try GoodsReceived.decode(&r, version: 1) == p)
-        #expect(r.isAtEnd)
+        try ByteReader.reading(Array(w.bytes.dropLast())) { (r: inout ByteReader) throws in
+            #expect(try GoodsReceived.decode(&r, version: 1) == p)
+            #expect(r.isAtEnd)
+        }
     }
 
     @Test func aCampaignChangeRecordedBeforeRemovalsReadsAsRemovingNothing() throws {
@@ -133,9 +135,10 @@ import Testing
         let p = CampaignUpdated(campaign: "W", ends: Self.date, addedDonors: ["D"], addedItems: ["bedding"], rules: nil)
         var w = ByteWriter(capacity: 64)
         p.encode(into: &w)
-        var r = ByteReader(Array(w.bytes.dropLast(2)))
-        #expect(try CampaignUpdated.decode(&r, version: 1) == p)
-        #expect(r.isAtEnd)
+        try ByteReader.reading(Array(w.bytes.dropLast(2))) { (r: inout ByteReader) throws in
+            #expect(try CampaignUpdated.decode(&r, version: 1) == p)
+            #expect(r.isAtEnd)
+        }
     }
 
     @Test func aRecipientUpdateRecordedBeforeHouseholdChangesReadsAsChangingNone() throws {
@@ -143,9 +146,10 @@ import Testing
         let p = RecipientUpdated(recipient: "R-1", personal: [9, 9], addedDocuments: [DocumentHash(type: .passport, hash: Array(repeating: 7, count: 32))])
         var w = ByteWriter(capacity: 64)
         p.encode(into: &w)
-        var r = ByteReader(Array(w.bytes.dropLast()))
-        #expect(try RecipientUpdated.decode(&r, version: 1) == p)
-        #expect(r.isAtEnd)
+        try ByteReader.reading(Array(w.bytes.dropLast())) { (r: inout ByteReader) throws in
+            #expect(try RecipientUpdated.decode(&r, version: 1) == p)
+            #expect(r.isAtEnd)
+        }
     }
 
     /// A replay and a report read the log in a shorter form: without the envelope's ids and actor, and without what an
@@ -213,9 +217,10 @@ import Testing
             for word in V.allCases {
                 var w = ByteWriter()
                 w.string(word.rawValue)
-                var r = ByteReader(w.bytes)
-                #expect(try V.decode(&r) == word)
-                #expect(r.isAtEnd)
+                try ByteReader.reading(w.bytes) { (r: inout ByteReader) throws in
+                    #expect(try V.decode(&r) == word)
+                    #expect(r.isAtEnd)
+                }
             }
         }
         try roundTrip(RecipientCategory.self)
@@ -226,8 +231,9 @@ import Testing
         for stored in ["veterat", "vetera", "veteran "] {
             var w = ByteWriter()
             w.string(stored)
-            var r = ByteReader(w.bytes)
-            #expect(throws: DecodeError.invalid("an unknown recipient category \"\(stored)\"", at: stored.utf8.count + 1)) { try RecipientCategory.decode(&r) }
+            ByteReader.reading(w.bytes) { r in
+                #expect(throws: DecodeError.invalid("an unknown recipient category \"\(stored)\"", at: stored.utf8.count + 1)) { try RecipientCategory.decode(&r) }
+            }
         }
     }
 

@@ -50,7 +50,7 @@ import Testing
         try ledger.read { txn in
             var lots: [UInt64: Lot] = [:]
             try txn.forEach(ledger.store.log, from: nil) { key, value in
-                let stored = Array(value)
+                let stored = value
                 let record = try LedgerStore.logRecord(key, stored, envelope: false)
                 let fast = EffectPlan(records: 1)
                 // Read first from the bytes, then decoded: a key or text the bytes' reading numbered differently
