@@ -22,39 +22,48 @@ final class EffectPlan: @unchecked Sendable {
     // Made by one thread, then read by one other: the runtime's exclusivity checks are switched off.
     @exclusivity(unchecked) private(set) var steps: FlatBuffer<Step>
     @exclusivity(unchecked) private(set) var marks: FlatBuffer<SummaryMark>
-    /// Where each record's steps and marks begin; the last entries are where the last record's end. A record's marks
-    /// change its recipient's summary in their order; its steps are independent of them and of one another's order.
-    @exclusivity(unchecked) private var starts: [Int] = [0]
-    @exclusivity(unchecked) private var markStarts: [Int] = [0]
     /// Entries of the registry and the documents index records add, as the bytes to write (a registration read from
-    /// its bytes, `RegistrationReading`), and where each record's begin.
+    /// its bytes, `RegistrationReading`).
     enum EntryTable: UInt8 { case registry, documents }
     @exclusivity(unchecked) private var entries = EntryRun()
     @exclusivity(unchecked) private var entryTables: [EntryTable] = []
-    @exclusivity(unchecked) private var entryStarts: [Int] = [0]
-    /// Whether each record changes nothing but what its steps say (an issuance, a grant, a transfer, an adjustment):
-    /// the replaying thread then follows the steps without reading the record itself, whose copy would count
-    /// references to objects the reading thread made (and frees).
-    @exclusivity(unchecked) private var stepsOnly: [Bool] = []
+
+    /// What the plan holds of each record added, in one run (seven arrays, one value each, were appended to for every
+    /// record, each append asking the runtime whether the array was shared).
+    struct Record: BitwiseCopyable {
+        var position: UInt64 = 0
+        /// When it was recorded (microseconds since 1970).
+        var recordedAt: Int64 = 0
+        /// Where its steps, marks and entries end: each record's begin where the one's before it end. A record's marks
+        /// change its recipient's summary in their order; its steps are independent of them and of one another's order.
+        var stepsEnd: Int32, marksEnd: Int32, entriesEnd: Int32
+        /// Where the record is among the batch's decoded records (-1: read straight from its bytes, not decoded).
+        var decoded: Int32 = -1
+        /// Whether it changes nothing but what its steps say (an issuance, a grant, a transfer, an adjustment, a
+        /// registration read from its bytes): the replaying thread then follows the steps without reading the record
+        /// itself, whose copy would count references to objects the reading thread made (and frees).
+        var onlySteps: Bool
+    }
+    @exclusivity(unchecked) private(set) var records: FlatBuffer<Record>
 
     init(records: Int) {
         steps = FlatBuffer(capacity: records * 16)
         marks = FlatBuffer(capacity: records * 8)
-        starts.reserveCapacity(records + 1)
-        markStarts.reserveCapacity(records + 1)
-        entryStarts.reserveCapacity(records + 1)
-        stepsOnly.reserveCapacity(records)
+        self.records = FlatBuffer(capacity: records)
     }
 
+    /// Records added.
+    var count: Int { records.count }
+
     /// The steps of the `index`th record added.
-    func range(of index: Int) -> Range<Int> { starts[index]..<starts[index + 1] }
+    func range(of index: Int) -> Range<Int> { (index == 0 ? 0 : Int(records[index - 1].stepsEnd))..<Int(records[index].stepsEnd) }
 
     /// The marks of the `index`th record added.
-    func marks(of index: Int) -> Range<Int> { markStarts[index]..<markStarts[index + 1] }
+    func marks(of index: Int) -> Range<Int> { (index == 0 ? 0 : Int(records[index - 1].marksEnd))..<Int(records[index].marksEnd) }
 
     /// Hands `body` each entry the `index`th record added writes, in order.
     func forEachEntry(of index: Int, _ body: (EntryTable, UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Void) rethrows {
-        let range = entryStarts[index]..<entryStarts[index + 1]
+        let range = (index == 0 ? 0 : Int(records[index - 1].entriesEnd))..<Int(records[index].entriesEnd)
         guard !range.isEmpty else { return }
         try entries.withEntries { e in
             for i in range { try body(entryTables[i], e.key(i), e.value(i)) }
@@ -67,8 +76,20 @@ final class EffectPlan: @unchecked Sendable {
         entryTables.append(table)
     }
 
-    /// Whether the `index`th record changes nothing beyond its steps (see `stepsOnly`).
-    func onlySteps(_ index: Int) -> Bool { stepsOnly[index] }
+    /// Whether the `index`th record changes nothing beyond its steps (see `Record.onlySteps`).
+    func onlySteps(_ index: Int) -> Bool { records[index].onlySteps }
+
+    /// Notes where the record added last lies in the log, when it was recorded, and where it is among the decoded
+    /// records (-1: not decoded).
+    func placeLast(at position: UInt64, recordedAt: Int64, decoded: Int32) {
+        let last = records.pointer(records.count - 1)
+        (last.pointee.position, last.pointee.recordedAt, last.pointee.decoded) = (position, recordedAt, decoded)
+    }
+
+    /// Ends the record being added: its steps, marks and entries are those added since the one before.
+    private func close(onlySteps: Bool) {
+        records.append(Record(stepsEnd: Int32(steps.count), marksEnd: Int32(marks.count), entriesEnd: Int32(entries.count), onlySteps: onlySteps))
+    }
 
     /// Works out `record`'s effects, numbering the texts of those on a summary in `symbols` and the keys of the others
     /// in `slots`. `lot` gives the lots its draws name; `target` the event a void names.
@@ -76,10 +97,6 @@ final class EffectPlan: @unchecked Sendable {
         _ record: EventRecord, symbols: ReplaySymbols.Numbering, slots: ReplaySlots.Numbering, lot: (UInt64) throws -> Lot, attributes: (String) throws -> RecipientRegistered.Attributes?,
         target: (EventVoided) throws -> EventRecord
     ) throws {
-        switch record.event {
-        case .goodsIssued, .cashGranted, .stockTransferred, .stockAdjusted: stepsOnly.append(true)
-        default: stepsOnly.append(false)
-        }
         if case .eventVoided(let v) = record.event {
             try add(effectsOf: try target(v), sign: -1, symbols: symbols, slots: slots, lot: lot, attributes: attributes)
         } else {
@@ -87,19 +104,17 @@ final class EffectPlan: @unchecked Sendable {
             if case .recipientUpdated(let u) = record.event, u.profile?.movesReach == true { symbols.changed(u.recipient) }
             try add(effectsOf: record, sign: 1, symbols: symbols, slots: slots, lot: lot, attributes: attributes)
         }
-        starts.append(steps.count)
-        markStarts.append(marks.count)
-        entryStarts.append(entries.count)
+        switch record.event {
+        case .goodsIssued, .cashGranted, .stockTransferred, .stockAdjusted: close(onlySteps: true)
+        default: close(onlySteps: false)
+        }
     }
 
     /// Adds a record whose steps and marks `write` appends itself (an issuance read straight from its stored bytes:
     /// `IssuanceReading`); it changes nothing beyond them.
     func add(writing write: (inout FlatBuffer<Step>, inout FlatBuffer<SummaryMark>) throws -> Void) rethrows {
         try write(&steps, &marks)
-        stepsOnly.append(true)
-        starts.append(steps.count)
-        markStarts.append(marks.count)
-        entryStarts.append(entries.count)
+        close(onlySteps: true)
     }
 
     // MARK: Written straight from a record's bytes (`IssuanceReading`, `GrantReading`), in `Effect.visit`'s order

@@ -68,16 +68,17 @@ extension Ledger {
                     let records = LogPrefetch(env, store, symbols: cache.symbols.numbering, slots: cache.keys.numbering, from: from, through: end)
                     defer { records.stop() }
                     chunk: while let batch = try records.next() {
-                        for index in batch.positions.indices {
+                        for index in 0..<batch.plan.count {
                             // A day's end lies inside the chunk: the history ends at the first record after it.
-                            let (position, recordedAt) = (batch.positions[index], batch.recordedAt[index])
-                            guard point.includes(position, recordedAt: recordedAt) else { break chunk }
+                            let planned = batch.plan.records[index]
+                            let position = planned.position
+                            guard point.includes(position, recordedAt: planned.recordedAt) else { break chunk }
                             var ends = false
-                            if batch.plan.onlySteps(index) {
+                            if planned.onlySteps {
                                 try projectSteps(of: batch.plan, index, at: position, in: scratch, cache: cache)
                             } else {
                                 // Borrowed where it lies, not copied out of the batch.
-                                let r = Int(batch.decoded[index])
+                                let r = Int(planned.decoded)
                                 try project(batch.records[r], in: scratch, log: txn, cache: cache, planned: (batch.plan, index))
                                 ends = Ledger.endsChunk(batch.records[r])
                             }

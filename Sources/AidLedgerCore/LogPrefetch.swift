@@ -14,22 +14,14 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
     static let depth = 8
 
     private let condition = NSCondition()
-    /// Records and their effects.
+    /// Records and their effects: where each lies and when it was recorded are in its plan's (`EffectPlan.Record`).
     struct Batch {
-        var positions: [UInt64] = []
-        var recordedAt: [Int64] = []
-        /// The records decoded (every one but an issuance, read straight into the plan by `IssuanceReading`), and
-        /// where each position's is among them (-1: not decoded).
+        /// The records decoded (every one but an issuance, a grant or a registration, read straight into the plan), in
+        /// their order; the plan says where each position's is among them.
         var records: [EventRecord] = []
-        var decoded: [Int32] = []
         var plan = EffectPlan(records: LogPrefetch.batchSize)
 
-        init() {
-            positions.reserveCapacity(LogPrefetch.batchSize)
-            recordedAt.reserveCapacity(LogPrefetch.batchSize)
-            records.reserveCapacity(LogPrefetch.batchSize)
-            decoded.reserveCapacity(LogPrefetch.batchSize)
-        }
+        init() { records.reserveCapacity(LogPrefetch.batchSize) }
     }
 
     private var ready: [Batch] = []
@@ -80,8 +72,7 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
                             throw LedgerStore.unreadable(position)  // as a decoded record that cannot be read
                         }
                         if let recordedAt = read {
-                            batch.recordedAt.append(recordedAt)
-                            batch.decoded.append(-1)
+                            batch.plan.placeLast(at: position, recordedAt: recordedAt, decoded: -1)
                         } else {
                             let record = try LedgerStore.logRecord(key, stored, envelope: false)
                             // An intake's lot kept as it passes: the draws on it later in the chunk do not read and
@@ -92,17 +83,15 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
                             }
                             // A household's new profile ends the chunk: the records after it are read by the next one.
                             ends = Ledger.endsChunk(record)
-                            batch.recordedAt.append(record.recordedAt)
-                            batch.decoded.append(Int32(batch.records.count))
+                            batch.plan.placeLast(at: position, recordedAt: record.recordedAt, decoded: Int32(batch.records.count))
                             batch.records.append(consume record)  // moved into the batch, not copied
                         }
-                        batch.positions.append(position)
-                        guard batch.positions.count == LogPrefetch.batchSize || position == last || ends else { return true }
+                        guard batch.plan.count == LogPrefetch.batchSize || position == last || ends else { return true }
                         let handed = hand(over: batch)
                         batch = Batch()
                         return handed && position < last && !ends
                     }
-                    if !batch.positions.isEmpty { _ = hand(over: batch) }
+                    if batch.plan.count > 0 { _ = hand(over: batch) }
                 }
             } catch {
                 failed = error
