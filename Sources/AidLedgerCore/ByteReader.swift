@@ -82,34 +82,36 @@ public struct ByteReader {
 
     @inline(never)
     private mutating func longVarint() throws(DecodeError) -> UInt64 {
-        // In the array's memory, unchecked (the loop stays below `end`): a replay reads several per record.
-        // Ends with the value, where the next byte is, and whether the varint was whole (nil: it went beyond 64 bits).
-        let (result, next, whole) = { (b: UnsafeRawBufferPointer) -> (UInt64, Int, Bool?) in
-            // Two or three bytes (a date, a lot's position, a sum in kopecks), most long ones: read without the loop.
-            let at = offset
-            if end - at >= 3 {
-                let (b0, b1, b2) = (UInt64(b[at] & 0x7f), b[at + 1], b[at + 2])
-                if b1 < 0x80 { return (b0 | UInt64(b1) << 7, at + 2, true) }
-                if b2 < 0x80 { return (b0 | UInt64(b1 & 0x7f) << 7 | UInt64(b2) << 14, at + 3, true) }
+        // Unchecked within `end` (the loop stays below it): a replay reads several per record.
+        let at = offset
+        // Two or three bytes (a date, a lot's position, a sum in kopecks), most long ones: read without the loop.
+        if end - at >= 3 {
+            let (b0, b1, b2) = (UInt64(bytes[at] & 0x7f), bytes[at + 1], bytes[at + 2])
+            if b1 < 0x80 {
+                offset = at + 2
+                return b0 | UInt64(b1) << 7
             }
-            var result: UInt64 = 0
-            var shift: UInt64 = 0
-            var i = offset
-            while i < end {
-                let byte = b[i]
-                i += 1
-                // The tenth byte holds the 64th bit alone.
-                guard shift < 63 || byte <= 1 else { return (0, i, nil) }
-                result |= UInt64(byte & 0x7f) << shift
-                if byte & 0x80 == 0 { return (result, i, true) }
-                shift += 7
+            if b2 < 0x80 {
+                offset = at + 3
+                return b0 | UInt64(b1 & 0x7f) << 7 | UInt64(b2) << 14
             }
-            return (0, i, false)
-        }(bytes)
-        offset = next
-        guard let whole else { throw .invalid("a varint longer than 64 bits", at: next) }
-        guard whole else { throw .truncated(at: next) }
-        return result
+        }
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        var i = at
+        while i < end {
+            let byte = bytes[i]
+            i += 1
+            // The tenth byte holds the 64th bit alone.
+            guard shift < 63 || byte <= 1 else { throw .invalid("a varint longer than 64 bits", at: i) }
+            result |= UInt64(byte & 0x7f) << shift
+            if byte & 0x80 == 0 {
+                offset = i
+                return result
+            }
+            shift += 7
+        }
+        throw .truncated(at: i)
     }
 
     @inline(__always)

@@ -102,6 +102,7 @@ public struct EntitlementRule: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Moves past a rule, as `decode` reads it, without making it.
+    @inline(__always)
     static func skip(_ r: inout ByteReader) throws {
         _ = (try r.skipString(), try r.int(), try r.int(), try r.skipString())
     }

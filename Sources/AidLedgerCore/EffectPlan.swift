@@ -87,6 +87,7 @@ final class EffectPlan: @unchecked Sendable {
     }
 
     /// Ends the record being added: its steps, marks and entries are those added since the one before.
+    @inline(__always)
     private func close(onlySteps: Bool) {
         records.append(Record(stepsEnd: Int32(steps.count), marksEnd: Int32(marks.count), entriesEnd: Int32(entries.count), onlySteps: onlySteps))
     }

@@ -32,7 +32,9 @@ struct EntryRun {
         }
 
         private func grow(to needed: Int) {
-            let larger = max(needed, capacity * 2, EntryRun.reserved * 64)
+            // Room for a batch's registrations from the first (each writes a registry entry of about 200 bytes, and its
+            // documents'): grown from less, a replay's plans copied their bytes twice per batch.
+            let larger = max(needed, capacity * 2, EntryRun.reserved * 256)
             let moved = UnsafeMutableRawPointer.allocate(byteCount: larger, alignment: 8)
             if let base {
                 moved.copyMemory(from: base, byteCount: count)

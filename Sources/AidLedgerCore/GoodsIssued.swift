@@ -114,6 +114,7 @@ public struct EntitlementDecision: Sendable, Equatable {
     }
 
     /// Moves past an optional decision, as `decode` reads it, without making it.
+    @inline(__always)
     static func skip(_ r: inout ByteReader) throws {
         guard try r.bool() else { return }
         try EntitlementRule.skip(&r)
