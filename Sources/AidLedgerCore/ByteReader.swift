@@ -135,12 +135,9 @@ public struct ByteReader {
     public mutating func string() throws(DecodeError) -> String {
         let n = try count()
         let start = try advance(n)
-        let s: String? = {
-            let text = UnsafeRawBufferPointer(rebasing: bytes[start..<start + n])
-            // Ids and most names are ASCII, which needs no validation beyond the high bit.
-            if text.allSatisfy({ $0 < 0x80 }) { return String(decoding: text, as: UTF8.self) }
-            return String(validating: text, as: UTF8.self)
-        }()
+        let text = UnsafeRawBufferPointer(rebasing: bytes[start..<start + n])
+        // Ids and most names are ASCII, which needs no validation beyond the high bit.
+        let s = text.allSatisfy { $0 < 0x80 } ? String(decoding: text, as: UTF8.self) : String(validating: text, as: UTF8.self)
         guard let s else { throw .invalid("text that is not UTF-8", at: start) }
         return s
     }

@@ -48,18 +48,12 @@ final class ReplayNames {
     /// for first among those numbered last (`ReplaySymbols.Recent`): every stored summary a replay takes names a few of
     /// the same campaigns, donors and items.
     func id(bytes: UnsafeRawBufferPointer) -> ID? {
-        let short = ReplaySymbols.Recent.words(bytes)
-        if let short, let known = recent.symbol(short, length: bytes.count) { return known }
-        let id: ID
-        if let known = byText.value(bytes) {
-            id = ID(known)  // a text's value is its number
-        } else {
+        recent.number(bytes) {
+            if let known = byText.value(bytes) { return ID(known) }  // a text's value is its number
             guard let text = String(validating: bytes, as: UTF8.self) else { return nil }
             strings.append(text)
-            id = ID(byText.number(bytes).number)
+            return ID(byText.number(bytes).number)
         }
-        if let short { recent.keep(short, length: bytes.count, id) }
-        return id
     }
 
     /// Ranks the texts numbered so far (before the chunk's summaries are encoded).

@@ -119,12 +119,11 @@ final class ReplaySymbols: Sendable {
         /// `name(_:)` of an id's UTF-8 bytes. A short id is looked for first among the ids numbered last (`Recent`):
         /// most records name the same few sites, campaigns and items, found there in a fraction of a hash table's look-up.
         func name(bytes: UnsafeRawBufferPointer) -> Symbol {
-            let short = Recent.words(bytes)
-            if let short, let known = recent.symbol(short, length: bytes.count) { return known }
-            let (symbol, new) = numbers.number(bytes)
-            if new { publish(String(decoding: bytes, as: UTF8.self), nil) }
-            if let short { recent.keep(short, length: bytes.count, Symbol(symbol)) }
-            return Symbol(symbol)
+            recent.number(bytes) {
+                let (symbol, new) = numbers.number(bytes)
+                if new { publish(String(decoding: bytes, as: UTF8.self), nil) }
+                return Symbol(symbol)
+            }!  // a number is always made
         }
 
         /// Hands a newly numbered text to the replaying side.
@@ -199,16 +198,27 @@ extension ReplaySymbols {
             Int(truncatingIfNeeded: ((w.0 ^ (w.1 &* 0x9e37_79b9_7f4a_7c15) ^ UInt64(length)) &* 0xff51_afd7_ed55_8ccd) >> 58)
         }
 
+        /// The number of the id whose bytes are `id`: the one kept here for a short id, or what `number` gives (then
+        /// kept for the next time; nil is kept nowhere).
+        @inline(__always)
+        mutating func number(_ id: UnsafeRawBufferPointer, _ number: () -> Symbol?) -> Symbol? {
+            let short = Recent.words(id)
+            if let short, let known = symbol(short, length: id.count) { return known }
+            guard let made = number() else { return nil }
+            if let short { keep(short, length: id.count, made) }
+            return made
+        }
+
         /// The number kept for the id whose words are `w`.
         @inline(__always)
-        func symbol(_ w: (UInt64, UInt64), length: Int) -> Symbol? {
+        private func symbol(_ w: (UInt64, UInt64), length: Int) -> Symbol? {
             entries.withUnsafeBufferPointer { e in
                 let entry = e[Recent.place(w, length)]
                 return entry.a == w.0 && entry.b == w.1 && Int(entry.length) == length ? entry.symbol : nil
             }
         }
 
-        mutating func keep(_ w: (UInt64, UInt64), length: Int, _ symbol: Symbol) {
+        private mutating func keep(_ w: (UInt64, UInt64), length: Int, _ symbol: Symbol) {
             entries[Recent.place(w, length)] = Entry(a: w.0, b: w.1, length: Int32(length), symbol: symbol)
         }
 

@@ -79,21 +79,12 @@ final class SummaryEncoder {
         }
     }
 
-    /// The goods whose sums are not both zero, sorted by the texts of their donor or campaign, then item (by
-    /// appending and moving down: `Array.insert` took its generic path).
+    /// The goods whose sums are not both zero, sorted by the texts of their donor or campaign, then item.
     private func sorted(_ lines: ReplaySummaries.Lines<RecipientSummary.Goods>, into out: inout [RecipientSummary.Goods]) {
         out.removeAll(keepingCapacity: true)
         ranks.withUnsafeBufferPointer { ranks in
             for g in lines.buffer where g.units != 0 || g.value != 0 {
-                out.append(g)
-                let key = (ranks[Int(g.id)], ranks[Int(g.item)])
-                out.withUnsafeMutableBufferPointer { o in
-                    var at = o.count - 1
-                    while at > 0, key < (ranks[Int(o[at - 1].id)], ranks[Int(o[at - 1].item)]) {
-                        o.swapAt(at, at - 1)
-                        at -= 1
-                    }
-                }
+                SummaryEncoder.insert(g, into: &out) { Int64(ranks[Int($0.id)]) << 32 | Int64(ranks[Int($0.item)]) }
             }
         }
     }
@@ -102,15 +93,21 @@ final class SummaryEncoder {
     private func sorted(_ lines: ReplaySummaries.Lines<RecipientSummary.Cash>, into out: inout [RecipientSummary.Cash]) {
         out.removeAll(keepingCapacity: true)
         ranks.withUnsafeBufferPointer { ranks in
-            for c in lines.buffer where c.amount != 0 {
-                out.append(c)
-                out.withUnsafeMutableBufferPointer { o in
-                    var at = o.count - 1
-                    while at > 0, ranks[Int(c.id)] < ranks[Int(o[at - 1].id)] {
-                        o.swapAt(at, at - 1)
-                        at -= 1
-                    }
-                }
+            for c in lines.buffer where c.amount != 0 { SummaryEncoder.insert(c, into: &out) { Int64(ranks[Int($0.id)]) } }
+        }
+    }
+
+    /// Inserts `line` into `out`, which is in the order of `key` (ranks, never negative), after those of the same key:
+    /// appended and moved down (`Array.insert` took its generic path); a summary holds a few lines of each kind.
+    @inline(__always)
+    private static func insert<Line>(_ line: Line, into out: inout [Line], by key: (Line) -> Int64) {
+        out.append(line)
+        let k = key(line)
+        out.withUnsafeMutableBufferPointer { o in
+            var at = o.count - 1
+            while at > 0, k < key(o[at - 1]) {
+                o.swapAt(at, at - 1)
+                at -= 1
             }
         }
     }

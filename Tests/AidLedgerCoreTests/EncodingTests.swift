@@ -231,7 +231,7 @@ import Testing
         for stored in ["veterat", "vetera", "veteran "] {
             var w = ByteWriter()
             w.string(stored)
-            ByteReader.reading(w.bytes) { r in
+            _ = ByteReader.reading(w.bytes) { r in
                 #expect(throws: DecodeError.invalid("an unknown recipient category \"\(stored)\"", at: stored.utf8.count + 1)) { try RecipientCategory.decode(&r) }
             }
         }
