@@ -21,12 +21,13 @@ struct DeferredEntries {
         runs[i].entries.append(key, value)
     }
 
-    /// Writes the entries kept, each database's in key order, and forgets them.
-    mutating func write(to txn: borrowing some KeyValueStore & ~Copyable) throws {
+    /// Writes the entries kept, each database's in key order (or compares them with the stored ones where `matches`
+    /// holds the database's), and forgets them.
+    mutating func write(to txn: borrowing some KeyValueStore & ~Copyable, matching matches: [Database: KeyOrderMatch] = [:]) throws {
         for i in runs.indices where runs[i].entries.count > 0 {
             let order = runs[i].entries.orderByKey()
             try runs[i].entries.withEntries { entries in
-                try txn.writeInKeyOrder(runs[i].db) { w in
+                try txn.writeInKeyOrder(runs[i].db, matching: matches[runs[i].db]) { w in
                     for j in order { try w.put(key: entries.key(j), value: entries.value(j)) }
                 }
             }

@@ -40,9 +40,12 @@ extension Ledger {
     /// `milestones`, it keeps a copy of its projections at each multiple of `milestoneEvery` it passes.
     /// The `cache` holds the last chunk's summaries and tables when the replay returns: a caller with more to do
     /// lets go of it on another core afterwards (`ReplayCache.release`).
+    /// With `comparing`, a replay done in one chunk compares what it would write with the projections the reading
+    /// transaction holds as it flushes them, for each database it has not written yet, instead of writing them to
+    /// the scratch environment and reading them back (`ReplayedState.matched`): a rebuild's or a check's.
     func replay(
         to point: AsOf, from base: ReplayedState? = nil, milestones: Bool = false, progress: ((UInt64) -> Void)? = nil, cache: ReplayCache = ReplayCache(),
-        reading: LogReading
+        comparing: Bool = false, reading: LogReading
     ) throws -> ReplayedState {
         let state = try ReplayedState(in: directory, like: env, mapSize: env.mapSize, continuing: base)
         var finished = false
@@ -98,9 +101,22 @@ extension Ledger {
                         records.recycle(batch)
                     }
                     records.stop()  // the reading thread has ended: the chunk's flush numbers keys too
-                    try cache.flush(to: store, scratch)
                     // The history goes on after the chunk when the chunk was cut by its size or a milestone.
-                    return (last, !full && (last < end || end == head || end == limit))
+                    let reachedEnd = !full && (last < end || end == head || end == limit)
+                    // The only chunk of a replay from the first record: what it flushes into a database still empty
+                    // here is what the replay gives for it, compared as it goes.
+                    var matches: [Database: KeyOrderMatch] = [:]
+                    if comparing && base == nil && from == 1 && reachedEnd {
+                        for name in LedgerStore.projectionNames {
+                            let db = env.database(name)
+                            guard try scratch.count(db) == 0, db != store.recipients || !cache.readsSummariesBack else { continue }
+                            matches[db] = try txn.match(db)
+                        }
+                    }
+                    try cache.flush(to: store, scratch, matching: matches)
+                    state.matched = [:]
+                    for (db, match) in matches { state.matched[db.name] = (try match.finish(), match.entries) }
+                    return (last, reachedEnd)
                 }
                 if last == milestone { milestoneHash = try store.record(txn, at: last)?.hash }
             }
@@ -235,10 +251,10 @@ extension Ledger {
     private func mend(in txn: borrowing Transaction, progress: ((UInt64, UInt64) -> Void)?, comparingAlongside: Bool = false) throws -> RebuildReport {
         let total = try store.head(txn).position
         let cache = ReplayCache()
-        let state = try replay(to: .head, progress: { progress?($0, total) }, cache: cache) { chunk in try chunk(txn) }
+        let state = try replay(to: .head, progress: { progress?($0, total) }, cache: cache, comparing: true) { chunk in try chunk(txn) }
         var report = RebuildReport(events: state.last, entries: 0, mended: 0, heldBytes: state.summaryBytesPeak)
         let apart = "recipients"
-        let elsewhere = comparingAlongside ? Alongside { [self] in
+        let elsewhere = comparingAlongside && state.matched[apart] == nil ? Alongside { [self] in
             try env.read { stored in
                 var (entries, sound) = (0, true)
                 try compare(env.database(apart), stored: stored, replayed: state, limit: 1) { differences, n in
@@ -256,7 +272,7 @@ extension Ledger {
                 continue
             }
             let db = env.database(name)
-            try compare(db, stored: txn, replayed: state, limit: .max) { differences, entries in
+            func mendEntries(_ differences: [ProjectionDifference], _ entries: Int) throws {
                 report.entries += entries
                 for difference in differences {
                     switch difference {
@@ -265,6 +281,11 @@ extension Ledger {
                     }
                 }
                 report.mended += differences.count
+            }
+            if let (differences, entries) = state.matched[name] {
+                try mendEntries(differences, entries)
+            } else {
+                try compare(db, stored: txn, replayed: state, limit: .max, mendEntries)
             }
         }
         // Freed once the comparison is done: freeing it meanwhile slowed the comparison down by half.
@@ -327,10 +348,10 @@ extension Ledger {
     public func projectionDifferences(limit: Int = 20) throws(LedgerError) -> [String] {
         try read { txn in
             let cache = ReplayCache()
-            let state = try replay(to: .head, cache: cache) { chunk in try chunk(txn) }
+            let state = try replay(to: .head, cache: cache, comparing: true) { chunk in try chunk(txn) }
             var out: [String] = []
             for name in LedgerStore.projectionNames where out.count < limit {
-                try compare(env.database(name), stored: txn, replayed: state, limit: limit - out.count) { differences, _ in
+                func describe(_ differences: some Collection<ProjectionDifference>, _ entries: Int) {
                     for difference in differences {
                         switch difference {
                         case .missing(let key, _): out.append("\(name): entry \(Ledger.describe(key)) is missing from the stored projection")
@@ -340,6 +361,11 @@ extension Ledger {
                         }
                     }
                 }
+                if let (differences, entries) = state.matched[name] {
+                    describe(differences.prefix(limit - out.count), entries)
+                } else {
+                    try compare(env.database(name), stored: txn, replayed: state, limit: limit - out.count, describe)
+                }
             }
             ReplayCache.release(consume cache)
             return out
@@ -347,11 +373,7 @@ extension Ledger {
     }
 
     /// How a stored projection entry differs from the log's replay.
-    enum ProjectionDifference {
-        case missing(key: [UInt8], expected: [UInt8])
-        case unbacked(key: [UInt8])
-        case differs(key: [UInt8], stored: [UInt8], expected: [UInt8])
-    }
+    typealias ProjectionDifference = KeyOrderMatch.Difference
 
     /// Walks `db` as stored beside the same database in the replay, both in key order, a chunk of replayed entries at a
     /// time, and hands each chunk's differences (and how many replayed entries it covered) to `handle`, which may then

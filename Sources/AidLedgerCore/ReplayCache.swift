@@ -154,8 +154,14 @@ final class ReplayCache {
         keys.forget()
     }
 
-    /// Writes what changed during the chunk. The reading thread has stopped: the reach's running totals are numbered here.
-    func flush(to store: LedgerStore, _ txn: borrowing some KeyValueStore & ~Copyable) throws {
+    /// Whether the chunk's flush reads recipients' summaries back from the store it wrote them to (for the reach of
+    /// a household whose profile changed): then they are written there, not only compared (`flush(to:_:matching:)`).
+    var readsSummariesBack: Bool { !moves.isEmpty }
+
+    /// Writes what changed during the chunk. The reading thread has stopped: the reach's running totals are numbered
+    /// here. The databases `matches` holds a comparison for are compared with the stored projections instead of
+    /// written (a rebuild's only chunk: `Ledger.replay`).
+    func flush(to store: LedgerStore, _ txn: borrowing some KeyValueStore & ~Copyable, matching matches: [Database: KeyOrderMatch] = [:]) throws {
         // In key order (the ids' bytes), through one cursor (appended when the store holds none yet: a replay's
         // first chunk). Sorted as a `ByteTable` sorts its keys (sorting the ids' byte arrays cost five times more).
         var ids = ByteTable()
@@ -172,11 +178,11 @@ final class ReplayCache {
         ids.forEachSorted { _, i in order.append(Int(i)) }
         let elsewhere = order.count >= ReplayCache.encodedElsewhereFrom ? SummaryEncoding(summaries, order) : nil
         defer { elsewhere?.finish() }  // before anything may change or free the summaries
-        try deferred.write(to: txn)
+        try deferred.write(to: txn, matching: matches)
         var writer = ByteWriter(capacity: 4096)
         let encoder = SummaryEncoder(summaries.names)
         var written = 0
-        try txn.writeInKeyOrder(store.recipients) { w in
+        try txn.writeInKeyOrder(store.recipients, matching: matches[store.recipients]) { w in
             try ids.forEachSorted { id, i in
                 defer { written += 1 }
                 // An empty summary has no entry.
@@ -210,7 +216,7 @@ final class ReplayCache {
             }
         }
         reach.removeAll(keepingCapacity: true)
-        try values.flush(to: store, txn)
+        try values.flush(to: store, txn, matching: matches)
         // The summaries stay until the next chunk clears them, or are freed with the cache after the last
         // (`release(_:)`): freeing them here kept the caller waiting.
     }

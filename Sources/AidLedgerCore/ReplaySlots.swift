@@ -161,14 +161,14 @@ final class ReplaySlots: Sendable {
         }
 
         /// Writes every counter and version the chunk touched, each table in key order (appended when the store holds
-        /// none yet: a replay's first chunk).
-        func flush(to store: LedgerStore, _ txn: borrowing some KeyValueStore & ~Copyable) throws {
+        /// none yet: a replay's first chunk), or compared with the stored ones where `matches` holds their table's.
+        func flush(to store: LedgerStore, _ txn: borrowing some KeyValueStore & ~Copyable, matching matches: [Database: KeyOrderMatch]) throws {
             for table in [Table.stock, .cash, .total, .version] {
                 let slots = order.filter { known[Int($0)].table == table }.sorted { a, b in
                     known[Int(a)].key.withUnsafeBytes { x in known[Int(b)].key.withUnsafeBytes { y in KeyOrder.compare(x, y) < 0 } }
                 }
                 guard !slots.isEmpty else { continue }
-                try txn.writeInKeyOrder(store.database(table)) { w in
+                try txn.writeInKeyOrder(store.database(table), matching: matches[store.database(table)]) { w in
                     for slot in slots {
                         let value = held[Int(slot)].value
                         try known[Int(slot)].key.withUnsafeBytes { key in

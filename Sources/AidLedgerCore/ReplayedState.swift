@@ -13,6 +13,9 @@ final class ReplayedState: @unchecked Sendable {  // the environment is thread-s
     var last: UInt64 = 0
     /// The most memory the replay held at once in recipients' summaries (`ReplayCache.summaryBytesPeak`).
     var summaryBytesPeak = 0
+    /// The projections a rebuild's replay compared with the stored ones as it went instead of writing them here (by
+    /// name): how the stored entries differ, and how many entries the replay gives (`Ledger.replay(…comparing:…)`).
+    var matched: [String: (differences: [Ledger.ProjectionDifference], entries: Int)] = [:]
     /// Whether it is kept on disk for later processes.
     private(set) var kept = false
 

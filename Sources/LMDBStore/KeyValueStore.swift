@@ -15,7 +15,8 @@ public protocol KeyValueStore: ~Copyable {
     /// The number of entries in the database.
     func count(_ db: Database) throws -> Int
     /// Hands `body` a writer of `db` for entries in increasing key order (see `Transaction.writeInKeyOrder`).
-    func writeInKeyOrder<R>(_ db: Database, _ body: (KeyOrderWriter) throws -> R) throws -> R
+    /// With `matching`, compares them with another transaction's entries instead of writing them.
+    func writeInKeyOrder<R>(_ db: Database, matching: KeyOrderMatch?, _ body: (KeyOrderWriter) throws -> R) throws -> R
 }
 
 extension Transaction: KeyValueStore {}
@@ -36,6 +37,11 @@ public enum KeyOrder {
 }
 
 extension KeyValueStore where Self: ~Copyable {
+    /// Hands `body` a writer of `db` for entries in increasing key order.
+    public func writeInKeyOrder<R>(_ db: Database, _ body: (KeyOrderWriter) throws -> R) throws -> R {
+        try writeInKeyOrder(db, matching: nil, body)
+    }
+
     /// Stores `value` under `key`, replacing what was there.
     public func put(_ db: Database, _ key: [UInt8], _ value: [UInt8]) throws {
         try put(db, key, value, options: [])

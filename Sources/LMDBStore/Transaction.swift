@@ -161,10 +161,18 @@ public struct Transaction: ~Copyable {
     /// Hands `body` a writer of `db` through one cursor, for entries whose keys it gives in increasing order. Each
     /// `put` through a cursor starts its search from the page it wrote last, where `put` on the transaction descends
     /// from the root; into a database that held no entry, each key is appended (`MDB_APPEND`) without a search.
-    public func writeInKeyOrder<R>(_ db: Database, _ body: (KeyOrderWriter) throws -> R) throws -> R {
+    ///
+    /// With `matching` (made by another transaction's `match(_:)`), nothing is written here: the entries are compared
+    /// with what that transaction holds in `db`.
+    public func writeInKeyOrder<R>(_ db: Database, matching: KeyOrderMatch?, _ body: (KeyOrderWriter) throws -> R) throws -> R {
+        if let matching { return try body(KeyOrderWriter(cursor: nil, txn: nil, dbi: db.dbi, appending: false, match: matching)) }
         let appending = try count(db) == 0
-        return try withCursor(db) { cursor in try body(KeyOrderWriter(cursor: cursor, txn: handle, dbi: db.dbi, appending: appending)) }
+        return try withCursor(db) { cursor in try body(KeyOrderWriter(cursor: cursor, txn: handle, dbi: db.dbi, appending: appending, match: nil)) }
     }
+
+    /// A comparison of entries given in key order with those `db` holds here (`KeyOrderMatch`); finished before this
+    /// transaction ends.
+    public func match(_ db: Database) throws -> KeyOrderMatch { try KeyOrderMatch(handle, db) }
 
     /// Removes the entry under `key`. - Returns: whether there was one.
     @discardableResult

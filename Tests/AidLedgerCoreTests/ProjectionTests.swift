@@ -391,9 +391,11 @@ import Testing
 
     static func positionKey(_ p: UInt64) -> [UInt8] { withUnsafeBytes(of: p.bigEndian) { Array($0) } }
 
-    @Test func aRebuildInManySmallStepsFindsAndMendsEveryDifference() throws {
-        // Replays of 5 events and comparisons of 1 entry at a time, as on a ledger of millions.
-        let t = try TestLedger(replayChunk: 5)
+    /// In many small steps (replays of 5 events and comparisons of 1 entry at a time, as on a ledger of millions), and
+    /// in one (the whole log replayed at once, compared with the stored projections as it is flushed).
+    @Test(arguments: [5, 50_000])
+    func aRebuildFindsAndMendsEveryDifferenceInManyStepsOrOne(replayChunk: Int) throws {
+        let t = try TestLedger(replayChunk: replayChunk)
         try t.standardWorld()
         for (i, r) in ["H-1", "P-1"].enumerated() {
             try t.submit("issue", ["site": "DP", "recipient": r, "campaign": "WINTER", "date": "2026-11-0\(i + 3)"], lists: ["item": ["food-kit", "hygiene-set"]])

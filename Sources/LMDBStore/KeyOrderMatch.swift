@@ -1,0 +1,72 @@
+import CLMDB
+
+/// Compares entries given in increasing key order with those one database of a transaction holds, walking it with one
+/// cursor in step: what a `KeyOrderWriter` made with it is handed (`Transaction.writeInKeyOrder(_:matching:_:)`) is
+/// checked against the stored entries instead of written. A replay that would write a database only to read it back
+/// for a comparison compares it as it goes. `finish()` must be called before the transaction ends.
+public final class KeyOrderMatch {
+    /// How a stored entry differs from the one expected.
+    public enum Difference {
+        case missing(key: [UInt8], expected: [UInt8])
+        case unbacked(key: [UInt8])
+        case differs(key: [UInt8], stored: [UInt8], expected: [UInt8])
+    }
+
+    // One caller on one thread uses it and its accesses never overlap: the runtime's exclusivity checks, most of
+    // the cost of each entry, are switched off.
+    @exclusivity(unchecked) private var cursor: OpaquePointer?
+    /// The first stored entry not yet passed, when `more`.
+    @exclusivity(unchecked) private var key = MDB_val()
+    @exclusivity(unchecked) private var value = MDB_val()
+    @exclusivity(unchecked) private var more = false
+    /// How the stored entries differ from the expected ones, in key order.
+    @exclusivity(unchecked) public private(set) var differences: [Difference] = []
+    /// The expected entries handed over.
+    @exclusivity(unchecked) public private(set) var entries = 0
+
+    init(_ txn: OpaquePointer, _ db: Database) throws {
+        try check(mdb_cursor_open(txn, db.dbi, &cursor))
+        try step(MDB_FIRST)
+    }
+
+    deinit { if let cursor { mdb_cursor_close(cursor) } }
+
+    private func step(_ op: MDB_cursor_op) throws {
+        let rc = mdb_cursor_get(cursor, &key, &value, op)
+        if rc != MDB_NOTFOUND { try check(rc) }
+        more = rc == MDB_SUCCESS
+    }
+
+    private var storedKey: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: key.mv_data, count: key.mv_size) }
+    private var storedValue: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: value.mv_data, count: value.mv_size) }
+
+    /// Takes the next expected entry: a key after every one handed over before.
+    func expect(key expectedKey: UnsafeRawBufferPointer, value expected: UnsafeRawBufferPointer) throws {
+        entries += 1
+        while more {
+            let order = KeyOrder.compare(storedKey, expectedKey)
+            if order > 0 { break }
+            if order == 0 {
+                if KeyOrder.compare(storedValue, expected) != 0 {
+                    differences.append(.differs(key: Array(expectedKey), stored: Array(storedValue), expected: Array(expected)))
+                }
+                return try step(MDB_NEXT)
+            }
+            differences.append(.unbacked(key: Array(storedKey)))
+            try step(MDB_NEXT)
+        }
+        differences.append(.missing(key: Array(expectedKey), expected: Array(expected)))
+    }
+
+    /// Counts the stored entries after the last expected one as unbacked and lets go of the cursor.
+    /// - Returns: the differences found.
+    public func finish() throws -> [Difference] {
+        while more {
+            differences.append(.unbacked(key: Array(storedKey)))
+            try step(MDB_NEXT)
+        }
+        if let cursor { mdb_cursor_close(cursor) }
+        cursor = nil
+        return differences
+    }
+}
