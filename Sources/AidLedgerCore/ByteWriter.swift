@@ -83,6 +83,9 @@ public struct ByteWriter: ~Copyable, @unchecked Sendable {  // owns its memory a
         }
     }
 
+    /// Bytes held elsewhere, copied as they are.
+    public mutating func raw(_ b: UnsafeBufferPointer<UInt8>) { storage.append(contentsOf: b) }
+
     public mutating func raw(_ b: some Sequence<UInt8>) {
         let copied: Void? = b.withContiguousStorageIfAvailable { storage.append(contentsOf: $0) }
         if copied == nil { for byte in b { u8(byte) } }

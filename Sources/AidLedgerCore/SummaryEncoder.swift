@@ -5,7 +5,10 @@
 /// encodes with it does not copy it).
 final class SummaryEncoder {
     typealias ID = ReplayNames.ID
-    private let strings: [String]
+    /// Each name as a summary stores it (its length, then its bytes), one after the other, and where each ends:
+    /// written once for the whole flush, copied into each summary that uses it.
+    private let stored: [UInt8]
+    private let ends: [Int]
     private let ranks: [Int32]
     /// Each name's number in the summary being written (-1: not used yet), and the names in that order.
     @exclusivity(unchecked) private var numbering: [Int32]
@@ -17,9 +20,16 @@ final class SummaryEncoder {
 
     /// An encoder of summaries whose names are `names`' (ranked: `ReplayNames.rank`).
     init(_ names: ReplayNames) {
-        (strings, ranks) = (names.strings, names.ranks)
-        precondition(ranks.count == strings.count, "the names are ranked before the summaries are encoded")
-        numbering = [Int32](repeating: -1, count: strings.count)
+        ranks = names.ranks
+        precondition(ranks.count == names.strings.count, "the names are ranked before the summaries are encoded")
+        numbering = [Int32](repeating: -1, count: names.strings.count)
+        var w = ByteWriter(capacity: 16 * names.strings.count)
+        var ends: [Int] = []
+        for name in names.strings {
+            w.string(name)
+            ends.append(w.count)
+        }
+        (stored, self.ends) = (w.bytes, ends)
     }
 
     /// Appends the stored form of `s` to `w`. - Returns: false, and nothing written, for a summary that holds nothing
@@ -41,7 +51,12 @@ final class SummaryEncoder {
         for r in reach { use(r.id) }
         w.u8(RecipientSummary.formatVersion)
         w.varint(UInt64(order.count))
-        for n in order { w.string(strings[Int(n)]) }
+        stored.withUnsafeBufferPointer { stored in
+            for n in order {
+                let i = Int(n)
+                w.raw(UnsafeBufferPointer(rebasing: stored[(i == 0 ? 0 : ends[i - 1])..<ends[i]]))
+            }
+        }
         w.int(s.issuances)
         w.int(s.grants)
         w.varint(UInt64(history.count))
