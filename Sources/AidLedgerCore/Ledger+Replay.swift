@@ -29,7 +29,7 @@ extension Ledger {
     /// donors, items) replays the whole log in one step, however many events it holds, up to `wholeHeld` summaries,
     /// versions or counters (and `replayMemory` bytes of summaries): each summary is then decoded and encoded once, and
     /// compared with the stored projections as the step ends, never written to the scratch environment and read back.
-    /// Two million events of 200,000 households rebuilt 2.6 times as fast so, in about 500 MiB instead of 260
+    /// Two million events of 200,000 households rebuilt about 2.8 times as fast so, in about 550 MiB instead of 290
     /// (docs/PERFORMANCE.md, "Stop 28"). A larger ledger replays in steps of `chunkHeld`: held all at once, a million
     /// households' summaries would not fit the memory a rebuild is given, and in larger steps they replayed no faster.
     var wholeRegistered: Int { replayChunk * 5 }
