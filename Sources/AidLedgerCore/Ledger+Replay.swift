@@ -52,10 +52,11 @@ extension Ledger {
     /// lets go of it on another core afterwards (`ReplayCache.release`).
     /// With `comparing`, a replay done in one chunk compares what it would write with the projections the reading
     /// transaction holds as it flushes them, for each database it has not written yet, instead of writing them to
-    /// the scratch environment and reading them back (`ReplayedState.matched`): a rebuild's or a check's.
+    /// the scratch environment and reading them back (`ReplayedState.matched`): a rebuild's, which keeps every
+    /// difference to mend it, or a check's, which keeps the first `comparing` of each database's.
     func replay(
         to point: AsOf, from base: ReplayedState? = nil, milestones: Bool = false, progress: ((UInt64) -> Void)? = nil, cache: ReplayCache = ReplayCache(),
-        comparing: Bool = false, reading: LogReading
+        comparing: Int? = nil, reading: LogReading
     ) throws -> ReplayedState {
         let state = try ReplayedState(in: directory, like: env, mapSize: env.mapSize, continuing: base)
         var finished = false
@@ -74,7 +75,7 @@ extension Ledger {
                 let head = try store.head(txn).position
                 let limit: UInt64 = if case .position(let p) = point { p } else { .max }
                 // A rebuild's or a check's whole log at once, when the ledger's entities fit (`wholeRegistered`).
-                let whole = try comparing && base == nil && from == 1 && txn.count(store.registry) <= wholeRegistered
+                let whole = try comparing != nil && base == nil && from == 1 && txn.count(store.registry) <= wholeRegistered
                 let end = min(head, limit, whole ? head : from + UInt64(chunkEvents) - 1, milestone)
                 let heldLimit = whole ? wholeHeld : chunkHeld
                 (last, reachedEnd) = try state.env.write { scratch -> (UInt64, Bool) in
@@ -119,11 +120,11 @@ extension Ledger {
                     // The only chunk of a replay from the first record: what it flushes into a database still empty
                     // here is what the replay gives for it, compared as it goes.
                     var matches: [Database: KeyOrderMatch] = [:]
-                    if comparing && base == nil && from == 1 && reachedEnd {
+                    if let kept = comparing, base == nil && from == 1 && reachedEnd {
                         for name in LedgerStore.projectionNames {
                             let db = env.database(name)
                             guard try scratch.count(db) == 0, db != store.recipients || !cache.readsSummariesBack else { continue }
-                            matches[db] = try txn.match(db)
+                            matches[db] = try txn.match(db, keeping: kept)
                         }
                     }
                     try cache.flush(to: store, scratch, matching: matches)
@@ -264,7 +265,7 @@ extension Ledger {
     private func mend(in txn: borrowing Transaction, progress: ((UInt64, UInt64) -> Void)?, comparingAlongside: Bool = false) throws -> RebuildReport {
         let total = try store.head(txn).position
         let cache = ReplayCache()
-        let state = try replay(to: .head, progress: { progress?($0, total) }, cache: cache, comparing: true) { chunk in try chunk(txn) }
+        let state = try replay(to: .head, progress: { progress?($0, total) }, cache: cache, comparing: .max) { chunk in try chunk(txn) }
         var report = RebuildReport(events: state.last, entries: 0, mended: 0, heldBytes: state.summaryBytesPeak)
         let apart = "recipients"
         let elsewhere = comparingAlongside && state.matched[apart] == nil ? Alongside { [self] in
@@ -361,7 +362,7 @@ extension Ledger {
     public func projectionDifferences(limit: Int = 20) throws(LedgerError) -> [String] {
         try read { txn in
             let cache = ReplayCache()
-            let state = try replay(to: .head, cache: cache, comparing: true) { chunk in try chunk(txn) }
+            let state = try replay(to: .head, cache: cache, comparing: limit) { chunk in try chunk(txn) }
             var out: [String] = []
             for name in LedgerStore.projectionNames where out.count < limit {
                 func describe(_ differences: some Collection<ProjectionDifference>, _ entries: Int) {

@@ -19,12 +19,14 @@ public final class KeyOrderMatch {
     @exclusivity(unchecked) private var key = MDB_val()
     @exclusivity(unchecked) private var value = MDB_val()
     @exclusivity(unchecked) private var more = false
-    /// How the stored entries differ from the expected ones, in key order.
+    /// How the stored entries differ from the expected ones, in key order: the first `keeping` found.
     @exclusivity(unchecked) public private(set) var differences: [Difference] = []
+    private let keeping: Int
     /// The expected entries handed over.
     @exclusivity(unchecked) public private(set) var entries = 0
 
-    init(_ txn: OpaquePointer, _ db: Database) throws {
+    init(_ txn: OpaquePointer, _ db: Database, keeping: Int) throws {
+        self.keeping = keeping
         try check(mdb_cursor_open(txn, db.dbi, &cursor))
         try step(MDB_FIRST)
     }
@@ -48,21 +50,27 @@ public final class KeyOrderMatch {
             if order > 0 { break }
             if order == 0 {
                 if KeyOrder.compare(storedValue, expected) != 0 {
-                    differences.append(.differs(key: Array(expectedKey), stored: Array(storedValue), expected: Array(expected)))
+                    keep(.differs(key: Array(expectedKey), stored: Array(storedValue), expected: Array(expected)))
                 }
                 return try step(MDB_NEXT)
             }
-            differences.append(.unbacked(key: Array(storedKey)))
+            keep(.unbacked(key: Array(storedKey)))
             try step(MDB_NEXT)
         }
-        differences.append(.missing(key: Array(expectedKey), expected: Array(expected)))
+        keep(.missing(key: Array(expectedKey), expected: Array(expected)))
+    }
+
+    /// Keeps a difference while fewer than `keeping` are kept (the rest are not made at all).
+    @inline(__always)
+    private func keep(_ difference: @autoclosure () -> Difference) {
+        if differences.count < keeping { differences.append(difference()) }
     }
 
     /// Counts the stored entries after the last expected one as unbacked and lets go of the cursor.
     /// - Returns: the differences found.
     public func finish() throws -> [Difference] {
         while more {
-            differences.append(.unbacked(key: Array(storedKey)))
+            keep(.unbacked(key: Array(storedKey)))
             try step(MDB_NEXT)
         }
         if let cursor { mdb_cursor_close(cursor) }
