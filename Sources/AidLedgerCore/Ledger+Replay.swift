@@ -409,45 +409,16 @@ extension Ledger {
             }
             // The chunk covers stored keys from `from` up to its last key, or to the end when it is the last chunk.
             let last = expected.count == compareChunk ? expected.withEntries { Array($0.key(expected.count - 1)) } : nil
-            let differences = try expected.withEntries { entries in
-                try self.differences(db, in: txn, from: from, through: last, expected: entries, count: expected.count, limit: limit - found)
+            let match = try txn.match(db, from: from, through: last, keeping: limit - found)
+            try expected.withEntries { entries in
+                for i in 0..<expected.count { try match.expect(key: entries.key(i), value: entries.value(i)) }
             }
+            let differences = try match.finish()
             found += differences.count
             try handle(differences, expected.count)
             guard let last else { return }
             from = last + [0]  // the key right after `last` in LMDB's order
         }
-    }
-
-    /// Where the stored entries of `db` with keys from `from` through `through` (to the end when nil) differ from the
-    /// `count` entries `expected`.
-    private func differences(
-        _ db: Database, in txn: borrowing Transaction, from: [UInt8]?, through: [UInt8]?,
-        expected: EntryRun.Entries, count: Int, limit: Int
-    ) throws -> [ProjectionDifference] {
-        var out: [ProjectionDifference] = []
-        var next = 0
-        try txn.forEach(db, from: from) { key, value in
-            if let through, through.withUnsafeBytes({ KeyOrder.compare(key, $0) }) > 0 { return false }
-            while next < count, KeyOrder.compare(expected.key(next), key) < 0 {
-                out.append(.missing(key: Array(expected.key(next)), expected: Array(expected.value(next))))
-                next += 1
-            }
-            if next < count, KeyOrder.compare(expected.key(next), key) == 0 {
-                if KeyOrder.compare(expected.value(next), value) != 0 {
-                    out.append(.differs(key: Array(key), stored: Array(value), expected: Array(expected.value(next))))
-                }
-                next += 1
-            } else {
-                out.append(.unbacked(key: Array(key)))
-            }
-            return out.count < limit
-        }
-        while next < count && out.count < limit {
-            out.append(.missing(key: Array(expected.key(next)), expected: Array(expected.value(next))))
-            next += 1
-        }
-        return out
     }
 
     /// A projection key as readable text: printable parts joined by "/", other bytes in hex.

@@ -3,7 +3,8 @@ import CLMDB
 /// Compares entries given in increasing key order with those one database of a transaction holds, walking it with one
 /// cursor in step: what a `KeyOrderWriter` made with it is handed (`Transaction.writeInKeyOrder(_:matching:_:)`) is
 /// checked against the stored entries instead of written. A replay that would write a database only to read it back
-/// for a comparison compares it as it goes. `finish()` must be called before the transaction ends.
+/// for a comparison compares it as it goes; one that compares a stretch of keys at a time gives the stretch's bounds.
+/// `finish()` must be called before the transaction ends.
 public final class KeyOrderMatch {
     /// How a stored entry differs from the one expected.
     public enum Difference {
@@ -22,13 +23,22 @@ public final class KeyOrderMatch {
     /// How the stored entries differ from the expected ones, in key order: the first `keeping` found.
     @exclusivity(unchecked) public private(set) var differences: [Difference] = []
     private let keeping: Int
+    /// The last stored key compared (nil: to the end); a key after it belongs to a later stretch.
+    private let through: [UInt8]?
     /// The expected entries handed over.
     @exclusivity(unchecked) public private(set) var entries = 0
 
-    init(_ txn: OpaquePointer, _ db: Database, keeping: Int) throws {
-        self.keeping = keeping
+    init(_ txn: OpaquePointer, _ db: Database, from start: [UInt8]?, through: [UInt8]?, keeping: Int) throws {
+        (self.keeping, self.through) = (keeping, through)
         try check(mdb_cursor_open(txn, db.dbi, &cursor))
-        try step(MDB_FIRST)
+        if let start, !start.isEmpty {
+            try start.withUnsafeBytes { s in
+                key = MDB_val(mv_size: s.count, mv_data: UnsafeMutableRawPointer(mutating: s.baseAddress))
+                try step(MDB_SET_RANGE)
+            }
+        } else {
+            try step(MDB_FIRST)
+        }
     }
 
     deinit { if let cursor { mdb_cursor_close(cursor) } }
@@ -37,13 +47,14 @@ public final class KeyOrderMatch {
         let rc = mdb_cursor_get(cursor, &key, &value, op)
         if rc != MDB_NOTFOUND { try check(rc) }
         more = rc == MDB_SUCCESS
+        if more, let through { more = through.withUnsafeBytes { KeyOrder.compare(storedKey, $0) <= 0 } }
     }
 
     private var storedKey: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: key.mv_data, count: key.mv_size) }
     private var storedValue: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: value.mv_data, count: value.mv_size) }
 
     /// Takes the next expected entry: a key after every one handed over before.
-    func expect(key expectedKey: UnsafeRawBufferPointer, value expected: UnsafeRawBufferPointer) throws {
+    public func expect(key expectedKey: UnsafeRawBufferPointer, value expected: UnsafeRawBufferPointer) throws {
         entries += 1
         while more {
             let order = KeyOrder.compare(storedKey, expectedKey)
@@ -66,7 +77,8 @@ public final class KeyOrderMatch {
         if differences.count < keeping { differences.append(difference()) }
     }
 
-    /// Counts the stored entries after the last expected one as unbacked and lets go of the cursor.
+    /// Counts the stored entries after the last expected one (through the stretch's end) as unbacked and lets go of
+    /// the cursor.
     /// - Returns: the differences found.
     public func finish() throws -> [Difference] {
         while more {

@@ -170,9 +170,12 @@ public struct Transaction: ~Copyable {
         return try withCursor(db) { cursor in try body(KeyOrderWriter(cursor: cursor, txn: handle, dbi: db.dbi, appending: appending, match: nil)) }
     }
 
-    /// A comparison of entries given in key order with those `db` holds here (`KeyOrderMatch`), keeping the first
-    /// `keeping` differences it finds; finished before this transaction ends.
-    public func match(_ db: Database, keeping: Int = .max) throws -> KeyOrderMatch { try KeyOrderMatch(handle, db, keeping: keeping) }
+    /// A comparison of entries given in key order with those `db` holds here (`KeyOrderMatch`), from the first key
+    /// `>= from` through `through` (the whole database when both are nil), keeping the first `keeping` differences it
+    /// finds; finished before this transaction ends.
+    public func match(_ db: Database, from: [UInt8]? = nil, through: [UInt8]? = nil, keeping: Int = .max) throws -> KeyOrderMatch {
+        try KeyOrderMatch(handle, db, from: from, through: through, keeping: keeping)
+    }
 
     /// Removes the entry under `key`. - Returns: whether there was one.
     @discardableResult
