@@ -3,6 +3,7 @@ import Foundation
 import LedgerGenerator
 
 // aidledger-bench DIR [--households N] | aidledger-bench DIR --replay-only [--repeat N] [--replay-chunk N]
+//   | aidledger-bench DIR --as-of-only [--repeat N] [--at P]
 // The project's side of the measurements against the raw LMDB limit (Tools/measure.sh runs both):
 // validated appends in batches of 100 and 10,000 commands per commit, single-command durable commits,
 // rebuild of all projections, verify, and a balance lookup. Prints one JSON object.
@@ -38,6 +39,23 @@ if args.contains("--replay-only") {
     let fileBytes = (try FileManager.default.attributesOfItem(atPath: dir + "/events/data.mdb")[.size] as? Int) ?? 0
     print("data file / raw record bytes: \(Double(fileBytes) / Double(bytes)) (\(fileBytes) / \(bytes))")
     ledger.close()
+    exit(0)
+}
+// `--as-of-only [--repeat N] [--at P]`: the books at position P (the head unless said) replayed N times (3 unless said),
+// each time by a ledger opened afresh with no kept point or milestone to start from; timed to the first answer.
+if args.contains("--as-of-only") {
+    let fm = FileManager.default
+    for _ in 0..<(args.firstIndex(of: "--repeat").flatMap { Int(args[$0 + 1]) } ?? 3) {
+        for name in try fm.contentsOfDirectory(atPath: dir) where name.hasPrefix("asof-") || name.hasPrefix("milestone-") {
+            try fm.removeItem(atPath: dir + "/" + name)
+        }
+        let ledger = try Ledger(directory: dir)
+        let at = try args.firstIndex(of: "--at").flatMap { UInt64(args[$0 + 1]) } ?? ledger.head().position
+        let start = DispatchTime.now().uptimeNanoseconds
+        let donors = try ledger.ids(of: "donor", as: .position(at))
+        print("books at #\(at) (\(donors.count) donors): \(Double(at) / (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)) events/s")
+        ledger.close()
+    }
     exit(0)
 }
 try? FileManager.default.removeItem(atPath: dir)
