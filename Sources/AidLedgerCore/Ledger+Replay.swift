@@ -37,6 +37,15 @@ extension Ledger {
     var wholeRegistered: Int { replayChunk * 5 }
     var wholeHeld: Int { replayChunk * 6 }
 
+    /// What a replay done in one chunk does with the stored projections it compares as it flushes (`replay`).
+    enum Comparison {
+        /// A check's: keeps the first `n` differences of each database.
+        case keeping(Int)
+        /// A rebuild's, whose reading transaction is its write transaction: mends each difference where it finds it,
+        /// so none is held in memory, however many there are (projections wiped or from an older layout).
+        case mending
+    }
+
     /// How a replay reads the log for each chunk: in the caller's transaction (a rebuild, inside the writer's), or
     /// in a read transaction of its own per chunk (an as-of question), so that a long replay holds no snapshot that
     /// keeps the writer from reusing pages. The log is append-only: the chunks read the same history either way.
@@ -54,11 +63,11 @@ extension Ledger {
     /// lets go of it on another core afterwards (`ReplayCache.release`).
     /// With `comparing`, a replay done in one chunk compares what it would write with the projections the reading
     /// transaction holds as it flushes them, for each database it has not written yet, instead of writing them to
-    /// the scratch environment and reading them back (`ReplayedState.matched`): a rebuild's, which keeps every
-    /// difference to mend it, or a check's, which keeps the first `comparing` of each database's.
+    /// the scratch environment and reading them back (`ReplayedState.matched`): a rebuild's, which mends each
+    /// difference where it finds it, or a check's, which keeps the first few of each database's.
     func replay(
         to point: AsOf, from base: ReplayedState? = nil, milestones: Bool = false, progress: ((UInt64) -> Void)? = nil, cache: ReplayCache = ReplayCache(),
-        comparing: Int? = nil, reading: LogReading
+        comparing: Comparison? = nil, reading: LogReading
     ) throws -> ReplayedState {
         let state = try ReplayedState(in: directory, like: env, mapSize: env.mapSize, continuing: base)
         var finished = false
@@ -122,16 +131,19 @@ extension Ledger {
                     // The only chunk of a replay from the first record: what it flushes into a database still empty
                     // here is what the replay gives for it, compared as it goes.
                     var matches: [Database: KeyOrderMatch] = [:]
-                    if let kept = comparing, base == nil && from == 1 && reachedEnd {
+                    if let comparing, base == nil && from == 1 && reachedEnd {
                         for name in LedgerStore.projectionNames {
                             let db = env.database(name)
                             guard try scratch.count(db) == 0, db != store.recipients || !cache.readsSummariesBack else { continue }
-                            matches[db] = try txn.match(db, keeping: kept)
+                            matches[db] = switch comparing {
+                            case .keeping(let kept): try txn.match(db, keeping: kept)
+                            case .mending: try txn.match(db, mending: true)
+                            }
                         }
                     }
                     try cache.flush(to: store, scratch, matching: matches)
                     state.matched = [:]
-                    for (db, match) in matches { state.matched[db.name] = (try match.finish(), match.entries) }
+                    for (db, match) in matches { state.matched[db.name] = (try match.finish(), match.entries, match.mended) }
                     return (last, reachedEnd)
                 }
                 if last == milestone { milestoneHash = try store.record(txn, at: last)?.hash }
@@ -259,15 +271,17 @@ extension Ledger {
         }
     }
 
-    /// Replays the log and writes the entries of the stored projections that differ from it.
+    /// Replays the log and writes the entries of the stored projections that differ from it: a replay done in one
+    /// step mends them as it flushes (`Comparison.mending`), a longer one after its last chunk.
     ///
-    /// `comparingAlongside`: the transaction has changed none of the stored projections yet (a rebuild's), so a read
-    /// transaction sees them as it does: the recipients' summaries, half of what is compared, are compared on another
-    /// core meanwhile, and compared again here only when they differ somewhere (then to be mended).
+    /// `comparingAlongside`: the transaction had changed none of the stored projections before (a rebuild's), so where
+    /// the replay did not compare the recipients' summaries as it flushed (it changed none of them then), a read
+    /// transaction sees them as it does: they, half of what is compared, are compared on another core meanwhile, and
+    /// compared again here only when they differ somewhere (then to be mended).
     private func mend(in txn: borrowing Transaction, progress: ((UInt64, UInt64) -> Void)?, comparingAlongside: Bool = false) throws -> RebuildReport {
         let total = try store.head(txn).position
         let cache = ReplayCache()
-        let state = try replay(to: .head, progress: { progress?($0, total) }, cache: cache, comparing: .max) { chunk in try chunk(txn) }
+        let state = try replay(to: .head, progress: { progress?($0, total) }, cache: cache, comparing: .mending) { chunk in try chunk(txn) }
         var report = RebuildReport(events: state.last, entries: 0, mended: 0, heldBytes: state.summaryBytesPeak)
         let apart = "recipients"
         let elsewhere = comparingAlongside && state.matched[apart] == nil ? Alongside { [self] in
@@ -298,8 +312,9 @@ extension Ledger {
                 }
                 report.mended += differences.count
             }
-            if let (differences, entries) = state.matched[name] {
-                try mendEntries(differences, entries)
+            if let (_, entries, mended) = state.matched[name] {
+                report.entries += entries  // mended as they were compared
+                report.mended += mended
             } else {
                 try compare(db, stored: txn, replayed: state, limit: .max, mendEntries)
             }
@@ -364,7 +379,7 @@ extension Ledger {
     public func projectionDifferences(limit: Int = 20) throws(LedgerError) -> [String] {
         try read { txn in
             let cache = ReplayCache()
-            let state = try replay(to: .head, cache: cache, comparing: limit) { chunk in try chunk(txn) }
+            let state = try replay(to: .head, cache: cache, comparing: .keeping(limit)) { chunk in try chunk(txn) }
             var out: [String] = []
             for name in LedgerStore.projectionNames where out.count < limit {
                 func describe(_ differences: some Collection<ProjectionDifference>, _ entries: Int) {
@@ -377,7 +392,7 @@ extension Ledger {
                         }
                     }
                 }
-                if let (differences, entries) = state.matched[name] {
+                if let (differences, entries, _) = state.matched[name] {
                     describe(differences.prefix(limit - out.count), entries)
                 } else {
                     try compare(env.database(name), stored: txn, replayed: state, limit: limit - out.count, describe)

@@ -13,9 +13,10 @@ final class ReplayedState: @unchecked Sendable {  // the environment is thread-s
     var last: UInt64 = 0
     /// The most memory the replay held at once in recipients' summaries (`ReplayCache.summaryBytesPeak`).
     var summaryBytesPeak = 0
-    /// The projections a rebuild's replay compared with the stored ones as it went instead of writing them here (by
-    /// name): how the stored entries differ, and how many entries the replay gives (`Ledger.replay(…comparing:…)`).
-    var matched: [String: (differences: [Ledger.ProjectionDifference], entries: Int)] = [:]
+    /// The projections a rebuild's or a check's replay compared with the stored ones as it went instead of writing
+    /// them here (by name): how the stored entries differ (a check's), how many entries the replay gives, and how many
+    /// differences were mended as they were found (a rebuild's) (`Ledger.replay(…comparing:…)`).
+    var matched: [String: (differences: [Ledger.ProjectionDifference], entries: Int, mended: Int)] = [:]
     /// Whether it is kept on disk for later processes.
     private(set) var kept = false
 

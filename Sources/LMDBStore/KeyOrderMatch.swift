@@ -4,7 +4,9 @@ import CLMDB
 /// cursor in step: what a `KeyOrderWriter` made with it is handed (`Transaction.writeInKeyOrder(_:matching:_:)`) is
 /// checked against the stored entries instead of written. A replay that would write a database only to read it back
 /// for a comparison compares it as it goes; one that compares a stretch of keys at a time gives the stretch's bounds.
-/// `finish()` must be called before the transaction ends.
+/// Made `mending` on a write transaction, it mends each difference at the cursor as it finds it (the expected entry
+/// put, an unbacked one deleted) and counts it instead of keeping it. `finish()` must be called before the
+/// transaction ends.
 public final class KeyOrderMatch {
     /// How a stored entry differs from the one expected.
     public enum Difference {
@@ -27,9 +29,13 @@ public final class KeyOrderMatch {
     private let through: [UInt8]?
     /// The expected entries handed over.
     @exclusivity(unchecked) public private(set) var entries = 0
+    /// Whether differences are mended where they are found, not kept.
+    private let mending: Bool
+    /// The differences mended.
+    @exclusivity(unchecked) public private(set) var mended = 0
 
-    init(_ txn: OpaquePointer, _ db: Database, from start: [UInt8]?, through: [UInt8]?, keeping: Int) throws {
-        (self.keeping, self.through) = (keeping, through)
+    init(_ txn: OpaquePointer, _ db: Database, from start: [UInt8]?, through: [UInt8]?, keeping: Int, mending: Bool) throws {
+        (self.keeping, self.through, self.mending) = (keeping, through, mending)
         try check(mdb_cursor_open(txn, db.dbi, &cursor))
         if let start, !start.isEmpty {
             try start.withUnsafeBytes { s in
@@ -61,14 +67,38 @@ public final class KeyOrderMatch {
             if order > 0 { break }
             if order == 0 {
                 if KeyOrder.compare(storedValue, expected) != 0 {
-                    keep(.differs(key: Array(expectedKey), stored: Array(storedValue), expected: Array(expected)))
+                    if mending { try put(expectedKey, expected, replacing: true) }
+                    else { keep(.differs(key: Array(expectedKey), stored: Array(storedValue), expected: Array(expected))) }
                 }
                 return try step(MDB_NEXT)
             }
-            keep(.unbacked(key: Array(storedKey)))
-            try step(MDB_NEXT)
+            try unbacked()
         }
-        keep(.missing(key: Array(expectedKey), expected: Array(expected)))
+        guard mending else { return keep(.missing(key: Array(expectedKey), expected: Array(expected))) }
+        // Put before the stored entry the cursor was at (or after the last one): the cursor is then at the new entry,
+        // and the next is that stored entry again, read anew (the put may have moved it to another page).
+        try put(expectedKey, expected, replacing: false)
+        try step(MDB_NEXT)
+    }
+
+    /// The stored entry at the cursor is backed by no expected one: kept as a difference, or deleted, after which the
+    /// cursor is at the entry that followed it (LMDB's next step after a deletion does not move).
+    private func unbacked() throws {
+        if mending {
+            try check(mdb_cursor_del(cursor, 0))
+            mended += 1
+        } else {
+            keep(.unbacked(key: Array(storedKey)))
+        }
+        try step(MDB_NEXT)
+    }
+
+    /// Puts the expected entry through the cursor: in place of the stored one it is at (`replacing`), or as a new one.
+    private func put(_ k: UnsafeRawBufferPointer, _ v: UnsafeRawBufferPointer, replacing: Bool) throws {
+        var newKey = MDB_val(mv_size: k.count, mv_data: UnsafeMutableRawPointer(mutating: k.baseAddress))
+        var newValue = MDB_val(mv_size: v.count, mv_data: UnsafeMutableRawPointer(mutating: v.baseAddress))
+        try check(mdb_cursor_put(cursor, &newKey, &newValue, replacing ? UInt32(MDB_CURRENT) : 0))
+        mended += 1
     }
 
     /// Keeps a difference while fewer than `keeping` are kept (the rest are not made at all).
@@ -81,10 +111,7 @@ public final class KeyOrderMatch {
     /// the cursor.
     /// - Returns: the differences found.
     public func finish() throws -> [Difference] {
-        while more {
-            keep(.unbacked(key: Array(storedKey)))
-            try step(MDB_NEXT)
-        }
+        while more { try unbacked() }
         if let cursor { mdb_cursor_close(cursor) }
         cursor = nil
         return differences

@@ -172,9 +172,9 @@ public struct Transaction: ~Copyable {
 
     /// A comparison of entries given in key order with those `db` holds here (`KeyOrderMatch`), from the first key
     /// `>= from` through `through` (the whole database when both are nil), keeping the first `keeping` differences it
-    /// finds; finished before this transaction ends.
-    public func match(_ db: Database, from: [UInt8]? = nil, through: [UInt8]? = nil, keeping: Int = .max) throws -> KeyOrderMatch {
-        try KeyOrderMatch(handle, db, from: from, through: through, keeping: keeping)
+    /// finds, or, `mending` (a write transaction's), mending each where it finds it; finished before this transaction ends.
+    public func match(_ db: Database, from: [UInt8]? = nil, through: [UInt8]? = nil, keeping: Int = .max, mending: Bool = false) throws -> KeyOrderMatch {
+        try KeyOrderMatch(handle, db, from: from, through: through, keeping: keeping, mending: mending)
     }
 
     /// Removes the entry under `key`. - Returns: whether there was one.

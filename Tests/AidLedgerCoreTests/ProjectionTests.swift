@@ -403,24 +403,36 @@ import Testing
         }
         let before = try t.ledger.recipientBalance("H-1", on: BusinessDate(year: 2026, month: 11, day: 20)!).json
         #expect(try t.ledger.projectionDifferences().isEmpty)
-        // Someone empties the recipients' summaries, changes a counter and adds an entry the log does not back.
-        try t.tamper(databases: ["recipients", "totals"]) { env in
+        // Someone empties the recipients' summaries, changes a counter and adds an entry the log does not back; among
+        // the versions, removes one, shortens the next and slips a forged one in after it.
+        var versions: [[UInt8]] = []
+        try t.tamper(databases: ["recipients", "totals", "versions"]) { env in
             try env.write { txn in
                 try txn.clear(env.database("recipients"))
                 var first: ([UInt8], [UInt8])?
                 try txn.forEach(env.database("totals")) { k, v in first = (Array(k), Array(v)); return false }
                 try txn.put(env.database("totals"), first!.0, [UInt8](repeating: 1, count: 8))
                 try txn.put(env.database("totals"), Array("zz-forged".utf8), [0, 0, 0, 0, 0, 0, 0, 9])
+                try txn.forEach(env.database("versions")) { k, _ in versions.append(Array(k)); return true }
+                try #require(versions.count > 3)
+                try txn.delete(env.database("versions"), versions[1])
+                try txn.put(env.database("versions"), versions[2], [1, 2, 3])
+                try txn.put(env.database("versions"), versions[2] + [1], [0, 0, 0, 0, 0, 0, 0, 1])
             }
         }
         let differences = try t.ledger.projectionDifferences(limit: 100)
         #expect(differences.filter { $0.hasPrefix("recipients:") && $0.hasSuffix("missing from the stored projection") }.count == 2)
         #expect(differences.contains { $0.hasPrefix("totals:") && $0.contains("holds 0101010101010101") })
         #expect(differences.contains { $0 == "totals: entry zz-forged is not backed by the log" })
-        #expect(differences.count == 4)
+        let amongVersions = differences.filter { $0.hasPrefix("versions: ") }
+        #expect(amongVersions.count == 3)
+        #expect(amongVersions.contains { $0.hasSuffix("is missing from the stored projection") })
+        #expect(amongVersions.contains { $0.contains(" holds 010203 but the log gives ") })
+        #expect(amongVersions.contains { $0.hasSuffix("is not backed by the log") })
+        #expect(differences.count == 7)
         #expect(try t.ledger.projectionDifferences(limit: 3).count == 3)
         let report = try t.ledger.rebuild()
-        #expect(report.mended == 4)
+        #expect(report.mended == 7)
         #expect(try t.ledger.projectionDifferences().isEmpty)
         #expect(try t.ledger.recipientBalance("H-1", on: BusinessDate(year: 2026, month: 11, day: 20)!).json == before)
         #expect(try t.ledger.rebuild().mended == 0)

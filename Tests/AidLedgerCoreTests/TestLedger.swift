@@ -7,11 +7,14 @@ final class TestLedger {
     let directory: String
     var ledger: Ledger!
     private var counter = 0
+    /// The replay's chunk the ledger was made with, kept when `tamper` reopens it.
+    private let replayChunk: Int
 
     /// `replayChunk`: events a replay projects between commits (small, to replay in many steps).
     /// `milestoneEvery`: events between the copies an as-of replay keeps (small, to pass several).
     init(replayChunk: Int = 50_000, milestoneEvery: UInt64 = 1_000_000) throws {
         directory = NSTemporaryDirectory() + "aidledger-test-" + UUID().uuidString
+        self.replayChunk = replayChunk
         ledger = try Ledger(directory: directory, create: true, replayChunk: replayChunk, milestoneEvery: milestoneEvery)
     }
 
@@ -29,7 +32,7 @@ final class TestLedger {
             let env = try Environment(path: directory + "/" + Ledger.eventsDirectory, databases: databases)
             try body(env)
         }
-        if reopen { ledger = try Ledger(directory: directory) }
+        if reopen { ledger = try Ledger(directory: directory, replayChunk: replayChunk) }
     }
 
     /// Builds a command with a fresh command id unless one is given.
