@@ -89,6 +89,8 @@ extension Ledger {
                 let whole = try txn.count(store.registry) <= wholeRegistered
                 let end = min(head, limit, whole ? head : from + UInt64(chunkEvents) - 1, milestone)
                 let heldLimit = whole ? wholeHeld : chunkHeld
+                // Differences a run cut short by the scratch map's growth had mended already: the next run finds them sound.
+                var mendedEarlier: [Database: Int] = [:]
                 (last, reachedEnd) = try state.env.write { scratch -> (UInt64, Bool) in
                     cache.clear()
                     var last = from - 1
@@ -141,9 +143,16 @@ extension Ledger {
                             }
                         }
                     }
-                    try cache.flush(to: store, scratch, matching: matches)
+                    do {
+                        try cache.flush(to: store, scratch, matching: matches)
+                    } catch {
+                        for (db, match) in matches { mendedEarlier[db, default: 0] += match.mended }
+                        throw error
+                    }
                     state.matched = [:]
-                    for (db, match) in matches { state.matched[db.name] = (try match.finish(), match.entries, match.mended) }
+                    for (db, match) in matches {
+                        state.matched[db.name] = (try match.finish(), match.entries, match.mended + mendedEarlier[db, default: 0])
+                    }
                     return (last, reachedEnd)
                 }
                 if last == milestone { milestoneHash = try store.record(txn, at: last)?.hash }
