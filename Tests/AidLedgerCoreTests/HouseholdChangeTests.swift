@@ -32,6 +32,27 @@ import Testing
         #expect(t.rejection("recipient.update", ["id": "H-1", "category": "pensioner"])?.code == .invalidField)
     }
 
+    /// An auditor's replay copies the books at every milestone it passes and goes on from there; a household's change
+    /// that falls on a milestone still holds for what the household receives after it.
+    @Test func theBooksPastAMilestoneAtAHouseholdsChangeCountTheHouseholdAsChanged() throws {
+        try t.submit("issue", ["site": "DP", "recipient": "H-1", "campaign": "WINTER", "date": "2026-11-05"], lists: ["item": ["food-kit"]])
+        let change = try t.submit("recipient.update", ["id": "H-1", "category": "servicemen_family", "area": "rural", "settlement": "Kropyvnyk", "size": "5"])
+        // After the change, the household first reaches the cash campaign.
+        try t.submit("intake.cash", ["donor": "CITY", "campaign": "CASH", "amount": "1800", "document": "order 1", "date": "2026-11-06"])
+        try t.submit("grant", ["recipient": "H-1", "campaign": "CASH", "amount": "500", "date": "2026-11-07"])
+        let cash = try t.ledger.campaignBalance("CASH").reach
+        #expect(cash.byCategory[.servicemenFamily] == 1 && cash.byArea[.rural] == 1 && cash.people == 5)
+        let head = t.headPosition
+        let books = try ["WINTER", "CASH"].map { try t.ledger.campaignBalance($0).json } + [try t.ledger.donorBalance("CITY").json]
+        // Milestones every so many events that the change is one: the replay to the head ends a step there and goes on.
+        let at = change.records[0].position
+        try t.reopen(milestoneEvery: at)
+        let replayed = try ["WINTER", "CASH"].map { try t.ledger.campaignBalance($0, as: .position(head)).json }
+            + [try t.ledger.donorBalance("CITY", as: .position(head)).json]
+        #expect(FileManager.default.fileExists(atPath: t.directory + "/milestone-p\(at)/data.mdb"))
+        #expect(replayed == books)
+    }
+
     @Test func theReachCountsFollowTheChangeAndAVoidAfterItLeavesNoGroupBelowZero() throws {
         let issued = try t.submit("issue", ["site": "DP", "recipient": "H-1", "campaign": "WINTER", "date": "2026-11-05"], lists: ["item": ["food-kit"]])
         let winter = try t.ledger.campaignBalance("WINTER").reach
