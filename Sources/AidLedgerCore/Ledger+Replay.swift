@@ -296,7 +296,7 @@ extension Ledger {
         let elsewhere = comparingAlongside && state.matched[apart] == nil ? Alongside { [self] in
             try env.read { stored in
                 var (entries, sound) = (0, true)
-                try compare(env.database(apart), stored: stored, replayed: state, limit: 1) { differences, n in
+                try compare(env.database(apart), stored: stored, replayed: state, limit: 1) { differences, n, _ in
                     entries += n
                     sound = sound && differences.isEmpty
                 }
@@ -310,22 +310,15 @@ extension Ledger {
                 report.entries += entries
                 continue
             }
-            let db = env.database(name)
-            func mendEntries(_ differences: [ProjectionDifference], _ entries: Int) throws {
-                report.entries += entries
-                for difference in differences {
-                    switch difference {
-                    case .missing(let key, let value), .differs(let key, _, let value): try txn.put(db, key, value)
-                    case .unbacked(let key): try txn.delete(db, key)
-                    }
-                }
-                report.mended += differences.count
-            }
+            // Mended as they were compared, during the replay's flush or now.
             if let (_, entries, mended) = state.matched[name] {
-                report.entries += entries  // mended as they were compared
+                report.entries += entries
                 report.mended += mended
             } else {
-                try compare(db, stored: txn, replayed: state, limit: .max, mendEntries)
+                try compare(env.database(name), stored: txn, replayed: state, limit: .max, mending: true) { _, entries, mended in
+                    report.entries += entries
+                    report.mended += mended
+                }
             }
         }
         // Freed once the comparison is done: freeing it meanwhile slowed the comparison down by half.
@@ -391,7 +384,7 @@ extension Ledger {
             let state = try replay(to: .head, cache: cache, comparing: .keeping(limit)) { chunk in try chunk(txn) }
             var out: [String] = []
             for name in LedgerStore.projectionNames where out.count < limit {
-                func describe(_ differences: some Collection<ProjectionDifference>, _ entries: Int) {
+                func describe(_ differences: some Collection<ProjectionDifference>) {
                     for difference in differences {
                         switch difference {
                         case .missing(let key, _): out.append("\(name): entry \(Ledger.describe(key)) is missing from the stored projection")
@@ -401,10 +394,10 @@ extension Ledger {
                         }
                     }
                 }
-                if let (differences, entries, _) = state.matched[name] {
-                    describe(differences.prefix(limit - out.count), entries)
+                if let (differences, _, _) = state.matched[name] {
+                    describe(differences.prefix(limit - out.count))
                 } else {
-                    try compare(env.database(name), stored: txn, replayed: state, limit: limit - out.count, describe)
+                    try compare(env.database(name), stored: txn, replayed: state, limit: limit - out.count) { differences, _, _ in describe(differences) }
                 }
             }
             ReplayCache.release(consume cache)
@@ -416,11 +409,12 @@ extension Ledger {
     typealias ProjectionDifference = KeyOrderMatch.Difference
 
     /// Walks `db` as stored beside the same database in the replay, both in key order, a chunk of replayed entries at a
-    /// time, and hands each chunk's differences (and how many replayed entries it covered) to `handle`, which may then
-    /// write to the stored database: nothing is being read from it at that moment. Stops after `limit` differences.
+    /// time, and hands each chunk's differences (and how many replayed entries it covered) to `handle`; `mending` (a
+    /// write transaction's), it mends each where it finds it (`KeyOrderMatch`) and hands over how many instead. Stops
+    /// after `limit` differences kept.
     private func compare(
-        _ db: Database, stored txn: borrowing Transaction, replayed state: ReplayedState, limit: Int,
-        _ handle: ([ProjectionDifference], Int) throws -> Void
+        _ db: Database, stored txn: borrowing Transaction, replayed state: ReplayedState, limit: Int, mending: Bool = false,
+        _ handle: (_ differences: [ProjectionDifference], _ entries: Int, _ mended: Int) throws -> Void
     ) throws {
         var from: [UInt8]? = nil
         var found = 0
@@ -435,13 +429,13 @@ extension Ledger {
             }
             // The chunk covers stored keys from `from` up to its last key, or to the end when it is the last chunk.
             let last = expected.count == compareChunk ? expected.withEntries { Array($0.key(expected.count - 1)) } : nil
-            let match = try txn.match(db, from: from, through: last, keeping: limit - found)
+            let match = try txn.match(db, from: from, through: last, keeping: limit - found, mending: mending)
             try expected.withEntries { entries in
                 for i in 0..<expected.count { try match.expect(key: entries.key(i), value: entries.value(i)) }
             }
             let differences = try match.finish()
             found += differences.count
-            try handle(differences, expected.count)
+            try handle(differences, expected.count, match.mended)
             guard let last else { return }
             from = last + [0]  // the key right after `last` in LMDB's order
         }

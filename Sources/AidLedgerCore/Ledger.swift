@@ -54,8 +54,8 @@ public final class Ledger: @unchecked Sendable {  // the environment and writer 
     ///   - mapSize: the initial LMDB map; it grows when full.
     ///   - replayChunk: a replay (rebuild, as-of) commits its scratch environment whenever it holds twice this many
     ///     recipients' summaries, entities' versions or counters, or has projected twenty times this many events: what it
-    ///     holds in memory at once. A rebuild or a check of a ledger with at most five times this many registered
-    ///     entities replays the whole log in one step (holding up to six times this many). Verification and reports
+    ///     holds in memory at once. A replay (a rebuild, a check, an as-of question) of a ledger with at most five
+    ///     times this many registered entities runs in one step (holding up to six times this many). Verification and reports
     ///     read this many positions per read transaction.
     ///   - replayMemory: a replay also commits whenever the recipients' summaries it holds take about this many bytes
     ///     (households with long histories take more each than the count above assumes).

@@ -14,6 +14,8 @@ guard args.count >= 2 else {
 }
 let dir = args[1]
 let households = args.firstIndex(of: "--households").flatMap { Int(args[$0 + 1]) } ?? 20_000
+/// Rebuilds or as-of questions timed by `--replay-only` and `--as-of-only` (3 unless said).
+let repeats = args.firstIndex(of: "--repeat").flatMap { Int(args[$0 + 1]) } ?? 3
 // `--lookups-only`: a million recipient balance lookups on an existing ledger (for profiling the card).
 if args.contains("--lookups-only") {
     let ledger = try Ledger(directory: dir)
@@ -29,7 +31,7 @@ if args.contains("--lookups-only") {
 if args.contains("--replay-only") {
     let chunk = args.firstIndex(of: "--replay-chunk").flatMap { Int(args[$0 + 1]) }
     let ledger = try chunk.map { try Ledger(directory: dir, replayChunk: $0) } ?? Ledger(directory: dir)
-    for _ in 0..<(args.firstIndex(of: "--repeat").flatMap { Int(args[$0 + 1]) } ?? 3) {
+    for _ in 0..<repeats {
         let start = DispatchTime.now().uptimeNanoseconds
         let report = try ledger.rebuild()
         print("replayed \(report.events) events: \(Double(report.events) / (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)) events/s")
@@ -45,7 +47,7 @@ if args.contains("--replay-only") {
 // each time by a ledger opened afresh with no kept point or milestone to start from; timed to the first answer.
 if args.contains("--as-of-only") {
     let fm = FileManager.default
-    for _ in 0..<(args.firstIndex(of: "--repeat").flatMap { Int(args[$0 + 1]) } ?? 3) {
+    for _ in 0..<repeats {
         for name in try fm.contentsOfDirectory(atPath: dir) where name.hasPrefix("asof-") || name.hasPrefix("milestone-") {
             try fm.removeItem(atPath: dir + "/" + name)
         }
