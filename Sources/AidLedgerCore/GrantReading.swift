@@ -50,7 +50,7 @@ final class GrantReading {
         try envelope.checkEnd(reader)
 
         let r = reader  // only read from here on
-        let owned = r.withBytes(recipient) { share.owns($0) }
+        let owned = !share.inPasses || r.withBytes(recipient) { share.owns($0) }
         let common = share.keepsCommon
         guard owned || common else { return .passed }
         let who = owned ? try r.withBytes(recipient) { try symbols.recipient(bytes: $0, load: attributes) } : -1

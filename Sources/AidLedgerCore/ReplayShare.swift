@@ -16,21 +16,27 @@ struct ReplayShare: Sendable, Equatable {
     /// recipients' summaries are kept by id in that order, so that a pass writes its share's into one stretch of their
     /// database, not into every page of it). Empty: one pass for everything.
     let bounds: [[UInt8]]
+    /// Whether the replay is in passes (`bounds` not empty): asked of every record, kept apart from the array.
+    let inPasses: Bool
+
+    init(index: Int, bounds: [[UInt8]]) {
+        (self.index, self.bounds, inPasses) = (index, bounds, !bounds.isEmpty)
+    }
 
     static let all = ReplayShare(index: 0, bounds: [])
 
     /// Shares of the recipients (0: one pass for everything).
-    var count: Int { bounds.isEmpty ? 0 : bounds.count + 1 }
+    var count: Int { inPasses ? bounds.count + 1 : 0 }
 
     /// Whether the pass projects what is on no recipient's summary.
     var keepsCommon: Bool { index == 0 }
 
     /// Whether the pass projects recipients' summaries (for the recipients it owns).
-    var keepsSummaries: Bool { count == 0 || index > 0 }
+    var keepsSummaries: Bool { !inPasses || index > 0 }
 
     /// Whether the pass projects what concerns the recipient whose id's UTF-8 bytes are `id`.
     func owns(_ id: UnsafeRawBufferPointer) -> Bool {
-        guard count > 0 else { return true }
+        guard inPasses else { return true }
         guard index > 0 else { return false }
         // In the share whose first id is the last at or before it (a handful of shares: compared in turn).
         var share = 1
@@ -42,7 +48,7 @@ struct ReplayShare: Sendable, Equatable {
     }
 
     func owns(_ id: String) -> Bool {
-        guard count > 0 else { return true }
+        guard inPasses else { return true }
         var id = id
         return id.withUTF8 { owns(UnsafeRawBufferPointer($0)) }
     }
