@@ -93,20 +93,17 @@ final class EffectPlan: @unchecked Sendable {
     }
 
     /// Works out `record`'s effects, numbering the texts of those on a summary in `symbols` and the keys of the others
-    /// in `slots`. `lot` gives the lots its draws name; `target` the event a void names. `share`: those the replay's
-    /// pass projects (the caller passes over a record of which it projects nothing).
+    /// in `slots`. `lot` gives the lots its draws name; `target` the event a void names.
     func add(
-        _ record: EventRecord, symbols: ReplaySymbols.Numbering, slots: ReplaySlots.Numbering, share: ReplayShare = .all, lot: (UInt64) throws -> Lot,
-        attributes: (String) throws -> RecipientRegistered.Attributes?, target: (EventVoided) throws -> EventRecord
+        _ record: EventRecord, symbols: ReplaySymbols.Numbering, slots: ReplaySlots.Numbering, lot: (UInt64) throws -> Lot, attributes: (String) throws -> RecipientRegistered.Attributes?,
+        target: (EventVoided) throws -> EventRecord
     ) throws {
         if case .eventVoided(let v) = record.event {
-            let voided = try target(v)
-            try add(effectsOf: voided, sign: -1, share: share, owned: ReplayShare.recipient(of: voided.event).map(share.owns) ?? false, symbols: symbols, slots: slots, lot: lot, attributes: attributes)
+            try add(effectsOf: try target(v), sign: -1, symbols: symbols, slots: slots, lot: lot, attributes: attributes)
         } else {
-            let owned = ReplayShare.recipient(of: record.event).map(share.owns) ?? false
-            if owned, case .recipientRegistered(let p) = record.event { symbols.registered(p) }
-            if owned, case .recipientUpdated(let u) = record.event, u.profile?.movesReach == true { symbols.changed(u.recipient) }
-            try add(effectsOf: record, sign: 1, share: share, owned: owned, symbols: symbols, slots: slots, lot: lot, attributes: attributes)
+            if case .recipientRegistered(let p) = record.event { symbols.registered(p) }
+            if case .recipientUpdated(let u) = record.event, u.profile?.movesReach == true { symbols.changed(u.recipient) }
+            try add(effectsOf: record, sign: 1, symbols: symbols, slots: slots, lot: lot, attributes: attributes)
         }
         switch record.event {
         case .goodsIssued, .cashGranted, .stockTransferred, .stockAdjusted: close(onlySteps: true)
@@ -157,22 +154,12 @@ final class EffectPlan: @unchecked Sendable {
         reach(.donor, id, &marks)
     }
 
-    /// `owned`: whether `share` owns the recipient the record concerns; the effects on their summary and their version
-    /// are added only then, the others only when the pass keeps what is on no summary.
     private func add(
-        effectsOf record: EventRecord, sign: Int64, share: ReplayShare, owned: Bool, symbols: ReplaySymbols.Numbering, slots: ReplaySlots.Numbering,
-        lot: (UInt64) throws -> Lot, attributes: (String) throws -> RecipientRegistered.Attributes?
+        effectsOf record: EventRecord, sign: Int64, symbols: ReplaySymbols.Numbering, slots: ReplaySlots.Numbering, lot: (UInt64) throws -> Lot,
+        attributes: (String) throws -> RecipientRegistered.Attributes?
     ) throws {
         try Effect.visit(record, sign: sign, lot: lot) { effect in
-            if effect.isOnSummary {
-                guard owned else { return }
-                return marks.append(try SummaryMark(effect, symbols, attributes: attributes))
-            }
-            if case .touched(.recipient, _) = effect {
-                guard owned else { return }
-            } else {
-                guard share.keepsCommon else { return }
-            }
+            if effect.isOnSummary { return marks.append(try SummaryMark(effect, symbols, attributes: attributes)) }
             switch effect {
             case .stock(let site, let item, let lot, let delta):
                 steps.append(Step(kind: .stock, index: slots.slot(.stock, .stock(site: site, item: item, lot: lot)), delta: delta))

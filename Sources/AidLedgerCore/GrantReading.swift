@@ -25,19 +25,16 @@ final class GrantReading {
     @exclusivity(unchecked) private var lots = FlatBuffer<(lot: UInt64, amount: Int64)>(capacity: 8)
     @exclusivity(unchecked) private var donors = FlatBuffer<ReplaySymbols.Symbol>(capacity: 8)
 
-    /// What of each grant the replay's pass projects.
-    private let share: ReplayShare
-
-    init(symbols: ReplaySymbols.Numbering, slots: ReplaySlots.Numbering, share: ReplayShare = .all) {
-        (self.symbols, self.slots, self.share) = (symbols, slots, share)
+    init(symbols: ReplaySymbols.Numbering, slots: ReplaySlots.Numbering) {
+        (self.symbols, self.slots) = (symbols, slots)
     }
 
-    /// Adds the record stored as `stored` (where the log's map holds it) to `plan` when it is a cash grant of schema 1:
-    /// the steps and marks of it the replay's pass projects (its `share`).
+    /// Adds the record stored as `stored` (where the log's map holds it) to `plan` when it is a cash grant of schema 1.
+    /// - Returns: when it recorded the grant (microseconds since 1970), or nil for any other record (nothing added).
     func add(
         _ stored: UnsafeRawBufferPointer, to plan: EffectPlan, lot: (UInt64) throws -> Lot, attributes: (String) throws -> RecipientRegistered.Attributes?
-    ) throws -> PlanReading {
-        guard let envelope = try RecordEnvelope.read(stored, type: .cashGranted, schema: CashGranted.schemaVersion) else { return .other }
+    ) throws -> Int64? {
+        guard let envelope = try RecordEnvelope.read(stored, type: .cashGranted, schema: CashGranted.schemaVersion) else { return nil }
         var reader = envelope.body(stored)
         // The payload, as `CashGranted.decode` reads it.
         let recipient = try reader.textRange()
@@ -50,44 +47,31 @@ final class GrantReading {
         try envelope.checkEnd(reader)
 
         let r = reader  // only read from here on
-        let owned = !share.inPasses || r.withBytes(recipient) { share.owns($0) }
-        let common = share.keepsCommon
-        guard owned || common else { return .passed }
-        let who = owned ? try r.withBytes(recipient) { try symbols.recipient(bytes: $0, load: attributes) } : -1
+        let who = try r.withBytes(recipient) { try symbols.recipient(bytes: $0, load: attributes) }
         let c = r.withBytes(campaign) { symbols.name(bytes: $0) }
         try plan.add { steps, marks in
             func step(_ kind: EffectPlan.Step.Kind, _ slot: ReplaySlots.Slot, _ delta: Int64) {
                 steps.append(EffectPlan.Step(kind: kind, index: slot, delta: delta))
             }
-            if owned { EffectPlan.begin(who, issuances: 0, grants: 1, &marks) }
+            EffectPlan.begin(who, issuances: 0, grants: 1, &marks)
             donors.removeAll()
             for k in 0..<lots.count {
                 let (id, drawn) = lots[k]
                 let d = try draw(lot: id, campaign: c, text: campaign, in: r, lot)
-                if common {
-                    step(.cash, d.cash, -drawn)
-                    step(.total, d.donorGranted, drawn)
-                }
-                if owned {
-                    var m = SummaryMark(.grant)
-                    (m.first, m.donor, m.amount) = (c, d.donor, drawn)
-                    marks.append(m)
-                    EffectPlan.reachDonor(d.donor, draws: lots.count, reached: &donors, &marks)
-                }
+                step(.cash, d.cash, -drawn)
+                step(.total, d.donorGranted, drawn)
+                var m = SummaryMark(.grant)
+                (m.first, m.donor, m.amount) = (c, d.donor, drawn)
+                marks.append(m)
+                EffectPlan.reachDonor(d.donor, draws: lots.count, reached: &donors, &marks)
             }
-            if owned { EffectPlan.reach(.campaign, c, &marks) }
-            if common {
-                step(.total, ReplaySlots.memo(&campaignCash, c) { slots.slot(.total, .total(CounterName("campaign", r.text(campaign), "cash", "granted"))) }, amount)
-                step(.total, ReplaySlots.memo(&campaignGrants, c) { slots.slot(.total, .total(CounterName("campaign", r.text(campaign), "grants"))) }, 1)
-            }
-            if owned {
-                step(.version, ReplaySlots.memo(&recipientVersion, who) { r.withBytes(recipient) { slots.version(.recipient, bytes: $0) } }, 0)
-            }
-            if common {
-                step(.version, ReplaySlots.memo(&campaignVersion, c) { r.withBytes(campaign) { slots.version(.campaign, bytes: $0) } }, 0)
-            }
+            EffectPlan.reach(.campaign, c, &marks)
+            step(.total, ReplaySlots.memo(&campaignCash, c) { slots.slot(.total, .total(CounterName("campaign", r.text(campaign), "cash", "granted"))) }, amount)
+            step(.total, ReplaySlots.memo(&campaignGrants, c) { slots.slot(.total, .total(CounterName("campaign", r.text(campaign), "grants"))) }, 1)
+            step(.version, ReplaySlots.memo(&recipientVersion, who) { r.withBytes(recipient) { slots.version(.recipient, bytes: $0) } }, 0)
+            step(.version, ReplaySlots.memo(&campaignVersion, c) { r.withBytes(campaign) { slots.version(.campaign, bytes: $0) } }, 0)
         }
-        return .added(recordedAt: envelope.recordedAt)
+        return envelope.recordedAt
     }
 
     /// The keys a draw on cash lot `id` under the campaign numbered `campaign` changes, and its donor, numbered once
@@ -96,12 +80,6 @@ final class GrantReading {
         let key = (UInt64(UInt32(bitPattern: campaign)), id)
         if let known = draws.find(key) { return known }
         let l = try lot(id)
-        // A pass of recipients' summaries numbers no counter's key.
-        guard share.keepsCommon else {
-            let d = Draw(cash: -1, donorGranted: -1, donor: symbols.name(l.donor))
-            draws.insert(key, d)
-            return d
-        }
         let d = Draw(
             cash: slots.slot(.cash, .cash(campaign: r.text(text), lot: id)),
             donorGranted: slots.slot(.total, .total(CounterName("donor", l.donor, "cash", "granted"))),

@@ -39,20 +39,18 @@ final class IssuanceReading {
     @exclusivity(unchecked) private var lots = FlatBuffer<(lot: UInt64, amount: Int64)>(capacity: 16)
     @exclusivity(unchecked) private var donors = FlatBuffer<ReplaySymbols.Symbol>(capacity: 16)
 
-    /// What of each issuance the replay's pass projects.
-    private let share: ReplayShare
-
-    init(symbols: ReplaySymbols.Numbering, slots: ReplaySlots.Numbering, share: ReplayShare = .all) {
-        (self.symbols, self.slots, self.share) = (symbols, slots, share)
+    init(symbols: ReplaySymbols.Numbering, slots: ReplaySlots.Numbering) {
+        (self.symbols, self.slots) = (symbols, slots)
     }
 
     /// Adds the record stored as `stored` (where the log's map holds it) at `position` to `plan` when it is an
-    /// issuance of schema 1: the steps and marks of it the replay's pass projects (its `share`).
+    /// issuance of schema 1.
+    /// - Returns: when it recorded the issuance (microseconds since 1970), or nil for any other record (nothing added).
     func add(
         _ stored: UnsafeRawBufferPointer, at position: UInt64, to plan: EffectPlan, lot: (UInt64) throws -> Lot,
         attributes: (String) throws -> RecipientRegistered.Attributes?
-    ) throws -> PlanReading {
-        guard let envelope = try RecordEnvelope.read(stored, type: .goodsIssued, schema: GoodsIssued.schemaVersion) else { return .other }
+    ) throws -> Int64? {
+        guard let envelope = try RecordEnvelope.read(stored, type: .goodsIssued, schema: GoodsIssued.schemaVersion) else { return nil }
         var reader = envelope.body(stored)
         let (day, site) = (envelope.day, envelope.site)
         // The payload, as `GoodsIssued.decode` reads it for a replay.
@@ -72,17 +70,14 @@ final class IssuanceReading {
         try envelope.checkEnd(reader)
 
         let r = reader  // only read from here on
-        let owned = !share.inPasses || r.withBytes(recipient) { share.owns($0) }
-        let common = share.keepsCommon
-        guard owned || common else { return .passed }
         let s = r.withBytes(site) { symbols.name(bytes: $0) }
         let c = r.withBytes(campaign) { symbols.name(bytes: $0) }
-        let who = owned ? try r.withBytes(recipient) { try symbols.recipient(bytes: $0, load: attributes) } : -1
+        let who = try r.withBytes(recipient) { try symbols.recipient(bytes: $0, load: attributes) }
         try plan.add { steps, marks in
             func step(_ kind: EffectPlan.Step.Kind, _ slot: ReplaySlots.Slot, _ delta: Int64) {
                 steps.append(EffectPlan.Step(kind: kind, index: slot, delta: delta))
             }
-            if owned { EffectPlan.begin(who, issuances: 1, grants: 0, &marks) }
+            EffectPlan.begin(who, issuances: 1, grants: 0, &marks)
             donors.removeAll()
             for l in 0..<lines.count {
                 let line = lines[l]
@@ -90,39 +85,27 @@ final class IssuanceReading {
                 for (id, amount) in line.draws.lazy.map({ self.lots[$0] }) {
                     let d = try draw(lot: id, numbers: (s, c, item), texts: (site, campaign, line.item), in: r, lot)
                     let value = try amount.multiplied(by: d.valuePerUnit, describing: "the value issued")
-                    if common {
-                        step(.stock, d.stock, -amount)
-                        step(.total, d.donorUnits, amount)
-                        step(.total, d.donorValue, value)
-                        step(.total, d.campaignUnits, amount)
-                        step(.total, d.campaignValue, value)
-                    }
-                    if owned {
-                        var m = SummaryMark(.goods)
-                        (m.first, m.donor, m.item, m.amount, m.value) = (c, d.donor, item, amount, value)
-                        marks.append(m)
-                        EffectPlan.reachDonor(d.donor, draws: lots.count, reached: &donors, &marks)
-                    }
-                }
-                if owned {
-                    var m = SummaryMark(.issued)
-                    (m.first, m.item, m.day, m.position, m.amount) = (c, item, day, position, line.quantity)
+                    step(.stock, d.stock, -amount)
+                    step(.total, d.donorUnits, amount)
+                    step(.total, d.donorValue, value)
+                    step(.total, d.campaignUnits, amount)
+                    step(.total, d.campaignValue, value)
+                    var m = SummaryMark(.goods)
+                    (m.first, m.donor, m.item, m.amount, m.value) = (c, d.donor, item, amount, value)
                     marks.append(m)
+                    EffectPlan.reachDonor(d.donor, draws: lots.count, reached: &donors, &marks)
                 }
+                var m = SummaryMark(.issued)
+                (m.first, m.item, m.day, m.position, m.amount) = (c, item, day, position, line.quantity)
+                marks.append(m)
             }
-            if owned { EffectPlan.reach(.campaign, c, &marks) }
-            if common {
-                step(.total, ReplaySlots.memo(&campaignIssuances, c) { slots.slot(.total, .total(CounterName("campaign", r.text(campaign), "issuances"))) }, 1)
-            }
-            if owned {
-                step(.version, ReplaySlots.memo(&recipientVersion, who) { r.withBytes(recipient) { slots.version(.recipient, bytes: $0) } }, 0)
-            }
-            if common {
-                step(.version, ReplaySlots.memo(&siteVersion, s) { r.withBytes(site) { slots.version(.site, bytes: $0) } }, 0)
-                step(.version, ReplaySlots.memo(&campaignVersion, c) { r.withBytes(campaign) { slots.version(.campaign, bytes: $0) } }, 0)
-            }
+            EffectPlan.reach(.campaign, c, &marks)
+            step(.total, ReplaySlots.memo(&campaignIssuances, c) { slots.slot(.total, .total(CounterName("campaign", r.text(campaign), "issuances"))) }, 1)
+            step(.version, ReplaySlots.memo(&recipientVersion, who) { r.withBytes(recipient) { slots.version(.recipient, bytes: $0) } }, 0)
+            step(.version, ReplaySlots.memo(&siteVersion, s) { r.withBytes(site) { slots.version(.site, bytes: $0) } }, 0)
+            step(.version, ReplaySlots.memo(&campaignVersion, c) { r.withBytes(campaign) { slots.version(.campaign, bytes: $0) } }, 0)
         }
-        return .added(recordedAt: envelope.recordedAt)
+        return envelope.recordedAt
     }
 
     /// The keys a draw on lot `id` changes, and its donor and value, numbered once per site, campaign, item and lot:
@@ -137,12 +120,6 @@ final class IssuanceReading {
         let key = (UInt64(UInt32(site)) << 32 | UInt64(UInt32(campaign)), UInt64(UInt32(item)) << 40 | id)
         if memoized, let known = draws.find(key) { return known }
         let l = try lot(id)
-        // A pass of recipients' summaries numbers no counter's key.
-        guard share.keepsCommon else {
-            let d = Draw(stock: -1, donorUnits: -1, donorValue: -1, campaignUnits: -1, campaignValue: -1, donor: symbols.name(l.donor), valuePerUnit: l.valuePerUnit)
-            if memoized { draws.insert(key, d) }
-            return d
-        }
         let (siteID, campaignID, itemID) = (r.text(texts.site), r.text(texts.campaign), r.text(texts.item))
         let d = Draw(
             stock: slots.slot(.stock, .stock(site: siteID, item: itemID, lot: id)),

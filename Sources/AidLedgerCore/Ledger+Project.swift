@@ -122,21 +122,6 @@ extension Ledger {
         try finish(&change, sign: sign, in: txn, batch: batch)
     }
 
-    /// Projects a decoded record in a replay's pass of a share of the recipients (`ReplayShare`), one concerning a
-    /// recipient of the share: what its plan holds (the effects on their summary, their version) and, for a new
-    /// profile of their household, the move of their reach, from their profile before the change as the replay's
-    /// registry holds it (its pass of what is on no summary wrote every change of the stretch there).
-    func projectOwned(_ record: borrowing EventRecord, planned: (plan: EffectPlan, index: Int), in txn: borrowing some KeyValueStore & ~Copyable, cache: ReplayCache) throws {
-        if case .recipientUpdated(let u) = record.event, let change = u.profile, change.movesReach {
-            guard let before = try store.recipientAttributes(txn, u.recipient, at: record.position) else {
-                throw LedgerError(.corruptRecord, "recipient \(u.recipient) is missing from the projections")
-            }
-            cache.move(u.recipient, from: before, to: change.after.applied(to: before))
-        }
-        let sign: Int64 = if case .eventVoided = record.event { -1 } else { 1 }
-        try follow(planned.plan, planned.index, sign: sign, at: record.position, in: txn, cache: cache)
-    }
-
     /// Projects the `index`th record of a replay's batch whose plan holds all it changes (`EffectPlan.onlySteps`): the
     /// record itself is not read.
     func projectSteps(of plan: EffectPlan, _ index: Int, at position: UInt64, in txn: borrowing some KeyValueStore & ~Copyable, cache: ReplayCache) throws {
@@ -221,11 +206,7 @@ extension Ledger {
     ) throws {
         let before = RecipientRegistered.Attributes(p)
         let after = change.after.applied(to: before)
-        if let cache {
-            // In the pass of the recipient's share when the replay is in passes (`projectOwned`).
-            if cache.share.keepsSummaries { cache.move(p.recipient, from: before, to: after) }
-            return
-        }
+        if let cache { return cache.move(p.recipient, from: before, to: after) }
         let reached = try summaries.summary(txn, store, p.recipient).reached
         try countReach(of: p.recipient, before, reached, sign: -1, in: txn, cache: nil, batch: batch)
         try countReach(of: p.recipient, after, reached, sign: 1, in: txn, cache: nil, batch: batch)

@@ -52,16 +52,11 @@ extension Ledger {
     typealias LogReading = ((borrowing Transaction) throws -> Void) throws -> Void
 
     /// Replays the log from the first record up to `point` into a scratch LMDB environment, with the same projection
-    /// code as the append path. A ledger of at most `wholeRegistered` entities replays in one step (cut only at a
-    /// milestone, at a household's change of profile, and where it holds `wholeHeld` summaries, versions or counters
-    /// or `replayMemory` bytes of summaries). A larger one is replayed (for a rebuild or a check, which keep no
-    /// milestone) in passes over its log (`ReplayShare`): first what is on no recipient's summary, in chunks that end
-    /// after `chunkEvents` events or once they hold `chunkHeld` versions or counters; then the summaries, reach and
-    /// versions of each share of about `wholeRegistered` recipients (a range of their ids), each pass holding its
-    /// share's summaries whole, so that each is decoded and encoded once, not once per chunk of events that meets it
-    /// (docs/PERFORMANCE.md, "Stop 30"). An as-of replay of such a ledger goes in chunks of all its effects, ending
-    /// after `chunkEvents` events, at a milestone or once they hold `chunkHeld` summaries, versions or counters.
-    /// Memory stays bounded whatever the length.
+    /// code as the append path, committing whenever the chunk has changed `chunkHeld` recipients' summaries or
+    /// entities' versions, its summaries hold `replayMemory` bytes (households with long histories hold more each), or
+    /// it has projected `chunkEvents` events, so memory stays bounded whatever the length. A ledger
+    /// with fewer recipients than that replays in few steps: each summary is then decoded and written once or twice,
+    /// not once per distribution round.
     /// With `base`, the replay starts from a copy of that earlier replay and reads only the records after it. With
     /// `milestones`, it keeps a copy of its projections at each multiple of `milestoneEvery` it passes.
     /// The `cache` holds the last chunk's summaries and tables when the replay returns: a caller with more to do
@@ -75,148 +70,96 @@ extension Ledger {
         comparing: Comparison? = nil, reading: LogReading
     ) throws -> ReplayedState {
         let state = try ReplayedState(in: directory, like: env, mapSize: env.mapSize, continuing: base)
-        // Where the shares of the recipients begin that a ledger of more entities than one step holds is replayed in
-        // (none: one step, or chunks). An as-of replay of such a ledger, which keeps a milestone every
-        // `milestoneEvery` events, replays in chunks instead: a stretch between milestones meets most households
-        // about once, and passes over it read it once per share for no fewer summaries decoded (measured slower:
-        // docs/PERFORMANCE.md, "Stop 30").
-        var bounds: [[UInt8]] = []
-        var whole = true
-        try reading { txn in
-            let registered = try txn.count(store.registry)
-            whole = registered <= wholeRegistered
-            guard !whole, !milestones else { return }
-            bounds = try ReplayShare.bounds((registered + wholeRegistered - 1) / wholeRegistered, of: store, in: txn)
-        }
-        let shares = bounds.isEmpty ? 0 : bounds.count + 1
         var finished = false
-        var nextReport = (state.last / 100_000 + 1) * 100_000
         while !finished {
             let from = state.last + 1
             // A chunk ends at the next milestone, so the scratch environment holds exactly the books there.
             let milestone = milestones && milestonesKept > 0 ? (state.last / milestoneEvery + 1) * milestoneEvery : UInt64.max
+            var last = state.last
+            var reachedEnd = true
             var milestoneHash: [UInt8]? = nil
-            /// Progress, as the position the replay would have reached in one pass: each of the stretch's passes
-            /// counts for an equal part of it.
-            func reached(_ position: UInt64, pass: Int, of stretch: UInt64) {
-                let done = shares == 0 ? position : from - 1 + (UInt64(pass) * stretch + position - (from - 1)) / UInt64(shares + 1)
-                guard done >= nextReport else { return }
-                nextReport = (done / 100_000 + 1) * 100_000
-                progress?(done)
-            }
-            /// Replays a chunk from `start`: of a pass of a share of the recipients, through `through` (where the
-            /// stretch's first pass ended); otherwise as far as the point, the milestone and the chunk's bounds allow.
-            func chunk(from start: UInt64, _ share: ReplayShare, through: UInt64? = nil, cache: ReplayCache) throws -> (last: UInt64, reachedEnd: Bool) {
-                var result = (last: start - 1, reachedEnd: true)
-                try reading { txn in
-                    // A write that fills the scratch map is run again after the map grows: each run starts from its last commit.
-                    // The chunk's records are read and decoded on another core while these are projected.
-                    let head = try store.head(txn).position
-                    let limit: UInt64 = if case .position(let p) = point { p } else { .max }
-                    // The whole log (up to the point or the milestone) at once, when the ledger's entities fit
-                    // (`wholeRegistered`); a share's pass through where the first pass ended.
-                    let end = through ?? min(head, limit, share == .all && whole ? head : start + UInt64(chunkEvents) - 1, milestone)
-                    let heldLimit = through != nil || (share == .all && whole) ? wholeHeld : chunkHeld
-                    // Differences a run cut short by the scratch map's growth had mended already: the next run finds them sound.
-                    var mendedEarlier: [Database: Int] = [:]
-                    result = try state.env.write { scratch -> (UInt64, Bool) in
-                        cache.clear()
-                        cache.share = share
-                        var last = start - 1
-                        var full = false
-                        let records = LogPrefetch(env, store, symbols: cache.symbols.numbering, slots: cache.keys.numbering, share: share, from: start, through: end)
-                        defer { records.stop() }
-                        chunk: while let batch = try records.next() {
-                            for index in 0..<batch.plan.count {
-                                // A day's end lies inside the chunk: the history ends at the first record after it
-                                // (a share's pass reads no further than the first pass ended).
-                                let planned = batch.plan.records[index]
-                                let position = planned.position
-                                guard through != nil || point.includes(position, recordedAt: planned.recordedAt) else { break chunk }
-                                var ends = false
-                                if planned.onlySteps {
-                                    try projectSteps(of: batch.plan, index, at: position, in: scratch, cache: cache)
-                                } else {
-                                    // Borrowed where it lies, not copied out of the batch.
-                                    let r = Int(planned.decoded)
-                                    if share.keepsCommon {
-                                        try project(batch.records[r], in: scratch, log: txn, cache: cache, planned: (batch.plan, index))
-                                    } else {
-                                        try projectOwned(batch.records[r], planned: (batch.plan, index), in: scratch, cache: cache)
-                                    }
-                                    ends = share.keepsSummaries && Ledger.endsChunk(batch.records[r])
-                                }
-                                last = position
-                                // A recipient's new profile holds for the events after it: they are numbered anew, with it,
-                                // in the next chunk (the reading thread has stopped after this record).
-                                if ends && last < end {
-                                    full = true
-                                    break chunk
-                                }
-                                reached(last, pass: share.index, of: (through ?? last) - (from - 1))
-                                if (cache.held >= heldLimit || cache.summaryBytes >= replayMemory) && last < end {
-                                    full = true
-                                    break chunk
-                                }
+            try reading { txn in
+                // A write that fills the scratch map is run again after the map grows: each run starts from its last commit.
+                // The chunk ends at the head this transaction sees, the point's position, the milestone, after
+                // `chunkEvents` records, or once it holds `chunkHeld` summaries or versions; its records are read and
+                // decoded on another core while these are projected.
+                let head = try store.head(txn).position
+                let limit: UInt64 = if case .position(let p) = point { p } else { .max }
+                // The whole log (up to the point or the milestone) at once, when the ledger's entities fit (`wholeRegistered`).
+                let whole = try txn.count(store.registry) <= wholeRegistered
+                let end = min(head, limit, whole ? head : from + UInt64(chunkEvents) - 1, milestone)
+                let heldLimit = whole ? wholeHeld : chunkHeld
+                // Differences a run cut short by the scratch map's growth had mended already: the next run finds them sound.
+                var mendedEarlier: [Database: Int] = [:]
+                (last, reachedEnd) = try state.env.write { scratch -> (UInt64, Bool) in
+                    cache.clear()
+                    var last = from - 1
+                    var full = false
+                    let records = LogPrefetch(env, store, symbols: cache.symbols.numbering, slots: cache.keys.numbering, from: from, through: end)
+                    defer { records.stop() }
+                    chunk: while let batch = try records.next() {
+                        for index in 0..<batch.plan.count {
+                            // A day's end lies inside the chunk: the history ends at the first record after it.
+                            let planned = batch.plan.records[index]
+                            let position = planned.position
+                            guard point.includes(position, recordedAt: planned.recordedAt) else { break chunk }
+                            var ends = false
+                            if planned.onlySteps {
+                                try projectSteps(of: batch.plan, index, at: position, in: scratch, cache: cache)
+                            } else {
+                                // Borrowed where it lies, not copied out of the batch.
+                                let r = Int(planned.decoded)
+                                try project(batch.records[r], in: scratch, log: txn, cache: cache, planned: (batch.plan, index))
+                                ends = Ledger.endsChunk(batch.records[r])
                             }
-                            records.recycle(batch)
-                        }
-                        records.stop()  // the reading thread has ended: the chunk's flush numbers keys too
-                        // The history goes on after the chunk when the chunk was cut by its size or a milestone (a
-                        // share's pass, when cut by its size).
-                        let reachedEnd = !full && (through != nil || last < end || end == head || end == limit)
-                        // The only chunk of a replay from the first record in one step: what it flushes into a database
-                        // still empty here is what the replay gives for it, compared as it goes.
-                        var matches: [Database: KeyOrderMatch] = [:]
-                        if let comparing, share == .all, base == nil && start == 1 && reachedEnd {
-                            for name in LedgerStore.projectionNames {
-                                let db = env.database(name)
-                                guard try scratch.count(db) == 0, db != store.recipients || !cache.readsSummariesBack else { continue }
-                                matches[db] = switch comparing {
-                                case .keeping(let kept): try txn.match(db, keeping: kept)
-                                case .mending: try txn.match(db, mending: true)
-                                }
+                            last = position
+                            // A recipient's new profile holds for the events after it: they are numbered anew, with it,
+                            // in the next chunk (the reading thread has stopped after this record).
+                            if ends && last < end {
+                                full = true
+                                break chunk
+                            }
+                            if last % 100_000 == 0 { progress?(last) }
+                            if (cache.held >= heldLimit || cache.summaryBytes >= replayMemory) && last < end {
+                                full = true
+                                break chunk
                             }
                         }
-                        do {
-                            try cache.flush(to: store, scratch, matching: matches)
-                        } catch {
-                            for (db, match) in matches { mendedEarlier[db, default: 0] += match.mended }
-                            throw error
-                        }
-                        state.matched = [:]
-                        for (db, match) in matches {
-                            state.matched[db.name] = (try match.finish(), match.entries, match.mended + mendedEarlier[db, default: 0])
-                        }
-                        return (last, reachedEnd)
+                        records.recycle(batch)
                     }
-                    if through == nil, result.last == milestone { milestoneHash = try store.record(txn, at: result.last)?.hash }
+                    records.stop()  // the reading thread has ended: the chunk's flush numbers keys too
+                    // The history goes on after the chunk when the chunk was cut by its size or a milestone.
+                    let reachedEnd = !full && (last < end || end == head || end == limit)
+                    // The only chunk of a replay from the first record: what it flushes into a database still empty
+                    // here is what the replay gives for it, compared as it goes.
+                    var matches: [Database: KeyOrderMatch] = [:]
+                    if let comparing, base == nil && from == 1 && reachedEnd {
+                        for name in LedgerStore.projectionNames {
+                            let db = env.database(name)
+                            guard try scratch.count(db) == 0, db != store.recipients || !cache.readsSummariesBack else { continue }
+                            matches[db] = switch comparing {
+                            case .keeping(let kept): try txn.match(db, keeping: kept)
+                            case .mending: try txn.match(db, mending: true)
+                            }
+                        }
+                    }
+                    do {
+                        try cache.flush(to: store, scratch, matching: matches)
+                    } catch {
+                        for (db, match) in matches { mendedEarlier[db, default: 0] += match.mended }
+                        throw error
+                    }
+                    state.matched = [:]
+                    for (db, match) in matches {
+                        state.matched[db.name] = (try match.finish(), match.entries, match.mended + mendedEarlier[db, default: 0])
+                    }
+                    return (last, reachedEnd)
                 }
-                state.summaryBytesPeak = max(state.summaryBytesPeak, cache.summaryBytesPeak)
-                return result
+                if last == milestone { milestoneHash = try store.record(txn, at: last)?.hash }
             }
-            if shares == 0 {
-                (state.last, finished) = try chunk(from: from, .all, cache: cache)
-            } else {
-                // What is on no summary, to the end of the stretch; then each share's summaries through there. Each
-                // pass with tables of its own, let go of before the next (what one pass kept, such as the registry's
-                // entries of a million registrations or a share's recipients' attributes, the next does not need).
-                var common = (last: from - 1, reachedEnd: false)
-                do {
-                    let passCache = ReplayCache()
-                    repeat {
-                        common = try chunk(from: common.last + 1, ReplayShare(index: 0, bounds: bounds), cache: passCache)
-                    } while !common.reachedEnd && common.last != milestone
-                }
-                for k in 1...shares {
-                    let passCache = ReplayCache()
-                    var own = (last: from - 1, reachedEnd: false)
-                    repeat {
-                        own = try chunk(from: own.last + 1, ReplayShare(index: k, bounds: bounds), through: common.last, cache: passCache)
-                    } while !own.reachedEnd
-                }
-                (state.last, finished) = common
-            }
+            state.last = last
+            state.summaryBytesPeak = cache.summaryBytesPeak
+            finished = reachedEnd
             if let milestoneHash { try state.keepMilestone(lastHash: milestoneHash, in: directory, keeping: milestonesKept) }
         }
         return state

@@ -32,11 +32,9 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
     private var stopped = false
 
     /// Starts decoding the records from `first` through `last` of `store`'s log in `env`, numbering the texts of
-    /// their effects on summaries in `symbols` and the keys of the others in `slots`. Only the effects the replay's
-    /// pass projects (`share`) are planned, and a record of which it projects nothing is passed over.
+    /// their effects on summaries in `symbols` and the keys of the others in `slots`.
     init(
-        _ env: Environment, _ store: LedgerStore, symbols: ReplaySymbols.Numbering, slots: ReplaySlots.Numbering, share: ReplayShare = .all,
-        from first: UInt64, through last: UInt64
+        _ env: Environment, _ store: LedgerStore, symbols: ReplaySymbols.Numbering, slots: ReplaySlots.Numbering, from first: UInt64, through last: UInt64
     ) {
         guard first <= last else {
             done = true
@@ -49,54 +47,44 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
                     // The lots drawn from, each read once from its intake.
                     var lots: [UInt64: Lot] = [:]
                     var batch = Batch()
-                    let issuances = IssuanceReading(symbols: symbols, slots: slots, share: share)
-                    let grants = GrantReading(symbols: symbols, slots: slots, share: share)
-                    let registrations = RegistrationReading(symbols: symbols, slots: slots, share: share)
+                    let issuances = IssuanceReading(symbols: symbols, slots: slots)
+                    let grants = GrantReading(symbols: symbols, slots: slots)
+                    let registrations = RegistrationReading(symbols: symbols, slots: slots)
                     // Each record read where the map holds it (the transaction keeps it there), not copied out.
                     try txn.forEach(store.log, from: LedgerStore.be64(first), readingAhead: true) { key, stored in
                         let position = LedgerStore.readBE64(key)
                         guard position <= last else { return false }
                         var ends = false
-                        var read = PlanReading.other
+                        var read: Int64?
                         do {
                             // (Closures written out at each call: one kept in a constant, capturing the borrowed
                             // transaction, crashes this compiler.)
                             read = try issuances.add(stored, at: position, to: batch.plan, lot: { try LogPrefetch.lot($0, &lots, store, txn) }) {
                                 try store.recipientAttributes(txn, $0, at: position)
                             }
-                            if read == .other {
+                            if read == nil {
                                 read = try grants.add(stored, to: batch.plan, lot: { try LogPrefetch.lot($0, &lots, store, txn) }) {
                                     try store.recipientAttributes(txn, $0, at: position)
                                 }
                             }
-                            if read == .other { read = try registrations.add(stored, to: batch.plan) }
+                            if read == nil { read = try registrations.add(stored, to: batch.plan) }
                         } catch is DecodeError {
                             throw LedgerStore.unreadable(position)  // as a decoded record that cannot be read
                         }
-                        if case .added(let recordedAt) = read {
+                        if let recordedAt = read {
                             batch.plan.placeLast(at: position, recordedAt: recordedAt, decoded: -1)
-                        } else if read == .other, share.keepsCommon || ReplayShare.mayConcernRecipient(stored) {
+                        } else {
                             let record = try LedgerStore.logRecord(key, stored, envelope: false)
                             // An intake's lot kept as it passes: the draws on it later in the chunk do not read and
                             // decode it from the log again (`lot(_:_:_:_:)`).
                             if let lot = Lot(intake: record) { lots[position] = lot }
-                            // A pass of recipients' summaries passes over a record concerning none of its own.
-                            if !share.keepsCommon {
-                                let concerned = if case .eventVoided(let v) = record.event { try store.voidTarget(of: v, at: position, in: txn).event } else { record.event }
-                                guard ReplayShare.recipient(of: concerned).map(share.owns) == true else { return true }
-                            }
-                            try batch.plan.add(record, symbols: symbols, slots: slots, share: share, lot: { try LogPrefetch.lot($0, &lots, store, txn) }) {
-                                try store.recipientAttributes(txn, $0, at: position)
-                            } target: {
+                            try batch.plan.add(record, symbols: symbols, slots: slots, lot: { try LogPrefetch.lot($0, &lots, store, txn) }) { try store.recipientAttributes(txn, $0, at: position) } target: {
                                 try store.voidTarget(of: $0, at: position, in: txn)
                             }
-                            // A household's new profile ends the chunk of a pass that holds summaries: the records
-                            // after it are read by the next one.
-                            ends = share.keepsSummaries && Ledger.endsChunk(record)
+                            // A household's new profile ends the chunk: the records after it are read by the next one.
+                            ends = Ledger.endsChunk(record)
                             batch.plan.placeLast(at: position, recordedAt: record.recordedAt, decoded: Int32(batch.records.count))
                             batch.records.append(consume record)  // moved into the batch, not copied
-                        } else {
-                            return true  // passed over (what the batch holds at the end is handed over below)
                         }
                         guard batch.plan.count == LogPrefetch.batchSize || position == last || ends else { return true }
                         let handed = hand(over: batch)

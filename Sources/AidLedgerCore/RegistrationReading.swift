@@ -20,25 +20,19 @@ final class RegistrationReading {
     @exclusivity(unchecked) private var key = FlatBuffer<UInt8>(capacity: 64)
     @exclusivity(unchecked) private var value = FlatBuffer<UInt8>(capacity: 256)
 
-    /// What of each registration the replay's pass projects: the registry's and documents' entries in the pass of
-    /// what is on no summary, the attributes and the version in the pass of the recipient's share.
-    private let share: ReplayShare
-
-    init(symbols: ReplaySymbols.Numbering, slots: ReplaySlots.Numbering, share: ReplayShare = .all) {
-        (self.symbols, self.slots, self.share) = (symbols, slots, share)
+    init(symbols: ReplaySymbols.Numbering, slots: ReplaySlots.Numbering) {
+        (self.symbols, self.slots) = (symbols, slots)
     }
 
     /// Adds the record stored as `stored` (where the log's map holds it) to `plan` when it registers a recipient
     /// under the current schema.
-    func add(_ stored: UnsafeRawBufferPointer, to plan: EffectPlan) throws -> PlanReading {
+    /// - Returns: when it recorded the registration (microseconds since 1970), or nil for any other record (nothing added).
+    func add(_ stored: UnsafeRawBufferPointer, to plan: EffectPlan) throws -> Int64? {
         let schema = RecipientRegistered.schemaVersion
-        guard let envelope = try RecordEnvelope.read(stored, type: .recipientRegistered, schema: schema) else { return .other }
+        guard let envelope = try RecordEnvelope.read(stored, type: .recipientRegistered, schema: schema) else { return nil }
         var reader = envelope.body(stored)
         var head = reader  // the id's bytes, where the attributes read it again as text
         let recipient = try head.textRange()
-        let owned = head.withBytes(recipient) { share.owns($0) }
-        let common = share.keepsCommon
-        guard owned || common else { return .passed }
         let attributes = try RecipientRegistered.Attributes(reading: &reader)
         _ = try reader.skipString()  // the settlement
         documents.removeAll()
@@ -51,9 +45,9 @@ final class RegistrationReading {
         if try reader.bool() { try reader.skip(try reader.count()) }  // the sealed personal data
         try envelope.checkEnd(reader)
 
+        symbols.registered(attributes)
         let r = reader
-        if owned { symbols.registered(attributes) }
-        if common { r.withBytes(recipient) { id in
+        r.withBytes(recipient) { id in
             // The registry's key as `LedgerStore.Kind.key` makes it.
             key.removeAll()
             key.append(LedgerStore.Kind.recipient.letter)
@@ -66,9 +60,9 @@ final class RegistrationReading {
             }
             // The index's key: the hash's first 16 bytes (`LedgerStore.documentKey`).
             for d in 0..<documents.count { r.withBytes(documents[d]..<documents[d] + 16) { hash in plan.addEntry(.documents, key: hash, value: id) } }
-        } }
-        let version = owned ? r.withBytes(recipient) { slots.version(.recipient, bytes: $0) } : -1
-        plan.add { steps, _ in if owned { steps.append(EffectPlan.Step(kind: .version, index: version, delta: 0)) } }
-        return .added(recordedAt: envelope.recordedAt)
+        }
+        let version = r.withBytes(recipient) { slots.version(.recipient, bytes: $0) }
+        plan.add { steps, _ in steps.append(EffectPlan.Step(kind: .version, index: version, delta: 0)) }
+        return envelope.recordedAt
     }
 }

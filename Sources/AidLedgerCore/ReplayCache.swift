@@ -46,9 +46,6 @@ final class ReplayCache {
     /// The replaying side of `keys`: the values by number.
     let values: ReplaySlots.Values
 
-    /// What of each record the chunk's pass projects (set as the chunk starts).
-    var share = ReplayShare.all
-
     init() { (texts, values, summaries) = (symbols.texts, keys.values, ReplaySummaries(symbols.texts)) }
 
     /// Recipients' summaries, entities' versions or counters held, whichever are more: what bounds a replay's chunk

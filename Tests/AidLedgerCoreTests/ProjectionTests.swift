@@ -340,14 +340,6 @@ import Testing
         } throws: { error in
             (error as? LedgerError)?.message == expected
         }
-        // Replayed in passes (a ledger of more entities than one step holds), the pass of what is on no summary
-        // checks the lot after every event in the log's order, as one step does.
-        try t.reopen(replayChunk: 1)
-        #expect {
-            try t.ledger.rebuild()
-        } throws: { error in
-            (error as? LedgerError)?.message == expected
-        }
     }
 
     @Test func lookingBackAtAnEntityRegisteredLaterSaysSoInsteadOfAskingToRegisterIt() throws {

@@ -20,19 +20,6 @@ import Testing
             "\(read.issuances) issuances, \(read.severalDraws) with several draws, \(read.grants) grants, \(read.registrations) registrations, \(read.others) other records")
         // Every key was numbered once, by whichever reading met it first.
         #expect(read.keys > 20)
-        // A ledger replayed in passes (`ReplayShare`): each pass's two readings plan the same part of each record, and
-        // every issuance, grant and registration is planned by the first pass and by its recipient's share's.
-        var planned = (issuances: 0, grants: 0, registrations: 0)
-        for k in 0...3 {
-            let pass = try Self.bothReadings(of: t.ledger, share: ReplayShare(index: k, bounds: [Array("R-000060".utf8), Array("R-000140".utf8)]))
-            if k == 0 {
-                #expect(pass.issuances == read.issuances && pass.grants == read.grants && pass.registrations == read.registrations)
-            } else {
-                #expect(pass.issuances < read.issuances && pass.registrations < read.registrations, "share \(k) holds only some recipients")
-                planned = (planned.issuances + pass.issuances, planned.grants + pass.grants, planned.registrations + pass.registrations)
-            }
-        }
-        #expect(planned.issuances == read.issuances && planned.grants == read.grants && planned.registrations == read.registrations)
     }
 
     /// Grants drawing on one cash lot, on two lots of one donor, and on two donors' lots.
@@ -52,13 +39,13 @@ import Testing
 
     /// Reads every record of `ledger`'s log both ways and expects the same plan from each issuance, grant and registration. - Returns:
     /// what it read, and how many keys the two readings numbered.
-    private static func bothReadings(of ledger: Ledger, share: ReplayShare = .all) throws -> (
+    private static func bothReadings(of ledger: Ledger) throws -> (
         issuances: Int, severalDraws: Int, grants: Int, grantsOfSeveralLots: Int, grantsOfSeveralDonors: Int, registrations: Int, others: Int, keys: Int
     ) {
         let symbols = ReplaySymbols(), slots = ReplaySlots()
-        let reading = IssuanceReading(symbols: symbols.numbering, slots: slots.numbering, share: share)
-        let grantReading = GrantReading(symbols: symbols.numbering, slots: slots.numbering, share: share)
-        let registrationReading = RegistrationReading(symbols: symbols.numbering, slots: slots.numbering, share: share)
+        let reading = IssuanceReading(symbols: symbols.numbering, slots: slots.numbering)
+        let grantReading = GrantReading(symbols: symbols.numbering, slots: slots.numbering)
+        let registrationReading = RegistrationReading(symbols: symbols.numbering, slots: slots.numbering)
         var counts = (issuances: 0, severalDraws: 0, grants: 0, grantsOfSeveralLots: 0, grantsOfSeveralDonors: 0, registrations: 0, others: 0, keys: 0)
         try ledger.read { txn in
             var lots: [UInt64: Lot] = [:]
@@ -68,24 +55,18 @@ import Testing
                 let fast = EffectPlan(records: 1)
                 // Read first from the bytes, then decoded: a key or text the bytes' reading numbered differently
                 // from the decoded record's would get a new number here, and the plans would differ.
-                var read = try reading.add(stored, at: record.position, to: fast, lot: { try LogPrefetch.lot($0, &lots, ledger.store, txn) }) { _ in nil }
-                if read == .other {
-                    read = try grantReading.add(stored, to: fast, lot: { try LogPrefetch.lot($0, &lots, ledger.store, txn) }) { _ in nil }
+                var recordedAt = try reading.add(stored, at: record.position, to: fast, lot: { try LogPrefetch.lot($0, &lots, ledger.store, txn) }) { _ in nil }
+                if recordedAt == nil {
+                    recordedAt = try grantReading.add(stored, to: fast, lot: { try LogPrefetch.lot($0, &lots, ledger.store, txn) }) { _ in nil }
                 }
-                if read == .other { read = try registrationReading.add(stored, to: fast) }
-                let recordedAt: Int64? = if case .added(let at) = read { at } else { nil }
-                // Passed over only by a pass of a share that does not hold the record's recipient.
-                if read == .passed {
-                    #expect(!share.keepsCommon && ReplayShare.recipient(of: record.event).map(share.owns) == false)
-                    return true
-                }
+                if recordedAt == nil { recordedAt = try registrationReading.add(stored, to: fast) }
                 switch record.event {
                 case .recipientRegistered(let p):
                     // Read from its bytes: its version's step, and the registry's and documents index's entries the
                     // append path writes for it.
                     counts.registrations += 1
                     let decoded = EffectPlan(records: 1)
-                    try decoded.add(record, symbols: symbols.numbering, slots: slots.numbering, share: share, lot: { _ in throw LedgerError(.corruptRecord, "no lot") }) { _ in nil } target: { _ in record }
+                    try decoded.add(record, symbols: symbols.numbering, slots: slots.numbering, lot: { _ in throw LedgerError(.corruptRecord, "no lot") }) { _ in nil } target: { _ in record }
                     #expect(recordedAt == record.recordedAt)
                     #expect(fast.onlySteps(0) && !decoded.onlySteps(0))
                     #expect(fast.steps.elements == decoded.steps.elements && fast.marks.count == 0, "the steps of #\(record.position)")
@@ -94,8 +75,6 @@ import Testing
                     let registry = LedgerStore.registryEntry(.recipient, p.recipient, p)
                     var expected = [(EffectPlan.EntryTable.registry, registry.key, registry.value)]
                     for d in p.documents { expected.append((.documents, LedgerStore.documentKey(d.hash), Array(p.recipient.utf8))) }
-                    // Only the pass of what is on no summary writes the registry.
-                    if !share.keepsCommon { expected = [] }
                     #expect(entries.map { "\($0.0) \($0.1) \($0.2)" } == expected.map { "\($0.0) \($0.1) \($0.2)" }, "the entries of #\(record.position)")
                     return true
                 case .goodsIssued(let issued):
@@ -111,7 +90,7 @@ import Testing
                     return true
                 }
                 let decoded = EffectPlan(records: 1)
-                try decoded.add(record, symbols: symbols.numbering, slots: slots.numbering, share: share, lot: { try LogPrefetch.lot($0, &lots, ledger.store, txn) }) { _ in nil } target: { _ in
+                try decoded.add(record, symbols: symbols.numbering, slots: slots.numbering, lot: { try LogPrefetch.lot($0, &lots, ledger.store, txn) }) { _ in nil } target: { _ in
                     Issue.record("an issuance or a grant names no event to void")
                     return record
                 }
