@@ -340,6 +340,13 @@ import Testing
         } throws: { error in
             (error as? LedgerError)?.message == expected
         }
+        // Replayed in chunks of one summary (a ledger of more entities than one step holds), the same refusal.
+        try t.reopen(replayChunk: 1)
+        #expect {
+            try t.ledger.rebuild()
+        } throws: { error in
+            (error as? LedgerError)?.message == expected
+        }
     }
 
     @Test func lookingBackAtAnEntityRegisteredLaterSaysSoInsteadOfAskingToRegisterIt() throws {
