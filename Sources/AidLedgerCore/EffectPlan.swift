@@ -19,9 +19,25 @@ final class EffectPlan: @unchecked Sendable {
         var delta: Int64
     }
 
+    /// Part of an issuance read from its bytes (`IssuanceReading`), kept short: a head, then each line followed by its
+    /// draws. The replaying thread expands them into the steps and marks `Effect.visit` gives (`expand`) in memory of its
+    /// own: handed over as steps and marks, an issuance of one draw was about 470 bytes passing from one core's cache to
+    /// the other's, as pieces 120.
+    ///
+    /// The head: the recipient and campaign (`n0`, `n1`), the keys of the recipient's, site's and campaign's versions
+    /// and of the campaign's issuances (`n2`–`n5`), the business day and the position (`x`, `y`). A line: its item
+    /// (`n0`), how many draws follow (`n1`), its quantity (`x`). A draw: the keys of the lot's stock and of the donor's
+    /// and campaign's units and value issued (`n0`–`n4`), the donor (`n5`; its complement when the record has reached
+    /// that donor already), the units and their value (`x`, `y`).
+    struct Piece: BitwiseCopyable {
+        var n0: Int32 = 0, n1: Int32 = 0, n2: Int32 = 0, n3: Int32 = 0, n4: Int32 = 0, n5: Int32 = 0
+        var x: Int64 = 0, y: Int64 = 0
+    }
+
     // Made by one thread, then read by one other: the runtime's exclusivity checks are switched off.
     @exclusivity(unchecked) private(set) var steps: FlatBuffer<Step>
     @exclusivity(unchecked) private(set) var marks: FlatBuffer<SummaryMark>
+    @exclusivity(unchecked) private(set) var pieces: FlatBuffer<Piece>
     /// Entries of the registry and the documents index records add, as the bytes to write (a registration read from
     /// its bytes, `RegistrationReading`).
     enum EntryTable: UInt8 { case registry, documents }
@@ -36,7 +52,7 @@ final class EffectPlan: @unchecked Sendable {
         var recordedAt: Int64 = 0
         /// Where its steps, marks and entries end: each record's begin where the one's before it end. A record's marks
         /// change its recipient's summary in their order; its steps are independent of them and of one another's order.
-        var stepsEnd: Int32, marksEnd: Int32, entriesEnd: Int32
+        var stepsEnd: Int32, marksEnd: Int32, entriesEnd: Int32, piecesEnd: Int32
         /// Where the record is among the batch's decoded records (-1: read straight from its bytes, not decoded).
         var decoded: Int32 = -1
         /// Whether it changes nothing but what its steps say (an issuance, a grant, a transfer, an adjustment, a
@@ -49,6 +65,7 @@ final class EffectPlan: @unchecked Sendable {
     init(records: Int) {
         steps = FlatBuffer(capacity: records * 16)
         marks = FlatBuffer(capacity: records * 8)
+        pieces = FlatBuffer(capacity: records * 3)
         self.records = FlatBuffer(capacity: records)
     }
 
@@ -60,6 +77,9 @@ final class EffectPlan: @unchecked Sendable {
 
     /// The marks of the `index`th record added.
     func marks(of index: Int) -> Range<Int> { (index == 0 ? 0 : Int(records[index - 1].marksEnd))..<Int(records[index].marksEnd) }
+
+    /// The pieces of the `index`th record added: none unless it is an issuance read from its bytes.
+    func pieces(of index: Int) -> Range<Int> { (index == 0 ? 0 : Int(records[index - 1].piecesEnd))..<Int(records[index].piecesEnd) }
 
     /// Hands `body` each entry the `index`th record added writes, in order.
     func forEachEntry(of index: Int, _ body: (EntryTable, UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Void) rethrows {
@@ -89,7 +109,8 @@ final class EffectPlan: @unchecked Sendable {
     /// Ends the record being added: its steps, marks and entries are those added since the one before.
     @inline(__always)
     private func close(onlySteps: Bool) {
-        records.append(Record(stepsEnd: Int32(steps.count), marksEnd: Int32(marks.count), entriesEnd: Int32(entries.count), onlySteps: onlySteps))
+        records.append(
+            Record(stepsEnd: Int32(steps.count), marksEnd: Int32(marks.count), entriesEnd: Int32(entries.count), piecesEnd: Int32(pieces.count), onlySteps: onlySteps))
     }
 
     /// Works out `record`'s effects, numbering the texts of those on a summary in `symbols` and the keys of the others
@@ -116,6 +137,49 @@ final class EffectPlan: @unchecked Sendable {
     func add(writing write: (inout FlatBuffer<Step>, inout FlatBuffer<SummaryMark>) throws -> Void) rethrows {
         try write(&steps, &marks)
         close(onlySteps: true)
+    }
+
+    /// Adds an issuance read from its bytes as the pieces `write` appends (`Piece`); it changes nothing beyond them.
+    func addPieces(writing write: (inout FlatBuffer<Piece>) throws -> Void) rethrows {
+        try write(&pieces)
+        close(onlySteps: true)
+    }
+
+    /// Appends the steps and marks of the `index`th record's pieces to `steps` and `marks`: those `Effect.visit` gives
+    /// the issuance, in its order.
+    func expand(_ index: Int, steps: inout FlatBuffer<Step>, marks: inout FlatBuffer<SummaryMark>) {
+        let range = pieces(of: index)
+        var i = range.lowerBound
+        let head = pieces[i]
+        i += 1
+        let (campaign, day, position) = (head.n1, BusinessDate(day: Int32(truncatingIfNeeded: head.x)), UInt64(bitPattern: head.y))
+        EffectPlan.begin(head.n0, issuances: 1, grants: 0, &marks)
+        while i < range.upperBound {
+            let line = pieces[i]
+            i += 1
+            for _ in 0..<Int(line.n1) {
+                let d = pieces[i]
+                i += 1
+                steps.append(Step(kind: .stock, index: d.n0, delta: -d.x))
+                steps.append(Step(kind: .total, index: d.n1, delta: d.x))
+                steps.append(Step(kind: .total, index: d.n2, delta: d.y))
+                steps.append(Step(kind: .total, index: d.n3, delta: d.x))
+                steps.append(Step(kind: .total, index: d.n4, delta: d.y))
+                let donor = d.n5 >= 0 ? d.n5 : ~d.n5
+                var m = SummaryMark(.goods)
+                (m.first, m.donor, m.item, m.amount, m.value) = (campaign, donor, line.n0, d.x, d.y)
+                marks.append(m)
+                if d.n5 >= 0 { EffectPlan.reach(.donor, donor, &marks) }
+            }
+            var m = SummaryMark(.issued)
+            (m.first, m.item, m.day, m.position, m.amount) = (campaign, line.n0, day, position, line.x)
+            marks.append(m)
+        }
+        EffectPlan.reach(.campaign, campaign, &marks)
+        steps.append(Step(kind: .total, index: head.n5, delta: 1))
+        steps.append(Step(kind: .version, index: head.n2, delta: 0))
+        steps.append(Step(kind: .version, index: head.n3, delta: 0))
+        steps.append(Step(kind: .version, index: head.n4, delta: 0))
     }
 
     // MARK: Written straight from a record's bytes (`IssuanceReading`, `GrantReading`), in `Effect.visit`'s order

@@ -42,6 +42,13 @@ struct FlatBuffer<Element: BitwiseCopyable>: ~Copyable {
         return base + i
     }
 
+    /// The elements in `range` (within the buffer), in place until the next append.
+    @inline(__always)
+    func slice(_ range: Range<Int>) -> UnsafeBufferPointer<Element> {
+        precondition(range.lowerBound >= 0 && range.upperBound <= count, "a range beyond the buffer")
+        return UnsafeBufferPointer(start: base + range.lowerBound, count: range.count)
+    }
+
     /// Whether the buffer holds `element`.
     func contains(_ element: Element) -> Bool where Element: Equatable {
         for i in 0..<count where base[i] == element { return true }

@@ -16,11 +16,10 @@ final class GrantReading {
     }
 
     @exclusivity(unchecked) private var draws = PairTable<Draw>()
-    /// Keys by the number of their text: a recipient's and a campaign's version, a campaign's cash granted and grants.
-    @exclusivity(unchecked) private var recipientVersion: [ReplaySlots.Slot] = []
-    @exclusivity(unchecked) private var campaignVersion: [ReplaySlots.Slot] = []
-    @exclusivity(unchecked) private var campaignCash: [ReplaySlots.Slot] = []
-    @exclusivity(unchecked) private var campaignGrants: [ReplaySlots.Slot] = []
+    /// Keys by the number of their text: a campaign's version, its cash granted and grants (a recipient's version: `ReplaySlots.Numbering.recipientVersion`).
+    @exclusivity(unchecked) private var campaignVersion = SlotMemo()
+    @exclusivity(unchecked) private var campaignCash = SlotMemo()
+    @exclusivity(unchecked) private var campaignGrants = SlotMemo()
     /// The record's draws and the donors reached so far (reused from record to record).
     @exclusivity(unchecked) private var lots = FlatBuffer<(lot: UInt64, amount: Int64)>(capacity: 8)
     @exclusivity(unchecked) private var donors = FlatBuffer<ReplaySymbols.Symbol>(capacity: 8)
@@ -66,10 +65,17 @@ final class GrantReading {
                 EffectPlan.reachDonor(d.donor, draws: lots.count, reached: &donors, &marks)
             }
             EffectPlan.reach(.campaign, c, &marks)
-            step(.total, ReplaySlots.memo(&campaignCash, c) { slots.slot(.total, .total(CounterName("campaign", r.text(campaign), "cash", "granted"))) }, amount)
-            step(.total, ReplaySlots.memo(&campaignGrants, c) { slots.slot(.total, .total(CounterName("campaign", r.text(campaign), "grants"))) }, 1)
-            step(.version, ReplaySlots.memo(&recipientVersion, who) { r.withBytes(recipient) { slots.version(.recipient, bytes: $0) } }, 0)
-            step(.version, ReplaySlots.memo(&campaignVersion, c) { r.withBytes(campaign) { slots.version(.campaign, bytes: $0) } }, 0)
+            // In `Effect.visit`'s order: a key new to the chunk is numbered as it is met.
+            var cash = campaignCash.known(c)
+            if cash < 0 { cash = campaignCash.keep(c, slots.slot(.total, .total(CounterName("campaign", r.text(campaign), "cash", "granted")))) }
+            step(.total, cash, amount)
+            var grants = campaignGrants.known(c)
+            if grants < 0 { grants = campaignGrants.keep(c, slots.slot(.total, .total(CounterName("campaign", r.text(campaign), "grants")))) }
+            step(.total, grants, 1)
+            step(.version, r.withBytes(recipient) { slots.recipientVersion(who, id: $0) }, 0)
+            var campaignKey = campaignVersion.known(c)
+            if campaignKey < 0 { campaignKey = campaignVersion.keep(c, r.withBytes(campaign) { slots.version(.campaign, bytes: $0) }) }
+            step(.version, campaignKey, 0)
         }
         return envelope.recordedAt
     }

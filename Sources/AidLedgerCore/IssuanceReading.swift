@@ -3,7 +3,7 @@
 /// the numbers of its site, campaign, item and lot, each key written and numbered once per chunk, not once per event.
 /// Issuances are most of any ledger's records; every other record is decoded and worked out by `Effect.visit`.
 ///
-/// The steps and marks are those `EffectPlan.add` makes of the decoded record, in the same order; the rebuild tests,
+/// Its pieces (`EffectPlan.Piece`) expand into the steps and marks `EffectPlan.add` makes of the decoded record, in the same order; the rebuild tests,
 /// which compare every replayed entry with the stored projections, and `ReplayPlanTests`' comparison of the two plans
 /// hold them equal. Used by one chunk's reading thread only, so the runtime's exclusivity checks on its tables are
 /// switched off.
@@ -19,11 +19,10 @@ final class IssuanceReading {
     }
 
     @exclusivity(unchecked) private var draws = PairTable<Draw>()
-    /// Keys by the number of their text: a recipient's, site's and campaign's version, a campaign's issuances.
-    @exclusivity(unchecked) private var recipientVersion: [ReplaySlots.Slot] = []
-    @exclusivity(unchecked) private var siteVersion: [ReplaySlots.Slot] = []
-    @exclusivity(unchecked) private var campaignVersion: [ReplaySlots.Slot] = []
-    @exclusivity(unchecked) private var campaignIssuances: [ReplaySlots.Slot] = []
+    /// Keys by the number of their text: a site's and a campaign's version, a campaign's issuances (a recipient's version: `ReplaySlots.Numbering.recipientVersion`).
+    @exclusivity(unchecked) private var siteVersion = SlotMemo()
+    @exclusivity(unchecked) private var campaignVersion = SlotMemo()
+    @exclusivity(unchecked) private var campaignIssuances = SlotMemo()
 
     /// A line as read: where its item's text is, its quantity, and where its draws are in `lots`.
     private struct Line: BitwiseCopyable {
@@ -73,37 +72,44 @@ final class IssuanceReading {
         let s = r.withBytes(site) { symbols.name(bytes: $0) }
         let c = r.withBytes(campaign) { symbols.name(bytes: $0) }
         let who = try r.withBytes(recipient) { try symbols.recipient(bytes: $0, load: attributes) }
-        try plan.add { steps, marks in
-            func step(_ kind: EffectPlan.Step.Kind, _ slot: ReplaySlots.Slot, _ delta: Int64) {
-                steps.append(EffectPlan.Step(kind: kind, index: slot, delta: delta))
-            }
-            EffectPlan.begin(who, issuances: 1, grants: 0, &marks)
+        try plan.addPieces { pieces in
+            // The head first, its keys filled in last: numbered after the draws', as `Effect.visit` orders them.
+            let head = pieces.count
+            pieces.append(EffectPlan.Piece())
             donors.removeAll()
             for l in 0..<lines.count {
                 let line = lines[l]
                 let item = r.withBytes(line.item) { symbols.name(bytes: $0) }
-                for (id, amount) in line.draws.lazy.map({ self.lots[$0] }) {
+                var p = EffectPlan.Piece()
+                (p.n0, p.n1, p.x) = (item, Int32(line.endDraw - line.firstDraw), line.quantity)
+                pieces.append(p)
+                for k in line.draws {
+                    let (id, amount) = lots[k]
                     let d = try draw(lot: id, numbers: (s, c, item), texts: (site, campaign, line.item), in: r, lot)
                     let value = try amount.multiplied(by: d.valuePerUnit, describing: "the value issued")
-                    step(.stock, d.stock, -amount)
-                    step(.total, d.donorUnits, amount)
-                    step(.total, d.donorValue, value)
-                    step(.total, d.campaignUnits, amount)
-                    step(.total, d.campaignValue, value)
-                    var m = SummaryMark(.goods)
-                    (m.first, m.donor, m.item, m.amount, m.value) = (c, d.donor, item, amount, value)
-                    marks.append(m)
-                    EffectPlan.reachDonor(d.donor, draws: lots.count, reached: &donors, &marks)
+                    // The donor reached once per record (`EffectPlan.reachDonor`): after that, its complement.
+                    var reaches = true
+                    if lots.count > 1 {
+                        reaches = !donors.contains(d.donor)
+                        if reaches { donors.append(d.donor) }
+                    }
+                    p = EffectPlan.Piece()
+                    (p.n0, p.n1, p.n2, p.n3, p.n4) = (d.stock, d.donorUnits, d.donorValue, d.campaignUnits, d.campaignValue)
+                    (p.n5, p.x, p.y) = (reaches ? d.donor : ~d.donor, amount, value)
+                    pieces.append(p)
                 }
-                var m = SummaryMark(.issued)
-                (m.first, m.item, m.day, m.position, m.amount) = (c, item, day, position, line.quantity)
-                marks.append(m)
             }
-            EffectPlan.reach(.campaign, c, &marks)
-            step(.total, ReplaySlots.memo(&campaignIssuances, c) { slots.slot(.total, .total(CounterName("campaign", r.text(campaign), "issuances"))) }, 1)
-            step(.version, ReplaySlots.memo(&recipientVersion, who) { r.withBytes(recipient) { slots.version(.recipient, bytes: $0) } }, 0)
-            step(.version, ReplaySlots.memo(&siteVersion, s) { r.withBytes(site) { slots.version(.site, bytes: $0) } }, 0)
-            step(.version, ReplaySlots.memo(&campaignVersion, c) { r.withBytes(campaign) { slots.version(.campaign, bytes: $0) } }, 0)
+            let h = pieces.pointer(head)
+            // In `Effect.visit`'s order: a key new to the chunk is numbered as it is met.
+            var issuances = campaignIssuances.known(c)
+            if issuances < 0 { issuances = campaignIssuances.keep(c, slots.slot(.total, .total(CounterName("campaign", r.text(campaign), "issuances")))) }
+            let recipientVersion = r.withBytes(recipient) { slots.recipientVersion(who, id: $0) }
+            var siteKey = siteVersion.known(s)
+            if siteKey < 0 { siteKey = siteVersion.keep(s, r.withBytes(site) { slots.version(.site, bytes: $0) }) }
+            var campaignKey = campaignVersion.known(c)
+            if campaignKey < 0 { campaignKey = campaignVersion.keep(c, r.withBytes(campaign) { slots.version(.campaign, bytes: $0) }) }
+            (h.pointee.n2, h.pointee.n3, h.pointee.n4, h.pointee.n5) = (recipientVersion, siteKey, campaignKey, issuances)
+            (h.pointee.n0, h.pointee.n1, h.pointee.x, h.pointee.y) = (who, c, Int64(day.day), Int64(bitPattern: position))
         }
         return envelope.recordedAt
     }

@@ -135,8 +135,24 @@ extension Ledger {
     private func follow(
         _ plan: EffectPlan, _ index: Int, sign: Int64, at position: UInt64, in txn: borrowing some KeyValueStore & ~Copyable, cache: ReplayCache
     ) throws {
-        for i in plan.range(of: index) {
-            let step = plan.steps[i]
+        guard plan.pieces(of: index).isEmpty else {
+            // An issuance read from its bytes: expanded here, in memory of this thread's own.
+            cache.expandedSteps.removeAll()
+            cache.expandedMarks.removeAll()
+            plan.expand(index, steps: &cache.expandedSteps, marks: &cache.expandedMarks)
+            return try follow(
+                steps: cache.expandedSteps.slice(0..<cache.expandedSteps.count), marks: cache.expandedMarks.slice(0..<cache.expandedMarks.count),
+                sign: sign, at: position, in: txn, cache: cache)
+        }
+        try follow(steps: plan.steps.slice(plan.range(of: index)), marks: plan.marks.slice(plan.marks(of: index)), sign: sign, at: position, in: txn, cache: cache)
+    }
+
+    /// `follow(_:_:sign:at:in:cache:)` of a record's steps and marks.
+    private func follow(
+        steps: UnsafeBufferPointer<EffectPlan.Step>, marks: UnsafeBufferPointer<SummaryMark>, sign: Int64, at position: UInt64,
+        in txn: borrowing some KeyValueStore & ~Copyable, cache: ReplayCache
+    ) throws {
+        for step in steps {
             switch step.kind {
             case .version:
                 cache.values.set(step.index, position)
@@ -155,8 +171,7 @@ extension Ledger {
         }
         // The summary's changes, in their order: the recipient's mark first.
         var change = ReplayedChange()
-        for i in plan.marks(of: index) {
-            let mark = plan.marks[i]
+        for mark in marks {
             if mark.kind == .recipient {
                 if let slot = cache.heldSummary(mark.first) {
                     change.begin(mark.first, slot: slot)

@@ -54,37 +54,42 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
                     try txn.forEach(store.log, from: LedgerStore.be64(first), readingAhead: true) { key, stored in
                         let position = LedgerStore.readBE64(key)
                         guard position <= last else { return false }
-                        var ends = false
-                        var read: Int64?
-                        do {
-                            // (Closures written out at each call: one kept in a constant, capturing the borrowed
-                            // transaction, crashes this compiler.)
-                            read = try issuances.add(stored, at: position, to: batch.plan, lot: { try LogPrefetch.lot($0, &lots, store, txn) }) {
-                                try store.recipientAttributes(txn, $0, at: position)
-                            }
-                            if read == nil {
-                                read = try grants.add(stored, to: batch.plan, lot: { try LogPrefetch.lot($0, &lots, store, txn) }) {
+                        // The batch's plan for this record without a count taken on it for every record: `batch` is
+                        // only replaced after the record (below), and holds the plan until then.
+                        let ends = try Unmanaged.passUnretained(batch.plan)._withUnsafeGuaranteedRef { plan -> Bool in
+                            var ends = false
+                            var read: Int64?
+                            do {
+                                // (Closures written out at each call: one kept in a constant, capturing the borrowed
+                                // transaction, crashes this compiler.)
+                                read = try issuances.add(stored, at: position, to: plan, lot: { try LogPrefetch.lot($0, &lots, store, txn) }) {
                                     try store.recipientAttributes(txn, $0, at: position)
                                 }
+                                if read == nil {
+                                    read = try grants.add(stored, to: plan, lot: { try LogPrefetch.lot($0, &lots, store, txn) }) {
+                                        try store.recipientAttributes(txn, $0, at: position)
+                                    }
+                                }
+                                if read == nil { read = try registrations.add(stored, to: plan) }
+                            } catch is DecodeError {
+                                throw LedgerStore.unreadable(position)  // as a decoded record that cannot be read
                             }
-                            if read == nil { read = try registrations.add(stored, to: batch.plan) }
-                        } catch is DecodeError {
-                            throw LedgerStore.unreadable(position)  // as a decoded record that cannot be read
-                        }
-                        if let recordedAt = read {
-                            batch.plan.placeLast(at: position, recordedAt: recordedAt, decoded: -1)
-                        } else {
-                            let record = try LedgerStore.logRecord(key, stored, envelope: false)
-                            // An intake's lot kept as it passes: the draws on it later in the chunk do not read and
-                            // decode it from the log again (`lot(_:_:_:_:)`).
-                            if let lot = Lot(intake: record) { lots[position] = lot }
-                            try batch.plan.add(record, symbols: symbols, slots: slots, lot: { try LogPrefetch.lot($0, &lots, store, txn) }) { try store.recipientAttributes(txn, $0, at: position) } target: {
-                                try store.voidTarget(of: $0, at: position, in: txn)
+                            if let recordedAt = read {
+                                plan.placeLast(at: position, recordedAt: recordedAt, decoded: -1)
+                            } else {
+                                let record = try LedgerStore.logRecord(key, stored, envelope: false)
+                                // An intake's lot kept as it passes: the draws on it later in the chunk do not read and
+                                // decode it from the log again (`lot(_:_:_:_:)`).
+                                if let lot = Lot(intake: record) { lots[position] = lot }
+                                try plan.add(record, symbols: symbols, slots: slots, lot: { try LogPrefetch.lot($0, &lots, store, txn) }) { try store.recipientAttributes(txn, $0, at: position) } target: {
+                                    try store.voidTarget(of: $0, at: position, in: txn)
+                                }
+                                // A household's new profile ends the chunk: the records after it are read by the next one.
+                                ends = Ledger.endsChunk(record)
+                                plan.placeLast(at: position, recordedAt: record.recordedAt, decoded: Int32(batch.records.count))
+                                batch.records.append(consume record)  // moved into the batch, not copied
                             }
-                            // A household's new profile ends the chunk: the records after it are read by the next one.
-                            ends = Ledger.endsChunk(record)
-                            batch.plan.placeLast(at: position, recordedAt: record.recordedAt, decoded: Int32(batch.records.count))
-                            batch.records.append(consume record)  // moved into the batch, not copied
+                            return ends
                         }
                         guard batch.plan.count == LogPrefetch.batchSize || position == last || ends else { return true }
                         let handed = hand(over: batch)

@@ -45,7 +45,7 @@ final class RegistrationReading {
         if try reader.bool() { try reader.skip(try reader.count()) }  // the sealed personal data
         try envelope.checkEnd(reader)
 
-        symbols.registered(attributes)
+        let who = symbols.registered(attributes)
         let r = reader
         r.withBytes(recipient) { id in
             // The registry's key as `LedgerStore.Kind.key` makes it.
@@ -61,7 +61,7 @@ final class RegistrationReading {
             // The index's key: the hash's first 16 bytes (`LedgerStore.documentKey`).
             for d in 0..<documents.count { r.withBytes(documents[d]..<documents[d] + 16) { hash in plan.addEntry(.documents, key: hash, value: id) } }
         }
-        let version = r.withBytes(recipient) { slots.version(.recipient, bytes: $0) }
+        let version = r.withBytes(recipient) { slots.recipientVersion(who, id: $0) }
         plan.add { steps, _ in steps.append(EffectPlan.Step(kind: .version, index: version, delta: 0)) }
         return envelope.recordedAt
     }

@@ -40,6 +40,9 @@ final class ReplaySlots: Sendable {
     final class Numbering: @unchecked Sendable {
         /// Slots by the table's byte followed by the key.
         @exclusivity(unchecked) private var slots = ByteTable()
+        /// The slots of recipients' versions by the recipients' numbers in the chunk's `ReplaySymbols`: numbered by
+        /// their registration or their first issuance or grant, and found by number by every later one.
+        @exclusivity(unchecked) private var recipientVersions = SlotMemo()
         private let scratch = KeyScratch()
         private let published: Published
 
@@ -63,6 +66,13 @@ final class ReplaySlots: Sendable {
             }
         }
 
+        /// The slot of the version of the recipient numbered `recipient` (whose id's bytes are `id`), numbered once.
+        @inline(__always)
+        func recipientVersion(_ recipient: ReplaySymbols.Symbol, id: UnsafeRawBufferPointer) -> Slot {
+            let known = recipientVersions.known(recipient)
+            return known >= 0 ? known : recipientVersions.keep(recipient, version(.recipient, bytes: id))
+        }
+
         /// The number of a counter's key.
         func slot(_ table: Table, _ key: CounterKey) -> Slot {
             slot(table, length: key.length) { key.write(&$0) }
@@ -83,6 +93,7 @@ final class ReplaySlots: Sendable {
 
         fileprivate func forget() {
             slots.removeAll()
+            recipientVersions.removeAll()
             published.lock.withLock { published.keys.removeAll(keepingCapacity: true) }
         }
     }
@@ -202,13 +213,26 @@ extension LedgerStore {
     }
 }
 
-extension ReplaySlots {
-    /// The key kept for `symbol` in `table`, numbered by `make` the first time: a reading straight from a record's
-    /// bytes (`IssuanceReading`, `GrantReading`) keeps a site's, campaign's or recipient's keys by their text's number.
-    static func memo(_ table: inout [Slot], _ symbol: ReplaySymbols.Symbol, _ make: () -> Slot) -> Slot {
+/// Slots by the number of a text in a chunk (`ReplaySymbols`), each numbered once: a look-up reads one value, and
+/// only the first numbers the key (an array kept by an object and changed through a closure counted a reference to
+/// the object for every issuance).
+struct SlotMemo: ~Copyable {
+    private var slots = FlatBuffer<ReplaySlots.Slot>(capacity: 64)
+
+    /// The slot kept for `symbol`, or -1.
+    @inline(__always)
+    func known(_ symbol: ReplaySymbols.Symbol) -> ReplaySlots.Slot {
         let i = Int(symbol)
-        if i >= table.count { table += repeatElement(-1, count: max(i + 1 - table.count, table.count)) }
-        if table[i] < 0 { table[i] = make() }
-        return table[i]
+        return i < slots.count ? slots[i] : -1
     }
+
+    /// Keeps `slot` for `symbol`. - Returns: the slot.
+    mutating func keep(_ symbol: ReplaySymbols.Symbol, _ slot: ReplaySlots.Slot) -> ReplaySlots.Slot {
+        while slots.count <= Int(symbol) { slots.append(-1) }
+        slots.pointer(Int(symbol)).pointee = slot
+        return slot
+    }
+
+    /// Forgets every slot (a chunk numbers anew), keeping the memory.
+    mutating func removeAll() { slots.removeAll() }
 }

@@ -63,9 +63,18 @@ final class ReplaySymbols: Sendable {
         func registered(_ p: RecipientRegistered) { registered(RecipientRegistered.Attributes(p)) }
 
         /// Keeps a registration's attributes, read from its bytes (`RegistrationReading`).
-        func registered(_ a: RecipientRegistered.Attributes) {
+        /// - Returns: the recipient's number, given here: the first record that names them finds it, and their
+        /// attributes with it, without looking for them again or making their id's text.
+        @discardableResult
+        func registered(_ a: RecipientRegistered.Attributes) -> Symbol {
             var id = a.id
-            id.withUTF8 { keep(a, bytes: UnsafeRawBufferPointer($0)) }
+            return id.withUTF8 { utf8 in
+                let bytes = UnsafeRawBufferPointer(utf8)
+                keep(a, bytes: bytes)
+                let (symbol, new) = numbers.number(bytes)
+                if new { publish(a.id, a) }
+                return Symbol(symbol)
+            }
         }
 
         /// Keeps `a` as the attributes of the recipient whose id's bytes are `id`.

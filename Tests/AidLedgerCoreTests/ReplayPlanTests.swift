@@ -37,6 +37,15 @@ import Testing
         #expect(read.grants == 3 && read.grantsOfSeveralLots == 2 && read.grantsOfSeveralDonors == 1)
     }
 
+    /// The steps and marks of `plan`'s first record, its pieces expanded as the replaying thread expands them.
+    private static func expanded(_ plan: EffectPlan) -> ([EffectPlan.Step], [SummaryMark]) {
+        guard !plan.pieces(of: 0).isEmpty else { return (plan.steps.elements, plan.marks.elements) }
+        var steps = FlatBuffer<EffectPlan.Step>(capacity: 16)
+        var marks = FlatBuffer<SummaryMark>(capacity: 16)
+        plan.expand(0, steps: &steps, marks: &marks)
+        return (steps.elements, marks.elements)
+    }
+
     /// Reads every record of `ledger`'s log both ways and expects the same plan from each issuance, grant and registration. - Returns:
     /// what it read, and how many keys the two readings numbered.
     private static func bothReadings(of ledger: Ledger) throws -> (
@@ -96,8 +105,12 @@ import Testing
                 }
                 #expect(recordedAt == record.recordedAt)
                 #expect(fast.onlySteps(0) && decoded.onlySteps(0))
-                #expect(fast.steps.elements == decoded.steps.elements, "the steps of #\(record.position)")
-                #expect(fast.marks.elements == decoded.marks.elements, "the summary's changes of #\(record.position)")
+                // An issuance is handed over as pieces, and expanded by the replaying thread.
+                let isIssuance = if case .goodsIssued = record.event { true } else { false }
+                #expect(fast.pieces(of: 0).isEmpty != isIssuance)
+                let (steps, marks) = Self.expanded(fast)
+                #expect(steps == decoded.steps.elements, "the steps of #\(record.position)")
+                #expect(marks == decoded.marks.elements, "the summary's changes of #\(record.position)")
                 return true
             }
         }
