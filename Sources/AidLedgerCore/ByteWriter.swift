@@ -52,22 +52,17 @@ public struct ByteWriter: ~Copyable, @unchecked Sendable {  // owns its memory a
 
     @inline(never)
     private mutating func longVarint(_ v: UInt64) {
-        // Two or three bytes (a position, a date, a sum in kopecks), most long ones: written without the loop.
-        if v < 1 << 14 {
-            put(UInt8(truncatingIfNeeded: v) | 0x80)
-            return put(UInt8(truncatingIfNeeded: v >> 7))
+        // At most ten bytes, with one check for room (a position, a date, a sum in kopecks: two or three).
+        storage.append(upTo: 10) { at in
+            var (v, n) = (v, 0)
+            while v >= 0x80 {
+                at[n] = UInt8(truncatingIfNeeded: v) | 0x80
+                v >>= 7
+                n += 1
+            }
+            at[n] = UInt8(truncatingIfNeeded: v)
+            return n + 1
         }
-        if v < 1 << 21 {
-            put(UInt8(truncatingIfNeeded: v) | 0x80)
-            put(UInt8(truncatingIfNeeded: v >> 7) | 0x80)
-            return put(UInt8(truncatingIfNeeded: v >> 14))
-        }
-        var v = v
-        while v >= 0x80 {
-            put(UInt8(truncatingIfNeeded: v) | 0x80)
-            v >>= 7
-        }
-        put(UInt8(v))
     }
 
     /// A signed integer, zigzag-encoded as a varint.

@@ -21,6 +21,14 @@ struct FlatBuffer<Element: BitwiseCopyable>: ~Copyable {
         count += 1
     }
 
+    /// Appends what `write` writes at the end, in room for `most` elements made first. - Returns (from `write`): how
+    /// many it wrote. (One check for room for a few elements written together, not one for each.)
+    @inline(__always)
+    mutating func append(upTo most: Int, _ write: (UnsafeMutablePointer<Element>) -> Int) {
+        if most > capacity - count { grow(to: count + most) }
+        count += write(base + count)
+    }
+
     mutating func append(contentsOf elements: UnsafeBufferPointer<Element>) {
         guard let from = elements.baseAddress, elements.count > 0 else { return }
         if elements.count > capacity - count { grow(to: count + elements.count) }

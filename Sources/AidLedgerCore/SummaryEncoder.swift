@@ -11,8 +11,8 @@ final class SummaryEncoder {
     private let ends: [Int]
     private let ranks: [Int32]
     /// Each name's number in the summary being written (-1: not used yet), and the names in that order.
-    @exclusivity(unchecked) private var numbering: [Int32]
-    @exclusivity(unchecked) private var order: [ID] = []
+    @exclusivity(unchecked) private var numbering: FlatBuffer<Int32>
+    @exclusivity(unchecked) private var order = FlatBuffer<ID>(capacity: 64)
     @exclusivity(unchecked) private var goodsByCampaign: [RecipientSummary.Goods] = []
     @exclusivity(unchecked) private var goodsByDonor: [RecipientSummary.Goods] = []
     @exclusivity(unchecked) private var cashByCampaign: [RecipientSummary.Cash] = []
@@ -22,7 +22,9 @@ final class SummaryEncoder {
     init(_ names: ReplayNames) {
         ranks = names.ranks
         precondition(ranks.count == names.strings.count, "the names are ranked before the summaries are encoded")
-        numbering = [Int32](repeating: -1, count: names.strings.count)
+        var numbering = FlatBuffer<Int32>(capacity: names.strings.count)
+        for _ in names.strings { numbering.append(-1) }
+        self.numbering = numbering
         var w = ByteWriter(capacity: 16 * names.strings.count)
         var ends: [Int] = []
         for name in names.strings {
@@ -52,8 +54,8 @@ final class SummaryEncoder {
         w.u8(RecipientSummary.formatVersion)
         w.varint(UInt64(order.count))
         stored.withUnsafeBufferPointer { stored in
-            for n in order {
-                let i = Int(n)
+            for o in 0..<order.count {
+                let i = Int(order[o])
                 w.raw(UnsafeBufferPointer(rebasing: stored[(i == 0 ? 0 : ends[i - 1])..<ends[i]]))
             }
         }
@@ -67,8 +69,8 @@ final class SummaryEncoder {
         write(cashByDonor, into: &w)
         w.varint(UInt64(reach.count))
         for r in reach { r.write(into: &w, ref) }
-        for n in order { numbering[Int(n)] = -1 }
-        order.removeAll(keepingCapacity: true)
+        for o in 0..<order.count { numbering.pointer(Int(order[o])).pointee = -1 }
+        order.removeAll()
         return true
     }
 
@@ -88,8 +90,9 @@ final class SummaryEncoder {
     /// Numbers `id` next unless it has its number already.
     @inline(__always)
     private func use(_ id: ID) {
-        if numbering[Int(id)] < 0 {
-            numbering[Int(id)] = Int32(order.count)
+        let n = numbering.pointer(Int(id))
+        if n.pointee < 0 {
+            n.pointee = Int32(order.count)
             order.append(id)
         }
     }
