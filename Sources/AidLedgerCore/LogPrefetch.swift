@@ -10,8 +10,8 @@ import LMDBStore
 /// one asked for is already written, so they are the records the caller's own transaction holds.
 final class LogPrefetch: @unchecked Sendable {  // the state below is shared under `condition`
     /// Records decoded per hand-over, and hand-overs decoded ahead at most.
-    static let batchSize = 256
-    static let depth = 8
+    static let batchSize = 512
+    static let depth = 4
 
     private let condition = NSCondition()
     /// Records and their effects: where each lies and when it was recorded are in its plan's (`EffectPlan.Record`).
