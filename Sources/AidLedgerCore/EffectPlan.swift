@@ -72,6 +72,17 @@ final class EffectPlan: @unchecked Sendable {
     /// Records added.
     var count: Int { records.count }
 
+    /// Forgets every record added, keeping the memory: a replay's reading thread reuses the plans the replaying
+    /// thread is done with (allocated afresh for every batch, and freed, their memory was mapped and faulted in again).
+    func removeAll() {
+        steps.removeAll()
+        marks.removeAll()
+        pieces.removeAll()
+        entries.removeAll()
+        entryTables.removeAll(keepingCapacity: true)
+        records.removeAll()
+    }
+
     /// The steps of the `index`th record added.
     func range(of index: Int) -> Range<Int> { (index == 0 ? 0 : Int(records[index - 1].stepsEnd))..<Int(records[index].stepsEnd) }
 

@@ -22,10 +22,16 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
         var plan = EffectPlan(records: LogPrefetch.batchSize)
 
         init() { records.reserveCapacity(LogPrefetch.batchSize) }
+
+        /// Empties the batch for another hand-over, keeping its memory.
+        mutating func removeAll() {
+            records.removeAll(keepingCapacity: true)
+            plan.removeAll()
+        }
     }
 
     private var ready: [Batch] = []
-    /// Batches the caller has projected, freed by the reading thread.
+    /// Batches the caller has projected, emptied and used again by the reading thread.
     private var spent: [Batch] = []
     private var done = false
     private var failure: (any Error)?
@@ -92,8 +98,8 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
                             return ends
                         }
                         guard batch.plan.count == LogPrefetch.batchSize || position == last || ends else { return true }
-                        let handed = hand(over: batch)
-                        batch = Batch()
+                        let handed: Bool
+                        (handed, batch) = hand(over: batch)
                         return handed && position < last && !ends
                     }
                     if batch.plan.count > 0 { _ = hand(over: batch) }
@@ -118,11 +124,12 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
         return l
     }
 
-    /// Queues a batch for the caller, waiting while enough are queued, and frees the batches the caller is done with.
-    /// - Returns: false when the caller has stopped.
-    private func hand(over batch: Batch) -> Bool {
-        var done: [Batch] = []  // freed as this returns, outside the lock
-        return condition.withLock {
+    /// Queues a batch for the caller, waiting while enough are queued.
+    /// - Returns: false when the caller has stopped; and an empty batch to fill next: one the caller is done with,
+    ///   emptied here (its decoded records freed on this thread), or a new one.
+    private func hand(over batch: Batch) -> (handed: Bool, next: Batch) {
+        var done: [Batch] = []  // emptied after the lock is let go
+        let handed = condition.withLock {
             swap(&done, &spent)
             while ready.count >= LogPrefetch.depth && !stopped { condition.wait() }
             guard !stopped else { return false }
@@ -130,6 +137,9 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
             condition.broadcast()
             return true
         }
+        guard var next = done.popLast() else { return (handed, Batch()) }
+        next.removeAll()
+        return (handed, next)
     }
 
     /// Hands back a batch the caller has projected, to be freed on the reading thread.
