@@ -24,18 +24,6 @@ final class IssuanceReading {
     @exclusivity(unchecked) private var campaignVersion = SlotMemo()
     @exclusivity(unchecked) private var campaignIssuances = SlotMemo()
 
-    /// A line as read: where its item's text is, its quantity, and where its draws are in `lots`.
-    private struct Line: BitwiseCopyable {
-        var itemStart, itemEnd: Int
-        var quantity: Int64
-        var firstDraw, endDraw: Int
-        var item: Range<Int> { itemStart..<itemEnd }
-        var draws: Range<Int> { firstDraw..<endDraw }
-    }
-
-    /// The record's lines and draws as read, before any is numbered (reused from record to record).
-    @exclusivity(unchecked) private var lines = FlatBuffer<Line>(capacity: 16)
-    @exclusivity(unchecked) private var lots = FlatBuffer<(lot: UInt64, amount: Int64)>(capacity: 16)
     @exclusivity(unchecked) private var donors = FlatBuffer<ReplaySymbols.Symbol>(capacity: 16)
 
     init(symbols: ReplaySymbols.Numbering, slots: ReplaySlots.Numbering) {
@@ -52,53 +40,43 @@ final class IssuanceReading {
         guard let envelope = try RecordEnvelope.read(stored, type: .goodsIssued, schema: GoodsIssued.schemaVersion) else { return nil }
         var reader = envelope.body(stored)
         let (day, site) = (envelope.day, envelope.site)
-        // The payload, as `GoodsIssued.decode` reads it for a replay.
+        // The payload, as `GoodsIssued.decode` reads it for a replay, worked out as it is read (a record that cannot
+        // be read ends the replay, whatever it has numbered).
         let recipient = try reader.textRange()
         let campaign = try reader.textRange()
-        lines.removeAll()
-        lots.removeAll()
-        for _ in 0..<(try reader.count()) {
-            let item = try reader.textRange()
-            let quantity = try reader.int()
-            let first = lots.count
-            for _ in 0..<(try reader.count()) { lots.append((try reader.varint(), try reader.int())) }
-            try EntitlementDecision.skip(&reader)
-            lines.append(Line(itemStart: item.lowerBound, itemEnd: item.upperBound, quantity: quantity, firstDraw: first, endDraw: lots.count))
-        }
-        if try reader.bool() { _ = try reader.skipString() }
-        try envelope.checkEnd(reader)
-
-        let r = reader  // only read from here on
-        let s = r.withBytes(site) { symbols.name(bytes: $0) }
-        let c = r.withBytes(campaign) { symbols.name(bytes: $0) }
-        let who = try r.withBytes(recipient) { try symbols.recipient(bytes: $0, load: attributes) }
+        let s = reader.withBytes(site) { symbols.name(bytes: $0) }
+        let c = reader.withBytes(campaign) { symbols.name(bytes: $0) }
+        let who = try reader.withBytes(recipient) { try symbols.recipient(bytes: $0, load: attributes) }
         try plan.addPieces { pieces in
             // The head first, its keys filled in last: numbered after the draws', as `Effect.visit` orders them.
             let head = pieces.count
             pieces.append(EffectPlan.Piece())
             donors.removeAll()
-            for l in 0..<lines.count {
-                let line = lines[l]
-                let item = r.withBytes(line.item) { symbols.name(bytes: $0) }
+            for _ in 0..<(try reader.count()) {
+                let itemText = try reader.textRange()
+                let quantity = try reader.int()
+                let item = reader.withBytes(itemText) { symbols.name(bytes: $0) }
+                let draws = try reader.count()
                 var p = EffectPlan.Piece()
-                (p.n0, p.n1, p.x) = (item, Int32(line.endDraw - line.firstDraw), line.quantity)
+                (p.n0, p.n1, p.x) = (item, Int32(draws), quantity)
                 pieces.append(p)
-                for k in line.draws {
-                    let (id, amount) = lots[k]
-                    let d = try draw(lot: id, numbers: (s, c, item), texts: (site, campaign, line.item), in: r, lot)
+                for _ in 0..<draws {
+                    let (id, amount) = (try reader.varint(), try reader.int())
+                    let d = try draw(lot: id, numbers: (s, c, item), texts: (site, campaign, itemText), in: reader, lot)
                     let value = try amount.multiplied(by: d.valuePerUnit, describing: "the value issued")
                     // The donor reached once per record (`EffectPlan.reachDonor`): after that, its complement.
-                    var reaches = true
-                    if lots.count > 1 {
-                        reaches = !donors.contains(d.donor)
-                        if reaches { donors.append(d.donor) }
-                    }
+                    let reaches = !donors.contains(d.donor)
+                    if reaches { donors.append(d.donor) }
                     p = EffectPlan.Piece()
                     (p.n0, p.n1, p.n2, p.n3, p.n4) = (d.stock, d.donorUnits, d.donorValue, d.campaignUnits, d.campaignValue)
                     (p.n5, p.x, p.y) = (reaches ? d.donor : ~d.donor, amount, value)
                     pieces.append(p)
                 }
+                try EntitlementDecision.skip(&reader)
             }
+            if try reader.bool() { _ = try reader.skipString() }
+            try envelope.checkEnd(reader)
+            let r = reader
             let h = pieces.pointer(head)
             // In `Effect.visit`'s order: a key new to the chunk is numbered as it is met.
             var issuances = campaignIssuances.known(c)
