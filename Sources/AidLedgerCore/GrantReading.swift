@@ -16,7 +16,8 @@ final class GrantReading {
     }
 
     @exclusivity(unchecked) private var draws = PairTable<Draw>()
-    /// Keys by the number of their text: a campaign's version, its cash granted and grants (a recipient's version: `ReplaySlots.Numbering.recipientVersion`).
+    /// Keys by the number of their text: a campaign's version, its cash granted and grants (a recipient's version:
+    /// `ReplaySlots.Numbering.recipientVersion`).
     @exclusivity(unchecked) private var campaignVersion = SlotMemo()
     @exclusivity(unchecked) private var campaignCash = SlotMemo()
     @exclusivity(unchecked) private var campaignGrants = SlotMemo()

@@ -3,10 +3,10 @@
 /// the numbers of its site, campaign, item and lot, each key written and numbered once per chunk, not once per event.
 /// Issuances are most of any ledger's records; every other record is decoded and worked out by `Effect.visit`.
 ///
-/// Its pieces (`EffectPlan.Piece`) expand into the steps and marks `EffectPlan.add` makes of the decoded record, in the same order; the rebuild tests,
-/// which compare every replayed entry with the stored projections, and `ReplayPlanTests`' comparison of the two plans
-/// hold them equal. Used by one chunk's reading thread only, so the runtime's exclusivity checks on its tables are
-/// switched off.
+/// Its pieces (`EffectPlan.Piece`) expand into the steps and marks `EffectPlan.add` makes of the decoded record, in
+/// the same order; the rebuild tests, which compare every replayed entry with the stored projections, and
+/// `ReplayPlanTests`' comparison of the two plans hold them equal. Used by one chunk's reading thread only, so the
+/// runtime's exclusivity checks on its tables are switched off.
 final class IssuanceReading {
     private let symbols: ReplaySymbols.Numbering
     private let slots: ReplaySlots.Numbering
@@ -19,7 +19,8 @@ final class IssuanceReading {
     }
 
     @exclusivity(unchecked) private var draws = PairTable<Draw>()
-    /// Keys by the number of their text: a site's and a campaign's version, a campaign's issuances (a recipient's version: `ReplaySlots.Numbering.recipientVersion`).
+    /// Keys by the number of their text: a site's and a campaign's version, a campaign's issuances (a recipient's
+    /// version: `ReplaySlots.Numbering.recipientVersion`).
     @exclusivity(unchecked) private var siteVersion = SlotMemo()
     @exclusivity(unchecked) private var campaignVersion = SlotMemo()
     @exclusivity(unchecked) private var campaignIssuances = SlotMemo()
