@@ -67,16 +67,10 @@ final class GrantReading {
             }
             EffectPlan.reach(.campaign, c, &marks)
             // In `Effect.visit`'s order: a key new to the chunk is numbered as it is met.
-            var cash = campaignCash.known(c)
-            if cash < 0 { cash = campaignCash.keep(c, slots.slot(.total, .total(CounterName("campaign", r.text(campaign), "cash", "granted")))) }
-            step(.total, cash, amount)
-            var grants = campaignGrants.known(c)
-            if grants < 0 { grants = campaignGrants.keep(c, slots.slot(.total, .total(CounterName("campaign", r.text(campaign), "grants")))) }
-            step(.total, grants, 1)
+            step(.total, campaignCash.slot(c) { slots.slot(.total, .total(CounterName("campaign", r.text(campaign), "cash", "granted"))) }, amount)
+            step(.total, campaignGrants.slot(c) { slots.slot(.total, .total(CounterName("campaign", r.text(campaign), "grants"))) }, 1)
             step(.version, r.withBytes(recipient) { slots.recipientVersion(who, id: $0) }, 0)
-            var campaignKey = campaignVersion.known(c)
-            if campaignKey < 0 { campaignKey = campaignVersion.keep(c, r.withBytes(campaign) { slots.version(.campaign, bytes: $0) }) }
-            step(.version, campaignKey, 0)
+            step(.version, campaignVersion.slot(c) { r.withBytes(campaign) { slots.version(.campaign, bytes: $0) } }, 0)
         }
         return envelope.recordedAt
     }

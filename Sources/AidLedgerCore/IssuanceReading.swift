@@ -80,13 +80,10 @@ final class IssuanceReading {
             let r = reader
             let h = pieces.pointer(head)
             // In `Effect.visit`'s order: a key new to the chunk is numbered as it is met.
-            var issuances = campaignIssuances.known(c)
-            if issuances < 0 { issuances = campaignIssuances.keep(c, slots.slot(.total, .total(CounterName("campaign", r.text(campaign), "issuances")))) }
+            let issuances = campaignIssuances.slot(c) { slots.slot(.total, .total(CounterName("campaign", r.text(campaign), "issuances"))) }
             let recipientVersion = r.withBytes(recipient) { slots.recipientVersion(who, id: $0) }
-            var siteKey = siteVersion.known(s)
-            if siteKey < 0 { siteKey = siteVersion.keep(s, r.withBytes(site) { slots.version(.site, bytes: $0) }) }
-            var campaignKey = campaignVersion.known(c)
-            if campaignKey < 0 { campaignKey = campaignVersion.keep(c, r.withBytes(campaign) { slots.version(.campaign, bytes: $0) }) }
+            let siteKey = siteVersion.slot(s) { r.withBytes(site) { slots.version(.site, bytes: $0) } }
+            let campaignKey = campaignVersion.slot(c) { r.withBytes(campaign) { slots.version(.campaign, bytes: $0) } }
             (h.pointee.n2, h.pointee.n3, h.pointee.n4, h.pointee.n5) = (recipientVersion, siteKey, campaignKey, issuances)
             (h.pointee.n0, h.pointee.n1, h.pointee.x, h.pointee.y) = (who, c, Int64(day.day), Int64(bitPattern: position))
         }

@@ -69,8 +69,7 @@ final class ReplaySlots: Sendable {
         /// The slot of the version of the recipient numbered `recipient` (whose id's bytes are `id`), numbered once.
         @inline(__always)
         func recipientVersion(_ recipient: ReplaySymbols.Symbol, id: UnsafeRawBufferPointer) -> Slot {
-            let known = recipientVersions.known(recipient)
-            return known >= 0 ? known : recipientVersions.keep(recipient, version(.recipient, bytes: id))
+            recipientVersions.slot(recipient) { version(.recipient, bytes: id) }
         }
 
         /// The number of a counter's key.
@@ -221,13 +220,20 @@ struct SlotMemo: ~Copyable {
 
     /// The slot kept for `symbol`, or -1.
     @inline(__always)
-    func known(_ symbol: ReplaySymbols.Symbol) -> ReplaySlots.Slot {
+    private func known(_ symbol: ReplaySymbols.Symbol) -> ReplaySlots.Slot {
         let i = Int(symbol)
         return i < slots.count ? slots[i] : -1
     }
 
+    /// The slot kept for `symbol`, numbered by `make` the first time (called only then).
+    @inline(__always)
+    mutating func slot(_ symbol: ReplaySymbols.Symbol, _ make: () -> ReplaySlots.Slot) -> ReplaySlots.Slot {
+        let known = known(symbol)
+        return known >= 0 ? known : keep(symbol, make())
+    }
+
     /// Keeps `slot` for `symbol`. - Returns: the slot.
-    mutating func keep(_ symbol: ReplaySymbols.Symbol, _ slot: ReplaySlots.Slot) -> ReplaySlots.Slot {
+    private mutating func keep(_ symbol: ReplaySymbols.Symbol, _ slot: ReplaySlots.Slot) -> ReplaySlots.Slot {
         while slots.count <= Int(symbol) { slots.append(-1) }
         slots.pointer(Int(symbol)).pointee = slot
         return slot
