@@ -35,6 +35,7 @@ let package = Package(
             name: "AidLedgerCore",
             dependencies: [
                 "LMDBStore",
+                "CLMDB",  // a cache hint only (`clmdb_prefetch`, a replay asking for summaries ahead); the store is reached through LMDBStore
                 "COpenSSL",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

@@ -92,6 +92,17 @@ final class EffectPlan: @unchecked Sendable {
     /// The pieces of the `index`th record added: none unless it is an issuance read from its bytes.
     func pieces(of index: Int) -> Range<Int> { (index == 0 ? 0 : Int(records[index - 1].piecesEnd))..<Int(records[index].piecesEnd) }
 
+    /// The number of the recipient whose summary the `index`th record changes, if any: an issuance's (its head) or a
+    /// record's whose marks begin with the recipient's.
+    @inline(__always)
+    func recipient(of index: Int) -> ReplaySymbols.Symbol? {
+        let p = pieces(of: index)
+        if !p.isEmpty { return pieces[p.lowerBound].n0 }
+        let m = marks(of: index)
+        guard !m.isEmpty, marks[m.lowerBound].kind == .recipient else { return nil }
+        return marks[m.lowerBound].first
+    }
+
     /// Hands `body` each entry the `index`th record added writes, in order.
     func forEachEntry(of index: Int, _ body: (EntryTable, UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Void) rethrows {
         let range = (index == 0 ? 0 : Int(records[index - 1].entriesEnd))..<Int(records[index].entriesEnd)

@@ -99,6 +99,7 @@ extension Ledger {
                     defer { records.stop() }
                     chunk: while let batch = try records.next() {
                         for index in 0..<batch.plan.count {
+                            cache.prefetch(after: index, of: batch.plan)
                             // A day's end lies inside the chunk: the history ends at the first record after it.
                             let planned = batch.plan.records[index]
                             let position = planned.position

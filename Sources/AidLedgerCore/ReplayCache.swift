@@ -60,6 +60,20 @@ final class ReplayCache {
     /// summary, an intake a lot's stock and its entry).
     var held: Int { max(summaries.count, values.versions, values.counters) }
 
+    /// Records of a batch the replaying thread asks ahead for the memory of: the summary's header this many records
+    /// before the record that changes it, its lines half as many (`ReplaySummaries.prefetchHeader`, `prefetchLines`).
+    static let lookahead = 8
+
+    /// Asks the processor for the memory of the summaries that the records `lookahead` and half of it after the
+    /// `index`th of `plan` change, when the chunk holds them already: an issuance's first touch of its recipient's
+    /// goods was the replaying thread's largest wait on memory.
+    @inline(__always)
+    func prefetch(after index: Int, of plan: EffectPlan) {
+        let far = index + ReplayCache.lookahead, near = index + ReplayCache.lookahead / 2
+        if far < plan.count, let r = plan.recipient(of: far), let slot = heldSummary(r) { summaries.prefetchHeader(slot) }
+        if near < plan.count, let r = plan.recipient(of: near), let slot = heldSummary(r) { summaries.prefetchLines(slot) }
+    }
+
     /// The slot of the summary of the recipient numbered `recipient`, when the chunk holds it already.
     @inline(__always)
     func heldSummary(_ recipient: ReplaySymbols.Symbol) -> Int? {

@@ -1,3 +1,5 @@
+import CLMDB
+
 /// The recipients' summaries a replay's chunk changes, each a fixed header (its counts, and where its lines are) with
 /// its lines in one `SummaryArena`, their campaigns, donors and items by the chunk's numbers (`ReplayNames`). An
 /// event changes its recipient's summary where it lies (`ReplayedChange`); the chunk's end encodes each in the stored
@@ -98,6 +100,27 @@ final class ReplaySummaries {
         s.reach = try lines(&r, room: Room.reach) { r in try Reach(reading: &r, id) }
         summaries.append(s)
         return summaries.count - 1
+    }
+
+    // MARK: Asked for ahead
+
+    /// Asks the processor to bring in the summary in `slot`'s header: a few records before the one that changes it.
+    @inline(__always)
+    func prefetchHeader(_ slot: Int) {
+        let header = UnsafeRawPointer(summaries.pointer(slot))
+        clmdb_prefetch(header)
+        clmdb_prefetch(header + MemoryLayout<Summary>.stride - 1)
+    }
+
+    /// Asks the processor to bring in the lines an issuance changes in the summary in `slot` (whose header it reads:
+    /// asked for earlier by `prefetchHeader`): where the next issued line goes, the goods of each way and the reach.
+    @inline(__always)
+    func prefetchLines(_ slot: Int) {
+        let s = summaries.pointer(slot)
+        if let h = s.pointee.history.base { clmdb_prefetch(h + Int(s.pointee.history.count)) }
+        if let g = s.pointee.goodsByCampaign.base { clmdb_prefetch(g) }
+        if let g = s.pointee.goodsByDonor.base { clmdb_prefetch(g) }
+        if let r = s.pointee.reach.base { clmdb_prefetch(r) }
     }
 
     // MARK: Changes
