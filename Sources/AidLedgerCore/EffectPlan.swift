@@ -92,12 +92,18 @@ final class EffectPlan: @unchecked Sendable {
     /// The pieces of the `index`th record added: none unless it is an issuance read from its bytes.
     func pieces(of index: Int) -> Range<Int> { (index == 0 ? 0 : Int(records[index - 1].piecesEnd))..<Int(records[index].piecesEnd) }
 
+    /// The head of the `index`th record's pieces (an issuance read from its bytes), if it has any.
+    @inline(__always)
+    func head(of index: Int) -> Piece? {
+        let p = pieces(of: index)
+        return p.isEmpty ? nil : pieces[p.lowerBound]
+    }
+
     /// The number of the recipient whose summary the `index`th record changes, if any: an issuance's (its head) or a
     /// record's whose marks begin with the recipient's.
     @inline(__always)
     func recipient(of index: Int) -> ReplaySymbols.Symbol? {
-        let p = pieces(of: index)
-        if !p.isEmpty { return pieces[p.lowerBound].n0 }
+        if let head = head(of: index) { return head.n0 }
         let m = marks(of: index)
         guard !m.isEmpty, marks[m.lowerBound].kind == .recipient else { return nil }
         return marks[m.lowerBound].first

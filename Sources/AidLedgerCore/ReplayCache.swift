@@ -72,6 +72,13 @@ final class ReplayCache {
         let far = index + ReplayCache.lookahead, near = index + ReplayCache.lookahead / 2
         if far < plan.count, let r = plan.recipient(of: far), let slot = heldSummary(r) { summaries.prefetchHeader(slot) }
         if near < plan.count, let r = plan.recipient(of: near), let slot = heldSummary(r) { summaries.prefetchLines(slot) }
+        // An issuance's versions (its recipient's among them) and its campaign's count of issuances.
+        if near < plan.count, let head = plan.head(of: near) {
+            values.prefetch(head.n2)
+            values.prefetch(head.n3)
+            values.prefetch(head.n4)
+            values.prefetch(head.n5)
+        }
     }
 
     /// The slot of the summary of the recipient numbered `recipient`, when the chunk holds it already.

@@ -1,3 +1,4 @@
+import CLMDB
 import Foundation
 import LMDBStore
 
@@ -149,6 +150,14 @@ final class ReplaySlots: Sendable {
             let h = held.pointer(s)
             h.pointee.value = try h.pointee.value.adding(delta, describing: "a running total")
             return h.pointee.value
+        }
+
+        /// Asks the processor to bring in the value numbered `slot`, when the chunk holds a place for it: a few records
+        /// before the one that sets or adds to it (`ReplayCache.prefetch`).
+        @inline(__always)
+        func prefetch(_ slot: Slot) {
+            let s = Int(slot)
+            if s >= 0 && s < held.count { clmdb_prefetch(held.pointer(s)) }
         }
 
         /// The version numbered `slot` becomes `position`.
