@@ -30,11 +30,12 @@ final class GrantReading {
     }
 
     /// Adds the record stored as `stored` (where the log's map holds it) to `plan` when it is a cash grant of schema 1.
+    /// `ahead`: its envelope, when the reading thread read it ahead (`RecordEnvelope.ahead`).
     /// - Returns: when it recorded the grant (microseconds since 1970), or nil for any other record (nothing added).
     func add(
-        _ stored: UnsafeRawBufferPointer, to plan: EffectPlan, lot: (UInt64) throws -> Lot, attributes: (String) throws -> RecipientRegistered.Attributes?
+        _ stored: UnsafeRawBufferPointer, ahead: RecordEnvelope.Ahead? = nil, to plan: EffectPlan, lot: (UInt64) throws -> Lot, attributes: (String) throws -> RecipientRegistered.Attributes?
     ) throws -> Int64? {
-        guard let envelope = try RecordEnvelope.read(stored, type: .cashGranted, schema: CashGranted.schemaVersion) else { return nil }
+        guard let envelope = try RecordEnvelope.read(stored, type: .cashGranted, schema: CashGranted.schemaVersion, ahead: ahead) else { return nil }
         var reader = envelope.body(stored)
         // The payload, as `CashGranted.decode` reads it.
         let recipient = try reader.textRange()

@@ -33,12 +33,13 @@ final class IssuanceReading {
 
     /// Adds the record stored as `stored` (where the log's map holds it) at `position` to `plan` when it is an
     /// issuance of schema 1.
+    /// `ahead`: its envelope, when the reading thread read it ahead (`RecordEnvelope.ahead`).
     /// - Returns: when it recorded the issuance (microseconds since 1970), or nil for any other record (nothing added).
     func add(
-        _ stored: UnsafeRawBufferPointer, at position: UInt64, to plan: EffectPlan, lot: (UInt64) throws -> Lot,
+        _ stored: UnsafeRawBufferPointer, ahead: RecordEnvelope.Ahead? = nil, at position: UInt64, to plan: EffectPlan, lot: (UInt64) throws -> Lot,
         attributes: (String) throws -> RecipientRegistered.Attributes?
     ) throws -> Int64? {
-        guard let envelope = try RecordEnvelope.read(stored, type: .goodsIssued, schema: GoodsIssued.schemaVersion) else { return nil }
+        guard let envelope = try RecordEnvelope.read(stored, type: .goodsIssued, schema: GoodsIssued.schemaVersion, ahead: ahead) else { return nil }
         var reader = envelope.body(stored)
         let (day, site) = (envelope.day, envelope.site)
         // The payload, as `GoodsIssued.decode` reads it for a replay, worked out as it is read (a record that cannot

@@ -12,6 +12,39 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
     /// Records decoded per hand-over, and hand-overs decoded ahead at most.
     static let batchSize = 512
     static let depth = 4
+    /// Records the walk of the log is ahead of their reading (`RecordEnvelope.ahead`, `ShortKeyTable.prefetch`).
+    static let lookahead = 4
+
+    /// Records met by the walk of the log and not read yet, in position order: their keys and bytes, where the read
+    /// transaction's map holds them, and their envelopes when read ahead (read once, not again by their reading). A
+    /// ring of eight places (a power of two: a place is found by a mask, not a division): an array's removal of its
+    /// first moved the others, for every record.
+    private struct Lookahead: ~Copyable {
+        typealias Entry = (key: UnsafeRawBufferPointer, stored: UnsafeRawBufferPointer, envelope: RecordEnvelope.Ahead?)
+        private static let places = 8
+        private let entries = UnsafeMutablePointer<Entry>.allocate(capacity: Lookahead.places)
+        private var first = 0
+        private(set) var count = 0
+
+        deinit { entries.deallocate() }
+
+        @inline(__always)
+        mutating func append(_ entry: Entry) {
+            precondition(count < Lookahead.places, "no more records waiting than the ring holds")
+            (entries + ((first + count) & (Lookahead.places - 1))).initialize(to: entry)
+            count += 1
+        }
+
+        @inline(__always)
+        mutating func removeFirst() -> Entry {
+            let entry = entries[first]
+            (first, count) = ((first + 1) & (Lookahead.places - 1), count - 1)
+            return entry
+        }
+
+        /// The first record's key, if one is waiting.
+        var firstKey: UnsafeRawBufferPointer? { count > 0 ? entries[first].key : nil }
+    }
 
     private let condition = NSCondition()
     /// Records and their effects: where each lies and when it was recorded are in its plan's (`EffectPlan.Record`).
@@ -56,52 +89,69 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
                     let issuances = IssuanceReading(symbols: symbols, slots: slots)
                     let grants = GrantReading(symbols: symbols, slots: slots)
                     let registrations = RegistrationReading(symbols: symbols, slots: slots)
-                    // Each record read where the map holds it (the transaction keeps it there), not copied out.
+                    // Each record read where the map holds it (the transaction keeps it there), not copied out, and
+                    // `lookahead` records after the walk has met it: the walk asks for its recipient's number to be
+                    // brought into the cache meanwhile.
+                    var ahead = Lookahead()
+                    var stoppedEarly = false
                     try txn.forEach(store.log, from: LedgerStore.be64(first), readingAhead: true) { key, stored in
-                        let position = LedgerStore.readBE64(key)
-                        guard position <= last else { return false }
-                        // The batch's plan for this record without a count taken on it for every record: `batch` is
-                        // only replaced after the record (below), and holds the plan until then.
-                        let ends = try Unmanaged.passUnretained(batch.plan)._withUnsafeGuaranteedRef { plan -> Bool in
-                            var ends = false
-                            var read: Int64?
-                            do {
-                                // (Closures written out at each call: one kept in a constant, capturing the borrowed
-                                // transaction, crashes this compiler.)
-                                read = try issuances.add(stored, at: position, to: plan, lot: { try LogPrefetch.lot($0, &lots, store, txn) }) {
-                                    try store.recipientAttributes(txn, $0, at: position)
-                                }
-                                if read == nil {
-                                    read = try grants.add(stored, to: plan, lot: { try LogPrefetch.lot($0, &lots, store, txn) }) {
+                        guard LedgerStore.readBE64(key) <= last else { return false }
+                        let envelope = RecordEnvelope.ahead(stored)
+                        if let envelope { symbols.prefetch(recipient: UnsafeRawBufferPointer(rebasing: stored[envelope.recipient])) }
+                        ahead.append((key, stored, envelope))
+                        // The last record is read with those before it that are still waiting.
+                        while ahead.count > (LedgerStore.readBE64(key) == last ? 0 : LogPrefetch.lookahead) {
+                            let (key, stored, envelope) = ahead.removeFirst()
+                            let position = LedgerStore.readBE64(key)
+                            // The batch's plan for this record without a count taken on it for every record: `batch` is
+                            // only replaced after the record (below), and holds the plan until then.
+                            let ends = try Unmanaged.passUnretained(batch.plan)._withUnsafeGuaranteedRef { plan -> Bool in
+                                var ends = false
+                                var read: Int64?
+                                do {
+                                    // (Closures written out at each call: one kept in a constant, capturing the borrowed
+                                    // transaction, crashes this compiler.)
+                                    read = try issuances.add(stored, ahead: envelope, at: position, to: plan, lot: { try LogPrefetch.lot($0, &lots, store, txn) }) {
                                         try store.recipientAttributes(txn, $0, at: position)
                                     }
+                                    if read == nil {
+                                        read = try grants.add(stored, ahead: envelope, to: plan, lot: { try LogPrefetch.lot($0, &lots, store, txn) }) {
+                                            try store.recipientAttributes(txn, $0, at: position)
+                                        }
+                                    }
+                                    if read == nil { read = try registrations.add(stored, ahead: envelope, to: plan) }
+                                } catch is DecodeError {
+                                    throw LedgerStore.unreadable(position)  // as a decoded record that cannot be read
                                 }
-                                if read == nil { read = try registrations.add(stored, to: plan) }
-                            } catch is DecodeError {
-                                throw LedgerStore.unreadable(position)  // as a decoded record that cannot be read
-                            }
-                            if let recordedAt = read {
-                                plan.placeLast(at: position, recordedAt: recordedAt, decoded: -1)
-                            } else {
-                                let record = try LedgerStore.logRecord(key, stored, envelope: false)
-                                // An intake's lot kept as it passes: the draws on it later in the chunk do not read and
-                                // decode it from the log again (`lot(_:_:_:_:)`).
-                                if let lot = Lot(intake: record) { lots[position] = lot }
-                                try plan.add(record, symbols: symbols, slots: slots, lot: { try LogPrefetch.lot($0, &lots, store, txn) }) { try store.recipientAttributes(txn, $0, at: position) } target: {
-                                    try store.voidTarget(of: $0, at: position, in: txn)
+                                if let recordedAt = read {
+                                    plan.placeLast(at: position, recordedAt: recordedAt, decoded: -1)
+                                } else {
+                                    let record = try LedgerStore.logRecord(key, stored, envelope: false)
+                                    // An intake's lot kept as it passes: the draws on it later in the chunk do not read and
+                                    // decode it from the log again (`lot(_:_:_:_:)`).
+                                    if let lot = Lot(intake: record) { lots[position] = lot }
+                                    try plan.add(record, symbols: symbols, slots: slots, lot: { try LogPrefetch.lot($0, &lots, store, txn) }) { try store.recipientAttributes(txn, $0, at: position) } target: {
+                                        try store.voidTarget(of: $0, at: position, in: txn)
+                                    }
+                                    // A household's new profile ends the chunk: the records after it are read by the next one.
+                                    ends = Ledger.endsChunk(record)
+                                    plan.placeLast(at: position, recordedAt: record.recordedAt, decoded: Int32(batch.records.count))
+                                    batch.records.append(consume record)  // moved into the batch, not copied
                                 }
-                                // A household's new profile ends the chunk: the records after it are read by the next one.
-                                ends = Ledger.endsChunk(record)
-                                plan.placeLast(at: position, recordedAt: record.recordedAt, decoded: Int32(batch.records.count))
-                                batch.records.append(consume record)  // moved into the batch, not copied
+                                return ends
                             }
-                            return ends
+                            guard batch.plan.count == LogPrefetch.batchSize || position == last || ends else { continue }
+                            let handed: Bool
+                            (handed, batch) = hand(over: batch)
+                            guard handed && position < last && !ends else {
+                                stoppedEarly = true
+                                return false
+                            }
                         }
-                        guard batch.plan.count == LogPrefetch.batchSize || position == last || ends else { return true }
-                        let handed: Bool
-                        (handed, batch) = hand(over: batch)
-                        return handed && position < last && !ends
+                        return true
                     }
+                    // The log holds every position through `last` (see above): records still waiting mean it did not.
+                    if let waiting = ahead.firstKey, !stoppedEarly { throw LedgerStore.unreadable(LedgerStore.readBE64(waiting)) }
                     if batch.plan.count > 0 { _ = hand(over: batch) }
                 }
             } catch {

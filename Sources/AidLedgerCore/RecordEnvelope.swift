@@ -37,6 +37,45 @@ struct RecordEnvelope {
         return RecordEnvelope(recordedAt: recordedAt, day: day, site: site, payloadLength: length, payloadStart: reader.offset, bodyEnd: count - EventRecord.hashSize)
     }
 
+    /// A record's envelope read a few records ahead of its reading, by a replay's reading thread (`LogPrefetch`):
+    /// an issuance's, a grant's or a registration's of the current schema, and where its recipient's id is (the
+    /// payload's first text), so that the recipient's number is in the core's cache by the time the record is read.
+    struct Ahead {
+        var type: EventType
+        var envelope: RecordEnvelope
+        var recipient: Range<Int>
+    }
+
+    /// The envelope of the record stored as `stored`, read ahead; nil for a record of another kind or schema, or one
+    /// that cannot be read (its reading finds what is wrong with it).
+    static func ahead(_ stored: UnsafeRawBufferPointer) -> Ahead? {
+        guard stored.count > 4 else { return nil }
+        let type: EventType
+        switch UInt16(stored[1]) << 8 | UInt16(stored[2]) {
+        case EventType.goodsIssued.rawValue: type = .goodsIssued
+        case EventType.cashGranted.rawValue: type = .cashGranted
+        case EventType.recipientRegistered.rawValue: type = .recipientRegistered
+        default: return nil
+        }
+        let schema = switch type {
+        case .goodsIssued: GoodsIssued.schemaVersion
+        case .cashGranted: CashGranted.schemaVersion
+        default: RecipientRegistered.schemaVersion
+        }
+        guard let envelope = try? read(stored, type: type, schema: schema) else { return nil }
+        var reader = envelope.body(stored)
+        guard let recipient = try? reader.textRange() else { return nil }
+        return Ahead(type: type, envelope: envelope, recipient: recipient)
+    }
+
+    /// `read(_:type:schema:)` of a record whose envelope may have been read ahead (`ahead`, nil when it was not one
+    /// the reading ahead looks for): that envelope when it is of `type`, nil when it is of another.
+    @inline(__always)
+    static func read(_ stored: UnsafeRawBufferPointer, type: EventType, schema: UInt8, ahead: Ahead?) throws -> RecordEnvelope? {
+        if let ahead { return ahead.type == type ? ahead.envelope : nil }
+        return try read(stored, type: type, schema: schema)
+    }
+
     /// Checks that the payload, read up to `reader`'s offset, was as long as the envelope said and ended the record.
     func checkEnd(_ reader: ByteReader) throws {
         guard reader.offset - payloadStart == payloadLength, reader.isAtEnd else { throw DecodeError.invalid("a payload of the wrong length", at: reader.offset) }

@@ -26,10 +26,11 @@ final class RegistrationReading {
 
     /// Adds the record stored as `stored` (where the log's map holds it) to `plan` when it registers a recipient
     /// under the current schema.
+    /// `ahead`: its envelope, when the reading thread read it ahead (`RecordEnvelope.ahead`).
     /// - Returns: when it recorded the registration (microseconds since 1970), or nil for any other record (nothing added).
-    func add(_ stored: UnsafeRawBufferPointer, to plan: EffectPlan) throws -> Int64? {
+    func add(_ stored: UnsafeRawBufferPointer, ahead: RecordEnvelope.Ahead? = nil, to plan: EffectPlan) throws -> Int64? {
         let schema = RecipientRegistered.schemaVersion
-        guard let envelope = try RecordEnvelope.read(stored, type: .recipientRegistered, schema: schema) else { return nil }
+        guard let envelope = try RecordEnvelope.read(stored, type: .recipientRegistered, schema: schema, ahead: ahead) else { return nil }
         var reader = envelope.body(stored)
         var head = reader  // the id's bytes, where the attributes read it again as text
         let recipient = try head.textRange()

@@ -43,14 +43,14 @@ final class ReplaySymbols: Sendable {
     final class Numbering: @unchecked Sendable {
         /// Numbers by the texts' UTF-8 bytes: an issuance read straight from its stored bytes (`IssuanceReading`)
         /// numbers its texts without making them.
-        @exclusivity(unchecked) private var numbers = ByteTable()
+        @exclusivity(unchecked) private var numbers = IDTable()
         /// Short ids numbered last, by their bytes (`name(bytes:)`).
         @exclusivity(unchecked) private var recent = Recent()
         /// Recipients' kind, household, category and area, kept for the whole replay (registered once, never
         /// changed): a recipient's are looked up once per chunk, when the recipient is numbered, and travel with the number.
         /// Found by the id's bytes (`attributeIndex` holds where in `attributes`, -1 once forgotten): keyed by the id as
         /// a `String`, every registration and every recipient new to a chunk hashed and compared the text again.
-        @exclusivity(unchecked) private var attributeIndex = ByteTable()
+        @exclusivity(unchecked) private var attributeIndex = IDTable()
         @exclusivity(unchecked) private var attributes: [RecipientRegistered.Attributes] = []
         private let published: Published
 
@@ -80,7 +80,7 @@ final class ReplaySymbols: Sendable {
         /// Keeps `a` as the attributes of the recipient whose id's bytes are `id`.
         private func keep(_ a: RecipientRegistered.Attributes, bytes id: UnsafeRawBufferPointer) {
             let at = attributes.count
-            let i = Int(attributeIndex.update(id) { held in held.map { $0 >= 0 ? $0 : Int64(at) } ?? Int64(at) })
+            let i = Int(attributeIndex.update(id) { held in held.map { $0 >= 0 ? $0 : Int64(at) } ?? Int64(at) }.value)
             if i == at { attributes.append(a) } else { attributes[i] = a }
         }
 
@@ -119,6 +119,11 @@ final class ReplaySymbols: Sendable {
             return Symbol(symbol)
         }
 
+        /// Asks the processor to bring in where the number of the recipient whose id's bytes are `id` is kept: a few
+        /// records before the one that names them is read (`LogPrefetch`).
+        @inline(__always)
+        func prefetch(recipient id: UnsafeRawBufferPointer) { numbers.prefetch(id) }
+
         /// The number of a campaign's, donor's or item's id.
         func name(_ id: String) -> Symbol {
             var id = id
@@ -145,7 +150,7 @@ final class ReplaySymbols: Sendable {
             recent.removeAll()
             published.lock.withLock { published.entries.removeAll(keepingCapacity: true) }
             if attributes.count > Numbering.attributesKept {
-                attributeIndex = ByteTable()
+                attributeIndex = IDTable()
                 attributes = []
             }
         }
@@ -181,54 +186,32 @@ extension ReplaySymbols {
     /// two words and a length. A newer id whose bytes say the same place takes it.
     struct Recent {
         private struct Entry {
-            var a: UInt64 = 0, b: UInt64 = 0
-            var length: Int32 = -1
+            var key = ShortKeyTable.Key.none
             var symbol: Symbol = -1
         }
         private var entries = [Entry](repeating: Entry(), count: 64)
-
-        /// An id of at most 16 bytes as two words that, with its length, tell it from any other (loads that may
-        /// overlap, none beyond its bytes); nil for a longer one.
-        @inline(__always)
-        static func words(_ id: UnsafeRawBufferPointer) -> (UInt64, UInt64)? {
-            let n = id.count
-            if n >= 8 {
-                guard n <= 16 else { return nil }
-                return (id.loadUnaligned(as: UInt64.self), id.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self))
-            }
-            if n >= 4 { return (UInt64(id.loadUnaligned(as: UInt32.self)), UInt64(id.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self))) }
-            var a: UInt64 = 0
-            for i in 0..<n { a = a << 8 | UInt64(id[i]) }
-            return (a, 0)
-        }
-
-        @inline(__always)
-        private static func place(_ w: (UInt64, UInt64), _ length: Int) -> Int {
-            Int(truncatingIfNeeded: ((w.0 ^ (w.1 &* 0x9e37_79b9_7f4a_7c15) ^ UInt64(length)) &* 0xff51_afd7_ed55_8ccd) >> 58)
-        }
 
         /// The number of the id whose bytes are `id`: the one kept here for a short id, or what `number` gives (then
         /// kept for the next time; nil is kept nowhere).
         @inline(__always)
         mutating func number(_ id: UnsafeRawBufferPointer, _ number: () -> Symbol?) -> Symbol? {
-            let short = Recent.words(id)
-            if let short, let known = symbol(short, length: id.count) { return known }
+            let short = ShortKeyTable.Key(id)
+            if let short, let known = symbol(short) { return known }
             guard let made = number() else { return nil }
-            if let short { keep(short, length: id.count, made) }
+            if let short { entries[Recent.place(short)] = Entry(key: short, symbol: made) }
             return made
         }
 
-        /// The number kept for the id whose words are `w`.
         @inline(__always)
-        private func symbol(_ w: (UInt64, UInt64), length: Int) -> Symbol? {
-            entries.withUnsafeBufferPointer { e in
-                let entry = e[Recent.place(w, length)]
-                return entry.a == w.0 && entry.b == w.1 && Int(entry.length) == length ? entry.symbol : nil
-            }
-        }
+        private static func place(_ key: ShortKeyTable.Key) -> Int { Int(truncatingIfNeeded: key.mixed >> 58) }
 
-        private mutating func keep(_ w: (UInt64, UInt64), length: Int, _ symbol: Symbol) {
-            entries[Recent.place(w, length)] = Entry(a: w.0, b: w.1, length: Int32(length), symbol: symbol)
+        /// The number kept for the id whose words are `key`.
+        @inline(__always)
+        private func symbol(_ key: ShortKeyTable.Key) -> Symbol? {
+            entries.withUnsafeBufferPointer { e in
+                let entry = e[Recent.place(key)]
+                return entry.key == key ? entry.symbol : nil
+            }
         }
 
         /// Forgets every number (a chunk numbers anew).

@@ -64,11 +64,22 @@ import Testing
                 let fast = EffectPlan(records: 1)
                 // Read first from the bytes, then decoded: a key or text the bytes' reading numbered differently
                 // from the decoded record's would get a new number here, and the plans would differ.
-                var recordedAt = try reading.add(stored, at: record.position, to: fast, lot: { try LogPrefetch.lot($0, &lots, ledger.store, txn) }) { _ in nil }
+                // With the envelope read ahead, as a replay's reading thread reads them.
+                let ahead = RecordEnvelope.ahead(stored)
+                var recordedAt = try reading.add(stored, ahead: ahead, at: record.position, to: fast, lot: { try LogPrefetch.lot($0, &lots, ledger.store, txn) }) { _ in nil }
                 if recordedAt == nil {
-                    recordedAt = try grantReading.add(stored, to: fast, lot: { try LogPrefetch.lot($0, &lots, ledger.store, txn) }) { _ in nil }
+                    recordedAt = try grantReading.add(stored, ahead: ahead, to: fast, lot: { try LogPrefetch.lot($0, &lots, ledger.store, txn) }) { _ in nil }
                 }
-                if recordedAt == nil { recordedAt = try registrationReading.add(stored, to: fast) }
+                if recordedAt == nil { recordedAt = try registrationReading.add(stored, ahead: ahead, to: fast) }
+                // Read ahead: an issuance's, a grant's or a registration's envelope, and where its recipient's id is.
+                let recipient: String? = switch record.event {
+                case .goodsIssued(let e): e.recipient
+                case .cashGranted(let e): e.recipient
+                case .recipientRegistered(let e): e.recipient
+                default: nil
+                }
+                #expect(ahead.map { String(decoding: stored[$0.recipient], as: UTF8.self) } == recipient, "the recipient read ahead of #\(record.position)")
+                #expect(ahead.map { $0.envelope.recordedAt } == (recipient == nil ? nil : record.recordedAt))
                 switch record.event {
                 case .recipientRegistered(let p):
                     // Read from its bytes: its version's step, and the registry's and documents index's entries the
