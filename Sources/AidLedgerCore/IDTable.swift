@@ -1,8 +1,11 @@
 /// Values keyed by ids' bytes: an id of at most 16 bytes (every generated and most imported ones) kept whole in a
 /// `ShortKeyTable`, found in one read of memory; a longer one in a `ByteTable`.
 struct IDTable: ~Copyable {
-    private var short = ShortKeyTable()
+    private var short: ShortKeyTable
     private var long = ByteTable()
+
+    /// A table with room for `capacity` short ids before it grows (each growth places every id again).
+    init(capacity: Int = 64) { short = ShortKeyTable(capacity: capacity) }
 
     /// Ids held.
     var count: Int { short.count + long.count }

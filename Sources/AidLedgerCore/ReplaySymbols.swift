@@ -43,16 +43,20 @@ final class ReplaySymbols: Sendable {
     final class Numbering: @unchecked Sendable {
         /// Numbers by the texts' UTF-8 bytes: an issuance read straight from its stored bytes (`IssuanceReading`)
         /// numbers its texts without making them.
-        @exclusivity(unchecked) private var numbers = IDTable()
+        @exclusivity(unchecked) private var numbers = IDTable(capacity: Numbering.expected)
         /// Short ids numbered last, by their bytes (`name(bytes:)`).
         @exclusivity(unchecked) private var recent = Recent()
         /// Recipients' kind, household, category and area, kept for the whole replay (registered once, never
         /// changed): a recipient's are looked up once per chunk, when the recipient is numbered, and travel with the number.
         /// Found by the id's bytes (`attributeIndex` holds where in `attributes`, -1 once forgotten): keyed by the id as
         /// a `String`, every registration and every recipient new to a chunk hashed and compared the text again.
-        @exclusivity(unchecked) private var attributeIndex = IDTable()
+        @exclusivity(unchecked) private var attributeIndex = IDTable(capacity: Numbering.expected)
         @exclusivity(unchecked) private var attributes: [RecipientRegistered.Attributes] = []
         private let published: Published
+
+        /// Ids a replay's tables have room for from the start (2 MiB each): a ledger of tens of thousands of households
+        /// numbers them without its tables growing and placing every id again, step by step, during its registrations.
+        static let expected = 1 << 15
 
         /// Recipients' attributes kept at most: beyond this many they are forgotten between two chunks (about 60 bytes each).
         static let attributesKept = 1 << 20
@@ -150,7 +154,7 @@ final class ReplaySymbols: Sendable {
             recent.removeAll()
             published.lock.withLock { published.entries.removeAll(keepingCapacity: true) }
             if attributes.count > Numbering.attributesKept {
-                attributeIndex = IDTable()
+                attributeIndex = IDTable(capacity: Numbering.expected)
                 attributes = []
             }
         }
