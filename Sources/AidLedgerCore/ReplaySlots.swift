@@ -31,10 +31,26 @@ final class ReplaySlots: Sendable {
         values.forget()
     }
 
-    /// Every numbered key, in the order of the numbers.
-    final class Published: @unchecked Sendable {  // `keys` is under `lock`
+    /// Every numbered key, in the order of the numbers: its table and where its bytes end in `bytes` (each key's
+    /// begin where the one's before it end). Written by the reading thread without an array made for each key; the
+    /// replaying thread makes its own copies as it reads them (`Values.key`), meanwhile mostly waiting for records.
+    final class Published: @unchecked Sendable {  // under `lock`
         let lock = NSLock()
-        var keys: [(table: Table, key: [UInt8])] = []
+        @exclusivity(unchecked) var keys: [(table: Table, end: Int)] = []
+        @exclusivity(unchecked) var bytes: [UInt8] = []
+
+        /// Keys from `first` on, as arrays of their own: copied out under `lock` in two runs, made into arrays after.
+        func keys(from first: Int) -> [(table: Table, key: [UInt8])] {
+            let (ends, run, base) = lock.withLock {
+                let base = first == 0 ? 0 : keys[first - 1].end
+                return (Array(keys[first...]), Array(bytes[base...]), base)
+            }
+            var start = 0
+            return ends.map { k in
+                defer { start = k.end - base }
+                return (k.table, Array(run[start..<k.end - base]))
+            }
+        }
     }
 
     /// Numbers keys: one chunk's reading thread at a time, and the replaying thread once that one has stopped.
@@ -60,8 +76,11 @@ final class ReplaySlots: Sendable {
             }) { tagged in
                 let (slot, new) = slots.number(tagged)
                 if new {
-                    let key = Array(UnsafeRawBufferPointer(rebasing: tagged[1...]))
-                    published.lock.withLock { published.keys.append((table, key)) }
+                    let key = UnsafeRawBufferPointer(rebasing: tagged[1...]).assumingMemoryBound(to: UInt8.self)
+                    published.lock.withLock {
+                        published.bytes.append(contentsOf: key)
+                        published.keys.append((table, published.bytes.count))
+                    }
                 }
                 return Slot(slot)
             }
@@ -94,7 +113,10 @@ final class ReplaySlots: Sendable {
         fileprivate func forget() {
             slots.removeAll()
             recipientVersions.removeAll()
-            published.lock.withLock { published.keys.removeAll(keepingCapacity: true) }
+            published.lock.withLock {
+                published.keys.removeAll(keepingCapacity: true)
+                published.bytes.removeAll(keepingCapacity: true)
+            }
         }
     }
 
@@ -123,7 +145,7 @@ final class ReplaySlots: Sendable {
         func key(_ slot: Slot) -> (table: Table, key: [UInt8]) {
             let s = Int(slot)
             if s >= known.count {
-                published.lock.withLock { known.append(contentsOf: published.keys[known.count...]) }
+                known.append(contentsOf: published.keys(from: known.count))
                 while held.count < known.count { held.append(Held()) }
             }
             return known[s]
