@@ -40,7 +40,13 @@ final class EffectPlan: @unchecked Sendable {
     @exclusivity(unchecked) private(set) var pieces: FlatBuffer<Piece>
     /// Entries of the registry and the documents index records add, as the bytes to write (a registration read from
     /// its bytes, `RegistrationReading`).
-    enum EntryTable: UInt8 { case registry, documents }
+    enum EntryTable: UInt8 {
+        case registry, documents
+        /// A registration's registry entry, from which the replaying thread also makes its documents index's entries
+        /// (`RegistrationReading.documents`), so that the reading thread, alone busy during a ledger's registrations,
+        /// copies the payload once.
+        case registration
+    }
     @exclusivity(unchecked) private var entries = EntryRun()
     @exclusivity(unchecked) private var entryTables: [EntryTable] = []
 
@@ -109,13 +115,29 @@ final class EffectPlan: @unchecked Sendable {
         return marks[m.lowerBound].first
     }
 
-    /// Hands `body` each entry the `index`th record added writes, in order.
-    func forEachEntry(of index: Int, _ body: (EntryTable, UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Void) rethrows {
+    /// Hands `body` each entry the `index`th record added writes, in order: a registration's registry entry, then
+    /// its documents index's. Throws what `body` throws, or the reading of a registration's documents.
+    func forEachEntry(of index: Int, _ body: (EntryTable, UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Void) throws {
         let range = (index == 0 ? 0 : Int(records[index - 1].entriesEnd))..<Int(records[index].entriesEnd)
         guard !range.isEmpty else { return }
         try entries.withEntries { e in
-            for i in range { try body(entryTables[i], e.key(i), e.value(i)) }
+            for i in range {
+                guard entryTables[i] == .registration else {
+                    try body(entryTables[i], e.key(i), e.value(i))
+                    continue
+                }
+                let (key, value) = (e.key(i), e.value(i))
+                try body(.registry, key, value)
+                try RegistrationReading.documents(ofEntry: value) { hash in try body(.documents, hash, UnsafeRawBufferPointer(rebasing: key[1...])) }
+            }
         }
+    }
+
+    /// Adds a registration's registry entry (`EntryTable.registration`) the next record added writes: the kind's letter
+    /// and the id, the schema and the payload.
+    func addRegistration(letter: UInt8, id: UnsafeRawBufferPointer, schema: UInt8, payload: UnsafeRawBufferPointer) {
+        entries.append(letter, id, schema, payload)
+        entryTables.append(.registration)
     }
 
     /// Adds an entry the next record added writes.

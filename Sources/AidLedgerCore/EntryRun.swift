@@ -64,6 +64,19 @@ struct EntryRun {
         bytes.append(value)
     }
 
+    /// `append(_:_:)` of a key and a value each made of a byte and the bytes after it (a registration's registry
+    /// entry: the kind's letter and the id, the schema and the payload), without making them first.
+    mutating func append(_ keyHead: UInt8, _ key: UnsafeRawBufferPointer, _ valueHead: UInt8, _ value: UnsafeRawBufferPointer) {
+        if bounds.capacity == 0 { bounds.reserveCapacity(EntryRun.reserved) }
+        if !isKnownUniquelyReferenced(&bytes) { bytes = bytes.copy() }
+        let start = bytes.count
+        withUnsafeBytes(of: keyHead) { bytes.append($0) }
+        bytes.append(key)
+        bounds.append((start, start + 1 + key.count))
+        withUnsafeBytes(of: valueHead) { bytes.append($0) }
+        bytes.append(value)
+    }
+
     mutating func removeAll() {
         if isKnownUniquelyReferenced(&bytes) { bytes.removeAll() } else { bytes = Bytes() }
         bounds.removeAll(keepingCapacity: true)

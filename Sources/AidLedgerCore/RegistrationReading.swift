@@ -1,10 +1,12 @@
 import LMDBStore
 
 /// Reads a stored registration of a recipient (`recipient_registered`, the current schema) straight into a replay's
-/// plan: the recipient's attributes for the reach counts, its version's step, and the registry's and documents
-/// index's entries it adds, as bytes the replaying thread writes (`ReplayCache.putLater`) without decoding anything.
-/// The registry entry is the payload as stored, behind its schema: the append path writes the same payload's
-/// encoding (`LedgerStore.registryEntry`). A registration of an older schema is decoded as any other record.
+/// plan: the recipient's attributes for the reach counts, its version's step, and the registry's entry it adds, as
+/// bytes the replaying thread writes (`ReplayCache.putLater`) without decoding anything, with the documents index's
+/// entries it makes from them (`documents(ofEntry:)`: the replaying thread waits while a ledger's registrations are
+/// read, and the payload is copied once). The registry entry is the payload as stored, behind its schema: the append
+/// path writes the same payload's encoding (`LedgerStore.registryEntry`). A registration of an older schema is decoded
+/// as any other record.
 ///
 /// Decoded, a registration took about a tenth of a replay's instructions at 20,000 households (a record of ten
 /// texts, arrays and sealed data made, then encoded again for the registry). `ReplayPlanTests` holds the two readings
@@ -12,13 +14,6 @@ import LMDBStore
 final class RegistrationReading {
     private let symbols: ReplaySymbols.Numbering
     private let slots: ReplaySlots.Numbering
-
-    /// Where the record's documents' hashes start (reused from record to record).
-    @exclusivity(unchecked) private var documents = FlatBuffer<Int>(capacity: 8)
-    /// The registry's key (the kind's letter, then the id's bytes) and entry (the schema, then the payload), in memory
-    /// reused from record to record.
-    @exclusivity(unchecked) private var key = FlatBuffer<UInt8>(capacity: 64)
-    @exclusivity(unchecked) private var value = FlatBuffer<UInt8>(capacity: 256)
 
     init(symbols: ReplaySymbols.Numbering, slots: ReplaySlots.Numbering) {
         (self.symbols, self.slots) = (symbols, slots)
@@ -35,35 +30,49 @@ final class RegistrationReading {
         var head = reader  // the id's bytes, where the attributes read it again as text
         let recipient = try head.textRange()
         let attributes = try RecipientRegistered.Attributes(reading: &reader)
-        _ = try reader.skipString()  // the settlement
-        documents.removeAll()
-        for _ in 0..<(try reader.count()) {
-            _ = try reader.skipString()  // the document's type
-            let hash = reader.offset
-            try reader.skip(32)
-            documents.append(hash)
-        }
-        if try reader.bool() { try reader.skip(try reader.count()) }  // the sealed personal data
+        try RegistrationReading.skipRest(&reader)
         try envelope.checkEnd(reader)
 
         let who = symbols.registered(attributes)
         let r = reader
+        // The registry's entry as `LedgerStore.registryEntry` makes it; the replaying thread makes the documents
+        // index's from it (`EffectPlan.forEachEntry`).
         r.withBytes(recipient) { id in
-            // The registry's key as `LedgerStore.Kind.key` makes it.
-            key.removeAll()
-            key.append(LedgerStore.Kind.recipient.letter)
-            key.append(contentsOf: id.assumingMemoryBound(to: UInt8.self))
-            value.removeAll()
-            value.append(schema)
-            r.withBytes(envelope.payloadStart..<envelope.payloadStart + envelope.payloadLength) { value.append(contentsOf: $0.assumingMemoryBound(to: UInt8.self)) }
-            key.withUnsafeBufferPointer { k in
-                value.withUnsafeBufferPointer { v in plan.addEntry(.registry, key: UnsafeRawBufferPointer(k), value: UnsafeRawBufferPointer(v)) }
+            r.withBytes(envelope.payloadStart..<envelope.payloadStart + envelope.payloadLength) { payload in
+                plan.addRegistration(letter: LedgerStore.Kind.recipient.letter, id: id, schema: schema, payload: payload)
             }
-            // The index's key: the hash's first 16 bytes (`LedgerStore.documentKey`).
-            for d in 0..<documents.count { r.withBytes(documents[d]..<documents[d] + 16) { hash in plan.addEntry(.documents, key: hash, value: id) } }
         }
         let version = r.withBytes(recipient) { slots.recipientVersion(who, id: $0) }
         plan.add { steps, _ in steps.append(EffectPlan.Step(kind: .version, index: version, delta: 0)) }
         return envelope.recordedAt
+    }
+
+    /// Reads past what follows a registration's attributes in its payload: the settlement, the documents, the sealed
+    /// personal data.
+    private static func skipRest(_ r: inout ByteReader) throws {
+        _ = try r.skipString()  // the settlement
+        for _ in 0..<(try r.count()) {
+            _ = try r.skipString()  // the document's type
+            try r.skip(32)
+        }
+        if try r.bool() { try r.skip(try r.count()) }  // the sealed personal data
+    }
+
+    /// Hands `body` the documents index's key of each document of the registration whose registry entry's value
+    /// (the schema, then the payload) is `value`: its hash's first 16 bytes (`LedgerStore.documentKey`).
+    static func documents(ofEntry value: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        var r = ByteReader(value, offset: 1, end: value.count)
+        _ = try r.skipString()  // the id
+        _ = try r.skipString()  // the kind
+        _ = try r.int()  // the household's size
+        _ = try r.skipString()  // the category
+        _ = try r.skipString()  // the area
+        _ = try r.skipString()  // the settlement
+        for _ in 0..<(try r.count()) {
+            _ = try r.skipString()  // the document's type
+            let hash = r.offset
+            try r.skip(32)
+            try r.withBytes(hash..<hash + 16) { try body($0) }
+        }
     }
 }

@@ -91,7 +91,7 @@ import Testing
                     #expect(fast.onlySteps(0) && !decoded.onlySteps(0))
                     #expect(fast.steps.elements == decoded.steps.elements && fast.marks.count == 0, "the steps of #\(record.position)")
                     var entries: [(EffectPlan.EntryTable, [UInt8], [UInt8])] = []
-                    fast.forEachEntry(of: 0) { table, key, value in entries.append((table, Array(key), Array(value))) }
+                    try fast.forEachEntry(of: 0) { table, key, value in entries.append((table, Array(key), Array(value))) }
                     let registry = LedgerStore.registryEntry(.recipient, p.recipient, p)
                     var expected = [(EffectPlan.EntryTable.registry, registry.key, registry.value)]
                     for d in p.documents { expected.append((.documents, LedgerStore.documentKey(d.hash), Array(p.recipient.utf8))) }
