@@ -4,6 +4,24 @@ import Foundation
 public protocol Vocabulary: RawRepresentable<String>, CaseIterable, Sendable, Hashable {
     /// What the field is called in messages: "donor kind".
     static var fieldName: String { get }
+    /// The words as bytes, made once (`decode` matches a stored word against them).
+    static var words: VocabularyWords<Self> { get }
+}
+
+/// A vocabulary's words as UTF-8 bytes beside their values, made once per vocabulary: a stored word is matched
+/// against them without anything made (`allCases` is an array made anew at every use).
+public struct VocabularyWords<V: Vocabulary>: Sendable {
+    private let words: [(bytes: [UInt8], value: V)]
+
+    public init() { words = V.allCases.map { (Array($0.rawValue.utf8), $0) } }
+
+    /// The word whose bytes are `bytes`, if the vocabulary holds it.
+    func value(_ bytes: UnsafeRawBufferPointer) -> V? {
+        for w in words where w.bytes.count == bytes.count {
+            if bytes.isEmpty || w.bytes.withUnsafeBytes({ memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }) { return w.value }
+        }
+        return nil
+    }
 }
 
 extension Vocabulary {
@@ -14,17 +32,11 @@ extension Vocabulary {
         throw LedgerError(.invalidField, "\(field ?? fieldName) \"\(Identifier.printable(text))\" is not one of: \(allowed)")
     }
 
-    /// The word stored at the reader, matched by its bytes: no text is made for a word the vocabulary holds (a replay
-    /// reads three in every registration).
+    /// The word stored at the reader, matched by its bytes (`words`): no text is made for a word the vocabulary holds
+    /// (a replay reads three in every registration).
     static func decode(_ r: inout ByteReader) throws -> Self {
         let range = try r.textRange()
-        let found = r.withBytes(range) { bytes in
-            allCases.first { word in
-                var text = word.rawValue
-                return text.withUTF8 { $0.count == bytes.count && memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }
-            }
-        }
-        guard let found else { throw DecodeError.invalid("an unknown \(fieldName) \"\(r.text(range))\"", at: r.offset) }
+        guard let found = r.withBytes(range, { words.value($0) }) else { throw DecodeError.invalid("an unknown \(fieldName) \"\(r.text(range))\"", at: r.offset) }
         return found
     }
 }
@@ -33,6 +45,7 @@ extension Vocabulary {
 public enum DonorKind: String, Vocabulary {
     case charity, international, cityBudget = "city_budget", stateBudget = "state_budget", business, individual
     public static let fieldName = "donor kind"
+    public static let words = VocabularyWords<Self>()
     /// City budget and other public money, as opposed to charitable and international donors.
     public var isPublicFunding: Bool { self == .cityBudget || self == .stateBudget }
 }
@@ -40,23 +53,27 @@ public enum DonorKind: String, Vocabulary {
 public enum SiteKind: String, Vocabulary {
     case warehouse, distributionPoint = "distribution_point"
     public static let fieldName = "site kind"
+    public static let words = VocabularyWords<Self>()
 }
 
 /// Reports split every total between city and village.
 public enum Area: String, Vocabulary {
     case urban, rural
     public static let fieldName = "area"
+    public static let words = VocabularyWords<Self>()
 }
 
 public enum ItemCategory: String, Vocabulary {
     case foodKit = "food_kit", hygieneSet = "hygiene_set", babyFood = "baby_food", diapers
     case winterClothing = "winter_clothing", bedding, other
     public static let fieldName = "item category"
+    public static let words = VocabularyWords<Self>()
 }
 
 public enum RecipientKind: String, Vocabulary {
     case individual, household
     public static let fieldName = "recipient kind"
+    public static let words = VocabularyWords<Self>()
 }
 
 /// The categories municipal reports count.
@@ -71,25 +88,30 @@ public enum RecipientCategory: String, Vocabulary {
     case veteran
     case other
     public static let fieldName = "recipient category"
+    public static let words = VocabularyWords<Self>()
 }
 
 public enum DocumentType: String, Vocabulary {
     case idpCertificate = "idp_certificate", taxNumber = "tax_number", passport, unzr
     public static let fieldName = "document type"
+    public static let words = VocabularyWords<Self>()
 }
 
 /// Whether an entitlement counts per household or per person in it.
 public enum EntitlementScope: String, Vocabulary {
     case household, person
     public static let fieldName = "rule scope"
+    public static let words = VocabularyWords<Self>()
 }
 
 public enum AdjustmentReason: String, Vocabulary {
     case damaged, expired, lost, found, countCorrection = "count_correction"
     public static let fieldName = "adjustment reason"
+    public static let words = VocabularyWords<Self>()
 }
 
 public enum GrantChannel: String, Vocabulary {
     case cashDesk = "cash_desk", bankTransfer = "bank_transfer", post
     public static let fieldName = "channel"
+    public static let words = VocabularyWords<Self>()
 }
