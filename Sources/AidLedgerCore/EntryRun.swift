@@ -54,26 +54,21 @@ struct EntryRun {
     static let reserved = 256
 
     mutating func append(_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) {
+        append(nil, key, nil, value)
+    }
+
+    /// `append(_:_:)` of a key and a value each made of a byte and the bytes after it (a registration's registry
+    /// entry: the kind's letter and the id, the schema and the payload), without making them first.
+    mutating func append(_ keyHead: UInt8?, _ key: UnsafeRawBufferPointer, _ valueHead: UInt8?, _ value: UnsafeRawBufferPointer) {
         // Room for a batch's registrations from the first: grown from nothing, a replay's plan for every batch of
         // records copied its entries at each doubling.
         if bounds.capacity == 0 { bounds.reserveCapacity(EntryRun.reserved) }
         if !isKnownUniquelyReferenced(&bytes) { bytes = bytes.copy() }
         let start = bytes.count
+        if let keyHead { withUnsafeBytes(of: keyHead) { bytes.append($0) } }
         bytes.append(key)
-        bounds.append((start, start + key.count))
-        bytes.append(value)
-    }
-
-    /// `append(_:_:)` of a key and a value each made of a byte and the bytes after it (a registration's registry
-    /// entry: the kind's letter and the id, the schema and the payload), without making them first.
-    mutating func append(_ keyHead: UInt8, _ key: UnsafeRawBufferPointer, _ valueHead: UInt8, _ value: UnsafeRawBufferPointer) {
-        if bounds.capacity == 0 { bounds.reserveCapacity(EntryRun.reserved) }
-        if !isKnownUniquelyReferenced(&bytes) { bytes = bytes.copy() }
-        let start = bytes.count
-        withUnsafeBytes(of: keyHead) { bytes.append($0) }
-        bytes.append(key)
-        bounds.append((start, start + 1 + key.count))
-        withUnsafeBytes(of: valueHead) { bytes.append($0) }
+        bounds.append((start, bytes.count))
+        if let valueHead { withUnsafeBytes(of: valueHead) { bytes.append($0) } }
         bytes.append(value)
     }
 

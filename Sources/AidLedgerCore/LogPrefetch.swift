@@ -42,6 +42,9 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
             return entry
         }
 
+        /// Forgets the records waiting.
+        mutating func removeAll() { count = 0 }
+
         /// The first record's key, if one is waiting.
         var firstKey: UnsafeRawBufferPointer? { count > 0 ? entries[first].key : nil }
     }
@@ -93,14 +96,14 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
                     // `lookahead` records after the walk has met it: the walk asks for its recipient's number to be
                     // brought into the cache meanwhile.
                     var ahead = Lookahead()
-                    var stoppedEarly = false
                     try txn.forEach(store.log, from: LedgerStore.be64(first), readingAhead: true) { key, stored in
-                        guard LedgerStore.readBE64(key) <= last else { return false }
+                        let met = LedgerStore.readBE64(key)
+                        guard met <= last else { return false }
                         let envelope = RecordEnvelope.ahead(stored)
                         if let envelope { symbols.prefetch(recipient: UnsafeRawBufferPointer(rebasing: stored[envelope.recipient])) }
                         ahead.append((key, stored, envelope))
                         // The last record is read with those before it that are still waiting.
-                        while ahead.count > (LedgerStore.readBE64(key) == last ? 0 : LogPrefetch.lookahead) {
+                        while ahead.count > (met == last ? 0 : LogPrefetch.lookahead) {
                             let (key, stored, envelope) = ahead.removeFirst()
                             let position = LedgerStore.readBE64(key)
                             // The batch's plan for this record without a count taken on it for every record: `batch` is
@@ -144,14 +147,14 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
                             let handed: Bool
                             (handed, batch) = hand(over: batch)
                             guard handed && position < last && !ends else {
-                                stoppedEarly = true
+                                ahead.removeAll()  // read by the next chunk, or by none
                                 return false
                             }
                         }
                         return true
                     }
                     // The log holds every position through `last` (see above): records still waiting mean it did not.
-                    if let waiting = ahead.firstKey, !stoppedEarly { throw LedgerStore.unreadable(LedgerStore.readBE64(waiting)) }
+                    if let waiting = ahead.firstKey { throw LedgerStore.unreadable(LedgerStore.readBE64(waiting)) }
                     if batch.plan.count > 0 { _ = hand(over: batch) }
                 }
             } catch {

@@ -50,17 +50,12 @@ struct RecordEnvelope {
     /// that cannot be read (its reading finds what is wrong with it).
     static func ahead(_ stored: UnsafeRawBufferPointer) -> Ahead? {
         guard stored.count > 4 else { return nil }
-        let type: EventType
+        let (type, schema): (EventType, UInt8)
         switch UInt16(stored[1]) << 8 | UInt16(stored[2]) {
-        case EventType.goodsIssued.rawValue: type = .goodsIssued
-        case EventType.cashGranted.rawValue: type = .cashGranted
-        case EventType.recipientRegistered.rawValue: type = .recipientRegistered
+        case EventType.goodsIssued.rawValue: (type, schema) = (.goodsIssued, GoodsIssued.schemaVersion)
+        case EventType.cashGranted.rawValue: (type, schema) = (.cashGranted, CashGranted.schemaVersion)
+        case EventType.recipientRegistered.rawValue: (type, schema) = (.recipientRegistered, RecipientRegistered.schemaVersion)
         default: return nil
-        }
-        let schema = switch type {
-        case .goodsIssued: GoodsIssued.schemaVersion
-        case .cashGranted: CashGranted.schemaVersion
-        default: RecipientRegistered.schemaVersion
         }
         guard let envelope = try? read(stored, type: type, schema: schema) else { return nil }
         var reader = envelope.body(stored)

@@ -71,9 +71,10 @@ final class ReplayCache {
     func prefetch(after index: Int, of plan: EffectPlan) {
         let far = index + ReplayCache.lookahead, near = index + ReplayCache.lookahead / 2
         if far < plan.count, let r = plan.recipient(of: far), let slot = heldSummary(r) { summaries.prefetchHeader(slot) }
-        if near < plan.count, let r = plan.recipient(of: near), let slot = heldSummary(r) { summaries.prefetchLines(slot) }
+        guard near < plan.count else { return }
+        if let r = plan.recipient(of: near), let slot = heldSummary(r) { summaries.prefetchLines(slot) }
         // An issuance's versions (its recipient's among them) and its campaign's count of issuances.
-        if near < plan.count, let head = plan.head(of: near) {
+        if let head = plan.head(of: near) {
             values.prefetch(head.n2)
             values.prefetch(head.n3)
             values.prefetch(head.n4)
