@@ -38,10 +38,10 @@ final class EffectPlan: @unchecked Sendable {
     @exclusivity(unchecked) private(set) var steps: FlatBuffer<Step>
     @exclusivity(unchecked) private(set) var marks: FlatBuffer<SummaryMark>
     @exclusivity(unchecked) private(set) var pieces: FlatBuffer<Piece>
-    /// Entries of the registry and the documents index records add, as the bytes to write (a registration read from
-    /// its bytes, `RegistrationReading`).
+    /// Entries of the registry, the documents index and the lots records add, as the bytes to write (a registration
+    /// or an intake of cash read from its bytes, `RegistrationReading`, `CashIntakeReading`).
     enum EntryTable: UInt8 {
-        case registry, documents
+        case registry, documents, lots
         /// A registration's registry entry, from which the replaying thread also makes its documents index's entries
         /// (`RegistrationReading.documents`), so that the reading thread, alone busy during a ledger's registrations,
         /// copies the payload once.
@@ -61,8 +61,9 @@ final class EffectPlan: @unchecked Sendable {
         var stepsEnd: Int32, marksEnd: Int32, entriesEnd: Int32, piecesEnd: Int32
         /// Where the record is among the batch's decoded records (-1: read straight from its bytes, not decoded).
         var decoded: Int32 = -1
-        /// Whether it changes nothing but what its steps say (an issuance, a grant, a transfer, an adjustment, a
-        /// registration read from its bytes): the replaying thread then follows the steps without reading the record
+        /// Whether it changes nothing but what its steps and entries say (an issuance, a grant, a transfer, an
+        /// adjustment, a registration or an intake of cash read from its bytes): the replaying thread then follows the
+        /// steps without reading the record
         /// itself, whose copy would count references to objects the reading thread made (and frees).
         var onlySteps: Bool
     }

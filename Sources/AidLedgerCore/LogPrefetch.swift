@@ -52,7 +52,7 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
     private let condition = NSCondition()
     /// Records and their effects: where each lies and when it was recorded are in its plan's (`EffectPlan.Record`).
     struct Batch {
-        /// The records decoded (every one but an issuance, a grant or a registration, read straight into the plan), in
+        /// The records decoded (every one but an issuance, a grant, a registration or an intake of cash, read straight into the plan), in
         /// their order; the plan says where each position's is among them.
         var records: [EventRecord] = []
         var plan = EffectPlan(records: LogPrefetch.batchSize)
@@ -92,6 +92,7 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
                     let issuances = IssuanceReading(symbols: symbols, slots: slots)
                     let grants = GrantReading(symbols: symbols, slots: slots)
                     let registrations = RegistrationReading(symbols: symbols, slots: slots)
+                    let intakes = CashIntakeReading(symbols: symbols, slots: slots)
                     // Each record read where the map holds it (the transaction keeps it there), not copied out, and
                     // `lookahead` records after the walk has met it: the walk asks for its recipient's number to be
                     // brought into the cache meanwhile.
@@ -123,6 +124,8 @@ final class LogPrefetch: @unchecked Sendable {  // the state below is shared und
                                         }
                                     }
                                     if read == nil { read = try registrations.add(stored, ahead: envelope, to: plan) }
+                                    // (Not one of the kinds read ahead: `envelope` is nil.)
+                                    if read == nil, envelope == nil { read = try intakes.add(stored, at: position, to: plan, keeping: &lots) }
                                 } catch is DecodeError {
                                     throw LedgerStore.unreadable(position)  // as a decoded record that cannot be read
                                 }

@@ -23,6 +23,12 @@ public struct Lot: Sendable, Equatable {
 
     func encoded() -> [UInt8] {
         var w = ByteWriter(capacity: 64)
+        encode(into: &w)
+        return w.bytes
+    }
+
+    /// Appends the lots' entry of the lot to `w`.
+    func encode(into w: inout ByteWriter) {
         w.u8(kind.rawValue)
         w.string(donor)
         w.optional(campaign) { $0.string($1) }
@@ -34,7 +40,6 @@ public struct Lot: Sendable, Equatable {
         w.date(received)
         // Only when set: the entries of lots without one keep the bytes they always had.
         if let forCategory { w.string(forCategory.rawValue) }
-        return w.bytes
     }
 
     static func decode(id: UInt64, _ bytes: [UInt8]) throws -> Lot {

@@ -3,8 +3,8 @@ import Foundation
 import LMDBStore
 import Testing
 
-/// A replay reads issuances, cash grants and registrations straight from their stored bytes (`IssuanceReading`,
-/// `GrantReading`, `RegistrationReading`) and every other record through its decoded form (`EffectPlan.add`, from
+/// A replay reads issuances, cash grants, registrations and intakes of cash straight from their stored bytes
+/// (`IssuanceReading`, `GrantReading`, `RegistrationReading`, `CashIntakeReading`) and every other record through its decoded form (`EffectPlan.add`, from
 /// `Effect.visit`, and `Ledger.project`): the two must plan the same changes.
 @Suite struct ReplayPlanTests {
     @Test func anIssuanceOrAGrantReadFromItsBytesPlansExactlyWhatItsDecodedRecordPlans() throws {
@@ -16,8 +16,8 @@ import Testing
         }
         let read = try Self.bothReadings(of: t.ledger)
         #expect(
-            read.issuances > 100 && read.severalDraws > 5 && read.grants > 5 && read.registrations >= 200 && read.others > 50,
-            "\(read.issuances) issuances, \(read.severalDraws) with several draws, \(read.grants) grants, \(read.registrations) registrations, \(read.others) other records")
+            read.issuances > 100 && read.severalDraws > 5 && read.grants > 5 && read.registrations >= 200 && read.cashIntakes > 0 && read.others > 50,
+            "\(read.issuances) issuances, \(read.severalDraws) with several draws, \(read.grants) grants, \(read.registrations) registrations, \(read.cashIntakes) intakes of cash, \(read.others) other records")
         // Every key was numbered once, by whichever reading met it first.
         #expect(read.keys > 20)
     }
@@ -34,7 +34,7 @@ import Testing
         try t.submit("grant", ["recipient": "P-1", "campaign": "CASH", "amount": "550", "date": "2026-11-10"])
         try t.submit("grant", ["recipient": "H-1", "campaign": "CASH", "amount": "100", "date": "2026-11-10"])
         let read = try Self.bothReadings(of: t.ledger)
-        #expect(read.grants == 3 && read.grantsOfSeveralLots == 2 && read.grantsOfSeveralDonors == 1)
+        #expect(read.grants == 3 && read.grantsOfSeveralLots == 2 && read.grantsOfSeveralDonors == 1 && read.cashIntakes == 3)
     }
 
     /// The steps and marks of `plan`'s first record, its pieces expanded as the replaying thread expands them.
@@ -46,16 +46,35 @@ import Testing
         return (steps.elements, marks.elements)
     }
 
-    /// Reads every record of `ledger`'s log both ways and expects the same plan from each issuance, grant and registration. - Returns:
+    /// Expects `fast`, the plan of `record` read from its bytes (`recordedAt` the time that reading gave), to hold the
+    /// steps the decoded record plans and no change of a summary, to be followed without the record, which the decoded
+    /// plan is not. - Returns: its entries, each as "table key value".
+    private static func expectStepsOnly(
+        _ fast: EffectPlan, recordedAt: Int64?, of record: EventRecord, symbols: ReplaySymbols, slots: ReplaySlots
+    ) throws -> [String] {
+        let decoded = EffectPlan(records: 1)
+        try decoded.add(record, symbols: symbols.numbering, slots: slots.numbering, lot: { _ in throw LedgerError(.corruptRecord, "no lot") }) { _ in nil } target: { _ in record }
+        #expect(recordedAt == record.recordedAt)
+        #expect(fast.onlySteps(0) && !decoded.onlySteps(0))
+        #expect(fast.steps.elements == decoded.steps.elements && fast.marks.count == 0, "the steps of #\(record.position)")
+        var entries: [String] = []
+        try fast.forEachEntry(of: 0) { table, key, value in entries.append("\(table) \(Array(key)) \(Array(value))") }
+        return entries
+    }
+
+    /// Reads every record of `ledger`'s log both ways and expects the same plan from each issuance, grant, registration
+    /// and intake of cash. - Returns:
     /// what it read, and how many keys the two readings numbered.
     private static func bothReadings(of ledger: Ledger) throws -> (
-        issuances: Int, severalDraws: Int, grants: Int, grantsOfSeveralLots: Int, grantsOfSeveralDonors: Int, registrations: Int, others: Int, keys: Int
+        issuances: Int, severalDraws: Int, grants: Int, grantsOfSeveralLots: Int, grantsOfSeveralDonors: Int, registrations: Int, cashIntakes: Int, others: Int,
+        keys: Int
     ) {
         let symbols = ReplaySymbols(), slots = ReplaySlots()
         let reading = IssuanceReading(symbols: symbols.numbering, slots: slots.numbering)
         let grantReading = GrantReading(symbols: symbols.numbering, slots: slots.numbering)
         let registrationReading = RegistrationReading(symbols: symbols.numbering, slots: slots.numbering)
-        var counts = (issuances: 0, severalDraws: 0, grants: 0, grantsOfSeveralLots: 0, grantsOfSeveralDonors: 0, registrations: 0, others: 0, keys: 0)
+        let intakeReading = CashIntakeReading(symbols: symbols.numbering, slots: slots.numbering)
+        var counts = (issuances: 0, severalDraws: 0, grants: 0, grantsOfSeveralLots: 0, grantsOfSeveralDonors: 0, registrations: 0, cashIntakes: 0, others: 0, keys: 0)
         try ledger.read { txn in
             var lots: [UInt64: Lot] = [:]
             try txn.forEach(ledger.store.log, from: nil) { key, value in
@@ -71,6 +90,9 @@ import Testing
                     recordedAt = try grantReading.add(stored, ahead: ahead, to: fast, lot: { try LogPrefetch.lot($0, &lots, ledger.store, txn) }) { _ in nil }
                 }
                 if recordedAt == nil { recordedAt = try registrationReading.add(stored, ahead: ahead, to: fast) }
+                // Its lot kept apart, to compare with the one the decoded intake gives.
+                var intakeLots: [UInt64: Lot] = [:]
+                if recordedAt == nil, ahead == nil { recordedAt = try intakeReading.add(stored, at: record.position, to: fast, keeping: &intakeLots) }
                 // Read ahead: an issuance's, a grant's or a registration's envelope, and where its recipient's id is.
                 let recipient: String? = switch record.event {
                 case .goodsIssued(let e): e.recipient
@@ -85,17 +107,19 @@ import Testing
                     // Read from its bytes: its version's step, and the registry's and documents index's entries the
                     // append path writes for it.
                     counts.registrations += 1
-                    let decoded = EffectPlan(records: 1)
-                    try decoded.add(record, symbols: symbols.numbering, slots: slots.numbering, lot: { _ in throw LedgerError(.corruptRecord, "no lot") }) { _ in nil } target: { _ in record }
-                    #expect(recordedAt == record.recordedAt)
-                    #expect(fast.onlySteps(0) && !decoded.onlySteps(0))
-                    #expect(fast.steps.elements == decoded.steps.elements && fast.marks.count == 0, "the steps of #\(record.position)")
-                    var entries: [(EffectPlan.EntryTable, [UInt8], [UInt8])] = []
-                    try fast.forEachEntry(of: 0) { table, key, value in entries.append((table, Array(key), Array(value))) }
+                    let entries = try Self.expectStepsOnly(fast, recordedAt: recordedAt, of: record, symbols: symbols, slots: slots)
                     let registry = LedgerStore.registryEntry(.recipient, p.recipient, p)
                     var expected = [(EffectPlan.EntryTable.registry, registry.key, registry.value)]
                     for d in p.documents { expected.append((.documents, LedgerStore.documentKey(d.hash), Array(p.recipient.utf8))) }
-                    #expect(entries.map { "\($0.0) \($0.1) \($0.2)" } == expected.map { "\($0.0) \($0.1) \($0.2)" }, "the entries of #\(record.position)")
+                    #expect(entries == expected.map { "\($0.0) \($0.1) \($0.2)" }, "the entries of #\(record.position)")
+                    return true
+                case .cashReceived:
+                    // Read from its bytes: its steps, and the lot the append path writes (and the grants after it draw on).
+                    counts.cashIntakes += 1
+                    let entries = try Self.expectStepsOnly(fast, recordedAt: recordedAt, of: record, symbols: symbols, slots: slots)
+                    let lot = Lot(intake: record)
+                    #expect(intakeLots == [record.position: lot], "the lot of #\(record.position)")
+                    #expect(entries == ["lots \(LedgerStore.be64(record.position)) \(lot?.encoded() ?? [])"], "the entries of #\(record.position)")
                     return true
                 case .goodsIssued(let issued):
                     counts.issuances += 1
@@ -105,7 +129,7 @@ import Testing
                     if grant.draws.count > 1 { counts.grantsOfSeveralLots += 1 }
                     if Set(try grant.draws.map { try LogPrefetch.lot($0.lot, &lots, ledger.store, txn).donor }).count > 1 { counts.grantsOfSeveralDonors += 1 }
                 default:
-                    #expect(recordedAt == nil, "only an issuance, a grant or a registration is read from its bytes (#\(record.position))")
+                    #expect(recordedAt == nil, "only an issuance, a grant, a registration or an intake of cash is read from its bytes (#\(record.position))")
                     counts.others += 1
                     return true
                 }
