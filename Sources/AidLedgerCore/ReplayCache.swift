@@ -198,13 +198,18 @@ final class ReplayCache {
         summaries.names.rank()
         // Each summary is encoded through one writer and written under its id's bytes as the table holds them. For
         // many, some are encoded meanwhile on another core (`SummaryEncoding`), from the last one down, while this
-        // thread writes the registry's, documents' and lots' entries and then the summaries from the first one up.
+        // thread writes the registry's, documents' and lots' entries, the counters and versions (unless a household
+        // moved: their reach is counted from the summaries written), and then the summaries from the first one up.
         var order: [Int] = []
         order.reserveCapacity(summaries.count)
         ids.forEachSorted { _, i in order.append(Int(i)) }
         let elsewhere = order.count >= ReplayCache.encodedElsewhereFrom ? SummaryEncoding(summaries, order) : nil
         defer { elsewhere?.finish() }  // before anything may change or free the summaries
         try deferred.write(to: txn, matching: matches)
+        // Written after the summaries, the counters and versions kept this thread busy alone once the other had
+        // encoded its share.
+        let countersFirst = moves.isEmpty
+        if countersFirst { try flushCounters(to: store, txn, matching: matches) }
         var writer = ByteWriter(capacity: 4096)
         let encoder = SummaryEncoder(summaries.names)
         var written = 0
@@ -221,13 +226,19 @@ final class ReplayCache {
                 try writer.withBytes { try w.put(key: id, value: $0) }
             }
         }
+        if !countersFirst { try flushCounters(to: store, txn, matching: matches) }
+        // The summaries stay until the next chunk clears them, or are freed with the cache after the last
+        // (`release(_:)`): freeing them here kept the caller waiting.
+    }
 
+    /// Counts the chunk's reach and writes the counters and versions it changed (`flush`): after the summaries when a
+    /// household moved, whose summary, as written, says where they were reached.
+    private func flushCounters(to store: LedgerStore, _ txn: borrowing some KeyValueStore & ~Copyable, matching matches: [Database: KeyOrderMatch]) throws {
         for g in reachCounts {
             let p = profileKinds[Int(g.profile)]
             countReach(ReachGroup(scope: g.scope, id: texts.text(g.id), kind: p.kind, category: p.category, area: p.area), recipients: g.recipients, people: g.people)
         }
         forgetNumberedReach()
-        // Summaries are written: each moved recipient's holds every event before their change.
         for move in moves {
             for (scope, id) in try store.summary(txn, move.recipient).reached {
                 for (a, sign) in [(move.from, Int64(-1)), (move.to, 1)] {
@@ -243,8 +254,6 @@ final class ReplayCache {
         }
         reach.removeAll(keepingCapacity: true)
         try values.flush(to: store, txn, matching: matches)
-        // The summaries stay until the next chunk clears them, or are freed with the cache after the last
-        // (`release(_:)`): freeing them here kept the caller waiting.
     }
 
     /// Summaries a chunk holds from which some are encoded on another core when it ends: fewer are encoded sooner
