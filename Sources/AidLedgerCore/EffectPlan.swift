@@ -43,12 +43,13 @@ final class EffectPlan: @unchecked Sendable {
     enum EntryTable: UInt8 {
         case registry, documents, lots
         /// A registration's registry entry, from which the replaying thread also makes its documents index's entries
-        /// (`RegistrationReading.documents`), so that the reading thread, alone busy during a ledger's registrations,
-        /// copies the payload once.
+        /// and reads the recipient's attributes (`RegistrationReading.entry`), so that the reading thread, alone busy
+        /// during a ledger's registrations, copies the payload once and reads no more of it than the id.
         case registration
     }
     @exclusivity(unchecked) private var entries = EntryRun()
-    @exclusivity(unchecked) private var entryTables: [EntryTable] = []
+    /// Each entry's table, and the number of a registration's recipient (-1 for any other entry).
+    @exclusivity(unchecked) private var entryTables: [(table: EntryTable, recipient: ReplaySymbols.Symbol)] = []
 
     /// What the plan holds of each record added, in one run (seven arrays, one value each, were appended to for every
     /// record, each append asking the runtime whether the array was shared).
@@ -117,34 +118,41 @@ final class EffectPlan: @unchecked Sendable {
     }
 
     /// Hands `body` each entry the `index`th record added writes, in order: a registration's registry entry, then
-    /// its documents index's. Throws what `body` throws, or the reading of a registration's documents.
-    func forEachEntry(of index: Int, _ body: (EntryTable, UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Void) throws {
+    /// its documents index's; and `registered` the number and attributes of the recipient a registration read from
+    /// its bytes registers. Throws what `body` or `registered` throws, or the reading of a registration's payload
+    /// (a `DecodeError`).
+    func forEachEntry(
+        of index: Int, _ body: (EntryTable, UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Void,
+        registered: (ReplaySymbols.Symbol, RegistrationReading.Profile) throws -> Void = { _, _ in }
+    ) throws {
         let range = (index == 0 ? 0 : Int(records[index - 1].entriesEnd))..<Int(records[index].entriesEnd)
         guard !range.isEmpty else { return }
         try entries.withEntries { e in
             for i in range {
-                guard entryTables[i] == .registration else {
-                    try body(entryTables[i], e.key(i), e.value(i))
+                let (table, recipient) = entryTables[i]
+                guard table == .registration else {
+                    try body(table, e.key(i), e.value(i))
                     continue
                 }
                 let (key, value) = (e.key(i), e.value(i))
                 try body(.registry, key, value)
-                try RegistrationReading.documents(ofEntry: value) { hash in try body(.documents, hash, UnsafeRawBufferPointer(rebasing: key[1...])) }
+                let profile = try RegistrationReading.entry(value) { hash in try body(.documents, hash, UnsafeRawBufferPointer(rebasing: key[1...])) }
+                try registered(recipient, profile)
             }
         }
     }
 
     /// Adds a registration's registry entry (`EntryTable.registration`) the next record added writes: the kind's letter
-    /// and the id, the schema and the payload.
-    func addRegistration(letter: UInt8, id: UnsafeRawBufferPointer, schema: UInt8, payload: UnsafeRawBufferPointer) {
+    /// and the id, the schema and the payload; `recipient` is the number of its id.
+    func addRegistration(letter: UInt8, id: UnsafeRawBufferPointer, schema: UInt8, payload: UnsafeRawBufferPointer, recipient: ReplaySymbols.Symbol) {
         entries.append(letter, id, schema, payload)
-        entryTables.append(.registration)
+        entryTables.append((.registration, recipient))
     }
 
     /// Adds an entry the next record added writes.
     func addEntry(_ table: EntryTable, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) {
         entries.append(key, value)
-        entryTables.append(table)
+        entryTables.append((table, -1))
     }
 
     /// Whether the `index`th record changes nothing beyond its steps (see `Record.onlySteps`).

@@ -125,13 +125,19 @@ extension Ledger {
     /// Projects the `index`th record of a replay's batch whose plan holds all it changes (`EffectPlan.onlySteps`): the
     /// record itself is not read.
     func projectSteps(of plan: EffectPlan, _ index: Int, at position: UInt64, in txn: borrowing some KeyValueStore & ~Copyable, cache: ReplayCache) throws {
-        try plan.forEachEntry(of: index) { table, key, value in
-            let db = switch table {
-            case .registry, .registration: store.registry
-            case .documents: store.documents
-            case .lots: store.lots
+        do {
+            try plan.forEachEntry(of: index) { table, key, value in
+                let db = switch table {
+                case .registry, .registration: store.registry
+                case .documents: store.documents
+                case .lots: store.lots
+                }
+                cache.putLater(db, key, value)
+            } registered: { recipient, profile in
+                cache.texts.registered(recipient, profile)
             }
-            cache.putLater(db, key, value)
+        } catch is DecodeError {
+            throw LedgerStore.unreadable(position)  // a registration whose payload cannot be read, as a decoded one
         }
         try follow(plan, index, sign: 1, at: position, in: txn, cache: cache)
     }

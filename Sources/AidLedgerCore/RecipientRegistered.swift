@@ -72,6 +72,11 @@ extension RecipientRegistered {
         var category: RecipientCategory
         var area: Area
 
+        /// A registration's profile under its id (`RegistrationReading.entry`).
+        init(id: String, _ p: RegistrationReading.Profile) {
+            (self.id, kind, householdSize, category, area) = (id, p.kind, p.householdSize, p.category, p.area)
+        }
+
         /// A registration's own.
         init(_ p: RecipientRegistered) {
             (id, kind, householdSize, category, area) = (p.recipient, p.kind, p.householdSize, p.category, p.area)

@@ -1,16 +1,18 @@
 import LMDBStore
 
 /// Reads a stored registration of a recipient (`recipient_registered`, the current schema) straight into a replay's
-/// plan: the recipient's attributes for the reach counts, its version's step, and the registry's entry it adds, as
-/// bytes the replaying thread writes (`ReplayCache.putLater`) without decoding anything, with the documents index's
-/// entries it makes from them (`documents(ofEntry:)`: the replaying thread waits while a ledger's registrations are
-/// read, and the payload is copied once). The registry entry is the payload as stored, behind its schema: the append
-/// path writes the same payload's encoding (`LedgerStore.registryEntry`). A registration of an older schema is decoded
-/// as any other record.
+/// plan: its id, numbered, its version's step, and the registry entry it adds, as bytes the replaying thread writes
+/// (`ReplayCache.putLater`) without decoding anything. The replaying thread reads the rest from that entry (`entry`):
+/// the documents index's entries it makes, and the recipient's attributes for the reach counts, which it hands back to
+/// the reading side for the chunks after (`ReplaySymbols.Texts.registered`). The reading thread is alone busy while a
+/// ledger's registrations are read, the replaying one half idle: the payload is copied once, and read by the thread
+/// that waits. The registry entry is the payload as stored, behind its schema: the append path writes the same
+/// payload's encoding (`LedgerStore.registryEntry`). A registration of an older schema is decoded as any other record.
 ///
 /// Decoded, a registration took about a tenth of a replay's instructions at 20,000 households (a record of ten
-/// texts, arrays and sealed data made, then encoded again for the registry). `ReplayPlanTests` holds the two readings
-/// to the same steps and entries. Used by one chunk's reading thread only.
+/// texts, arrays and sealed data made, then encoded again for the registry); read here with its attributes, about
+/// 3,300 instructions on the reading thread. `ReplayPlanTests` holds the two readings to the same steps, entries and
+/// attributes. Used by one chunk's reading thread only.
 final class RegistrationReading {
     private let symbols: ReplaySymbols.Numbering
     private let slots: ReplaySlots.Numbering
@@ -27,52 +29,46 @@ final class RegistrationReading {
         let schema = RecipientRegistered.schemaVersion
         guard let envelope = try RecordEnvelope.read(stored, type: .recipientRegistered, schema: schema, ahead: ahead) else { return nil }
         var reader = envelope.body(stored)
-        var head = reader  // the id's bytes, where the attributes read it again as text
-        let recipient = try head.textRange()
-        let attributes = try RecipientRegistered.Attributes(reading: &reader)
-        try RegistrationReading.skipRest(&reader)
-        try envelope.checkEnd(reader)
+        let recipient = try reader.textRange()
+        // The payload ends the record's body; what it holds after the id is read from the registry's entry (`entry`).
+        let payload = envelope.payloadStart..<envelope.payloadStart + envelope.payloadLength
+        guard payload.upperBound == envelope.bodyEnd else { throw DecodeError.invalid("a payload of the wrong length", at: payload.upperBound) }
 
-        let who = symbols.registered(attributes)
         let r = reader
-        // The registry's entry as `LedgerStore.registryEntry` makes it; the replaying thread makes the documents
-        // index's from it (`EffectPlan.forEachEntry`).
+        let who = r.withBytes(recipient) { symbols.registered(bytes: $0) }
+        // The registry's entry as `LedgerStore.registryEntry` makes it.
         r.withBytes(recipient) { id in
-            r.withBytes(envelope.payloadStart..<envelope.payloadStart + envelope.payloadLength) { payload in
-                plan.addRegistration(letter: LedgerStore.Kind.recipient.letter, id: id, schema: schema, payload: payload)
-            }
+            r.withBytes(payload) { plan.addRegistration(letter: LedgerStore.Kind.recipient.letter, id: id, schema: schema, payload: $0, recipient: who) }
         }
         let version = r.withBytes(recipient) { slots.recipientVersion(who, id: $0) }
         plan.add { steps, _ in steps.append(EffectPlan.Step(kind: .version, index: version, delta: 0)) }
         return envelope.recordedAt
     }
 
-    /// Reads past what follows a registration's attributes in its payload: the settlement, the documents, the sealed
-    /// personal data.
-    private static func skipRest(_ r: inout ByteReader) throws {
-        _ = try r.skipString()  // the settlement
-        for _ in 0..<(try r.count()) {
-            _ = try r.skipString()  // the document's type
-            try r.skip(32)
-        }
-        if try r.bool() { try r.skip(try r.count()) }  // the sealed personal data
+    /// What a registration says of the recipient for the reach counts, besides the id.
+    struct Profile: Equatable {
+        var kind: RecipientKind
+        var householdSize: Int64
+        var category: RecipientCategory
+        var area: Area
     }
 
-    /// Hands `body` the documents index's key of each document of the registration whose registry entry's value
-    /// (the schema, then the payload) is `value`: its hash's first 16 bytes (`LedgerStore.documentKey`).
-    static func documents(ofEntry value: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+    /// Reads the registry entry of a registration (its value: the schema, then the payload) as `RecipientRegistered`
+    /// decodes it, and hands `documents` the documents index's key of each of its documents: its hash's first 16
+    /// bytes (`LedgerStore.documentKey`). - Returns: what it says of the recipient for the reach counts.
+    static func entry(_ value: UnsafeRawBufferPointer, documents: (UnsafeRawBufferPointer) throws -> Void) throws -> Profile {
         var r = ByteReader(value, offset: 1, end: value.count)
         _ = try r.skipString()  // the id
-        _ = try r.skipString()  // the kind
-        _ = try r.int()  // the household's size
-        _ = try r.skipString()  // the category
-        _ = try r.skipString()  // the area
+        let profile = Profile(kind: try .decode(&r), householdSize: try r.int(), category: try .decode(&r), area: try .decode(&r))
         _ = try r.skipString()  // the settlement
         for _ in 0..<(try r.count()) {
             _ = try r.skipString()  // the document's type
             let hash = r.offset
             try r.skip(32)
-            try r.withBytes(hash..<hash + 16) { try body($0) }
+            try r.withBytes(hash..<hash + 16) { try documents($0) }
         }
+        if try r.bool() { try r.skip(try r.count()) }  // the sealed personal data
+        guard r.isAtEnd else { throw DecodeError.invalid("a payload of the wrong length", at: r.offset) }
+        return profile
     }
 }

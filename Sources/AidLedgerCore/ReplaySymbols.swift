@@ -27,8 +27,11 @@ final class ReplaySymbols: Sendable {
         texts = Texts(published)
     }
 
-    /// Drops every number (between chunks, when no reading thread runs), keeping the memory: the next chunk numbers anew.
+    /// Drops every number (between chunks, when no reading thread runs), keeping the memory: the next chunk numbers
+    /// anew. The attributes of the recipients registered in the chunk before, which the replaying thread read
+    /// (`Texts.registered`), are kept for the chunks after, as the reading thread keeps those it reads itself.
     func forget() {
+        texts.handOverRegistered(to: numbering)
         numbering.forget()
         texts.forget()
     }
@@ -66,9 +69,28 @@ final class ReplaySymbols: Sendable {
         /// Keeps a registration's attributes as the reading thread meets it.
         func registered(_ p: RecipientRegistered) { registered(RecipientRegistered.Attributes(p)) }
 
-        /// Keeps a registration's attributes, read from its bytes (`RegistrationReading`).
-        /// - Returns: the recipient's number, given here: the first record that names them finds it, and their
-        /// attributes with it, without looking for them again or making their id's text.
+        /// Numbers a recipient whose registration is read from its bytes (`RegistrationReading`), by their id's bytes:
+        /// their attributes are read by the replaying thread (`Texts.registered`), and kept for the chunks after by
+        /// the next chunk's (`keep(registered:)`). - Returns: the recipient's number, given here: the first record that
+        /// names them finds it without looking for their attributes or making their id's text.
+        func registered(bytes id: UnsafeRawBufferPointer) -> Symbol {
+            let (symbol, new) = numbers.number(id)
+            if new { publish(String(decoding: id, as: UTF8.self), nil) }
+            return Symbol(symbol)
+        }
+
+        /// Keeps the attributes of a recipient registered in the chunk before, read by its replaying thread, unless
+        /// their profile has changed since (`changed`): called between chunks, when no reading thread runs.
+        fileprivate func keep(registered a: RecipientRegistered.Attributes) {
+            var id = a.id
+            id.withUTF8 { utf8 in
+                let bytes = UnsafeRawBufferPointer(utf8)
+                if attributeIndex.value(bytes) == nil { keep(a, bytes: bytes) }
+            }
+        }
+
+        /// Keeps a decoded registration's attributes.
+        /// - Returns: the recipient's number.
         @discardableResult
         func registered(_ a: RecipientRegistered.Attributes) -> Symbol {
             var id = a.id
@@ -164,6 +186,8 @@ final class ReplaySymbols: Sendable {
     /// does not know yet.
     final class Texts: @unchecked Sendable {
         @exclusivity(unchecked) private var known: [Entry] = []
+        /// The recipients whose attributes this side read from their registrations (`registered`), in the chunk's order.
+        @exclusivity(unchecked) private var registeredHere: [Symbol] = []
         private let published: Published
 
         fileprivate init(_ published: Published) { self.published = published }
@@ -173,6 +197,22 @@ final class ReplaySymbols: Sendable {
 
         /// The attributes of the recipient numbered `symbol`.
         func attributes(_ symbol: Symbol) -> RecipientRegistered.Attributes? { entry(symbol).attributes }
+
+        /// Sets the attributes of the recipient numbered `symbol` from their registration, read by this side
+        /// (`RegistrationReading.entry`): published by the reading side without them.
+        func registered(_ symbol: Symbol, _ profile: RegistrationReading.Profile) {
+            let text = entry(symbol).text  // known from here on
+            known[Int(symbol)].attributes = RecipientRegistered.Attributes(id: text, profile)
+            registeredHere.append(symbol)
+        }
+
+        /// Hands the attributes read from registrations to the reading side, to keep for the chunks after.
+        fileprivate func handOverRegistered(to numbering: Numbering) {
+            for symbol in registeredHere {
+                if let a = known[Int(symbol)].attributes { numbering.keep(registered: a) }
+            }
+            registeredHere.removeAll(keepingCapacity: true)
+        }
 
         private func entry(_ symbol: Symbol) -> Entry {
             if Int(symbol) >= known.count {

@@ -48,18 +48,20 @@ import Testing
 
     /// Expects `fast`, the plan of `record` read from its bytes (`recordedAt` the time that reading gave), to hold the
     /// steps the decoded record plans and no change of a summary, to be followed without the record, which the decoded
-    /// plan is not. - Returns: its entries, each as "table key value".
+    /// plan is not. - Returns: its entries, each as "table key value", and the recipients it registers with their
+    /// attributes.
     private static func expectStepsOnly(
         _ fast: EffectPlan, recordedAt: Int64?, of record: EventRecord, symbols: ReplaySymbols, slots: ReplaySlots
-    ) throws -> [String] {
+    ) throws -> (entries: [String], registered: [(ReplaySymbols.Symbol, RegistrationReading.Profile)]) {
         let decoded = EffectPlan(records: 1)
         try decoded.add(record, symbols: symbols.numbering, slots: slots.numbering, lot: { _ in throw LedgerError(.corruptRecord, "no lot") }) { _ in nil } target: { _ in record }
         #expect(recordedAt == record.recordedAt)
         #expect(fast.onlySteps(0) && !decoded.onlySteps(0))
         #expect(fast.steps.elements == decoded.steps.elements && fast.marks.count == 0, "the steps of #\(record.position)")
         var entries: [String] = []
-        try fast.forEachEntry(of: 0) { table, key, value in entries.append("\(table) \(Array(key)) \(Array(value))") }
-        return entries
+        var registered: [(ReplaySymbols.Symbol, RegistrationReading.Profile)] = []
+        try fast.forEachEntry(of: 0) { table, key, value in entries.append("\(table) \(Array(key)) \(Array(value))") } registered: { registered.append(($0, $1)) }
+        return (entries, registered)
     }
 
     /// Reads every record of `ledger`'s log both ways and expects the same plan from each issuance, grant, registration
@@ -107,16 +109,21 @@ import Testing
                     // Read from its bytes: its version's step, and the registry's and documents index's entries the
                     // append path writes for it.
                     counts.registrations += 1
-                    let entries = try Self.expectStepsOnly(fast, recordedAt: recordedAt, of: record, symbols: symbols, slots: slots)
+                    let (entries, registered) = try Self.expectStepsOnly(fast, recordedAt: recordedAt, of: record, symbols: symbols, slots: slots)
                     let registry = LedgerStore.registryEntry(.recipient, p.recipient, p)
                     var expected = [(EffectPlan.EntryTable.registry, registry.key, registry.value)]
                     for d in p.documents { expected.append((.documents, LedgerStore.documentKey(d.hash), Array(p.recipient.utf8))) }
                     #expect(entries == expected.map { "\($0.0) \($0.1) \($0.2)" }, "the entries of #\(record.position)")
+                    // The attributes the replaying thread reads for the reach counts, under the recipient's number.
+                    let number = try symbols.numbering.recipient(p.recipient) { _ in nil }
+                    let profile = RegistrationReading.Profile(kind: p.kind, householdSize: p.householdSize, category: p.category, area: p.area)
+                    #expect(registered.count == 1 && registered.first?.0 == number && registered.first?.1 == profile, "the attributes of #\(record.position)")
                     return true
                 case .cashReceived:
                     // Read from its bytes: its steps, and the lot the append path writes (and the grants after it draw on).
                     counts.cashIntakes += 1
-                    let entries = try Self.expectStepsOnly(fast, recordedAt: recordedAt, of: record, symbols: symbols, slots: slots)
+                    let (entries, registered) = try Self.expectStepsOnly(fast, recordedAt: recordedAt, of: record, symbols: symbols, slots: slots)
+                    #expect(registered.isEmpty)
                     let lot = Lot(intake: record)
                     #expect(intakeLots == [record.position: lot], "the lot of #\(record.position)")
                     #expect(entries == ["lots \(LedgerStore.be64(record.position)) \(lot?.encoded() ?? [])"], "the entries of #\(record.position)")
@@ -159,15 +166,67 @@ import Testing
         try t.submit("issue", ["site": "DP", "recipient": "P-1", "campaign": "WINTER"], lists: ["item": ["food-kit"]])
         let position = t.headPosition
         // Someone shortens the issuance's payload by a byte on disk (the chain no longer holds; a rebuild reads on).
+        try Self.rewrite(position, of: t) { body in Array(body.dropLast()) }
+        try Self.expectUnreadable(position, by: t.ledger)
+    }
+
+    /// A registration is read by both threads of a replay: its id by the reading one, the rest of its payload by the
+    /// replaying one. Either part that cannot be read is reported as the record that cannot be read.
+    @Test func aRegistrationWhoseStoredBytesAreDamagedIsReportedAsARecordThatCannotBeRead() throws {
+        for damage in ["the payload's last byte cut", "its category unknown"] {
+            let t = try TestLedger()
+            try t.standardWorld()
+            try t.submit("recipient.register", ["id": "H-9", "kind": "household", "size": "3", "category": "idp", "area": "urban", "settlement": "Kalush"])
+            let position = t.headPosition
+            try Self.rewrite(position, of: t) { body in
+                guard damage == "its category unknown" else { return Array(body.dropLast()) }
+                // "idp" becomes "ipd", a word of the same length: the record's lengths still hold.
+                var bytes = Array(body)
+                let at = try #require(bytes.indices.first { bytes[$0...].starts(with: Array("idp".utf8)) })
+                bytes[at + 1...at + 2] = [UInt8(ascii: "p"), UInt8(ascii: "d")]
+                return bytes
+            }
+            try Self.expectUnreadable(position, by: t.ledger)
+        }
+    }
+
+    /// A replay in many steps counts a household's reach by what its registration, read in an earlier step, says of
+    /// it, not by the registry, which a rebuild is there to mend.
+    @Test func aRebuildInManyStepsCountsAHouseholdByItsRegistrationNotByADamagedRegistry() throws {
+        let t = try TestLedger(replayChunk: 1)
+        try t.standardWorld()
+        try t.submit("issue", ["site": "DP", "recipient": "H-1", "campaign": "WINTER", "date": "2026-11-03"], lists: ["item": ["food-kit"]])
+        let before = try t.ledger.campaignBalance("WINTER").json
+        // Someone makes the household a veteran's in the registry.
+        try t.tamper(databases: ["registry"]) { env in
+            try env.write { txn in
+                let registry = env.database("registry")
+                let key = LedgerStore.Kind.recipient.key("H-1")
+                var p = try LedgerStore.registration(try #require(try txn.get(registry, key)), as: RecipientRegistered.self)
+                p.category = .veteran
+                try txn.put(registry, key, LedgerStore.registryEntry(.recipient, "H-1", p).value)
+            }
+        }
+        #expect(try t.ledger.rebuild().mended == 1)
+        #expect(try t.ledger.projectionDifferences().isEmpty)
+        #expect(try t.ledger.campaignBalance("WINTER").json == before)
+    }
+
+    /// Rewrites the body of the record at `position` on disk, its hash left as it was (the chain no longer holds; a
+    /// rebuild reads on).
+    private static func rewrite(_ position: UInt64, of t: TestLedger, _ change: @escaping (ArraySlice<UInt8>) throws -> [UInt8]) throws {
         try t.tamper { env in
             try env.write { txn in
                 let log = env.database("log")
                 let stored = try #require(try txn.get(log, LedgerStore.be64(position)))
-                let body = stored.dropLast(EventRecord.hashSize)
-                try txn.put(log, LedgerStore.be64(position), Array(body.dropLast()) + stored.suffix(EventRecord.hashSize))
+                try txn.put(log, LedgerStore.be64(position), try change(stored.dropLast(EventRecord.hashSize)) + stored.suffix(EventRecord.hashSize))
             }
         }
-        for check in [{ _ = try t.ledger.rebuild() }, { _ = try t.ledger.projectionDifferences() }] {
+    }
+
+    /// Expects a rebuild and a check of `ledger` to stop at the record at `position`, named as one that cannot be read.
+    private static func expectUnreadable(_ position: UInt64, by ledger: Ledger) throws {
+        for check in [{ _ = try ledger.rebuild() }, { _ = try ledger.projectionDifferences() }] {
             let error = #expect(throws: LedgerError.self, performing: check)
             #expect(error?.code == .corruptRecord)
             #expect(error?.message == "record #\(position) cannot be read; run aidledger verify")
