@@ -70,6 +70,18 @@ public struct ByteWriter: ~Copyable, @unchecked Sendable {  // owns its memory a
         varint(UInt64(bitPattern: (v << 1) ^ (v >> 63)))
     }
 
+    /// Writes the varints `body` writes through a `VarintRun`, in room for `count` of them made once: a line of a
+    /// recipient's summary, several integers checked for room once instead of once each (a replay encodes every
+    /// summary it holds, about a hundred varints each).
+    @inline(__always)
+    mutating func varints(_ count: Int, _ body: (inout VarintRun) -> Void) {
+        storage.append(upTo: count * 10) { at in
+            var run = VarintRun(at)
+            body(&run)
+            return run.written
+        }
+    }
+
     public mutating func string(_ s: String) {
         var s = s
         s.withUTF8 { utf8 in
@@ -107,4 +119,32 @@ public struct ByteWriter: ~Copyable, @unchecked Sendable {  // owns its memory a
         varint(UInt64(items.count))
         for item in items { write(&self, item) }
     }
+}
+
+/// Writes varints, as `ByteWriter` does, one after another into memory made ready for them (`ByteWriter.varints`).
+struct VarintRun {
+    private let start: UnsafeMutablePointer<UInt8>
+    private var next: UnsafeMutablePointer<UInt8>
+
+    fileprivate init(_ start: UnsafeMutablePointer<UInt8>) { (self.start, next) = (start, start) }
+
+    /// Bytes written.
+    fileprivate var written: Int { next - start }
+
+    /// An unsigned LEB128 varint.
+    @inline(__always)
+    mutating func varint(_ v: UInt64) {
+        var v = v
+        while v >= 0x80 {
+            next.pointee = UInt8(truncatingIfNeeded: v) | 0x80
+            next += 1
+            v >>= 7
+        }
+        next.pointee = UInt8(truncatingIfNeeded: v)
+        next += 1
+    }
+
+    /// A signed integer, zigzag-encoded as a varint.
+    @inline(__always)
+    mutating func int(_ v: Int64) { varint(UInt64(bitPattern: (v << 1) ^ (v >> 63))) }
 }

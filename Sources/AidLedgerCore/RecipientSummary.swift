@@ -301,7 +301,8 @@ extension RecipientSummary.Issue {
 
     @inline(__always)
     func write(into w: inout ByteWriter, _ ref: (RecipientSummary.Name) -> UInt64) {
-        w.varint(ref(campaign)); w.varint(ref(item)); w.date(day); w.varint(position); w.int(quantity)
+        // As `date` writes the day.
+        w.varints(5) { r in r.varint(ref(campaign)); r.varint(ref(item)); r.int(Int64(day.day)); r.varint(position); r.int(quantity) }
     }
 }
 
@@ -313,7 +314,7 @@ extension RecipientSummary.Goods {
 
     @inline(__always)
     func write(into w: inout ByteWriter, _ ref: (RecipientSummary.Name) -> UInt64) {
-        w.varint(ref(id)); w.varint(ref(item)); w.int(units); w.int(value)
+        w.varints(4) { r in r.varint(ref(id)); r.varint(ref(item)); r.int(units); r.int(value) }
     }
 }
 
@@ -325,7 +326,7 @@ extension RecipientSummary.Cash {
 
     @inline(__always)
     func write(into w: inout ByteWriter, _ ref: (RecipientSummary.Name) -> UInt64) {
-        w.varint(ref(id)); w.int(amount)
+        w.varints(2) { r in r.varint(ref(id)); r.int(amount) }
     }
 }
 

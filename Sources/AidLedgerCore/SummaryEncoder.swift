@@ -13,10 +13,12 @@ final class SummaryEncoder {
     /// Each name's number in the summary being written (-1: not used yet), and the names in that order.
     @exclusivity(unchecked) private var numbering: FlatBuffer<Int32>
     @exclusivity(unchecked) private var order = FlatBuffer<ID>(capacity: 64)
-    @exclusivity(unchecked) private var goodsByCampaign: [RecipientSummary.Goods] = []
-    @exclusivity(unchecked) private var goodsByDonor: [RecipientSummary.Goods] = []
-    @exclusivity(unchecked) private var cashByCampaign: [RecipientSummary.Cash] = []
-    @exclusivity(unchecked) private var cashByDonor: [RecipientSummary.Cash] = []
+    /// A summary's goods and cash, sorted (kept from summary to summary: arrays asked the runtime whether they were
+    /// shared at every line).
+    @exclusivity(unchecked) private var goodsByCampaign = FlatBuffer<RecipientSummary.Goods>(capacity: 16)
+    @exclusivity(unchecked) private var goodsByDonor = FlatBuffer<RecipientSummary.Goods>(capacity: 16)
+    @exclusivity(unchecked) private var cashByCampaign = FlatBuffer<RecipientSummary.Cash>(capacity: 16)
+    @exclusivity(unchecked) private var cashByDonor = FlatBuffer<RecipientSummary.Cash>(capacity: 16)
 
     /// An encoder of summaries whose names are `names`' (ranked: `ReplayNames.rank`).
     init(_ names: ReplayNames) {
@@ -41,15 +43,15 @@ final class SummaryEncoder {
         sorted(s.goodsByDonor, into: &goodsByDonor)
         sorted(s.cashByCampaign, into: &cashByCampaign)
         sorted(s.cashByDonor, into: &cashByDonor)
-        guard s.issuances != 0 || s.grants != 0 || s.history.count > 0 || !goodsByCampaign.isEmpty || !goodsByDonor.isEmpty
-            || !cashByCampaign.isEmpty || !cashByDonor.isEmpty || s.reach.count > 0
+        guard s.issuances != 0 || s.grants != 0 || s.history.count > 0 || goodsByCampaign.count > 0 || goodsByDonor.count > 0
+            || cashByCampaign.count > 0 || cashByDonor.count > 0 || s.reach.count > 0
         else { return false }
         let history = s.history.buffer, reach = s.reach.buffer
         for h in history { use(h.campaign); use(h.item) }
-        for g in goodsByCampaign { use(g.id); use(g.item) }
-        for g in goodsByDonor { use(g.id); use(g.item) }
-        for c in cashByCampaign { use(c.id) }
-        for c in cashByDonor { use(c.id) }
+        for i in 0..<goodsByCampaign.count { use(goodsByCampaign[i].id); use(goodsByCampaign[i].item) }
+        for i in 0..<goodsByDonor.count { use(goodsByDonor[i].id); use(goodsByDonor[i].item) }
+        for i in 0..<cashByCampaign.count { use(cashByCampaign[i].id) }
+        for i in 0..<cashByDonor.count { use(cashByDonor[i].id) }
         for r in reach { use(r.id) }
         w.u8(RecipientSummary.formatVersion)
         w.varint(UInt64(order.count))
@@ -74,14 +76,14 @@ final class SummaryEncoder {
         return true
     }
 
-    private func write(_ goods: [RecipientSummary.Goods], into w: inout ByteWriter) {
+    private func write(_ goods: borrowing FlatBuffer<RecipientSummary.Goods>, into w: inout ByteWriter) {
         w.varint(UInt64(goods.count))
-        for g in goods { g.write(into: &w, ref) }
+        for i in 0..<goods.count { goods[i].write(into: &w, ref) }
     }
 
-    private func write(_ cash: [RecipientSummary.Cash], into w: inout ByteWriter) {
+    private func write(_ cash: borrowing FlatBuffer<RecipientSummary.Cash>, into w: inout ByteWriter) {
         w.varint(UInt64(cash.count))
-        for c in cash { c.write(into: &w, ref) }
+        for i in 0..<cash.count { cash[i].write(into: &w, ref) }
     }
 
     @inline(__always)
@@ -98,8 +100,8 @@ final class SummaryEncoder {
     }
 
     /// The goods whose sums are not both zero, sorted by the texts of their donor or campaign, then item.
-    private func sorted(_ lines: ReplaySummaries.Lines<RecipientSummary.Goods>, into out: inout [RecipientSummary.Goods]) {
-        out.removeAll(keepingCapacity: true)
+    private func sorted(_ lines: ReplaySummaries.Lines<RecipientSummary.Goods>, into out: inout FlatBuffer<RecipientSummary.Goods>) {
+        out.removeAll()
         ranks.withUnsafeBufferPointer { ranks in
             for g in lines.buffer where g.units != 0 || g.value != 0 {
                 SummaryEncoder.insert(g, into: &out) { Int64(ranks[Int($0.id)]) << 32 | Int64(ranks[Int($0.item)]) }
@@ -108,25 +110,24 @@ final class SummaryEncoder {
     }
 
     /// The cash whose sum is not zero, sorted by the text of its donor or campaign.
-    private func sorted(_ lines: ReplaySummaries.Lines<RecipientSummary.Cash>, into out: inout [RecipientSummary.Cash]) {
-        out.removeAll(keepingCapacity: true)
+    private func sorted(_ lines: ReplaySummaries.Lines<RecipientSummary.Cash>, into out: inout FlatBuffer<RecipientSummary.Cash>) {
+        out.removeAll()
         ranks.withUnsafeBufferPointer { ranks in
             for c in lines.buffer where c.amount != 0 { SummaryEncoder.insert(c, into: &out) { Int64(ranks[Int($0.id)]) } }
         }
     }
 
     /// Inserts `line` into `out`, which is in the order of `key` (ranks, never negative), after those of the same key:
-    /// appended and moved down (`Array.insert` took its generic path); a summary holds a few lines of each kind.
+    /// the lines after it moved up one place; a summary holds a few lines of each kind.
     @inline(__always)
-    private static func insert<Line>(_ line: Line, into out: inout [Line], by key: (Line) -> Int64) {
-        out.append(line)
+    private static func insert<Line: BitwiseCopyable>(_ line: Line, into out: inout FlatBuffer<Line>, by key: (Line) -> Int64) {
         let k = key(line)
-        out.withUnsafeMutableBufferPointer { o in
-            var at = o.count - 1
-            while at > 0, k < key(o[at - 1]) {
-                o.swapAt(at, at - 1)
-                at -= 1
-            }
+        var at = out.count
+        out.append(line)
+        while at > 0, k < key(out[at - 1]) {
+            out.pointer(at).pointee = out[at - 1]
+            at -= 1
         }
+        out.pointer(at).pointee = line
     }
 }
