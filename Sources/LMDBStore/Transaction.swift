@@ -78,8 +78,7 @@ public struct Transaction: ~Copyable {
         _ db: Database, from start: [UInt8]? = nil, readingAhead: Bool = false,
         _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool
     ) throws {
-        let page = readingAhead ? pageSize : 0
-        var entered = 0  // the address of the page last asked for
+        var pages = PageReadAhead(pageSize: readingAhead ? pageSize : 0)
         try withCursor(db) { cursor in
             var k = MDB_val()
             var v = MDB_val()
@@ -93,11 +92,7 @@ public struct Transaction: ~Copyable {
                 rc = mdb_cursor_get(cursor, &k, &v, MDB_FIRST)
             }
             while rc == MDB_SUCCESS {
-                // A key lies in its page (a value may lie on pages of its own); the map starts on a page boundary.
-                if page > 0, let node = k.mv_data, Int(bitPattern: node) & -page != entered {
-                    entered = Int(bitPattern: node) & -page
-                    for line in stride(from: 0, to: page, by: 64) { clmdb_prefetch(UnsafeRawPointer(bitPattern: entered + line)) }
-                }
+                pages.enter(k.mv_data)
                 let key = UnsafeRawBufferPointer(start: k.mv_data, count: k.mv_size)
                 let value = UnsafeRawBufferPointer(start: v.mv_data, count: v.mv_size)
                 guard try body(key, value) else { return }
@@ -119,7 +114,7 @@ public struct Transaction: ~Copyable {
     }
 
     /// The size of the environment's pages.
-    private var pageSize: Int {
+    var pageSize: Int {
         var stat = MDB_stat()
         guard mdb_env_stat(mdb_txn_env(handle), &stat) == MDB_SUCCESS else { return 4096 }
         return Int(stat.ms_psize)
@@ -174,7 +169,7 @@ public struct Transaction: ~Copyable {
     /// `>= from` through `through` (the whole database when both are nil), keeping the first `keeping` differences it
     /// finds, or, `mending` (a write transaction's), mending each where it finds it; finished before this transaction ends.
     public func match(_ db: Database, from: [UInt8]? = nil, through: [UInt8]? = nil, keeping: Int = .max, mending: Bool = false) throws -> KeyOrderMatch {
-        try KeyOrderMatch(handle, db, from: from, through: through, keeping: keeping, mending: mending)
+        try KeyOrderMatch(handle, db, from: from, through: through, keeping: keeping, mending: mending, pageSize: pageSize)
     }
 
     /// Removes the entry under `key`. - Returns: whether there was one.
