@@ -10,9 +10,9 @@ import LMDBStore
 /// payload's encoding (`LedgerStore.registryEntry`). A registration of an older schema is decoded as any other record.
 ///
 /// Decoded, a registration took about a tenth of a replay's instructions at 20,000 households (a record of ten
-/// texts, arrays and sealed data made, then encoded again for the registry); read here with its attributes, about
-/// 3,300 instructions on the reading thread. `ReplayPlanTests` holds the two readings to the same steps, entries and
-/// attributes. Used by one chunk's reading thread only.
+/// texts, arrays and sealed data made, then encoded again for the registry); read here, about 2,400 instructions on
+/// the reading thread (3,300 with its attributes, before the replaying thread read them). `ReplayPlanTests` holds the
+/// two readings to the same steps, entries and attributes. Used by one chunk's reading thread only.
 final class RegistrationReading {
     private let symbols: ReplaySymbols.Numbering
     private let slots: ReplaySlots.Numbering

@@ -239,6 +239,7 @@ final class ReplayCache {
             countReach(ReachGroup(scope: g.scope, id: texts.text(g.id), kind: p.kind, category: p.category, area: p.area), recipients: g.recipients, people: g.people)
         }
         forgetNumberedReach()
+        // Each moved recipient's summary, written by now, holds every event before their change.
         for move in moves {
             for (scope, id) in try store.summary(txn, move.recipient).reached {
                 for (a, sign) in [(move.from, Int64(-1)), (move.to, 1)] {
