@@ -112,6 +112,13 @@ final class EffectPlan: @unchecked Sendable {
     @inline(__always)
     func recipient(of index: Int) -> ReplaySymbols.Symbol? {
         if let head = head(of: index) { return head.n0 }
+        return recipient(ofMarks: index)
+    }
+
+    /// The number of the recipient whose summary the `index`th record's marks change, if they begin with theirs (a
+    /// record with no pieces).
+    @inline(__always)
+    func recipient(ofMarks index: Int) -> ReplaySymbols.Symbol? {
         let m = marks(of: index)
         guard !m.isEmpty, marks[m.lowerBound].kind == .recipient else { return nil }
         return marks[m.lowerBound].first

@@ -72,14 +72,17 @@ final class ReplayCache {
         let far = index + ReplayCache.lookahead, near = index + ReplayCache.lookahead / 2
         if far < plan.count, let r = plan.recipient(of: far), let slot = heldSummary(r) { summaries.prefetchHeader(slot) }
         guard near < plan.count else { return }
-        if let r = plan.recipient(of: near), let slot = heldSummary(r) { summaries.prefetchLines(slot) }
-        // An issuance's versions (its recipient's among them) and its campaign's count of issuances.
-        if let head = plan.head(of: near) {
-            values.prefetch(head.n2)
-            values.prefetch(head.n3)
-            values.prefetch(head.n4)
-            values.prefetch(head.n5)
+        // An issuance's recipient, versions (its recipient's among them) and its campaign's count of issuances, from
+        // its head, read once.
+        guard let head = plan.head(of: near) else {
+            if let r = plan.recipient(ofMarks: near), let slot = heldSummary(r) { summaries.prefetchLines(slot) }
+            return
         }
+        if let slot = heldSummary(head.n0) { summaries.prefetchLines(slot) }
+        values.prefetch(head.n2)
+        values.prefetch(head.n3)
+        values.prefetch(head.n4)
+        values.prefetch(head.n5)
     }
 
     /// The slot of the summary of the recipient numbered `recipient`, when the chunk holds it already.
