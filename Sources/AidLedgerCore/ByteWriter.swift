@@ -53,16 +53,7 @@ public struct ByteWriter: ~Copyable, @unchecked Sendable {  // owns its memory a
     @inline(never)
     private mutating func longVarint(_ v: UInt64) {
         // At most ten bytes, with one check for room (a position, a date, a sum in kopecks: two or three).
-        storage.append(upTo: 10) { at in
-            var (v, n) = (v, 0)
-            while v >= 0x80 {
-                at[n] = UInt8(truncatingIfNeeded: v) | 0x80
-                v >>= 7
-                n += 1
-            }
-            at[n] = UInt8(truncatingIfNeeded: v)
-            return n + 1
-        }
+        varints(1) { $0.varint(v) }
     }
 
     /// A signed integer, zigzag-encoded as a varint.

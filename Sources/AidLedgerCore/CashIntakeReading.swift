@@ -36,9 +36,8 @@ final class CashIntakeReading {
         try envelope.checkEnd(reader)
 
         let r = reader  // only read from here on
-        let lot = Lot(
-            id: position, kind: .cash, donor: r.text(donor), campaign: r.text(campaign), item: "", site: "", quantity: amount, valuePerUnit: 1, expires: nil,
-            received: envelope.day)
+        let (donorID, campaignID) = (r.text(donor), r.text(campaign))
+        let lot = Lot.cash(id: position, donor: donorID, campaign: campaignID, amount: amount, received: envelope.day)
         lots[position] = lot
         entry.removeAll()
         lot.encode(into: &entry)
@@ -50,9 +49,9 @@ final class CashIntakeReading {
                 steps.append(EffectPlan.Step(kind: kind, index: slot, delta: delta))
             }
             // In `Effect.visit`'s order: a key new to the chunk is numbered as it is met.
-            step(.cash, slots.slot(.cash, .cash(campaign: lot.campaign!, lot: position)), amount)
-            step(.total, donorReceived.slot(d) { slots.slot(.total, .total(CounterName("donor", lot.donor, "cash", "received"))) }, amount)
-            step(.total, campaignReceived.slot(c) { slots.slot(.total, .total(CounterName("campaign", lot.campaign!, "cash", "received"))) }, amount)
+            step(.cash, slots.slot(.cash, .cash(campaign: campaignID, lot: position)), amount)
+            step(.total, donorReceived.slot(d) { slots.slot(.total, .total(CounterName("donor", donorID, "cash", "received"))) }, amount)
+            step(.total, campaignReceived.slot(c) { slots.slot(.total, .total(CounterName("campaign", campaignID, "cash", "received"))) }, amount)
             step(.version, campaignVersion.slot(c) { r.withBytes(campaign) { slots.version(.campaign, bytes: $0) } }, 0)
         }
         return envelope.recordedAt

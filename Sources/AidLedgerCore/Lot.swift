@@ -64,11 +64,14 @@ extension Lot {
                 id: record.position, kind: .goods, donor: p.donor, campaign: p.campaign, item: p.item, site: record.site,
                 quantity: p.quantity, valuePerUnit: p.valuePerUnit, expires: p.expires, received: record.businessDate, forCategory: p.forCategory)
         case .cashReceived(let p):
-            self.init(
-                id: record.position, kind: .cash, donor: p.donor, campaign: p.campaign, item: "", site: "",
-                quantity: p.amount, valuePerUnit: 1, expires: nil, received: record.businessDate)
+            self = .cash(id: record.position, donor: p.donor, campaign: p.campaign, amount: p.amount, received: record.businessDate)
         default:
             return nil
         }
+    }
+
+    /// The lot of an intake of cash at position `id` (also read straight from its bytes: `CashIntakeReading`).
+    static func cash(id: UInt64, donor: String, campaign: String, amount: Int64, received: BusinessDate) -> Lot {
+        Lot(id: id, kind: .cash, donor: donor, campaign: campaign, item: "", site: "", quantity: amount, valuePerUnit: 1, expires: nil, received: received)
     }
 }
