@@ -1,3 +1,4 @@
+import Glibc
 import LMDBStore
 
 /// A run of a database's entries copied out of a read transaction into one flat buffer, in key order: a rebuild
@@ -14,7 +15,7 @@ struct EntryRun {
 
         init() {}
 
-        deinit { base?.deallocate() }
+        deinit { free(base) }
 
         func append(_ b: UnsafeRawBufferPointer) {
             guard let from = b.baseAddress, b.count > 0 else { return }
@@ -34,12 +35,9 @@ struct EntryRun {
         private func grow(to needed: Int) {
             // Room for a batch's registrations from the first (each writes a registry entry of about 200 bytes, and its
             // documents'): grown from less, a replay's plans copied their bytes twice per batch.
+            // Grown as `FlatBuffer` grows (`realloc`: a large run's pages moved where they lie, not copied).
             let larger = max(needed, capacity * 2, EntryRun.reserved * 256)
-            let moved = UnsafeMutableRawPointer.allocate(byteCount: larger, alignment: 8)
-            if let base {
-                moved.copyMemory(from: base, byteCount: count)
-                base.deallocate()
-            }
+            guard let moved = realloc(base, larger) else { fatalError("out of memory: \(larger) bytes of entries") }
             (base, capacity) = (moved, larger)
         }
     }

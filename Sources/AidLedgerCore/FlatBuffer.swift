@@ -1,18 +1,29 @@
+import Glibc
+
 /// A growing run of plain values in memory it owns: appending checks for room and stores, where an array's append
 /// also checked that its storage was not shared (a call into the runtime) and wrote its new storage back. It cannot be
 /// copied, so nothing else can share it. A replay's plans keep their steps and marks in it (written on one thread for
 /// every event), and `ByteWriter` its bytes.
+///
+/// Its memory is the C allocator's, grown with `realloc`: a large buffer's pages are then moved by the kernel where
+/// they lie (`mremap`), not copied into new pages, each met with a fault as it is written, and the old ones let go.
 struct FlatBuffer<Element: BitwiseCopyable>: ~Copyable {
     private var base: UnsafeMutablePointer<Element>
     private var capacity: Int
     private(set) var count = 0
 
     init(capacity: Int) {
+        precondition(MemoryLayout<Element>.alignment <= 16, "values aligned beyond what malloc gives")
         self.capacity = max(capacity, 16)
-        base = .allocate(capacity: self.capacity)
+        base = FlatBuffer.reallocate(nil, capacity: self.capacity)
     }
 
-    deinit { base.deallocate() }
+    deinit { free(base) }
+
+    private static func reallocate(_ base: UnsafeMutablePointer<Element>?, capacity: Int) -> UnsafeMutablePointer<Element> {
+        guard let memory = realloc(base, capacity * MemoryLayout<Element>.stride) else { fatalError("out of memory: \(capacity) values") }
+        return memory.assumingMemoryBound(to: Element.self)
+    }
 
     @inline(__always)
     mutating func append(_ element: Element) {
@@ -76,9 +87,6 @@ struct FlatBuffer<Element: BitwiseCopyable>: ~Copyable {
 
     private mutating func grow(to needed: Int) {
         let larger = max(needed, capacity * 2)
-        let moved = UnsafeMutablePointer<Element>.allocate(capacity: larger)
-        moved.initialize(from: base, count: count)
-        base.deallocate()
-        (base, capacity) = (moved, larger)
+        (base, capacity) = (FlatBuffer.reallocate(base, capacity: larger), larger)
     }
 }
