@@ -20,9 +20,9 @@ final class EffectPlan: @unchecked Sendable {
     }
 
     /// Part of an issuance read from its bytes (`IssuanceReading`), kept short: a head, then each line followed by its
-    /// draws. The replaying thread expands them into the steps and marks `Effect.visit` gives (`expand`) in memory of its
-    /// own: handed over as steps and marks, an issuance of one draw was about 470 bytes passing from one core's cache to
-    /// the other's, as pieces 120.
+    /// draws. The replaying thread follows them as the steps and marks `Effect.visit` gives (`expanded`), as
+    /// each is read (`ReplayedIssuance`): handed over as steps and marks, an issuance of one draw was about 470 bytes passing from one
+    /// core's cache to the other's, as pieces 120.
     ///
     /// The head: the recipient and campaign (`n0`, `n1`), the keys of the recipient's, site's and campaign's versions
     /// and of the campaign's issuances (`n2`–`n5`), the business day and the position (`x`, `y`). A line: its item
@@ -211,9 +211,12 @@ final class EffectPlan: @unchecked Sendable {
         close(onlySteps: true)
     }
 
-    /// Appends the steps and marks of the `index`th record's pieces to `steps` and `marks`: those `Effect.visit` gives
-    /// the issuance, in its order.
-    func expand(_ index: Int, steps: inout FlatBuffer<Step>, marks: inout FlatBuffer<SummaryMark>) {
+    /// The steps and marks of the `index`th record's pieces: those `Effect.visit` gives the issuance, in its order. The
+    /// replaying thread follows the pieces so without writing them out (`ReplayedIssuance`); `ReplayPlanTests` holds
+    /// this reading of them equal to the decoded record's plan.
+    func expanded(_ index: Int) -> (steps: [Step], marks: [SummaryMark]) {
+        var steps = FlatBuffer<Step>(capacity: 16)
+        var marks = FlatBuffer<SummaryMark>(capacity: 16)
         let range = pieces(of: index)
         var i = range.lowerBound
         let head = pieces[i]
@@ -246,6 +249,7 @@ final class EffectPlan: @unchecked Sendable {
         steps.append(Step(kind: .version, index: head.n2, delta: 0))
         steps.append(Step(kind: .version, index: head.n3, delta: 0))
         steps.append(Step(kind: .version, index: head.n4, delta: 0))
+        return (steps.elements, marks.elements)
     }
 
     // MARK: Written straight from a record's bytes (`IssuanceReading`, `GrantReading`), in `Effect.visit`'s order
@@ -305,3 +309,4 @@ final class EffectPlan: @unchecked Sendable {
         }
     }
 }
+

@@ -148,16 +148,22 @@ extension Ledger {
     private func follow(
         _ plan: EffectPlan, _ index: Int, sign: Int64, at position: UInt64, in txn: borrowing some KeyValueStore & ~Copyable, cache: ReplayCache
     ) throws {
-        guard plan.pieces(of: index).isEmpty else {
-            // An issuance read from its bytes: expanded here, in memory of this thread's own.
-            cache.expandedSteps.removeAll()
-            cache.expandedMarks.removeAll()
-            plan.expand(index, steps: &cache.expandedSteps, marks: &cache.expandedMarks)
-            return try follow(
-                steps: cache.expandedSteps.slice(0..<cache.expandedSteps.count), marks: cache.expandedMarks.slice(0..<cache.expandedMarks.count),
-                sign: sign, at: position, in: txn, cache: cache)
-        }
+        guard plan.pieces(of: index).isEmpty else { return try follow(pieces: plan, index, at: position, in: txn, cache: cache) }
         try follow(steps: plan.steps.slice(plan.range(of: index)), marks: plan.marks.slice(plan.marks(of: index)), sign: sign, at: position, in: txn, cache: cache)
+    }
+
+    /// `follow(_:_:sign:at:in:cache:)` of an issuance read from its bytes, from its pieces (`ReplayedIssuance`).
+    private func follow(pieces plan: EffectPlan, _ index: Int, at position: UInt64, in txn: borrowing some KeyValueStore & ~Copyable, cache: ReplayCache) throws {
+        let recipient = plan.pieces[plan.pieces(of: index).lowerBound].n0
+        let slot = try cache.heldSummary(recipient) ?? cache.summary(recipient, from: store, txn)
+        cache.unreadSteps.removeAll()
+        let issuance = try ReplayedIssuance(plan, index, slot: slot, at: position, cache: cache)
+        if let step = issuance.belowZero { throw belowZero(step, at: position, cache: cache) }
+        for step in cache.unreadSteps.slice(0..<cache.unreadSteps.count) {
+            let left = try cache.values.add(step.index, step.delta, from: store, txn)
+            guard left >= 0 || step.kind == .total else { throw belowZero(step, at: position, cache: cache) }
+        }
+        try finish(issuance.change, sign: 1, in: txn, cache: cache)
     }
 
     /// `follow(_:_:sign:at:in:cache:)` of a record's steps and marks.
@@ -174,12 +180,7 @@ extension Ledger {
                 // call, the ledger's store was copied for every step.
                 let left: Int64
                 if let added = try cache.values.addIfRead(step.index, step.delta) { left = added } else { left = try cache.values.add(step.index, step.delta, from: store, txn) }
-                guard left >= 0 || step.kind == .total else {
-                    // A stock key begins with its site, and a stock or cash key ends with its lot.
-                    let key = cache.values.key(step.index).key
-                    let site = step.kind == .stock ? String(decoding: key.prefix { $0 != 0 }, as: UTF8.self) : nil
-                    throw Ledger.belowZero(lot: LedgerStore.readBE64(key.suffix(8)), site: site, at: position)
-                }
+                guard left >= 0 || step.kind == .total else { throw belowZero(step, at: position, cache: cache) }
             }
         }
         // The summary's changes, in their order: the recipient's mark first.
@@ -195,6 +196,12 @@ extension Ledger {
                 change.take(mark, sign: sign, cache: cache)
             }
         }
+        try finish(change, sign: sign, in: txn, cache: cache)
+    }
+
+    /// Ends a replayed event's change of its recipient's summary: counts the reach its marks could not count by number.
+    @inline(__always)
+    private func finish(_ change: ReplayedChange, sign: Int64, in txn: borrowing some KeyValueStore & ~Copyable, cache: ReplayCache) throws {
         guard change.symbol >= 0 else { return }
         cache.changed()
         if !change.uncounted.isEmpty {
@@ -203,6 +210,14 @@ extension Ledger {
             let texts = cache.texts
             try countReach(of: texts.text(change.symbol), nil, change.uncounted.map { ($0.scope, texts.text($0.id)) }, sign: sign, in: txn, cache: cache, batch: nil)
         }
+    }
+
+    /// The error of a replayed step that takes a stock or cash counter below zero: a stock key begins with its site,
+    /// and a stock or cash key ends with its lot.
+    private func belowZero(_ step: EffectPlan.Step, at position: UInt64, cache: ReplayCache) -> LedgerError {
+        let key = cache.values.key(step.index).key
+        let site = step.kind == .stock ? String(decoding: key.prefix { $0 != 0 }, as: UTF8.self) : nil
+        return Ledger.belowZero(lot: LedgerStore.readBE64(key.suffix(8)), site: site, at: position)
     }
 
     /// Stores the recipient's changed summary and counts the reach they entered or left.

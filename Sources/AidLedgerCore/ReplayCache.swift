@@ -45,9 +45,9 @@ final class ReplayCache {
     @exclusivity(unchecked) private var moves: [(recipient: String, from: RecipientRegistered.Attributes, to: RecipientRegistered.Attributes)] = []
     /// Registry, document and lot entries the chunk's records add, written in key order (`writeDeferred(to:)`).
     @exclusivity(unchecked) private var deferred = DeferredEntries()
-    /// An issuance's steps and marks expanded from its plan's pieces (`EffectPlan.expand`), reused from record to record.
-    @exclusivity(unchecked) var expandedSteps = FlatBuffer<EffectPlan.Step>(capacity: 64)
-    @exclusivity(unchecked) var expandedMarks = FlatBuffer<SummaryMark>(capacity: 32)
+    /// The steps of an issuance followed from its pieces that add to counters the chunk had not read yet
+    /// (`ReplayedIssuance`), reused from record to record.
+    @exclusivity(unchecked) var unreadSteps = FlatBuffer<EffectPlan.Step>(capacity: 64)
     /// Numbers for the keys of the stock, cash, running totals and versions the chunk changes.
     let keys = ReplaySlots()
     /// The replaying side of `keys`: the values by number.

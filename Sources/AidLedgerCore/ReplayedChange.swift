@@ -17,6 +17,11 @@ struct ReplayedChange {
     /// Takes one of the marks after the recipient's, `sign` times (-1: a void's).
     mutating func take(_ mark: SummaryMark, sign: Int64, cache: ReplayCache) {
         guard cache.summaries.take(mark, in: slot, sign: sign) else { return }
-        if !cache.countReach(mark.scope, mark.first, of: symbol, sign: sign) { uncounted.append((mark.scope, mark.first)) }
+        entered(mark.scope, mark.first, sign: sign, cache: cache)
+    }
+
+    /// Counts the recipient into (`sign` 1) or out of (-1) the reach of the donor or campaign numbered `id`.
+    mutating func entered(_ scope: RecipientSummary.Scope, _ id: ReplaySymbols.Symbol, sign: Int64, cache: ReplayCache) {
+        if !cache.countReach(scope, id, of: symbol, sign: sign) { uncounted.append((scope, id)) }
     }
 }
