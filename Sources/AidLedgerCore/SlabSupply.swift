@@ -6,11 +6,13 @@ import Glibc
 /// otherwise wait, not by the replaying thread as it first writes a summary's lines there. A slab a replay's chunk
 /// lets go of comes back here, its memory in already, for the next chunk.
 ///
-/// At most `ahead` slabs are held ready. `take` never waits: with none ready it maps one itself.
+/// One slab more is held ready than have been taken, up to `ahead`: a small replay's supply brings in one slab it may
+/// not use, a large one's keeps `ahead` ready. `take` never waits: with none ready it maps one itself.
 final class SlabSupply: @unchecked Sendable {  // `ready` and `stopped` are read and changed under `condition`
     private let condition = NSCondition()
     private var ready: [UnsafeMutableRawPointer] = []
     private var stopped = false
+    private var taken = 0
     let ahead: Int
 
     init(ahead: Int = 6) {
@@ -24,6 +26,7 @@ final class SlabSupply: @unchecked Sendable {  // `ready` and `stopped` are read
     func take() -> UnsafeMutableRawPointer {
         condition.lock()
         let slab = ready.popLast()
+        taken += 1
         condition.signal()
         condition.unlock()
         return slab ?? Slab.allocate()
@@ -52,7 +55,7 @@ final class SlabSupply: @unchecked Sendable {  // `ready` and `stopped` are read
         _ = sched_setscheduler(0, 5, &none)
         condition.lock()
         while !stopped {
-            guard ready.count < ahead else {
+            guard ready.count < min(ahead, taken + 1) else {
                 condition.wait()
                 continue
             }
