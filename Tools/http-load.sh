@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 SECONDS_TO_RUN=${1:-15}
 CONNECTIONS=${2:-64}
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-swift build -c release --product aidledger >/dev/null
+bash Tools/build-product.sh aidledger
 BIN=.build/release/aidledger
 DIR=$(mktemp -d)
 trap 'kill $SERVER 2>/dev/null || true; rm -rf "$DIR"' EXIT

@@ -13,7 +13,7 @@ command -v gcc >/dev/null || { apt-get update -qq && apt-get install -y -qq gcc 
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 gcc -O2 -Wno-deprecated-declarations -o "$WORK/lmdb_limit" limit/lmdb_limit.c -llmdb -lcrypto
-swift build -c release --product aidledger-bench >/dev/null
+bash ./build-product.sh aidledger-bench
 # Timings on a shared virtual machine vary from run to run (fsync latency most of all): three rounds, the raw limit
 # and the project's figures side by side in each, and the medians.
 ROUNDS=${ROUNDS:-3}

@@ -12,9 +12,9 @@ cd "$(dirname "$0")"
 make -s -C .. deps
 HOUSEHOLDS=${1:-1000000}
 EVENTS=${2:-10000000}
-swift build -c release --product aidledger-generate >/dev/null
-swift build -c release --product aidledger-bench >/dev/null
-swift build -c release --product aidledger >/dev/null
+bash ./build-product.sh aidledger-generate
+bash ./build-product.sh aidledger-bench
+bash ./build-product.sh aidledger
 WORK=$(mktemp -d -p "${TMPDIR:-/var/tmp}")
 CGROUP=""
 cleanup() {
