@@ -26,6 +26,10 @@ final class IssuanceReading {
     @exclusivity(unchecked) private var campaignIssuances = SlotMemo()
 
     @exclusivity(unchecked) private var donors = FlatBuffer<ReplaySymbols.Symbol>(capacity: 16)
+    /// The site, campaign and item the issuance before named (a chunk's reading is one chunk's: its numbers hold).
+    @exclusivity(unchecked) private var lastSite = ReplaySymbols.LastName()
+    @exclusivity(unchecked) private var lastCampaign = ReplaySymbols.LastName()
+    @exclusivity(unchecked) private var lastItem = ReplaySymbols.LastName()
 
     init(symbols: ReplaySymbols.Numbering, slots: ReplaySlots.Numbering) {
         (self.symbols, self.slots) = (symbols, slots)
@@ -46,8 +50,8 @@ final class IssuanceReading {
         // be read ends the replay, whatever it has numbered).
         let recipient = try reader.textRange()
         let campaign = try reader.textRange()
-        let s = reader.withBytes(site) { symbols.name(bytes: $0) }
-        let c = reader.withBytes(campaign) { symbols.name(bytes: $0) }
+        let s = reader.withBytes(site) { lastSite.number($0, in: symbols) }
+        let c = reader.withBytes(campaign) { lastCampaign.number($0, in: symbols) }
         let who = try reader.withBytes(recipient) { try symbols.recipient(bytes: $0, load: attributes) }
         try plan.addPieces { pieces in
             // The head first, its keys filled in last: numbered after the draws', as `Effect.visit` orders them.
@@ -57,7 +61,7 @@ final class IssuanceReading {
             for _ in 0..<(try reader.count()) {
                 let itemText = try reader.textRange()
                 let quantity = try reader.int()
-                let item = reader.withBytes(itemText) { symbols.name(bytes: $0) }
+                let item = reader.withBytes(itemText) { lastItem.number($0, in: symbols) }
                 let draws = try reader.count()
                 var p = EffectPlan.Piece()
                 (p.n0, p.n1, p.x) = (item, Int32(draws), quantity)

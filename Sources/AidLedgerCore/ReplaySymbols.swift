@@ -228,6 +228,22 @@ final class ReplaySymbols: Sendable {
 extension ReplaySymbols {
     /// Numbers of ids of up to 16 bytes, kept where their bytes say (a direct-mapped table of 64): a look-up compares
     /// two words and a length. A newer id whose bytes say the same place takes it.
+    /// The number of the text a reading met last in one place of its records (an issuance's site, campaign or item):
+    /// the next record mostly names the same, known here by its words alone, without a call into the numbering.
+    struct LastName {
+        private var key = ShortKeyTable.Key.none
+        private var symbol: Symbol = -1
+
+        /// The number of the text whose bytes are `bytes`, numbered in `numbering` unless it is the last one met.
+        @inline(__always)
+        mutating func number(_ bytes: UnsafeRawBufferPointer, in numbering: Numbering) -> Symbol {
+            guard let k = ShortKeyTable.Key(bytes) else { return numbering.name(bytes: bytes) }
+            if k == key { return symbol }
+            (key, symbol) = (k, numbering.name(bytes: bytes))
+            return symbol
+        }
+    }
+
     struct Recent {
         private struct Entry {
             var key = ShortKeyTable.Key.none
