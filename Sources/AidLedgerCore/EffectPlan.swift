@@ -20,9 +20,9 @@ final class EffectPlan: @unchecked Sendable {
     }
 
     /// Part of an issuance read from its bytes (`IssuanceReading`), kept short: a head, then each line followed by its
-    /// draws. The replaying thread follows them as the steps and marks `Effect.visit` gives (`expanded`), as
-    /// each is read (`ReplayedIssuance`): handed over as steps and marks, an issuance of one draw was about 470 bytes passing from one
-    /// core's cache to the other's, as pieces 120.
+    /// draws. The replaying thread follows them as the steps and marks `Effect.visit` gives (`expanded`), as each is
+    /// read (`ReplayedIssuance`): handed over as steps and marks, an issuance of one draw was about 470 bytes passing
+    /// from one core's cache to the other's, as pieces 120.
     ///
     /// The head: the recipient and campaign (`n0`, `n1`), the keys of the recipient's, site's and campaign's versions
     /// and of the campaign's issuances (`n2`–`n5`), the business day and the position (`x`, `y`). A line: its item
@@ -309,4 +309,3 @@ final class EffectPlan: @unchecked Sendable {
         }
     }
 }
-

@@ -148,13 +148,16 @@ extension Ledger {
     private func follow(
         _ plan: EffectPlan, _ index: Int, sign: Int64, at position: UInt64, in txn: borrowing some KeyValueStore & ~Copyable, cache: ReplayCache
     ) throws {
-        guard plan.pieces(of: index).isEmpty else { return try follow(pieces: plan, index, at: position, in: txn, cache: cache) }
+        if let head = plan.head(of: index) { return try follow(pieces: plan, index, of: head.n0, at: position, in: txn, cache: cache) }
         try follow(steps: plan.steps.slice(plan.range(of: index)), marks: plan.marks.slice(plan.marks(of: index)), sign: sign, at: position, in: txn, cache: cache)
     }
 
-    /// `follow(_:_:sign:at:in:cache:)` of an issuance read from its bytes, from its pieces (`ReplayedIssuance`).
-    private func follow(pieces plan: EffectPlan, _ index: Int, at position: UInt64, in txn: borrowing some KeyValueStore & ~Copyable, cache: ReplayCache) throws {
-        let recipient = plan.pieces[plan.pieces(of: index).lowerBound].n0
+    /// `follow(_:_:sign:at:in:cache:)` of an issuance of the recipient numbered `recipient` read from its bytes, from
+    /// its pieces (`ReplayedIssuance`).
+    private func follow(
+        pieces plan: EffectPlan, _ index: Int, of recipient: ReplaySymbols.Symbol, at position: UInt64, in txn: borrowing some KeyValueStore & ~Copyable,
+        cache: ReplayCache
+    ) throws {
         let slot = try cache.heldSummary(recipient) ?? cache.summary(recipient, from: store, txn)
         cache.unreadSteps.removeAll()
         let issuance = try ReplayedIssuance(plan, index, slot: slot, at: position, cache: cache)

@@ -226,8 +226,6 @@ final class ReplaySymbols: Sendable {
 }
 
 extension ReplaySymbols {
-    /// Numbers of ids of up to 16 bytes, kept where their bytes say (a direct-mapped table of 64): a look-up compares
-    /// two words and a length. A newer id whose bytes say the same place takes it.
     /// The number of the text a reading met last in one place of its records (an issuance's site, campaign or item):
     /// the next record mostly names the same, known here by its words alone, without a call into the numbering.
     struct LastName {
@@ -244,6 +242,8 @@ extension ReplaySymbols {
         }
     }
 
+    /// Numbers of ids of up to 16 bytes, kept where their bytes say (a direct-mapped table of 64): a look-up compares
+    /// two words and a length. A newer id whose bytes say the same place takes it.
     struct Recent {
         private struct Entry {
             var key = ShortKeyTable.Key.none

@@ -9,7 +9,7 @@
 struct ReplayedIssuance {
     /// The recipient's change, begun with their summary's slot.
     private(set) var change = ReplayedChange()
-    /// The first step that took a stock counter below zero, if any.
+    /// The first step that took a counter below zero where none may go (a stock), if any.
     private(set) var belowZero: EffectPlan.Step?
 
     /// Follows the `index`th record of `plan`, an issuance at `position` whose recipient's summary `cache` holds in `slot`.
@@ -53,6 +53,6 @@ struct ReplayedIssuance {
         guard let left = try values.addIfRead(index, delta) else {
             return cache.unreadSteps.append(EffectPlan.Step(kind: kind, index: index, delta: delta))
         }
-        if left < 0 && kind == .stock && belowZero == nil { belowZero = EffectPlan.Step(kind: kind, index: index, delta: delta) }
+        if left < 0 && kind != .total && belowZero == nil { belowZero = EffectPlan.Step(kind: kind, index: index, delta: delta) }
     }
 }
